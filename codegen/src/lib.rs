@@ -1,0 +1,1 @@
+//! Smithy 2.0 JSON AST model in, formatted Rust crate out.

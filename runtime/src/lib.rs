@@ -1,0 +1,3 @@
+//! Runtime shared by every generated leansdk crate. It knows nothing of any one service.
+pub use serde;
+pub use serde_json;
