@@ -1,3 +1,5 @@
 //! Runtime shared by every generated leansdk crate. It knows nothing of any one service.
 pub use serde;
 pub use serde_json;
+
+pub mod http;
