@@ -3,3 +3,4 @@ pub use serde;
 pub use serde_json;
 
 pub mod http;
+pub mod endpoint;

@@ -1,0 +1,72 @@
+//! Endpoint resolution: the Smithy rules engine (`smithy.rules#endpointRuleSet`) and its result.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Where to send a request, as resolved by a service's endpoint rule set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Endpoint {
+    url: String,
+    headers: BTreeMap<String, Vec<String>>,
+    properties: BTreeMap<String, serde_json::Value>,
+}
+
+impl Endpoint {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            headers: BTreeMap::new(),
+            properties: BTreeMap::new(),
+        }
+    }
+
+    pub fn with_headers(mut self, headers: BTreeMap<String, Vec<String>>) -> Self {
+        self.headers = headers;
+        self
+    }
+
+    pub fn with_properties(mut self, properties: BTreeMap<String, serde_json::Value>) -> Self {
+        self.properties = properties;
+        self
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Headers the rule set asks to send with every request to this endpoint.
+    pub fn headers(&self) -> &BTreeMap<String, Vec<String>> {
+        &self.headers
+    }
+
+    /// Rule-set properties such as `authSchemes` (signing name and region overrides).
+    pub fn properties(&self) -> &BTreeMap<String, serde_json::Value> {
+        &self.properties
+    }
+}
+
+/// A rule set's `error` rule matched, or the inputs could not be evaluated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointError {
+    message: String,
+}
+
+impl EndpointError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for EndpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EndpointError {}
