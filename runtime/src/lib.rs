@@ -2,5 +2,7 @@
 pub use serde;
 pub use serde_json;
 
-pub mod http;
+pub mod datetime;
 pub mod endpoint;
+pub mod http;
+pub use datetime::DateTime;
