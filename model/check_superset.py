@@ -101,7 +101,7 @@ def partition_of(region, partitions):
 
 
 def evaluate(expr, scope, partitions):
-    if isinstance(expr, (bool, int)):
+    if isinstance(expr, bool):
         return expr
     if isinstance(expr, str):
         return re.sub(r"\{([^}#]+)(?:#([^}]+))?\}",
@@ -151,7 +151,9 @@ def outcome(rule_set, params, partitions):
 
 
 def check_rules(ours, theirs, partitions, problems):
-    ours_rs, theirs_rs = ours["smithy.rules#endpointRuleSet"], theirs["smithy.rules#endpointRuleSet"]
+    ours_rs = ours["smithy.rules#endpointRuleSet"]
+    theirs_rs = theirs["smithy.rules#endpointRuleSet"]
+
     def undocumented(rule_set):
         return {n: {k: v for k, v in p.items() if k != "documentation"}
                 for n, p in rule_set["parameters"].items()}
