@@ -1,1 +1,9 @@
 //! Smithy 2.0 JSON AST model in, formatted Rust crate out.
+//!
+//! `model` (JSON, no Rust) -> `ir` (service closure with Rust names) -> `emit` (tokens,
+//! no JSON) -> `render` (formatted files).
+
+pub mod error;
+pub mod model;
+
+pub use error::Error;

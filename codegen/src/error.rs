@@ -1,0 +1,106 @@
+//! Everything that can go wrong between reading a model and writing a crate.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A typed generator error; each variant names what is wrong and where.
+#[derive(Debug)]
+pub enum Error {
+    /// The model is not valid JSON, or its JSON does not have the Smithy AST layout.
+    Json {
+        path: Option<PathBuf>,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// A member (`ns#Shape$member`) targets a shape that is neither in the model nor in the prelude.
+    UnknownTarget { member: String, target: String },
+    /// A shape references a shape (operation input, resource, error...) that does not exist.
+    UnknownReference { from: String, target: String },
+    /// A shape's `type` is not one Smithy 2.0 defines.
+    UnsupportedShapeType { shape: String, type_name: String },
+    /// A shape ID without `namespace#name`.
+    InvalidShapeId { id: String },
+    /// The model has no service shape.
+    NoService,
+    /// The model has several services and none was chosen.
+    AmbiguousService { candidates: Vec<String> },
+    /// The chosen service is not in the model.
+    ServiceNotFound { id: String },
+    /// Reading or writing a file failed.
+    Io { path: PathBuf, source: std::io::Error },
+    /// The emitted tokens did not parse as a Rust file: a generator bug, reported instead of a panic.
+    InvalidTokens { file: String, message: String },
+}
+
+impl Error {
+    /// Wraps a serde_json error, keeping its line and column.
+    pub(crate) fn json(path: Option<PathBuf>, err: &serde_json::Error) -> Self {
+        Error::Json {
+            path,
+            line: err.line(),
+            column: err.column(),
+            message: err.to_string(),
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Json {
+                path,
+                line,
+                column,
+                message,
+            } => {
+                let path = path
+                    .as_ref()
+                    .map_or_else(|| "<model>".to_owned(), |p| p.display().to_string());
+                write!(
+                    f,
+                    "{path}:{line}:{column}: invalid Smithy JSON AST: {message}"
+                )
+            }
+            Error::UnknownTarget { member, target } => {
+                write!(f, "member `{member}` targets unknown shape `{target}`")
+            }
+            Error::UnknownReference { from, target } => {
+                write!(f, "shape `{from}` references unknown shape `{target}`")
+            }
+            Error::UnsupportedShapeType { shape, type_name } => {
+                write!(f, "shape `{shape}` has unsupported type `{type_name}`")
+            }
+            Error::InvalidShapeId { id } => {
+                write!(f, "`{id}` is not a shape ID of the form `namespace#Name`")
+            }
+            Error::NoService => f.write_str("the model defines no service shape"),
+            Error::AmbiguousService { candidates } => write!(
+                f,
+                "the model defines several services ({}); choose one",
+                candidates.join(", ")
+            ),
+            Error::ServiceNotFound { id } => write!(f, "service `{id}` is not in the model"),
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::InvalidTokens { file, message } => {
+                write!(f, "generated tokens for `{file}` are not valid Rust: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
