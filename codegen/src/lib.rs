@@ -3,6 +3,7 @@
 //! `model` (JSON, no Rust) -> `ir` (service closure with Rust names) -> `emit` (tokens,
 //! no JSON) -> `render` (formatted files).
 
+pub mod docs;
 pub mod error;
 pub mod model;
 
