@@ -1,7 +1,25 @@
 //! Endpoint resolution: the Smithy rules engine (`smithy.rules#endpointRuleSet`) and its result.
+//!
+//! Generated crates embed their rule set as JSON, parse it once into a [`RuleSet`] and call
+//! [`resolve`]: one interpreter for every service instead of rules compiled to Rust per service.
+
+mod eval;
+mod expr;
+pub mod functions;
+mod rule_set;
+pub mod test_case;
+mod value;
 
 use std::collections::BTreeMap;
 use std::fmt;
+
+pub use eval::{ParamValues, resolve};
+pub use expr::{AttrPath, Call, Expr, Function, PathSegment, Template, TemplatePart};
+pub use rule_set::{
+    Condition, Deprecated, EndpointTemplate, Parameter, ParameterType, Rule, RuleKind, RuleSet,
+    RuleSetError,
+};
+pub use value::Value;
 
 /// Where to send a request, as resolved by a service's endpoint rule set.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,0 +1,289 @@
+//! Expressions of a rule set: literals, templates, references and function calls.
+//!
+//! Everything a rule set can say is checked here, when it is parsed: an unknown function, a
+//! wrong argument count or a malformed template or `getAttr` path is a parse error naming the
+//! culprit, so the generator rejects a bad model instead of shipping a resolver that fails later.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// An expression as it appears in `argv`, an endpoint's `url`/`headers`/`properties` or an
+/// `error` rule. Strings are always templates; a plain string is a template without holes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    String(Template),
+    Bool(bool),
+    Int(i64),
+    Array(Vec<Expr>),
+    Object(BTreeMap<String, Expr>),
+    Ref(String),
+    Call(Call),
+}
+
+impl TryFrom<serde_json::Value> for Expr {
+    type Error = String;
+
+    fn try_from(value: serde_json::Value) -> Result<Self, String> {
+        use serde_json::Value as Json;
+        match value {
+            Json::String(s) => Template::parse(&s).map(Expr::String),
+            Json::Bool(b) => Ok(Expr::Bool(b)),
+            Json::Number(n) => n
+                .as_i64()
+                .map(Expr::Int)
+                .ok_or_else(|| format!("only integer numbers are supported, found {n}")),
+            Json::Array(items) => items
+                .into_iter()
+                .map(Expr::try_from)
+                .collect::<Result<_, _>>()
+                .map(Expr::Array),
+            Json::Object(mut fields) => {
+                if let Some(name) = fields.remove("ref") {
+                    return match name {
+                        Json::String(name) => Ok(Expr::Ref(name)),
+                        other => Err(format!("`ref` must name a parameter, found {other}")),
+                    };
+                }
+                if let Some(function) = fields.remove("fn") {
+                    let Json::String(function) = function else {
+                        return Err(format!("`fn` must be a function name, found {function}"));
+                    };
+                    let args = match fields.remove("argv") {
+                        Some(Json::Array(args)) => args
+                            .into_iter()
+                            .map(Expr::try_from)
+                            .collect::<Result<Vec<_>, _>>()?,
+                        _ => return Err(format!("call of `{function}` has no `argv` array")),
+                    };
+                    return Call::new(&function, args).map(Expr::Call);
+                }
+                fields
+                    .into_iter()
+                    .map(|(key, value)| Ok((key, Expr::try_from(value)?)))
+                    .collect::<Result<_, String>>()
+                    .map(Expr::Object)
+            }
+            Json::Null => Err("`null` is not a rule-set expression".to_owned()),
+        }
+    }
+}
+
+/// A call of one of the functions this engine implements.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub function: Function,
+    pub args: Vec<Expr>,
+}
+
+impl Call {
+    /// Resolves `name` to a known function and checks the argument count. `getAttr`'s path is
+    /// a literal in every valid rule set, so it is parsed here, once, into the function itself.
+    pub fn new(name: &str, mut args: Vec<Expr>) -> Result<Self, String> {
+        let function = match name {
+            "isSet" => Function::IsSet,
+            "not" => Function::Not,
+            "booleanEquals" => Function::BooleanEquals,
+            "stringEquals" => Function::StringEquals,
+            "getAttr" => {
+                let path = match args.pop() {
+                    Some(Expr::String(template)) if args.len() == 1 => {
+                        template.as_literal().map(AttrPath::parse).ok_or_else(|| {
+                            "`getAttr` path must be a literal string without `{`".to_owned()
+                        })??
+                    }
+                    _ => return Err("`getAttr` takes a value and a literal path".to_owned()),
+                };
+                Function::GetAttr(path)
+            }
+            "substring" => Function::Substring,
+            "uriEncode" => Function::UriEncode,
+            "parseURL" => Function::ParseUrl,
+            "isValidHostLabel" => Function::IsValidHostLabel,
+            "aws.partition" => Function::AwsPartition,
+            "aws.parseArn" => Function::AwsParseArn,
+            "aws.isVirtualHostableS3Bucket" => Function::AwsIsVirtualHostableS3Bucket,
+            unknown => return Err(format!("unknown function `{unknown}`")),
+        };
+        if args.len() != function.arity() {
+            return Err(format!(
+                "`{}` takes {} argument(s), found {}",
+                function.id(),
+                function.arity(),
+                args.len()
+            ));
+        }
+        Ok(Self { function, args })
+    }
+}
+
+/// The standard library (Smithy rules engine) and the AWS library functions.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Function {
+    IsSet,
+    Not,
+    BooleanEquals,
+    StringEquals,
+    /// The path argument, already parsed; the value is the call's only argument.
+    GetAttr(AttrPath),
+    Substring,
+    UriEncode,
+    ParseUrl,
+    IsValidHostLabel,
+    AwsPartition,
+    AwsParseArn,
+    AwsIsVirtualHostableS3Bucket,
+}
+
+impl Function {
+    /// The function's name in a rule set's `fn`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Function::IsSet => "isSet",
+            Function::Not => "not",
+            Function::BooleanEquals => "booleanEquals",
+            Function::StringEquals => "stringEquals",
+            Function::GetAttr(_) => "getAttr",
+            Function::Substring => "substring",
+            Function::UriEncode => "uriEncode",
+            Function::ParseUrl => "parseURL",
+            Function::IsValidHostLabel => "isValidHostLabel",
+            Function::AwsPartition => "aws.partition",
+            Function::AwsParseArn => "aws.parseArn",
+            Function::AwsIsVirtualHostableS3Bucket => "aws.isVirtualHostableS3Bucket",
+        }
+    }
+
+    /// Argument count after parsing (`getAttr`'s path is not counted: it lives in the variant).
+    fn arity(&self) -> usize {
+        match self {
+            Function::IsSet
+            | Function::Not
+            | Function::GetAttr(_)
+            | Function::UriEncode
+            | Function::ParseUrl
+            | Function::AwsPartition
+            | Function::AwsParseArn => 1,
+            Function::BooleanEquals
+            | Function::StringEquals
+            | Function::IsValidHostLabel
+            | Function::AwsIsVirtualHostableS3Bucket => 2,
+            Function::Substring => 4,
+        }
+    }
+}
+
+/// A templated string such as `https://svc.{Region}.{PartitionResult#dnsSuffix}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Template {
+    pub parts: Vec<TemplatePart>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TemplatePart {
+    Literal(String),
+    /// `{Name}`
+    Ref(String),
+    /// `{Name#path}`: shorthand for `getAttr(Name, "path")`.
+    Attr(String, AttrPath),
+}
+
+impl Template {
+    pub fn parse(source: &str) -> Result<Self, String> {
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut chars = source.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    literal.push('{');
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    literal.push('}');
+                }
+                '{' => {
+                    let mut hole = String::new();
+                    loop {
+                        match chars.next() {
+                            Some('}') => break,
+                            Some(c) => hole.push(c),
+                            None => return Err(format!("unclosed `{{` in template `{source}`")),
+                        }
+                    }
+                    if !literal.is_empty() {
+                        parts.push(TemplatePart::Literal(std::mem::take(&mut literal)));
+                    }
+                    parts.push(match hole.split_once('#') {
+                        Some((name, path)) => {
+                            TemplatePart::Attr(name.to_owned(), AttrPath::parse(path)?)
+                        }
+                        None => TemplatePart::Ref(hole),
+                    });
+                }
+                c => literal.push(c),
+            }
+        }
+        if !literal.is_empty() || parts.is_empty() {
+            parts.push(TemplatePart::Literal(literal));
+        }
+        Ok(Self { parts })
+    }
+
+    /// The text of a template without holes.
+    pub fn as_literal(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [TemplatePart::Literal(text)] => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// A parsed `getAttr` path such as `resourceId[0]` or `a.b[2]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttrPath {
+    pub segments: Vec<PathSegment>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PathSegment {
+    Key(String),
+    Index(usize),
+}
+
+impl AttrPath {
+    /// Split on `.`; a part may end in `[n]`, with or without a key before it.
+    pub fn parse(source: &str) -> Result<Self, String> {
+        let invalid = || format!("invalid `getAttr` path `{source}`");
+        let mut segments = Vec::new();
+        for part in source.split('.') {
+            let (key, index) = match part.split_once('[') {
+                Some((key, rest)) => {
+                    let digits = rest.strip_suffix(']').ok_or_else(invalid)?;
+                    (key, Some(digits.parse::<usize>().map_err(|_| invalid())?))
+                }
+                None => (part, None),
+            };
+            if !key.is_empty() {
+                segments.push(PathSegment::Key(key.to_owned()));
+            } else if index.is_none() {
+                return Err(invalid());
+            }
+            segments.extend(index.map(PathSegment::Index));
+        }
+        Ok(Self { segments })
+    }
+}
+
+impl fmt::Display for AttrPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, segment) in self.segments.iter().enumerate() {
+            match segment {
+                PathSegment::Key(key) if i == 0 => f.write_str(key)?,
+                PathSegment::Key(key) => write!(f, ".{key}")?,
+                PathSegment::Index(index) => write!(f, "[{index}]")?,
+            }
+        }
+        Ok(())
+    }
+}

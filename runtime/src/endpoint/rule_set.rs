@@ -1,0 +1,240 @@
+//! The `smithy.rules#endpointRuleSet` trait value, typed.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+
+use super::expr::{Call, Expr, TemplatePart};
+use super::value::Value;
+
+/// A parsed and validated endpoint rule set.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleSet {
+    pub version: String,
+    pub parameters: BTreeMap<String, Parameter>,
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// Parses a rule set and checks that every name it reads is defined where it is read.
+    /// The generator calls this too, so a rule set this engine cannot run fails generation.
+    pub fn from_json(json: &str) -> Result<Self, RuleSetError> {
+        let rule_set: RuleSet = serde_json::from_str(json).map_err(|e| RuleSetError {
+            message: e.to_string(),
+        })?;
+        rule_set.validate()?;
+        Ok(rule_set)
+    }
+
+    fn validate(&self) -> Result<(), RuleSetError> {
+        for (name, parameter) in &self.parameters {
+            if let Some(default) = &parameter.default {
+                if !parameter.kind.accepts(default) {
+                    return Err(RuleSetError::new(format!(
+                        "parameter `{name}` is {:?} but its default is a {}",
+                        parameter.kind,
+                        default.type_name()
+                    )));
+                }
+            }
+        }
+        let mut scope: Vec<&str> = self.parameters.keys().map(String::as_str).collect();
+        validate_rules(&self.rules, &mut scope)
+    }
+}
+
+/// Why a rule set was rejected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleSetError {
+    message: String,
+}
+
+impl RuleSetError {
+    fn new(message: String) -> Self {
+        Self { message }
+    }
+}
+
+impl fmt::Display for RuleSetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid endpoint rule set: {}", self.message)
+    }
+}
+
+impl std::error::Error for RuleSetError {}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Parameter {
+    #[serde(rename = "type")]
+    pub kind: ParameterType,
+    pub built_in: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default, deserialize_with = "default_value")]
+    pub default: Option<Value>,
+    pub documentation: Option<String>,
+    pub deprecated: Option<Deprecated>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum ParameterType {
+    #[serde(alias = "string")]
+    String,
+    #[serde(alias = "boolean")]
+    Boolean,
+    #[serde(alias = "stringArray")]
+    StringArray,
+}
+
+impl ParameterType {
+    pub fn accepts(self, value: &Value) -> bool {
+        match (self, value) {
+            (ParameterType::String, Value::String(_)) => true,
+            (ParameterType::Boolean, Value::Bool(_)) => true,
+            (ParameterType::StringArray, Value::Array(items)) => {
+                items.iter().all(|item| matches!(item, Value::String(_)))
+            }
+            _ => false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Deprecated {
+    pub message: Option<String>,
+    pub since: Option<String>,
+}
+
+fn default_value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    let json = serde_json::Value::deserialize(d)?;
+    Value::from_param_json(json)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
+}
+
+/// One rule: when all `conditions` hold, the rule is terminal.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Rule {
+    #[serde(default)]
+    pub conditions: Vec<Condition>,
+    #[serde(flatten)]
+    pub kind: RuleKind,
+    pub documentation: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum RuleKind {
+    Tree { rules: Vec<Rule> },
+    Endpoint { endpoint: EndpointTemplate },
+    Error { error: Expr },
+}
+
+/// A function call whose result must be set and not `false`; `assign` names that result for
+/// the rest of the rule.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(try_from = "RawCondition")]
+pub struct Condition {
+    pub call: Call,
+    pub assign: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawCondition {
+    #[serde(rename = "fn")]
+    function: String,
+    argv: Vec<Expr>,
+    assign: Option<String>,
+}
+
+impl TryFrom<RawCondition> for Condition {
+    type Error = String;
+
+    fn try_from(raw: RawCondition) -> Result<Self, String> {
+        Ok(Self {
+            call: Call::new(&raw.function, raw.argv)?,
+            assign: raw.assign,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct EndpointTemplate {
+    pub url: Expr,
+    #[serde(default)]
+    pub properties: BTreeMap<String, Expr>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, Vec<Expr>>,
+}
+
+// Expressions deserialize through JSON values so that every expression form is decided in
+// one place (`Expr::try_from`).
+impl<'de> Deserialize<'de> for Expr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let json = serde_json::Value::deserialize(d)?;
+        Expr::try_from(json).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Names are visible from the condition that assigns them to the end of that rule, including
+/// nested rules; siblings do not see each other's assignments.
+fn validate_rules<'a>(rules: &'a [Rule], scope: &mut Vec<&'a str>) -> Result<(), RuleSetError> {
+    for rule in rules {
+        let outer = scope.len();
+        for condition in &rule.conditions {
+            condition
+                .call
+                .args
+                .iter()
+                .try_for_each(|arg| validate_expr(arg, scope))?;
+            if let Some(name) = &condition.assign {
+                if scope.contains(&name.as_str()) {
+                    return Err(RuleSetError::new(format!(
+                        "`assign: {name}` shadows a name already in scope"
+                    )));
+                }
+                scope.push(name);
+            }
+        }
+        match &rule.kind {
+            RuleKind::Tree { rules } => validate_rules(rules, scope)?,
+            RuleKind::Endpoint { endpoint } => {
+                validate_expr(&endpoint.url, scope)?;
+                endpoint
+                    .properties
+                    .values()
+                    .chain(endpoint.headers.values().flatten())
+                    .try_for_each(|expr| validate_expr(expr, scope))?;
+            }
+            RuleKind::Error { error } => validate_expr(error, scope)?,
+        }
+        scope.truncate(outer);
+    }
+    Ok(())
+}
+
+fn validate_expr(expr: &Expr, scope: &[&str]) -> Result<(), RuleSetError> {
+    let check = |name: &str| {
+        if scope.contains(&name) {
+            Ok(())
+        } else {
+            Err(RuleSetError::new(format!(
+                "`{name}` is neither a parameter nor assigned by an earlier condition"
+            )))
+        }
+    };
+    match expr {
+        Expr::Ref(name) => check(name),
+        Expr::String(template) => template.parts.iter().try_for_each(|part| match part {
+            TemplatePart::Literal(_) => Ok(()),
+            TemplatePart::Ref(name) | TemplatePart::Attr(name, _) => check(name),
+        }),
+        Expr::Array(items) => items.iter().try_for_each(|e| validate_expr(e, scope)),
+        Expr::Object(fields) => fields.values().try_for_each(|e| validate_expr(e, scope)),
+        Expr::Call(call) => call.args.iter().try_for_each(|e| validate_expr(e, scope)),
+        Expr::Bool(_) | Expr::Int(_) => Ok(()),
+    }
+}
