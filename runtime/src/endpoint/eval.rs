@@ -252,3 +252,108 @@ fn render(template: &Template, scope: &Scope) -> Result<String, EndpointError> {
     }
     Ok(rendered)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule_set(json: &str) -> RuleSet {
+        RuleSet::from_json(json).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn params(pairs: &[(&str, Value)]) -> ParamValues {
+        let mut values = ParamValues::new();
+        for (name, value) in pairs {
+            values.set(name, Some(value.clone()));
+        }
+        values
+    }
+
+    fn message(result: Result<Endpoint, EndpointError>) -> String {
+        result
+            .err()
+            .map(|e| e.message().to_owned())
+            .unwrap_or_default()
+    }
+
+    const SCOPED: &str = r#"{"version":"1.0",
+        "parameters":{"Region":{"type":"String"},"Flag":{"type":"Boolean","required":true,"default":true}},
+        "rules":[
+          {"type":"tree","conditions":[{"fn":"aws.partition","argv":[{"ref":"Region"}],"assign":"P"}],
+           "rules":[
+             {"type":"endpoint","conditions":[{"fn":"booleanEquals","argv":[{"ref":"Flag"},true]}],
+              "endpoint":{"url":"https://{Region}.{P#dnsSuffix}",
+                "headers":{"x-partition":["{P#name}","literal"]},
+                "properties":{"authSchemes":[{"name":"sigv4","signingRegion":"{Region}"}],"fips":false}}}
+           ]},
+          {"type":"error","conditions":[],"error":"no region"}]}"#;
+
+    #[test]
+    fn assigned_names_fill_templates_headers_and_properties() {
+        let endpoint = resolve(
+            &rule_set(SCOPED),
+            &params(&[("Region", Value::from("cn-north-1"))]),
+        );
+        let endpoint = endpoint.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(endpoint.url(), "https://cn-north-1.amazonaws.com.cn");
+        assert_eq!(
+            endpoint.headers().get("x-partition"),
+            Some(&vec!["aws-cn".to_owned(), "literal".to_owned()])
+        );
+        assert_eq!(
+            endpoint.properties().get("authSchemes"),
+            Some(&serde_json::json!([{"name": "sigv4", "signingRegion": "cn-north-1"}]))
+        );
+        assert_eq!(
+            endpoint.properties().get("fips"),
+            Some(&serde_json::json!(false))
+        );
+    }
+
+    #[test]
+    fn a_matching_tree_with_no_matching_rule_is_an_error() {
+        let set = rule_set(SCOPED);
+        let off = params(&[
+            ("Region", Value::from("us-east-1")),
+            ("Flag", Value::Bool(false)),
+        ]);
+        assert!(message(resolve(&set, &off)).contains("tree rule"));
+    }
+
+    #[test]
+    fn unset_parameters_fail_conditions_and_error_rules_give_their_message() {
+        assert_eq!(
+            message(resolve(&rule_set(SCOPED), &ParamValues::new())),
+            "no region"
+        );
+    }
+
+    #[test]
+    fn parameters_are_checked_against_the_declarations() {
+        let set = rule_set(SCOPED);
+        let unknown = params(&[("Regio", Value::from("x"))]);
+        assert!(message(resolve(&set, &unknown)).contains("`Regio`"));
+        let mistyped = params(&[("Flag", Value::from("yes"))]);
+        assert!(message(resolve(&set, &mistyped)).contains("`Flag`"));
+        let required = rule_set(
+            r#"{"version":"1.0","parameters":{"Bucket":{"type":"String","required":true}},"rules":[]}"#,
+        );
+        assert_eq!(
+            message(resolve(&required, &ParamValues::new())),
+            "missing required parameter `Bucket`"
+        );
+    }
+
+    #[test]
+    fn no_matching_rule_is_an_error() {
+        let set = rule_set(r#"{"version":"1.0","parameters":{},"rules":[]}"#);
+        assert!(message(resolve(&set, &ParamValues::new())).contains("no endpoint rule"));
+    }
+
+    #[test]
+    fn setting_none_unsets() {
+        let mut values = params(&[("Region", Value::from("x"))]);
+        values.set("Region", None::<String>);
+        assert_eq!(values.get("Region"), None);
+    }
+}

@@ -287,3 +287,116 @@ impl fmt::Display for AttrPath {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn literal(text: &str) -> TemplatePart {
+        TemplatePart::Literal(text.to_owned())
+    }
+
+    fn parse(json: serde_json::Value) -> Result<Expr, String> {
+        Expr::try_from(json)
+    }
+
+    #[test]
+    fn templates_split_into_literals_and_holes() {
+        let template = Template::parse("https://svc.{Region}.{Partition#dnsSuffix}/").ok();
+        let expected = vec![
+            literal("https://svc."),
+            TemplatePart::Ref("Region".to_owned()),
+            literal("."),
+            TemplatePart::Attr(
+                "Partition".to_owned(),
+                AttrPath {
+                    segments: vec![PathSegment::Key("dnsSuffix".to_owned())],
+                },
+            ),
+            literal("/"),
+        ];
+        assert_eq!(template.map(|t| t.parts), Some(expected));
+    }
+
+    #[test]
+    fn doubled_braces_are_literal_braces() {
+        let template = Template::parse("{{not a hole}} }").ok();
+        assert_eq!(
+            template.map(|t| t.parts),
+            Some(vec![literal("{not a hole} }")])
+        );
+        assert_eq!(
+            Template::parse("")
+                .ok()
+                .and_then(|t| t.as_literal().map(str::to_owned)),
+            Some(String::new())
+        );
+    }
+
+    #[test]
+    fn unclosed_hole_is_an_error() {
+        let error = Template::parse("https://{Region").err().unwrap_or_default();
+        assert!(error.contains("unclosed"), "{error}");
+    }
+
+    #[test]
+    fn attr_paths_have_keys_and_trailing_indexes() {
+        let path = AttrPath::parse("a.b[2]").ok();
+        let expected = vec![
+            PathSegment::Key("a".to_owned()),
+            PathSegment::Key("b".to_owned()),
+            PathSegment::Index(2),
+        ];
+        assert_eq!(path.map(|p| p.segments), Some(expected));
+        let index_only = AttrPath::parse("[0]").ok();
+        assert_eq!(
+            index_only.map(|p| p.segments),
+            Some(vec![PathSegment::Index(0)])
+        );
+        for bad in ["", "a..b", "a[x]", "a[1", "a[-1]"] {
+            assert!(AttrPath::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn expressions_of_every_form() {
+        use serde_json::json;
+        assert_eq!(parse(json!(true)), Ok(Expr::Bool(true)));
+        assert_eq!(parse(json!(3)), Ok(Expr::Int(3)));
+        assert_eq!(
+            parse(json!({"ref": "Region"})),
+            Ok(Expr::Ref("Region".to_owned()))
+        );
+        let object = parse(json!({"authSchemes": [{"name": "sigv4"}]}));
+        assert!(matches!(object, Ok(Expr::Object(fields)) if fields.contains_key("authSchemes")));
+        let call = parse(json!({"fn": "getAttr", "argv": [{"ref": "P"}, "name"]}));
+        assert!(matches!(
+            call,
+            Ok(Expr::Call(Call { function: Function::GetAttr(_), ref args })) if args.len() == 1
+        ));
+        assert!(parse(json!(1.5)).is_err());
+        assert!(parse(json!(null)).is_err());
+    }
+
+    #[test]
+    fn unknown_functions_are_named() {
+        let error = Call::new("aws.frobnicate", vec![])
+            .err()
+            .unwrap_or_default();
+        assert_eq!(error, "unknown function `aws.frobnicate`");
+    }
+
+    #[test]
+    fn argument_counts_are_checked() {
+        let error = Call::new("not", vec![Expr::Bool(true), Expr::Bool(false)]).err();
+        assert_eq!(error.as_deref(), Some("`not` takes 1 argument(s), found 2"));
+        let templated_path = Call::new(
+            "getAttr",
+            vec![
+                Expr::Ref("P".to_owned()),
+                Expr::String(Template::parse("{X}").unwrap_or_else(|e| panic!("{e}"))),
+            ],
+        );
+        assert!(templated_path.is_err());
+    }
+}

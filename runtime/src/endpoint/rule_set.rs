@@ -238,3 +238,88 @@ fn validate_expr(expr: &Expr, scope: &[&str]) -> Result<(), RuleSetError> {
         Expr::Bool(_) | Expr::Int(_) => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule_set(parameters: &str, rules: &str) -> Result<RuleSet, RuleSetError> {
+        RuleSet::from_json(&format!(
+            r#"{{"version":"1.0","parameters":{parameters},"rules":{rules}}}"#
+        ))
+    }
+
+    fn error_of(result: Result<RuleSet, RuleSetError>) -> String {
+        result.err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
+    const REGION: &str =
+        r#"{"Region":{"type":"String","builtIn":"AWS::Region","documentation":"d"}}"#;
+
+    #[test]
+    fn parses_parameters() {
+        let parsed = rule_set(
+            r#"{"UseFIPS":{"type":"Boolean","required":true,"default":false,
+                "deprecated":{"message":"m","since":"1"}},
+               "Names":{"type":"stringArray"}}"#,
+            "[]",
+        );
+        let parameters = parsed.map(|r| r.parameters).unwrap_or_default();
+        let fips = &parameters["UseFIPS"];
+        assert_eq!(fips.kind, ParameterType::Boolean);
+        assert!(fips.required);
+        assert_eq!(fips.default, Some(Value::Bool(false)));
+        assert_eq!(
+            fips.deprecated.as_ref().and_then(|d| d.message.as_deref()),
+            Some("m")
+        );
+        assert_eq!(parameters["Names"].kind, ParameterType::StringArray);
+    }
+
+    #[test]
+    fn unknown_function_deep_in_the_rules_is_named() {
+        let rules = r#"[{"type":"tree","conditions":[],"rules":[{"type":"error","error":"x",
+            "conditions":[{"fn":"aws.unheardOf","argv":[{"ref":"Region"}]}]}]}]"#;
+        let error = error_of(rule_set(REGION, rules));
+        assert!(
+            error.contains("unknown function `aws.unheardOf`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn references_must_be_in_scope() {
+        let undefined =
+            r#"[{"type":"endpoint","conditions":[],"endpoint":{"url":"https://{Nope}"}}]"#;
+        let error = error_of(rule_set(REGION, undefined));
+        assert!(error.contains("`Nope` is neither a parameter"), "{error}");
+
+        // An assignment is visible in its own rule's subtree, not in the next rule.
+        let sibling = r#"[
+            {"type":"error","error":"e","conditions":[
+                {"fn":"aws.partition","argv":[{"ref":"Region"}],"assign":"P"}]},
+            {"type":"error","error":"{P#name}","conditions":[]}]"#;
+        assert!(error_of(rule_set(REGION, sibling)).contains("`P`"));
+        let nested = r#"[{"type":"tree","conditions":[
+                {"fn":"aws.partition","argv":[{"ref":"Region"}],"assign":"P"}],
+            "rules":[{"type":"error","error":"{P#name}","conditions":[]}]}]"#;
+        assert!(rule_set(REGION, nested).is_ok());
+    }
+
+    #[test]
+    fn assignments_may_not_shadow() {
+        let rules = r#"[{"type":"error","error":"e","conditions":[
+            {"fn":"aws.partition","argv":[{"ref":"Region"}],"assign":"Region"}]}]"#;
+        assert!(error_of(rule_set(REGION, rules)).contains("shadows"));
+    }
+
+    #[test]
+    fn defaults_must_match_the_parameter_type() {
+        let error = error_of(rule_set(
+            r#"{"UseFIPS":{"type":"Boolean","default":"no"}}"#,
+            "[]",
+        ));
+        assert!(error.contains("`UseFIPS`"), "{error}");
+        assert!(rule_set(r#"{"X":{"type":"Number"}}"#, "[]").is_err());
+    }
+}

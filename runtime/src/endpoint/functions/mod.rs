@@ -109,3 +109,131 @@ impl Args<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn call_with(function: Function, args: Vec<Option<Value>>) -> Option<Value> {
+        call(&function, args).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn path(source: &str) -> AttrPath {
+        AttrPath::parse(source).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn is_set_only_looks_at_absence() {
+        assert_eq!(
+            call_with(Function::IsSet, vec![Some(Value::Bool(false))]),
+            Some(Value::Bool(true))
+        );
+        assert_eq!(
+            call_with(Function::IsSet, vec![None]),
+            Some(Value::Bool(false))
+        );
+    }
+
+    #[test]
+    fn boolean_functions() {
+        let t = || Some(Value::Bool(true));
+        let f = || Some(Value::Bool(false));
+        assert_eq!(call_with(Function::Not, vec![t()]), f());
+        assert_eq!(call_with(Function::BooleanEquals, vec![t(), t()]), t());
+        assert_eq!(call_with(Function::BooleanEquals, vec![t(), f()]), f());
+        let s = |text: &str| Some(Value::from(text));
+        assert_eq!(call_with(Function::StringEquals, vec![s("a"), s("a")]), t());
+        assert_eq!(call_with(Function::StringEquals, vec![s("a"), s("b")]), f());
+    }
+
+    #[test]
+    fn unset_arguments_make_the_result_unset() {
+        assert_eq!(call_with(Function::Not, vec![None]), None);
+        assert_eq!(
+            call_with(Function::StringEquals, vec![Some(Value::from("a")), None]),
+            None
+        );
+    }
+
+    #[test]
+    fn mistyped_arguments_are_errors_naming_the_function() {
+        let error = call(&Function::Not, vec![Some(Value::from("true"))]).err();
+        assert_eq!(
+            error.map(|e| e.message().to_owned()).as_deref(),
+            Some("argument 0 of `not` must be a boolean, found string")
+        );
+        let negative = call(
+            &Function::Substring,
+            vec![
+                Some(Value::from("abc")),
+                Some(Value::Int(-1)),
+                Some(Value::Int(2)),
+                Some(Value::Bool(false)),
+            ],
+        );
+        assert!(negative.is_err());
+    }
+
+    #[test]
+    fn get_attr_follows_keys_and_indexes() {
+        let value = Value::Object(BTreeMap::from([(
+            "a".to_owned(),
+            Value::Object(BTreeMap::from([(
+                "b".to_owned(),
+                Value::from(vec!["x".to_owned(), "y".to_owned()]),
+            )])),
+        )]));
+        assert_eq!(get_attr(&value, &path("a.b[1]")), Some(Value::from("y")));
+        assert_eq!(get_attr(&value, &path("a.b[2]")), None);
+        assert_eq!(get_attr(&value, &path("a.c")), None);
+        assert_eq!(get_attr(&value, &path("a[0]")), None);
+        assert_eq!(
+            get_attr(&Value::from(vec!["z".to_owned()]), &path("[0]")),
+            Some(Value::from("z"))
+        );
+        assert_eq!(
+            call_with(Function::GetAttr(path("a.b[0]")), vec![Some(value)]),
+            Some(Value::from("x"))
+        );
+    }
+
+    #[test]
+    fn library_functions_dispatch() {
+        let s = |text: &str| Some(Value::from(text));
+        let partition = call_with(Function::AwsPartition, vec![s("eu-west-1")]);
+        assert_eq!(
+            partition.and_then(|p| get_attr(&p, &path("dnsSuffix"))),
+            s("amazonaws.com")
+        );
+        let arn = call_with(Function::AwsParseArn, vec![s("arn:aws:s3:::bucket/key")]);
+        assert_eq!(
+            arn.and_then(|a| get_attr(&a, &path("resourceId[1]"))),
+            s("key")
+        );
+        let url = call_with(Function::ParseUrl, vec![s("https://example.com/a")]);
+        assert_eq!(
+            url.and_then(|u| get_attr(&u, &path("normalizedPath"))),
+            s("/a/")
+        );
+        assert_eq!(call_with(Function::UriEncode, vec![s("a/b")]), s("a%2Fb"));
+        let sub = vec![
+            s("abcdef"),
+            Some(Value::Int(1)),
+            Some(Value::Int(3)),
+            Some(Value::Bool(false)),
+        ];
+        assert_eq!(call_with(Function::Substring, sub), s("bc"));
+        let host = vec![s("a.b"), Some(Value::Bool(true))];
+        assert_eq!(
+            call_with(Function::IsValidHostLabel, host),
+            Some(Value::Bool(true))
+        );
+        let bucket = vec![s("Bucket"), Some(Value::Bool(false))];
+        assert_eq!(
+            call_with(Function::AwsIsVirtualHostableS3Bucket, bucket),
+            Some(Value::Bool(false))
+        );
+    }
+}
