@@ -6,3 +6,7 @@ pub mod datetime;
 pub mod endpoint;
 pub mod http;
 pub use datetime::DateTime;
+pub mod env;
+pub mod profile;
+pub mod credentials;
+pub mod sigv4;

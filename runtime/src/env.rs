@@ -1,0 +1,412 @@
+//! A snapshot of the process environment and the settings AWS SDKs read from it and from
+//! the shared profile files. Tests build an [`Env`] from a list so they never see the real
+//! environment or `~/.aws`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::profile::{ProfileError, ProfileSet, Section};
+
+/// Environment variables, captured once.
+#[derive(Clone, Default)]
+pub struct Env {
+    vars: BTreeMap<String, String>,
+}
+
+impl Env {
+    /// The current process environment; variables that are not UTF-8 are left out.
+    pub fn real() -> Self {
+        Self {
+            vars: std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect(),
+        }
+    }
+
+    pub fn from_vars<K, V>(vars: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        Self {
+            vars: vars
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
+    /// Like [`get`](Self::get) but treats an empty value as unset, as the AWS SDKs do.
+    pub fn get_non_empty(&self, name: &str) -> Option<&str> {
+        self.get(name).filter(|v| !v.is_empty())
+    }
+
+    /// `HOME`, or on Windows `USERPROFILE` / `HOMEDRIVE` + `HOMEPATH`.
+    pub fn home_dir(&self) -> Option<PathBuf> {
+        if let Some(home) = self.get_non_empty("HOME") {
+            return Some(home.into());
+        }
+        if let Some(profile) = self.get_non_empty("USERPROFILE") {
+            return Some(profile.into());
+        }
+        let drive = self.get_non_empty("HOMEDRIVE")?;
+        let path = self.get_non_empty("HOMEPATH")?;
+        Some(format!("{drive}{path}").into())
+    }
+
+    /// `AWS_CONFIG_FILE`, else `~/.aws/config`.
+    pub fn config_file(&self) -> Option<PathBuf> {
+        self.shared_file("AWS_CONFIG_FILE", "config")
+    }
+
+    /// `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`.
+    pub fn credentials_file(&self) -> Option<PathBuf> {
+        self.shared_file("AWS_SHARED_CREDENTIALS_FILE", "credentials")
+    }
+
+    /// `AWS_PROFILE`, else `default`.
+    pub fn profile_name(&self) -> &str {
+        self.get_non_empty("AWS_PROFILE").unwrap_or("default")
+    }
+
+    fn shared_file(&self, variable: &str, default_name: &str) -> Option<PathBuf> {
+        match self.get_non_empty(variable) {
+            Some(path) => self.expand_home(path),
+            None => Some(self.home_dir()?.join(".aws").join(default_name)),
+        }
+    }
+
+    /// `~/x` (or `~\x`) relative to the home directory; other paths unchanged.
+    fn expand_home(&self, path: &str) -> Option<PathBuf> {
+        match path.strip_prefix('~') {
+            Some("") => self.home_dir(),
+            Some(rest) if rest.starts_with(['/', '\\']) => Some(self.home_dir()?.join(&rest[1..])),
+            _ => Some(path.into()),
+        }
+    }
+}
+
+/// Lists names only: values such as `AWS_SECRET_ACCESS_KEY` must never be printed.
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Env")
+            .field("vars", &self.vars.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Client settings resolved from the environment and the selected profile, environment first.
+#[derive(Clone, Debug)]
+pub struct SharedSettings {
+    env: Env,
+    profiles: ProfileSet,
+    profile_name: String,
+    region: Option<String>,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
+    max_attempts: Option<u32>,
+    ignore_configured_endpoint_urls: bool,
+}
+
+impl SharedSettings {
+    /// Reads the profile files once and validates every setting, so a malformed value is
+    /// reported at start-up with the variable or profile key that holds it.
+    pub fn load(env: &Env) -> Result<Self, ProfileError> {
+        Self::from_parts(env.clone(), ProfileSet::load(env)?)
+    }
+
+    /// Same as [`load`](Self::load) with files already parsed.
+    pub fn from_parts(env: Env, profiles: ProfileSet) -> Result<Self, ProfileError> {
+        let profile_name = env.profile_name().to_owned();
+        let lookup = Lookup {
+            env: &env,
+            profile: profiles.profile(&profile_name),
+            profile_name: &profile_name,
+        };
+        let region = lookup
+            .string(&["AWS_REGION", "AWS_DEFAULT_REGION"], "region")
+            .map(|(_, v)| v.to_owned());
+        let use_fips = lookup.bool("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?;
+        let use_dual_stack = lookup.bool("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")?;
+        let max_attempts = lookup.max_attempts()?;
+        let ignore_configured_endpoint_urls = lookup
+            .bool(
+                "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+                "ignore_configured_endpoint_urls",
+            )?
+            .unwrap_or(false);
+        Ok(Self {
+            env,
+            profiles,
+            profile_name,
+            region,
+            use_fips,
+            use_dual_stack,
+            max_attempts,
+            ignore_configured_endpoint_urls,
+        })
+    }
+
+    /// `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile's `region`.
+    pub fn region(&self) -> Option<String> {
+        self.region.clone()
+    }
+
+    /// `AWS_USE_FIPS_ENDPOINT`, then the profile's `use_fips_endpoint`.
+    pub fn use_fips(&self) -> Option<bool> {
+        self.use_fips
+    }
+
+    /// `AWS_USE_DUALSTACK_ENDPOINT`, then the profile's `use_dualstack_endpoint`.
+    pub fn use_dual_stack(&self) -> Option<bool> {
+        self.use_dual_stack
+    }
+
+    /// `AWS_MAX_ATTEMPTS`, then the profile's `max_attempts`; always at least 1.
+    pub fn max_attempts(&self) -> Option<u32> {
+        self.max_attempts
+    }
+
+    pub fn profile_name(&self) -> &str {
+        &self.profile_name
+    }
+
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
+    pub fn profiles(&self) -> &ProfileSet {
+        &self.profiles
+    }
+
+    /// The selected profile, if the files define it.
+    pub fn profile(&self) -> Option<&Section> {
+        self.profiles.profile(&self.profile_name)
+    }
+
+    /// A configured endpoint for the service whose Smithy `sdkId` is `service_id`
+    /// (e.g. `Customer Profiles`), in the order of the AWS SDKs and Tools reference:
+    /// `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's `services` section
+    /// entry, then the profile's `endpoint_url`. All are skipped when
+    /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` / `ignore_configured_endpoint_urls` is true.
+    pub fn endpoint_url(&self, service_id: &str) -> Option<String> {
+        if self.ignore_configured_endpoint_urls {
+            return None;
+        }
+        let words: Vec<&str> = service_id.split_whitespace().collect();
+        let env_suffix = words.join("_").to_ascii_uppercase();
+        let profile_key = words.join("_").to_ascii_lowercase();
+        let from_env = self
+            .env
+            .get_non_empty(&format!("AWS_ENDPOINT_URL_{env_suffix}"))
+            .or_else(|| self.env.get_non_empty("AWS_ENDPOINT_URL"));
+        if let Some(url) = from_env {
+            return Some(url.to_owned());
+        }
+        let profile = self.profile()?;
+        let from_services = profile
+            .get("services")
+            .and_then(|name| self.profiles.services(name))
+            .and_then(|services| services.property(&profile_key))
+            .and_then(|entry| entry.sub_property("endpoint_url"))
+            .filter(|url| !url.is_empty());
+        from_services
+            .or_else(|| profile.get("endpoint_url"))
+            .map(str::to_owned)
+    }
+}
+
+/// Reads one setting: environment variables first, then the selected profile.
+struct Lookup<'a> {
+    env: &'a Env,
+    profile: Option<&'a Section>,
+    profile_name: &'a str,
+}
+
+impl<'a> Lookup<'a> {
+    /// The first non-empty value and a description of where it came from.
+    fn string(&self, variables: &[&str], key: &str) -> Option<(String, &'a str)> {
+        for variable in variables {
+            if let Some(value) = self.env.get_non_empty(variable) {
+                return Some(((*variable).to_owned(), value));
+            }
+        }
+        let value = self.profile?.get(key)?;
+        Some((format!("profile {}: {key}", self.profile_name), value))
+    }
+
+    fn bool(&self, variable: &str, key: &str) -> Result<Option<bool>, ProfileError> {
+        let Some((source, value)) = self.string(&[variable], key) else {
+            return Ok(None);
+        };
+        if value.eq_ignore_ascii_case("true") {
+            Ok(Some(true))
+        } else if value.eq_ignore_ascii_case("false") {
+            Ok(Some(false))
+        } else {
+            Err(ProfileError::InvalidValue {
+                source,
+                value: value.to_owned(),
+                expected: "true or false",
+            })
+        }
+    }
+
+    fn max_attempts(&self) -> Result<Option<u32>, ProfileError> {
+        let Some((source, value)) = self.string(&["AWS_MAX_ATTEMPTS"], "max_attempts") else {
+            return Ok(None);
+        };
+        match value.parse::<u32>() {
+            Ok(n) if n >= 1 => Ok(Some(n)),
+            _ => Err(ProfileError::InvalidValue {
+                source,
+                value: value.to_owned(),
+                expected: "a whole number of at least 1",
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)], config: &str) -> Result<SharedSettings, ProfileError> {
+        let env = Env::from_vars(vars.iter().copied());
+        SharedSettings::from_parts(env, ProfileSet::parse(Some(config), None))
+    }
+
+    #[test]
+    fn file_locations() {
+        let env = Env::from_vars([("HOME", "/home/u")]);
+        assert_eq!(env.config_file(), Some("/home/u/.aws/config".into()));
+        assert_eq!(
+            env.credentials_file(),
+            Some("/home/u/.aws/credentials".into())
+        );
+        assert_eq!(env.profile_name(), "default");
+        let env = Env::from_vars([
+            ("HOME", "/home/u"),
+            ("AWS_CONFIG_FILE", "~/custom/config"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/etc/creds"),
+            ("AWS_PROFILE", "dev"),
+        ]);
+        assert_eq!(env.config_file(), Some("/home/u/custom/config".into()));
+        assert_eq!(env.credentials_file(), Some("/etc/creds".into()));
+        assert_eq!(env.profile_name(), "dev");
+        let windows = Env::from_vars([("HOMEDRIVE", "C:"), ("HOMEPATH", "\\Users\\u")]);
+        assert_eq!(windows.home_dir(), Some("C:\\Users\\u".into()));
+        assert_eq!(Env::default().config_file(), None);
+    }
+
+    #[test]
+    fn debug_hides_values() {
+        let env = Env::from_vars([("AWS_SECRET_ACCESS_KEY", "SECRETVALUE")]);
+        let debug = format!("{env:?}");
+        assert!(debug.contains("AWS_SECRET_ACCESS_KEY") && !debug.contains("SECRETVALUE"));
+    }
+
+    #[test]
+    fn region_precedence() {
+        let config = "[default]\nregion = from-profile\n[profile dev]\nregion = from-dev\n";
+        let region = |vars: &[(&str, &str)]| settings(vars, config).unwrap().region();
+        assert_eq!(region(&[]), Some("from-profile".into()));
+        assert_eq!(region(&[("AWS_PROFILE", "dev")]), Some("from-dev".into()));
+        assert_eq!(region(&[("AWS_DEFAULT_REGION", "d")]), Some("d".into()));
+        assert_eq!(
+            region(&[("AWS_DEFAULT_REGION", "d"), ("AWS_REGION", "r")]),
+            Some("r".into())
+        );
+        assert_eq!(region(&[("AWS_REGION", "")]), Some("from-profile".into()));
+        assert_eq!(region(&[("AWS_PROFILE", "missing")]), None);
+    }
+
+    #[test]
+    fn endpoint_url_precedence() {
+        let config = "\
+[default]
+endpoint_url = http://profile-global
+services = local
+[services local]
+customer_profiles =
+  endpoint_url = http://profile-service
+dynamodb =
+  endpoint_url = http://dynamo
+[profile plain]
+endpoint_url = http://plain-global
+[profile ignoring]
+endpoint_url = http://x
+ignore_configured_endpoint_urls = true
+";
+        let url =
+            |vars: &[(&str, &str)], id: &str| settings(vars, config).unwrap().endpoint_url(id);
+        let both = [
+            ("AWS_ENDPOINT_URL_CUSTOMER_PROFILES", "http://env-service"),
+            ("AWS_ENDPOINT_URL", "http://env-global"),
+        ];
+        assert_eq!(
+            url(&both, "Customer Profiles"),
+            Some("http://env-service".into())
+        );
+        assert_eq!(
+            url(&both[1..], "Customer Profiles"),
+            Some("http://env-global".into())
+        );
+        assert_eq!(
+            url(&[], "Customer Profiles"),
+            Some("http://profile-service".into())
+        );
+        assert_eq!(url(&[], "S3"), Some("http://profile-global".into()));
+        assert_eq!(
+            url(&[("AWS_PROFILE", "plain")], "Customer Profiles"),
+            Some("http://plain-global".into())
+        );
+        assert_eq!(
+            url(&[("AWS_PROFILE", "ignoring")], "Customer Profiles"),
+            None
+        );
+        let ignore = [("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"), both[0]];
+        assert_eq!(url(&ignore, "Customer Profiles"), None);
+        // The environment variable overrides the profile's ignore flag.
+        let unignore = [
+            ("AWS_PROFILE", "ignoring"),
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false"),
+        ];
+        assert_eq!(url(&unignore, "Customer Profiles"), Some("http://x".into()));
+        assert_eq!(
+            url(&[("AWS_PROFILE", "missing")], "Customer Profiles"),
+            None
+        );
+    }
+
+    #[test]
+    fn booleans_and_attempts() {
+        let config = "[default]\nuse_fips_endpoint = TRUE\nmax_attempts = 5\n";
+        let s = settings(&[("AWS_USE_DUALSTACK_ENDPOINT", "false")], config).unwrap();
+        assert_eq!(
+            (s.use_fips(), s.use_dual_stack(), s.max_attempts()),
+            (Some(true), Some(false), Some(5))
+        );
+        let s = settings(&[("AWS_MAX_ATTEMPTS", "2")], "").unwrap();
+        assert_eq!((s.use_fips(), s.max_attempts()), (None, Some(2)));
+    }
+
+    #[test]
+    fn malformed_values_name_their_source() {
+        let err = settings(&[("AWS_USE_FIPS_ENDPOINT", "maybe")], "").unwrap_err();
+        assert!(err.to_string().contains("AWS_USE_FIPS_ENDPOINT"), "{err}");
+        assert!(err.to_string().contains("maybe"), "{err}");
+        let err = settings(&[], "[default]\nmax_attempts = 0\n").unwrap_err();
+        assert!(
+            err.to_string().contains("profile default: max_attempts"),
+            "{err}"
+        );
+        let err = settings(&[("AWS_MAX_ATTEMPTS", "many")], "").unwrap_err();
+        assert!(err.to_string().contains("AWS_MAX_ATTEMPTS"), "{err}");
+    }
+}

@@ -1,0 +1,557 @@
+//! AWS Signature Version 4 in the `Authorization` header.
+//!
+//! [`sign`] adds `x-amz-date`, `host` (when absent), `x-amz-security-token` (when the
+//! credentials have a session token), optionally `x-amz-content-sha256`, and the
+//! `Authorization` header. [`sign_parts`] returns every intermediate value so tests can
+//! compare them with AWS's published vectors.
+
+use std::fmt;
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use crate::DateTime;
+use crate::credentials::Credentials;
+use crate::http::HttpRequest;
+
+const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+/// Headers that proxies or the HTTP stack may rewrite after signing.
+const UNSIGNED_HEADERS: &[&str] = &[
+    "authorization",
+    "user-agent",
+    "x-amzn-trace-id",
+    "expect",
+    "transfer-encoding",
+    "connection",
+];
+
+/// Service-dependent signing choices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SigningSettings {
+    /// Encode the already-encoded request path once more; every service except S3.
+    pub double_uri_encode: bool,
+    /// Remove `.`/`..` segments and empty segments from the path; every service except S3.
+    pub normalize_path: bool,
+    /// Send the payload hash as `x-amz-content-sha256`.
+    pub payload_header: bool,
+}
+
+impl Default for SigningSettings {
+    fn default() -> Self {
+        Self {
+            double_uri_encode: true,
+            normalize_path: true,
+            payload_header: false,
+        }
+    }
+}
+
+pub struct SigningParams<'a> {
+    pub credentials: &'a Credentials,
+    pub region: &'a str,
+    pub service: &'a str,
+    pub time: SystemTime,
+    pub settings: SigningSettings,
+}
+
+/// The request cannot be signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SigningError {
+    /// `url` must be absolute, like `https://host/path?query`.
+    InvalidUrl { url: String, reason: &'static str },
+    /// The signing time is before 0000 or after 9999.
+    TimeOutOfRange,
+}
+
+impl fmt::Display for SigningError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidUrl { url, reason } => {
+                write!(f, "cannot sign request for URL {url:?}: {reason}")
+            }
+            Self::TimeOutOfRange => f.write_str("signing time is outside years 0000-9999"),
+        }
+    }
+}
+
+impl std::error::Error for SigningError {}
+
+/// Every value computed while signing. The canonical request holds the session token and
+/// the rest authorises the request, so `Debug` shows only the signed header names.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignatureParts {
+    pub canonical_request: String,
+    pub string_to_sign: String,
+    pub signature: String,
+    /// `host;x-amz-date`: lower-case names joined by `;`.
+    pub signed_headers: String,
+    pub authorization: String,
+}
+
+impl fmt::Debug for SignatureParts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignatureParts")
+            .field("signed_headers", &self.signed_headers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Signs `request` in place.
+pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) -> Result<(), SigningError> {
+    let parts = sign_parts(request, params)?;
+    request.headers.insert("authorization", parts.authorization);
+    Ok(())
+}
+
+/// Adds the headers that are signed (`x-amz-date`, `host`, token, payload hash) to
+/// `request` and computes the signature without adding `Authorization`.
+pub fn sign_parts(
+    request: &mut HttpRequest,
+    params: &SigningParams<'_>,
+) -> Result<SignatureParts, SigningError> {
+    let url = split_url(&request.url)?;
+    let (amz_date, date) = format_time(params.time)?;
+    request.headers.insert("x-amz-date", &amz_date);
+    if !request.headers.contains("host") {
+        request.headers.insert("host", url.host);
+    }
+    if let Some(token) = params.credentials.session_token() {
+        request.headers.insert("x-amz-security-token", token);
+    }
+    let payload_hash = hex_sha256(&request.body);
+    if params.settings.payload_header {
+        request
+            .headers
+            .insert("x-amz-content-sha256", &payload_hash);
+    }
+
+    let (canonical_headers, signed_headers) = canonical_headers(request);
+    let canonical_request = format!(
+        "{}\n{}\n{}\n{canonical_headers}\n{signed_headers}\n{payload_hash}",
+        request.method,
+        canonical_path(url.path, &params.settings),
+        canonical_query(url.query),
+    );
+    let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
+    let string_to_sign = format!(
+        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
+        hex_sha256(canonical_request.as_bytes())
+    );
+    let key = signing_key(
+        params.credentials.secret_access_key(),
+        &date,
+        params.region,
+        params.service,
+    );
+    let signature = hex(&hmac(&key, string_to_sign.as_bytes()));
+    let authorization = format!(
+        "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
+        params.credentials.access_key_id()
+    );
+    Ok(SignatureParts {
+        canonical_request,
+        string_to_sign,
+        signature,
+        signed_headers,
+        authorization,
+    })
+}
+
+/// `20150830T123600Z` and `20150830`.
+fn format_time(time: SystemTime) -> Result<(String, String), SigningError> {
+    let rfc3339 = DateTime::from(time).to_rfc3339();
+    // `YYYY-MM-DDTHH:MM:SS...`; a year outside 0000-9999 would shift every offset.
+    let digits: String = rfc3339
+        .get(..19)
+        .filter(|s| s.as_bytes().first().is_some_and(u8::is_ascii_digit))
+        .filter(|s| s.as_bytes().get(4) == Some(&b'-'))
+        .ok_or(SigningError::TimeOutOfRange)?
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let (date, time_of_day) = digits.split_at(8);
+    Ok((format!("{date}T{time_of_day}Z"), date.to_owned()))
+}
+
+struct UrlParts<'a> {
+    host: &'a str,
+    path: &'a str,
+    query: &'a str,
+}
+
+/// Splits `scheme://authority/path?query#fragment`. The default port is dropped from the
+/// host, as HTTP clients send it.
+fn split_url(url: &str) -> Result<UrlParts<'_>, SigningError> {
+    let invalid = |reason| SigningError::InvalidUrl {
+        url: url.to_owned(),
+        reason,
+    };
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| invalid("expected an absolute URL with a scheme"))?;
+    let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path_and_query) = rest.split_at(authority_end);
+    if authority.is_empty() {
+        return Err(invalid("URL has no host"));
+    }
+    if authority.contains('@') {
+        return Err(invalid("credentials in the URL are not supported"));
+    }
+    let default_port = match scheme.to_ascii_lowercase().as_str() {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return Err(invalid("scheme must be http or https")),
+    };
+    let host = authority.strip_suffix(default_port).unwrap_or(authority);
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    Ok(UrlParts { host, path, query })
+}
+
+/// Lower-cased names sorted, values trimmed with inner runs of spaces collapsed, repeated
+/// headers joined by `,` in request order. Returns the header block and the name list.
+fn canonical_headers(request: &HttpRequest) -> (String, String) {
+    let mut headers: Vec<(String, String)> = Vec::new();
+    for (name, value) in request.headers.iter() {
+        let name = name.to_ascii_lowercase();
+        if UNSIGNED_HEADERS.contains(&name.as_str()) {
+            continue;
+        }
+        let value = collapse_spaces(value);
+        match headers.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, joined)) => {
+                joined.push(',');
+                joined.push_str(&value);
+            }
+            None => headers.push((name, value)),
+        }
+    }
+    headers.sort_by(|a, b| a.0.cmp(&b.0));
+    let block = headers
+        .iter()
+        .map(|(name, value)| format!("{name}:{value}\n"))
+        .collect();
+    let names = headers
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect::<Vec<_>>()
+        .join(";");
+    (block, names)
+}
+
+fn collapse_spaces(value: &str) -> String {
+    value
+        .split(' ')
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn canonical_path(path: &str, settings: &SigningSettings) -> String {
+    let path = if settings.normalize_path {
+        normalize_path(path)
+    } else if path.is_empty() {
+        "/".to_owned()
+    } else {
+        path.to_owned()
+    };
+    if settings.double_uri_encode {
+        uri_encode(path.as_bytes(), false)
+    } else {
+        path
+    }
+}
+
+/// Removes empty, `.` and `..` segments (RFC 3986 §5.2.4, plus the empty segments AWS
+/// drops), keeping a trailing slash.
+fn normalize_path(path: &str) -> String {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    let mut normalized = format!("/{}", segments.join("/"));
+    if path.ends_with('/') && !segments.is_empty() {
+        normalized.push('/');
+    }
+    normalized
+}
+
+/// Pairs decoded and re-encoded strictly, sorted by key then value; `k` becomes `k=`.
+fn canonical_query(query: &str) -> String {
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (
+                uri_encode(&percent_decode(key), true),
+                uri_encode(&percent_decode(value), true),
+            )
+        })
+        .collect();
+    pairs.sort();
+    pairs
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// SigV4 URI encoding: everything but `A-Za-z0-9-._~` as `%XX` (upper-case hex), and `/`
+/// too when `encode_slash`.
+fn uri_encode(bytes: &[u8], encode_slash: bool) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || (b == b'/' && !encode_slash) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `%XX` to bytes; a `%` not followed by two hex digits stays literal.
+fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex_pair = bytes.get(i + 1..i + 3).and_then(|pair| {
+            let pair = std::str::from_utf8(pair).ok()?;
+            u8::from_str_radix(pair, 16).ok()
+        });
+        match (bytes[i], hex_pair) {
+            (b'%', Some(decoded)) => {
+                out.push(decoded);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+fn hex_sha256(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
+}
+
+/// Identifies a derived key without keeping another copy of the secret.
+#[derive(Clone, PartialEq, Eq)]
+struct KeyId {
+    date: String,
+    region: String,
+    service: String,
+    secret_hash: [u8; 32],
+}
+
+const KEY_CACHE_SIZE: usize = 16;
+
+/// Derived keys are valid for a day, so most requests reuse one instead of running four
+/// HMACs. Oldest entries are evicted first.
+static KEY_CACHE: Mutex<Vec<(KeyId, [u8; 32])>> = Mutex::new(Vec::new());
+
+fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+    let id = KeyId {
+        date: date.to_owned(),
+        region: region.to_owned(),
+        service: service.to_owned(),
+        secret_hash: Sha256::digest(secret.as_bytes()).into(),
+    };
+    let mut cache = KEY_CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, key)) = cache.iter().find(|(cached, _)| *cached == id) {
+        return *key;
+    }
+    let key = derive_signing_key(secret, date, region, service);
+    if cache.len() >= KEY_CACHE_SIZE {
+        cache.remove(0);
+    }
+    cache.push((id, key));
+    key
+}
+
+fn derive_signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+    let k_date = hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes());
+    let k_region = hmac(&k_date, region.as_bytes());
+    let k_service = hmac(&k_region, service.as_bytes());
+    hmac(&k_service, b"aws4_request")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn params(credentials: &Credentials) -> SigningParams<'_> {
+        SigningParams {
+            credentials,
+            region: "us-east-1",
+            service: "service",
+            // 2015-08-30T12:36:00Z, the test-suite time.
+            time: UNIX_EPOCH + Duration::from_secs(1_440_938_160),
+            settings: SigningSettings::default(),
+        }
+    }
+
+    fn request(url: &str) -> HttpRequest {
+        HttpRequest {
+            method: "GET".into(),
+            url: url.into(),
+            ..HttpRequest::default()
+        }
+    }
+
+    #[test]
+    fn signs_get_vanilla() {
+        let credentials = Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+            None,
+        );
+        let mut req = request("https://example.amazonaws.com/");
+        sign(&mut req, &params(&credentials)).unwrap();
+        assert_eq!(req.headers.get("host"), Some("example.amazonaws.com"));
+        assert_eq!(req.headers.get("x-amz-date"), Some("20150830T123600Z"));
+        assert_eq!(
+            req.headers.get("authorization"),
+            Some(
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
+                 SignedHeaders=host;x-amz-date, \
+                 Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+            )
+        );
+    }
+
+    #[test]
+    fn session_token_and_payload_header_are_signed() {
+        let credentials = Credentials::new("AKID", "SECRET", Some("TOKEN".into()), None);
+        let mut req = request("https://example.amazonaws.com:443/a%20b?x=1");
+        req.body = b"{}".to_vec();
+        let mut p = params(&credentials);
+        p.settings.payload_header = true;
+        let parts = sign_parts(&mut req, &p).unwrap();
+        assert_eq!(req.headers.get("x-amz-security-token"), Some("TOKEN"));
+        assert_eq!(req.headers.get("host"), Some("example.amazonaws.com"));
+        assert_eq!(
+            parts.signed_headers,
+            "host;x-amz-content-sha256;x-amz-date;x-amz-security-token"
+        );
+        assert!(parts.canonical_request.starts_with("GET\n/a%2520b\nx=1\n"));
+        let debug = format!("{parts:?}");
+        assert!(
+            !debug.contains("TOKEN") && !debug.contains(&parts.signature),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn s3_style_settings_keep_the_path() {
+        let credentials = Credentials::new("AKID", "SECRET", None, None);
+        let mut req = request("http://localhost:8080/bucket//a%20b/../c");
+        let mut p = params(&credentials);
+        p.settings = SigningSettings {
+            double_uri_encode: false,
+            normalize_path: false,
+            payload_header: false,
+        };
+        let parts = sign_parts(&mut req, &p).unwrap();
+        assert!(
+            parts
+                .canonical_request
+                .starts_with("GET\n/bucket//a%20b/../c\n\nhost:localhost:8080\n")
+        );
+    }
+
+    #[test]
+    fn path_normalization() {
+        for (input, expected) in [
+            ("", "/"),
+            ("/", "/"),
+            ("//example//", "/example/"),
+            ("/a/b/../c/./d", "/a/c/d"),
+            ("/../..", "/"),
+            ("/a/b/..", "/a"),
+            ("/foo%2F.%2Fbar", "/foo%2F.%2Fbar"),
+        ] {
+            assert_eq!(normalize_path(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn query_canonicalisation() {
+        assert_eq!(canonical_query(""), "");
+        assert_eq!(canonical_query("b=2&a=1&a=0&c"), "a=0&a=1&b=2&c=");
+        assert_eq!(canonical_query("k=%7e%2f%zz+"), "k=~%2F%25zz%2B");
+        assert_eq!(
+            canonical_query("%E1%88%B4=x&\u{1234}=y"),
+            "%E1%88%B4=x&%E1%88%B4=y"
+        );
+    }
+
+    #[test]
+    fn bad_urls_are_errors() {
+        let credentials = Credentials::new("AKID", "SECRET", None, None);
+        for url in [
+            "/relative",
+            "https:///path",
+            "ftp://host/",
+            "https://user@host/",
+        ] {
+            let err = sign(&mut request(url), &params(&credentials)).unwrap_err();
+            assert!(matches!(err, SigningError::InvalidUrl { .. }), "{url}");
+        }
+        let mut p = params(&credentials);
+        p.time = UNIX_EPOCH + Duration::from_secs(300_000_000_000);
+        assert_eq!(
+            sign(&mut request("https://h/"), &p),
+            Err(SigningError::TimeOutOfRange)
+        );
+    }
+
+    #[test]
+    fn signing_keys_are_cached_per_scope() {
+        let a = signing_key("secret", "20150830", "us-east-1", "iam");
+        assert_eq!(
+            a,
+            derive_signing_key("secret", "20150830", "us-east-1", "iam")
+        );
+        assert_eq!(a, signing_key("secret", "20150830", "us-east-1", "iam"));
+        assert_ne!(a, signing_key("other", "20150830", "us-east-1", "iam"));
+        for day in 0..2 * KEY_CACHE_SIZE {
+            signing_key("secret", &format!("2015{day:04}"), "r", "s");
+        }
+        assert!(KEY_CACHE.lock().unwrap().len() <= KEY_CACHE_SIZE);
+    }
+}
