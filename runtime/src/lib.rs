@@ -10,3 +10,5 @@ pub mod env;
 pub mod profile;
 pub mod credentials;
 pub mod sigv4;
+pub mod wire;
+pub use wire::Document;
