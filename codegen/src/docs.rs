@@ -93,6 +93,12 @@ fn attribute(attrs: &str, key: &str) -> Option<String> {
     Some(decode_entities(value))
 }
 
+/// Escapes plain text (not HTML) for use as Markdown prose.
+pub fn escape_text(text: &str) -> String {
+    let words: Vec<String> = text.split_whitespace().map(escape_word).collect();
+    escape_line_start(&words.join(" "))
+}
+
 /// Decodes named and numeric character references; unknown ones stay as written.
 pub fn decode_entities(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -363,7 +369,7 @@ impl Writer {
         self.close_inlines();
         self.pending_space = false;
         let line = std::mem::take(&mut self.line);
-        self.marker_len = 0;
+        let starts_item = std::mem::take(&mut self.marker_len) > 0;
         let line = line.trim_end();
         let marker = line.trim();
         let is_bare_marker = !self.lists.is_empty()
@@ -376,24 +382,14 @@ impl Writer {
         }
         let line = if self.lists.is_empty() {
             escape_line_start(line.trim_start())
-        } else {
-            self.continuation(line)
-        };
-        self.lines.push(line);
-    }
-
-    /// Text inside a list item that is not on the item's first line is indented under it.
-    fn continuation(&self, line: &str) -> String {
-        let trimmed = line.trim_start();
-        let is_item = trimmed.starts_with("- ")
-            || trimmed
-                .split_once(". ")
-                .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()));
-        if is_item && line.len() != trimmed.len() || is_item && self.lists.len() == 1 {
+        } else if starts_item {
             line.to_owned()
         } else {
-            format!("{}{}", "  ".repeat(self.lists.len()), escape_line_start(trimmed))
-        }
+            // Text after a break inside an item stays in the item.
+            let indent = "  ".repeat(self.lists.len());
+            format!("{indent}{}", escape_line_start(line.trim_start()))
+        };
+        self.lines.push(line);
     }
 
     fn finish(mut self) -> String {
@@ -443,7 +439,14 @@ fn link(href: Option<&str>, text: &str) -> String {
     match href {
         Some(href) if text.is_empty() => format!("<{href}>"),
         Some(href) if href.contains([' ', '(', ')', '<', '>']) => {
-            format!("[{text}]({})", href.replace(' ', "%20").replace('(', "%28").replace(')', "%29").replace('<', "%3C").replace('>', "%3E"))
+            format!(
+                "[{text}]({})",
+                href.replace(' ', "%20")
+                    .replace('(', "%28")
+                    .replace(')', "%29")
+                    .replace('<', "%3C")
+                    .replace('>', "%3E")
+            )
         }
         Some(href) => format!("[{text}]({href})"),
         None => text.to_owned(),
@@ -459,12 +462,16 @@ fn escape_word(word: &str) -> String {
     if let Some(start) = word.find("https://").or_else(|| word.find("http://")) {
         let (before, url) = word.split_at(start);
         let end = url
-            .find(|c: char| matches!(c, '<' | '>' | '"' | '\'' | ')' | ']'))
+            .find(['<', '>', '"', '\'', ')', ']'])
             .unwrap_or(url.len());
         let (url, after) = url.split_at(end);
         let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?']);
         let after = format!("{}{after}", &url[trimmed.len()..]);
-        return format!("{}<{trimmed}>{}", escape_prose(before), escape_prose(&after));
+        return format!(
+            "{}<{trimmed}>{}",
+            escape_prose(before),
+            escape_prose(&after)
+        );
     }
     escape_prose(word)
 }
@@ -509,7 +516,9 @@ mod tests {
     #[test]
     fn inline_markup() {
         assert_eq!(
-            md("<p>Use <code>GetWorkflow</code> with <b>bold</b>, <i>it</i>, <strong>s</strong> and <em>e</em>.</p>"),
+            md(
+                "<p>Use <code>GetWorkflow</code> with <b>bold</b>, <i>it</i>, <strong>s</strong> and <em>e</em>.</p>"
+            ),
             "Use `GetWorkflow` with **bold**, *it*, **s** and *e*."
         );
         assert_eq!(md("<code>a`b</code>"), "`` a`b ``");
@@ -523,10 +532,16 @@ mod tests {
             md(r#"See <a href="https://example.com/x">the guide</a>."#),
             "See [the guide](https://example.com/x)."
         );
-        assert_eq!(md(r#"<a href="https://e.com">https://e.com</a>"#), "[<https://e.com>](https://e.com)");
+        assert_eq!(
+            md(r#"<a href="https://e.com">https://e.com</a>"#),
+            "[<https://e.com>](https://e.com)"
+        );
         assert_eq!(md(r#"<a href="relative.html">guide</a>"#), "guide");
         assert_eq!(md("<a>no href</a>"), "no href");
-        assert_eq!(md("Go to https://example.com/a."), "Go to <https://example.com/a>.");
+        assert_eq!(
+            md("Go to https://example.com/a."),
+            "Go to <https://example.com/a>."
+        );
     }
 
     #[test]
@@ -559,18 +574,26 @@ mod tests {
             r#"a \<b\> \& \[c\] "d" AB \&bogus; \*x\*"#
         );
         assert_eq!(md("if a < b and c > d"), r"if a \< b and c \> d");
-        assert_eq!(md("<p>- not a list</p><p>1. not a list</p><p># no</p>"), "\\- not a list\n\n1\\. not a list\n\n\\# no");
+        assert_eq!(
+            md("<p>- not a list</p><p>1. not a list</p><p># no</p>"),
+            "\\- not a list\n\n1\\. not a list\n\n\\# no"
+        );
     }
 
     #[test]
     fn no_raw_html_survives() {
-        let out = md("<fullname>Amazon Connect</fullname><div><span>x</span></div><!-- c --><unknown attr=\"1\">y</unknown>");
+        let out = md(
+            "<fullname>Amazon Connect</fullname><div><span>x</span></div><!-- c --><unknown attr=\"1\">y</unknown>",
+        );
         assert_eq!(out, "Amazon Connect\n\nx\n\ny");
     }
 
     #[test]
     fn pre_becomes_text_block() {
-        assert_eq!(md("<pre>  a &lt; b\n  c</pre>"), "```text\n  a < b\n  c\n```");
+        assert_eq!(
+            md("<pre>  a &lt; b\n  c</pre>"),
+            "```text\n  a < b\n  c\n```"
+        );
     }
 
     #[test]

@@ -28,7 +28,10 @@ pub enum Error {
     /// The chosen service is not in the model.
     ServiceNotFound { id: String },
     /// Reading or writing a file failed.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The emitted tokens did not parse as a Rust file: a generator bug, reported instead of a panic.
     InvalidTokens { file: String, message: String },
 }
@@ -90,7 +93,10 @@ impl fmt::Display for Error {
             Error::ServiceNotFound { id } => write!(f, "service `{id}` is not in the model"),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::InvalidTokens { file, message } => {
-                write!(f, "generated tokens for `{file}` are not valid Rust: {message}")
+                write!(
+                    f,
+                    "generated tokens for `{file}` are not valid Rust: {message}"
+                )
             }
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod docs;
 pub mod error;
+pub mod ir;
 pub mod model;
 
 pub use error::Error;

@@ -42,7 +42,9 @@ impl ShapeId {
     }
 
     pub fn name(&self) -> &str {
-        self.0.split_once('#').map_or(self.0.as_str(), |(_, name)| name)
+        self.0
+            .split_once('#')
+            .map_or(self.0.as_str(), |(_, name)| name)
     }
 
     /// The ID of one of this shape's members, `ns#Shape$member`.
@@ -161,6 +163,40 @@ impl Shape {
             _ => &[],
         }
     }
+
+    /// Like [`Shape::members`], plus the `member` of a list and the `key`/`value` of a map.
+    pub fn all_members(&self) -> Vec<&Member> {
+        match &self.kind {
+            ShapeKind::List(m) => vec![m],
+            ShapeKind::Map { key, value } => vec![key, value],
+            _ => self.members().iter().collect(),
+        }
+    }
+
+    /// Shapes an operation, resource or service points at, other than through members.
+    pub fn references(&self) -> Vec<&ShapeId> {
+        match &self.kind {
+            ShapeKind::Operation(op) => op
+                .input
+                .iter()
+                .chain(&op.output)
+                .chain(&op.errors)
+                .collect(),
+            ShapeKind::Resource(res) => res
+                .all_operations()
+                .chain(&res.resources)
+                .chain(res.identifiers.iter().map(|(_, id)| id))
+                .chain(res.properties.iter().map(|(_, id)| id))
+                .collect(),
+            ShapeKind::Service(svc) => svc
+                .operations
+                .iter()
+                .chain(&svc.resources)
+                .chain(&svc.errors)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// A parsed model: every shape by ID, sorted for deterministic walks.
@@ -238,12 +274,7 @@ impl Model {
     /// Every member target and every shape reference must name a known shape.
     fn check_references(&self) -> Result<(), Error> {
         for shape in self.shapes.values() {
-            let members: Vec<&Member> = match &shape.kind {
-                ShapeKind::List(m) => vec![m],
-                ShapeKind::Map { key, value } => vec![key, value],
-                _ => shape.members().iter().collect(),
-            };
-            for member in members {
+            for member in shape.all_members() {
                 if !self.resolves(&member.target) {
                     return Err(Error::UnknownTarget {
                         member: shape.id.member(&member.name),
@@ -251,7 +282,7 @@ impl Model {
                     });
                 }
             }
-            for target in references(&shape.kind) {
+            for target in shape.references() {
                 if !self.resolves(target) {
                     return Err(Error::UnknownReference {
                         from: shape.id.to_string(),
@@ -261,31 +292,6 @@ impl Model {
             }
         }
         Ok(())
-    }
-}
-
-/// Shapes an operation, resource or service points at (not members).
-fn references(kind: &ShapeKind) -> Vec<&ShapeId> {
-    match kind {
-        ShapeKind::Operation(op) => op
-            .input
-            .iter()
-            .chain(&op.output)
-            .chain(&op.errors)
-            .collect(),
-        ShapeKind::Resource(res) => res
-            .all_operations()
-            .chain(&res.resources)
-            .chain(res.identifiers.iter().map(|(_, id)| id))
-            .chain(res.properties.iter().map(|(_, id)| id))
-            .collect(),
-        ShapeKind::Service(svc) => svc
-            .operations
-            .iter()
-            .chain(&svc.resources)
-            .chain(&svc.errors)
-            .collect(),
-        _ => Vec::new(),
     }
 }
 

@@ -2,9 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{
-    Member, Operation, OrderedMap, Resource, Service, Shape, ShapeId, ShapeKind, Traits,
-};
+use super::{Member, Operation, OrderedMap, Resource, Service, Shape, ShapeId, ShapeKind, Traits};
 use crate::error::Error;
 
 #[derive(Deserialize)]

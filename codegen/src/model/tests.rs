@@ -32,8 +32,19 @@ fn parses_members_in_document_order_and_keeps_unknown_traits() {
 #[test]
 fn parses_every_shape_type() {
     let types = [
-        "blob", "boolean", "string", "byte", "short", "integer", "long", "float", "double",
-        "bigInteger", "bigDecimal", "timestamp", "document",
+        "blob",
+        "boolean",
+        "string",
+        "byte",
+        "short",
+        "integer",
+        "long",
+        "float",
+        "double",
+        "bigInteger",
+        "bigDecimal",
+        "timestamp",
+        "document",
     ];
     let mut shapes: Vec<String> = types
         .iter()
@@ -47,7 +58,10 @@ fn parses_every_shape_type() {
     shapes.push(r#""ex#U2": {"type": "structure", "members": {}}"#.into());
     shapes.push(r#""ex#R": {"type": "resource", "identifiers": {"id": {"target": "smithy.api#String"}}, "read": {"target": "ex#Op"}, "collectionOperations": [{"target": "ex#Op"}], "resources": [{"target": "ex#R2"}]}"#.into());
     shapes.push(r#""ex#R2": {"type": "resource", "operations": [{"target": "ex#Op"}]}"#.into());
-    shapes.push(r#""ex#Svc": {"type": "service", "version": "1", "resources": [{"target": "ex#R"}]}"#.into());
+    shapes.push(
+        r#""ex#Svc": {"type": "service", "version": "1", "resources": [{"target": "ex#R"}]}"#
+            .into(),
+    );
     let model = parse(&format!(
         r#"{{"smithy": "2.0", "shapes": {{{}}}}}"#,
         shapes.join(",")
@@ -107,8 +121,8 @@ fn unsupported_shape_type_names_the_shape() {
 
 #[test]
 fn invalid_shape_id_is_an_error() {
-    let err = parse(r#"{"smithy": "2.0", "shapes": {"NoNamespace": {"type": "string"}}}"#)
-        .unwrap_err();
+    let err =
+        parse(r#"{"smithy": "2.0", "shapes": {"NoNamespace": {"type": "string"}}}"#).unwrap_err();
     assert!(matches!(err, Error::InvalidShapeId { .. }), "{err}");
 }
 
@@ -136,5 +150,8 @@ fn missing_or_ambiguous_service() {
 fn io_error_names_the_path() {
     let err = Model::from_path(Path::new("/nonexistent/model.json")).unwrap_err();
     assert!(matches!(err, Error::Io { .. }));
-    assert!(err.to_string().starts_with("/nonexistent/model.json: "), "{err}");
+    assert!(
+        err.to_string().starts_with("/nonexistent/model.json: "),
+        "{err}"
+    );
 }

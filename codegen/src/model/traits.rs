@@ -107,7 +107,8 @@ impl Traits {
     /// `value` are skipped rather than rejected.
     pub fn legacy_enum(&self) -> Option<Vec<LegacyEnumValue>> {
         let entries = self.get("smithy.api#enum")?.as_array()?;
-        let text = |entry: &Value, key: &str| entry.get(key).and_then(Value::as_str).map(str::to_owned);
+        let text =
+            |entry: &Value, key: &str| entry.get(key).and_then(Value::as_str).map(str::to_owned);
         Some(
             entries
                 .iter()

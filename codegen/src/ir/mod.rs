@@ -1,0 +1,601 @@
+//! The service closure with Rust names: everything the emitters need, nothing of JSON.
+
+mod closure;
+mod names;
+mod recursion;
+
+use std::collections::BTreeMap;
+
+use heck::ToKebabCase;
+
+use crate::docs::html_to_markdown;
+use crate::error::Error;
+use serde_json::Value;
+
+use crate::model::{Member, Model, Shape, ShapeId, ShapeKind, TimestampFormat, prelude_shape};
+
+pub use names::escape_ident;
+
+/// Name of the catch-all variant of enums and unions.
+pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// One generated crate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Crate {
+    /// Cargo package name, e.g. `leansdk-customerprofiles`.
+    pub package_name: String,
+    /// Markdown crate docs from the service's title and documentation.
+    pub docs: String,
+    /// Data types, sorted by module name.
+    pub types: Vec<TypeDef>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    pub shape_id: String,
+    /// Rust type name, unique in the crate.
+    pub name: String,
+    /// File/module name under `types/`.
+    pub module: String,
+    pub docs: String,
+    pub kind: TypeKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    Enum(Vec<EnumVariant>),
+    IntEnum(Vec<IntEnumVariant>),
+    Union(Union),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// `@sensitive` on the structure itself: `Debug` redacts the whole value.
+    pub sensitive: bool,
+    /// `Some` for `@error` shapes.
+    pub error: Option<ErrorInfo>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorInfo {
+    /// The field holding the error message (member `Message` or `message`).
+    pub message_field: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Rust identifier, possibly raw (`r#type`).
+    pub name: String,
+    /// JSON member name (`@jsonName` or the member name).
+    pub wire_name: String,
+    pub docs: String,
+    pub ty: RustType,
+    pub presence: Presence,
+    pub sensitive: bool,
+}
+
+/// How a member's absence is represented.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Presence {
+    /// `Option<T>`.
+    Optional,
+    /// `@required`: plain `T`; a missing value becomes `T`'s zero value (error correction).
+    Required,
+    /// `@default`: plain `T` holding this value when absent.
+    Default(DefaultValue),
+}
+
+/// A `@default` value that differs from what `Default::default()` gives, or `Zero`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DefaultValue {
+    /// `Default::default()` is the right value.
+    Zero,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    /// A string enum's wire value.
+    EnumValue(String),
+    /// An intEnum's value.
+    IntEnumValue(i64),
+    /// Epoch seconds.
+    Timestamp(i64),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RustType {
+    Bool,
+    I8,
+    I16,
+    I32,
+    I64,
+    F32,
+    F64,
+    String,
+    /// bigInteger / bigDecimal: kept as their decimal text, no bignum crate.
+    BigNumber,
+    Blob,
+    Timestamp(TimestampFormat),
+    Document,
+    Named {
+        name: String,
+        boxed: bool,
+    },
+    List {
+        item: Box<RustType>,
+        sparse: bool,
+    },
+    Map {
+        value: Box<RustType>,
+        sparse: bool,
+    },
+}
+
+impl RustType {
+    /// Whether `Default::default()` exists for this type in generated code.
+    pub fn has_default(&self) -> bool {
+        !matches!(self, RustType::Timestamp(_))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumVariant {
+    pub name: String,
+    pub value: String,
+    pub docs: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct IntEnumVariant {
+    pub name: String,
+    pub value: i32,
+    pub docs: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    pub sensitive: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    pub wire_name: String,
+    pub docs: String,
+    pub ty: RustType,
+    pub sensitive: bool,
+}
+
+impl Crate {
+    /// Builds the IR of the service `service` (or the model's only service).
+    pub fn build(model: &Model, service: Option<&str>) -> Result<Self, Error> {
+        let service = model.service(service)?;
+        let shapes = closure::data_shapes(model, service);
+        let names = assign_type_names(model, &shapes, service.id.namespace());
+        let builder = Builder {
+            model,
+            names: &names,
+            graph: recursion::ValueGraph::new(model),
+        };
+        let mut types = Vec::new();
+        for id in &shapes {
+            if let Some(shape) = model.shape(id)
+                && let Some(def) = builder.type_def(shape)?
+            {
+                types.push(def);
+            }
+        }
+        types.sort_by(|a, b| a.module.cmp(&b.module));
+        Ok(Crate {
+            package_name: package_name(service),
+            docs: crate_docs(service),
+            types,
+        })
+    }
+}
+
+/// `leansdk-` plus the `sdkId` lowercased without separators, as AWS SDKs name crates
+/// (`Customer Profiles` -> `customerprofiles`); the service shape name without `aws.api#service`.
+fn package_name(service: &Shape) -> String {
+    let sdk_id = service
+        .traits
+        .aws_sdk_id()
+        .map_or_else(|| service.id.name().to_kebab_case(), str::to_owned);
+    let id: String = sdk_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    format!("leansdk-{}", id.to_ascii_lowercase())
+}
+
+fn crate_docs(service: &Shape) -> String {
+    let title = service.traits.title().unwrap_or(service.id.name());
+    let body = service
+        .traits
+        .documentation()
+        .map(html_to_markdown)
+        .unwrap_or_default();
+    let heading = format!("# {}", crate::docs::escape_text(title));
+    if body.is_empty() {
+        heading
+    } else {
+        format!("{heading}\n\n{body}")
+    }
+}
+
+fn generates_type(shape: &Shape) -> bool {
+    match &shape.kind {
+        ShapeKind::Structure(_)
+        | ShapeKind::Union(_)
+        | ShapeKind::Enum(_)
+        | ShapeKind::IntEnum(_) => true,
+        ShapeKind::String => shape.traits.legacy_enum().is_some(),
+        _ => false,
+    }
+}
+
+fn assign_type_names(
+    model: &Model,
+    shapes: &[ShapeId],
+    service_namespace: &str,
+) -> BTreeMap<ShapeId, String> {
+    let mut ordered: Vec<&ShapeId> = shapes
+        .iter()
+        .filter(|id| model.shape(id).is_some_and(generates_type))
+        .collect();
+    // The service's own namespace gets first pick of the plain names.
+    ordered.sort_by_key(|id| (id.namespace() != service_namespace, *id));
+    let mut scope = names::Scope::default();
+    ordered
+        .into_iter()
+        .map(|id| {
+            let name = names::type_name(&mut scope, id.namespace(), id.name());
+            (id.clone(), name)
+        })
+        .collect()
+}
+
+struct Builder<'m> {
+    model: &'m Model,
+    names: &'m BTreeMap<ShapeId, String>,
+    graph: recursion::ValueGraph<'m>,
+}
+
+fn docs(traits: &crate::model::Traits) -> String {
+    traits
+        .documentation()
+        .map(html_to_markdown)
+        .unwrap_or_default()
+}
+
+impl Builder<'_> {
+    fn type_def(&self, shape: &Shape) -> Result<Option<TypeDef>, Error> {
+        let Some(name) = self.names.get(&shape.id) else {
+            return Ok(None);
+        };
+        let kind = match &shape.kind {
+            ShapeKind::Structure(_) => TypeKind::Struct(self.structure(shape)?),
+            ShapeKind::Union(_) => TypeKind::Union(self.union(shape)?),
+            ShapeKind::Enum(_) | ShapeKind::String => TypeKind::Enum(enum_variants(shape)),
+            ShapeKind::IntEnum(_) => TypeKind::IntEnum(int_enum_variants(shape)),
+            _ => return Ok(None),
+        };
+        Ok(Some(TypeDef {
+            shape_id: shape.id.to_string(),
+            name: name.clone(),
+            module: names::module_name(name),
+            docs: docs(&shape.traits),
+            kind,
+        }))
+    }
+
+    fn structure(&self, shape: &Shape) -> Result<Struct, Error> {
+        let mut scope = names::Scope::default();
+        let mut fields = Vec::new();
+        for member in shape.members() {
+            let target = self.target(shape, member)?;
+            let ty = self.rust_type(shape, member, &target)?;
+            let presence = presence(member, &target, &ty);
+            fields.push(Field {
+                name: names::field_name(&mut scope, &member.name),
+                wire_name: member.traits.json_name().unwrap_or(&member.name).to_owned(),
+                docs: docs(&member.traits),
+                ty,
+                presence,
+                sensitive: self.is_sensitive(member, &target),
+            });
+        }
+        // `smithy.api#error` shapes get `message()`, backed by `Message` or `message`.
+        let error = shape.traits.error().map(|_| ErrorInfo {
+            message_field: shape
+                .members()
+                .iter()
+                .zip(&fields)
+                .find(|(m, _)| m.name == "Message" || m.name == "message")
+                .map(|(_, f)| f.name.clone()),
+        });
+        Ok(Struct {
+            fields,
+            sensitive: shape.traits.is_sensitive(),
+            error,
+        })
+    }
+
+    fn union(&self, shape: &Shape) -> Result<Union, Error> {
+        let mut scope = names::Scope::with_reserved(&[UNKNOWN_VARIANT]);
+        let mut variants = Vec::new();
+        for member in shape.members() {
+            let target = self.target(shape, member)?;
+            variants.push(UnionVariant {
+                name: names::variant_name(&mut scope, &member.name),
+                wire_name: member.traits.json_name().unwrap_or(&member.name).to_owned(),
+                docs: docs(&member.traits),
+                ty: self.rust_type(shape, member, &target)?,
+                sensitive: self.is_sensitive(member, &target),
+            });
+        }
+        Ok(Union {
+            variants,
+            sensitive: shape.traits.is_sensitive(),
+        })
+    }
+
+    fn target(&self, container: &Shape, member: &Member) -> Result<Target<'_>, Error> {
+        resolve(self.model, &member.target).ok_or_else(|| Error::UnknownTarget {
+            member: container.id.member(&member.name),
+            target: member.target.to_string(),
+        })
+    }
+
+    /// `@sensitive` on the member, its target, or the elements of a target list/map.
+    fn is_sensitive(&self, member: &Member, target: &Target<'_>) -> bool {
+        member.traits.is_sensitive() || self.target_is_sensitive(target, 0)
+    }
+
+    fn target_is_sensitive(&self, target: &Target<'_>, depth: usize) -> bool {
+        let Target::Model(shape) = target else {
+            return false;
+        };
+        if shape.traits.is_sensitive() {
+            return true;
+        }
+        // The depth bound stops recursive lists of lists from looping.
+        let element = match &shape.kind {
+            ShapeKind::List(m) => Some(m),
+            ShapeKind::Map { value, .. } => Some(value),
+            _ => None,
+        };
+        element.is_some_and(|m| {
+            m.traits.is_sensitive()
+                || (depth < 16
+                    && resolve(self.model, &m.target)
+                        .is_some_and(|t| self.target_is_sensitive(&t, depth + 1)))
+        })
+    }
+
+    /// The Rust type of `member` of `container`. A member's `@timestampFormat` wins over its target's.
+    fn rust_type(
+        &self,
+        container: &Shape,
+        member: &Member,
+        target: &Target<'_>,
+    ) -> Result<RustType, Error> {
+        let ty = self.rust_type_at(container, &member.target, target, 0)?;
+        Ok(with_member_format(ty, member))
+    }
+
+    fn rust_type_at(
+        &self,
+        container: &Shape,
+        id: &ShapeId,
+        target: &Target<'_>,
+        depth: usize,
+    ) -> Result<RustType, Error> {
+        let traits = match target {
+            Target::Prelude(..) => None,
+            Target::Model(shape) => Some(&shape.traits),
+        };
+        if let Some(name) = self.names.get(id) {
+            let boxed = depth == 0 && self.graph.needs_box(&container.id, id);
+            return Ok(RustType::Named {
+                name: name.clone(),
+                boxed,
+            });
+        }
+        let element = |member: &Member| -> Result<RustType, Error> {
+            let target =
+                resolve(self.model, &member.target).ok_or_else(|| Error::UnknownTarget {
+                    member: id.member(&member.name),
+                    target: member.target.to_string(),
+                })?;
+            let ty = self.rust_type_at(container, &member.target, &target, depth + 1)?;
+            Ok(with_member_format(ty, member))
+        };
+        let sparse = traits.is_some_and(|t| t.is_sparse());
+        Ok(match target.kind() {
+            ShapeKind::Blob => RustType::Blob,
+            ShapeKind::Boolean => RustType::Bool,
+            ShapeKind::String => RustType::String,
+            ShapeKind::Byte => RustType::I8,
+            ShapeKind::Short => RustType::I16,
+            ShapeKind::Integer => RustType::I32,
+            ShapeKind::Long => RustType::I64,
+            ShapeKind::Float => RustType::F32,
+            ShapeKind::Double => RustType::F64,
+            ShapeKind::BigInteger | ShapeKind::BigDecimal => RustType::BigNumber,
+            // restJson1 bodies default to epoch-seconds.
+            ShapeKind::Timestamp => RustType::Timestamp(
+                traits
+                    .and_then(|t| t.timestamp_format())
+                    .unwrap_or(TimestampFormat::EpochSeconds),
+            ),
+            ShapeKind::Document => RustType::Document,
+            ShapeKind::List(member) => RustType::List {
+                item: Box::new(element(member)?),
+                sparse,
+            },
+            ShapeKind::Map { value, .. } => RustType::Map {
+                value: Box::new(element(value)?),
+                sparse,
+            },
+            // Aggregates and enums are named above; a prelude Unit has no Rust type.
+            _ => RustType::Document,
+        })
+    }
+}
+
+/// A member target: a model shape, or a prelude shape with whether it is a `Primitive*` one.
+enum Target<'m> {
+    Model(&'m Shape),
+    Prelude(Box<ShapeKind>, bool),
+}
+
+/// `smithy.api#timestampFormat` on a member overrides the one on its target.
+fn with_member_format(ty: RustType, member: &Member) -> RustType {
+    match (ty, member.traits.timestamp_format()) {
+        (RustType::Timestamp(_), Some(format)) => RustType::Timestamp(format),
+        (ty, _) => ty,
+    }
+}
+
+fn resolve<'m>(model: &'m Model, id: &ShapeId) -> Option<Target<'m>> {
+    match model.shape(id) {
+        Some(shape) => Some(Target::Model(shape)),
+        None => {
+            prelude_shape(id).map(|(kind, primitive)| Target::Prelude(Box::new(kind), primitive))
+        }
+    }
+}
+
+impl Target<'_> {
+    fn kind(&self) -> &ShapeKind {
+        match self {
+            Target::Model(shape) => &shape.kind,
+            Target::Prelude(kind, _) => kind,
+        }
+    }
+}
+
+/// Smithy's nullability rules, simplified for clients: `@clientOptional` and a `null`
+/// default force `Option`; a default or a `Primitive*` target give a plain value; so does
+/// `@required`. A default the generator cannot express falls back to `Option`.
+fn presence(member: &Member, target: &Target<'_>, ty: &RustType) -> Presence {
+    let traits = &member.traits;
+    if traits.is_client_optional() {
+        return Presence::Optional;
+    }
+    if let Some(value) = traits.default_value() {
+        return default_value(value, target, ty).map_or(Presence::Optional, Presence::Default);
+    }
+    if traits.has("smithy.api#default") {
+        return Presence::Optional;
+    }
+    if matches!(target, Target::Prelude(_, true)) {
+        return Presence::Default(DefaultValue::Zero);
+    }
+    if traits.is_required() {
+        return Presence::Required;
+    }
+    Presence::Optional
+}
+
+/// Converts a `smithy.api#default` value for a member of type `ty`.
+fn default_value(value: &Value, target: &Target<'_>, ty: &RustType) -> Option<DefaultValue> {
+    let zero_or = |is_zero: bool, value: DefaultValue| {
+        if is_zero { DefaultValue::Zero } else { value }
+    };
+    Some(match (ty, value) {
+        (RustType::Bool, Value::Bool(b)) => zero_or(!b, DefaultValue::Bool(*b)),
+        (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64, Value::Number(n)) => {
+            let n = n.as_i64()?;
+            zero_or(n == 0, DefaultValue::Int(n))
+        }
+        (RustType::F32 | RustType::F64, Value::Number(n)) => {
+            let n = n.as_f64()?;
+            zero_or(n == 0.0, DefaultValue::Float(n))
+        }
+        (RustType::String | RustType::BigNumber, Value::String(s)) => {
+            zero_or(s.is_empty(), DefaultValue::String(s.clone()))
+        }
+        (RustType::BigNumber, Value::Number(n)) => DefaultValue::String(n.to_string()),
+        (RustType::Blob, Value::String(s)) if s.is_empty() => DefaultValue::Zero,
+        (RustType::Timestamp(_), Value::Number(n)) => DefaultValue::Timestamp(n.as_i64()?),
+        (RustType::List { .. }, Value::Array(a)) if a.is_empty() => DefaultValue::Zero,
+        (RustType::Map { .. }, Value::Object(o)) if o.is_empty() => DefaultValue::Zero,
+        (RustType::Named { .. }, Value::String(s)) if is_string_enum(target.kind()) => {
+            DefaultValue::EnumValue(s.clone())
+        }
+        (RustType::Named { .. }, Value::Number(n))
+            if matches!(target.kind(), ShapeKind::IntEnum(_)) =>
+        {
+            DefaultValue::IntEnumValue(n.as_i64()?)
+        }
+        _ => return None,
+    })
+}
+
+fn is_string_enum(kind: &ShapeKind) -> bool {
+    matches!(kind, ShapeKind::Enum(_) | ShapeKind::String)
+}
+
+/// Variants of an `enum` shape or of a string with the legacy `smithy.api#enum` trait.
+fn enum_variants(shape: &Shape) -> Vec<EnumVariant> {
+    let mut scope = names::Scope::with_reserved(&[UNKNOWN_VARIANT]);
+    let values: Vec<(String, String, String)> = match &shape.kind {
+        ShapeKind::Enum(members) => members
+            .iter()
+            .map(|m| {
+                let value = m
+                    .traits
+                    .enum_value()
+                    .and_then(Value::as_str)
+                    .unwrap_or(&m.name)
+                    .to_owned();
+                (m.name.clone(), value, docs(&m.traits))
+            })
+            .collect(),
+        _ => shape
+            .traits
+            .legacy_enum()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| {
+                let name = v.name.clone().unwrap_or_else(|| v.value.clone());
+                let docs = v
+                    .documentation
+                    .as_deref()
+                    .map(html_to_markdown)
+                    .unwrap_or_default();
+                (name, v.value, docs)
+            })
+            .collect(),
+    };
+    values
+        .into_iter()
+        .map(|(name, value, docs)| EnumVariant {
+            name: names::variant_name(&mut scope, &name),
+            value,
+            docs,
+        })
+        .collect()
+}
+
+/// Variants of an `intEnum`; values outside `i32` are dropped (Smithy intEnums are 32-bit).
+fn int_enum_variants(shape: &Shape) -> Vec<IntEnumVariant> {
+    let mut scope = names::Scope::with_reserved(&[UNKNOWN_VARIANT]);
+    shape
+        .members()
+        .iter()
+        .filter_map(|m| {
+            let value = i32::try_from(m.traits.enum_value()?.as_i64()?).ok()?;
+            Some(IntEnumVariant {
+                name: names::variant_name(&mut scope, &m.name),
+                value,
+                docs: docs(&m.traits),
+            })
+        })
+        .collect()
+}
