@@ -1,1 +1,431 @@
 //! Shared helpers for the integration tests in this folder.
+
+/// A scripted HTTP/1.1 server on 127.0.0.1 for end-to-end tests: it answers requests with
+/// the given replies in order, records every request, and stops when dropped.
+///
+/// ```ignore
+/// let server = TestServer::start(vec![Reply::json(429, r#"{"__type":"ThrottlingException"}"#), Reply::json(200, "{}")]).await;
+/// let config = Config::builder().endpoint_url(server.url()) /* ... */ .build();
+/// // ... call the client ...
+/// assert_eq!(server.requests().len(), 2);
+/// ```
+pub mod server {
+    use std::convert::Infallible;
+    use std::net::SocketAddr;
+    use std::sync::{Arc, Mutex, MutexGuard};
+    use std::time::Duration;
+
+    use bytes::Bytes;
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::Incoming;
+    use hyper::server::conn::http1;
+    use hyper::service::service_fn;
+    use hyper_util::rt::TokioIo;
+    use tokio::net::TcpListener;
+    use tokio::task::{JoinHandle, JoinSet};
+
+    /// One scripted answer.
+    #[derive(Clone, Debug, Default)]
+    pub struct Reply {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+        delay: Option<Duration>,
+        never: bool,
+    }
+
+    impl Reply {
+        pub fn status(status: u16) -> Self {
+            Self {
+                status,
+                ..Self::default()
+            }
+        }
+
+        /// A reply with `Content-Type: application/json` and this body.
+        pub fn json(status: u16, body: &str) -> Self {
+            Self::status(status)
+                .header("Content-Type", "application/json")
+                .body(body)
+        }
+
+        /// Reads the request, then never answers (the connection stays open).
+        pub fn never() -> Self {
+            Self {
+                never: true,
+                ..Self::default()
+            }
+        }
+
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.headers.push((name.to_owned(), value.to_owned()));
+            self
+        }
+
+        pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+            self.body = body.into();
+            self
+        }
+
+        /// Waits this long before answering.
+        pub fn delay(mut self, delay: Duration) -> Self {
+            self.delay = Some(delay);
+            self
+        }
+    }
+
+    /// A request as the server received it.
+    #[derive(Clone, Debug)]
+    pub struct RecordedRequest {
+        pub method: String,
+        /// Path and query, as sent.
+        pub path: String,
+        pub headers: Vec<(String, String)>,
+        pub body: Vec<u8>,
+    }
+
+    impl RecordedRequest {
+        /// First value of a header, compared case-insensitively.
+        pub fn header(&self, name: &str) -> Option<&str> {
+            self.headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        }
+    }
+
+    #[derive(Default)]
+    struct State {
+        replies: std::collections::VecDeque<Reply>,
+        requests: Vec<RecordedRequest>,
+    }
+
+    /// Status used when the script has run out, chosen to be one no client retries.
+    pub const SCRIPT_EXHAUSTED: u16 = 501;
+
+    pub struct TestServer {
+        addr: SocketAddr,
+        state: Arc<Mutex<State>>,
+        accept_loop: JoinHandle<()>,
+    }
+
+    impl TestServer {
+        /// Binds 127.0.0.1 on a free port and serves until dropped. Needs a tokio runtime.
+        pub async fn start(replies: Vec<Reply>) -> Self {
+            let listener = TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind a local port");
+            let addr = listener.local_addr().expect("local address");
+            let state = Arc::new(Mutex::new(State {
+                replies: replies.into(),
+                requests: Vec::new(),
+            }));
+            let accept_loop = tokio::spawn(accept(listener, state.clone()));
+            Self {
+                addr,
+                state,
+                accept_loop,
+            }
+        }
+
+        /// `http://127.0.0.1:<port>`
+        pub fn url(&self) -> String {
+            format!("http://{}", self.addr)
+        }
+
+        /// Every request received so far, in order.
+        pub fn requests(&self) -> Vec<RecordedRequest> {
+            lock(&self.state).requests.clone()
+        }
+    }
+
+    impl Drop for TestServer {
+        fn drop(&mut self) {
+            // Dropping the loop drops its JoinSet, which aborts every open connection.
+            self.accept_loop.abort();
+        }
+    }
+
+    fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+        state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    async fn accept(listener: TcpListener, state: Arc<Mutex<State>>) {
+        let mut connections = JoinSet::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            let state = state.clone();
+            connections.spawn(async move {
+                let service = service_fn(move |request| respond(state.clone(), request));
+                // A client hanging up mid-request is normal in timeout tests.
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    }
+
+    async fn respond(
+        state: Arc<Mutex<State>>,
+        request: hyper::Request<Incoming>,
+    ) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+        let (parts, body) = request.into_parts();
+        let body = body
+            .collect()
+            .await
+            .map(|collected| collected.to_bytes().to_vec())
+            .unwrap_or_default();
+        let reply = {
+            let mut state = lock(&state);
+            state.requests.push(RecordedRequest {
+                method: parts.method.to_string(),
+                path: parts
+                    .uri
+                    .path_and_query()
+                    .map(|pq| pq.as_str().to_owned())
+                    .unwrap_or_default(),
+                headers: parts
+                    .headers
+                    .iter()
+                    .map(|(n, v)| {
+                        (
+                            n.as_str().to_owned(),
+                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect(),
+                body,
+            });
+            state.replies.pop_front().unwrap_or_else(|| {
+                Reply::status(SCRIPT_EXHAUSTED).body("test server: no scripted reply left")
+            })
+        };
+        if reply.never {
+            std::future::pending::<()>().await;
+        }
+        if let Some(delay) = reply.delay {
+            tokio::time::sleep(delay).await;
+        }
+        let mut response = hyper::Response::builder().status(reply.status);
+        for (name, value) in &reply.headers {
+            response = response.header(name, value);
+        }
+        Ok(response
+            .body(Full::new(Bytes::from(reply.body)))
+            .expect("scripted reply is a valid response"))
+    }
+
+    /// A URL on 127.0.0.1 where nothing listens (the port was just released), so connecting
+    /// is refused.
+    pub fn refused_url() -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a local port");
+        let addr = listener.local_addr().expect("local address");
+        drop(listener);
+        format!("http://{addr}")
+    }
+}
+
+/// Test doubles for the runtime's injection points.
+pub mod doubles {
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use leansdk_runtime::http::BoxFuture;
+    use leansdk_runtime::retry::Sleep;
+
+    /// Records every backoff delay and returns at once, so retry tests never wait.
+    #[derive(Clone, Debug, Default)]
+    pub struct RecordingSleep {
+        delays: Arc<Mutex<Vec<Duration>>>,
+    }
+
+    impl RecordingSleep {
+        pub fn delays(&self) -> Vec<Duration> {
+            self.delays
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone()
+        }
+    }
+
+    impl Sleep for RecordingSleep {
+        fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+            self.delays
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push(duration);
+            Box::pin(std::future::ready(()))
+        }
+    }
+}
+
+/// A generated operation written out by hand: exactly the shape `cargo xtask codegen` emits
+/// for a restJson1 operation (see the module docs of `leansdk_runtime::client`). The tests in
+/// `runtime_*.rs` call it against [`server::TestServer`].
+pub mod example {
+    use std::collections::BTreeMap;
+    use std::fmt;
+
+    use leansdk_runtime::client::{ClientHandle, EndpointConfig, ServiceMeta};
+    use leansdk_runtime::config::Config;
+    use leansdk_runtime::endpoint::{Endpoint, EndpointError};
+    use leansdk_runtime::error::{
+        BuildError, ErrorMetadata, ProvideErrorMetadata, ResponseError, SdkError, UnhandledError,
+    };
+    use leansdk_runtime::http::{HttpRequest, HttpResponse};
+    use leansdk_runtime::rest_json::{self, RequestBuilder};
+
+    pub static SERVICE: ServiceMeta = ServiceMeta {
+        service_id: "Customer Profiles",
+        signing_name: "profile",
+        sdk_version: "0.1.0",
+        resolve_endpoint,
+        error_metadata: rest_json::error_metadata,
+    };
+
+    /// Stands in for the generated rule set: a custom URL wins, else the regional endpoint.
+    /// A custom URL ending in `/override` also exercises the `authSchemes` signing override.
+    fn resolve_endpoint(config: &EndpointConfig<'_>) -> Result<Endpoint, EndpointError> {
+        match (config.endpoint_url, config.region) {
+            (Some(url), _) if url.ends_with("/override") => {
+                let scheme = serde_json::json!([{
+                    "name": "sigv4", "signingName": "overridden", "signingRegion": "eu-west-1"
+                }]);
+                Ok(Endpoint::new(url)
+                    .with_headers(BTreeMap::from([(
+                        "x-endpoint-header".to_owned(),
+                        vec!["from-rules".to_owned()],
+                    )]))
+                    .with_properties(BTreeMap::from([("authSchemes".to_owned(), scheme)])))
+            }
+            (Some(url), _) => Ok(Endpoint::new(url)),
+            (None, Some(region)) => Ok(Endpoint::new(format!(
+                "https://profile.{region}.amazonaws.com"
+            ))),
+            (None, None) => Err(EndpointError::new("Invalid Configuration: Missing Region")),
+        }
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct Client {
+        handle: ClientHandle,
+    }
+
+    impl Client {
+        pub fn new(config: &Config) -> Self {
+            Self {
+                handle: ClientHandle::new(config, &SERVICE),
+            }
+        }
+
+        pub async fn get_workflow(
+            &self,
+            input: GetWorkflowInput,
+        ) -> Result<GetWorkflowOutput, SdkError<GetWorkflowError>> {
+            self.handle
+                .invoke(
+                    "GetWorkflow",
+                    input.to_request(),
+                    GetWorkflowOutput::from_response,
+                    GetWorkflowError::from_response,
+                )
+                .await
+        }
+    }
+
+    #[derive(Clone, Debug, Default)]
+    pub struct GetWorkflowInput {
+        pub domain_name: Option<String>,
+        pub workflow_id: Option<String>,
+        pub max_results: Option<i32>,
+    }
+
+    impl GetWorkflowInput {
+        fn to_request(&self) -> Result<HttpRequest, BuildError> {
+            RequestBuilder::new("GET", "/domains/{DomainName}/workflows/{WorkflowId}")
+                .label("DomainName", self.domain_name.as_ref())
+                .label("WorkflowId", self.workflow_id.as_ref())
+                .query("max-results", self.max_results.as_ref())
+                .build()
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+    #[serde(crate = "leansdk_runtime::serde")]
+    pub struct GetWorkflowOutput {
+        #[serde(rename = "WorkflowId")]
+        pub workflow_id: Option<String>,
+        #[serde(rename = "Status")]
+        pub status: Option<String>,
+    }
+
+    impl GetWorkflowOutput {
+        fn from_response(response: &HttpResponse) -> Result<Self, ResponseError> {
+            rest_json::parse_body(response)
+        }
+    }
+
+    /// A modelled error: its body members plus the metadata every error carries.
+    #[derive(Clone, Debug, serde::Deserialize)]
+    #[serde(crate = "leansdk_runtime::serde")]
+    pub struct ResourceNotFoundException {
+        #[serde(rename = "Message")]
+        pub message: Option<String>,
+        #[serde(skip)]
+        meta: ErrorMetadata,
+    }
+
+    impl ProvideErrorMetadata for ResourceNotFoundException {
+        fn meta(&self) -> &ErrorMetadata {
+            &self.meta
+        }
+    }
+
+    #[derive(Debug)]
+    pub enum GetWorkflowError {
+        ResourceNotFoundException(ResourceNotFoundException),
+        Unhandled(UnhandledError),
+    }
+
+    impl GetWorkflowError {
+        fn from_response(
+            meta: ErrorMetadata,
+            response: &HttpResponse,
+        ) -> Result<Self, ResponseError> {
+            Ok(match meta.code() {
+                Some("ResourceNotFoundException") => {
+                    let body: ResourceNotFoundException = rest_json::parse_body(response)?;
+                    Self::ResourceNotFoundException(ResourceNotFoundException { meta, ..body })
+                }
+                _ => Self::Unhandled(UnhandledError::new(meta)),
+            })
+        }
+    }
+
+    impl ProvideErrorMetadata for GetWorkflowError {
+        fn meta(&self) -> &ErrorMetadata {
+            match self {
+                Self::ResourceNotFoundException(e) => e.meta(),
+                Self::Unhandled(e) => e.meta(),
+            }
+        }
+    }
+
+    impl fmt::Display for GetWorkflowError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Display::fmt(self.meta(), f)
+        }
+    }
+
+    impl std::error::Error for GetWorkflowError {}
+
+    /// The input most tests send.
+    pub fn input() -> GetWorkflowInput {
+        GetWorkflowInput {
+            domain_name: Some("my domain".to_owned()),
+            workflow_id: Some("wf/1".to_owned()),
+            max_results: Some(5),
+        }
+    }
+}

@@ -4,7 +4,7 @@
 use std::error::Error;
 use std::fmt;
 
-pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+pub use crate::credentials::BoxFuture;
 
 /// Header list that keeps insertion order and compares names case-insensitively.
 /// Its `Debug` redacts headers that carry secrets (see [`is_secret_header`]).

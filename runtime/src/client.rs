@@ -1,0 +1,394 @@
+//! The operation orchestrator: everything between "the input became a request" and "the
+//! response is ready to parse", shared by every generated operation.
+//!
+//! # What a generated operation looks like
+//!
+//! Generated code supplies one [`ServiceMeta`] per service and, per operation, a request
+//! serialiser, an output parser and an error parser. The operation itself is one call:
+//!
+//! ```ignore
+//! // Service level, once:
+//! static SERVICE: ServiceMeta = ServiceMeta {
+//!     service_id: "Customer Profiles",            // the model's sdkId
+//!     signing_name: "profile",                    // aws.auth#sigv4 name
+//!     sdk_version: env!("CARGO_PKG_VERSION"),
+//!     resolve_endpoint: crate::endpoint::resolve, // the generated rule set
+//!     error_metadata: rest_json::error_metadata,  // the protocol's error reader
+//! };
+//! pub struct Client { handle: ClientHandle }
+//! impl Client {
+//!     pub fn new(config: &Config) -> Self { Self { handle: ClientHandle::new(config, &SERVICE) } }
+//!
+//!     // Per operation: input -> request -> invoke -> output or error enum.
+//!     pub async fn get_workflow(&self, input: GetWorkflowInput)
+//!         -> Result<GetWorkflowOutput, SdkError<GetWorkflowError>> {
+//!         self.handle
+//!             .invoke("GetWorkflow", input.to_request(), GetWorkflowOutput::from_response, GetWorkflowError::from_response)
+//!             .await
+//!     }
+//! }
+//!
+//! impl GetWorkflowInput {
+//!     fn to_request(&self) -> Result<HttpRequest, BuildError> {
+//!         RequestBuilder::new("GET", "/domains/{DomainName}/workflows/{WorkflowId}")
+//!             .label("DomainName", self.domain_name.as_ref())
+//!             .label("WorkflowId", self.workflow_id.as_ref())
+//!             .build()
+//!     }
+//! }
+//! impl GetWorkflowOutput {
+//!     fn from_response(response: &HttpResponse) -> Result<Self, ResponseError> {
+//!         rest_json::parse_body(response) // plus `rest_json::header(..)` for header bindings
+//!     }
+//! }
+//! impl GetWorkflowError {
+//!     fn from_response(meta: ErrorMetadata, response: &HttpResponse) -> Result<Self, ResponseError> {
+//!         Ok(match meta.code() {
+//!             Some("ResourceNotFoundException") => Self::ResourceNotFoundException(
+//!                 rest_json::parse_body::<ResourceNotFoundException>(response)?.with_meta(meta)),
+//!             _ => Self::Unhandled(UnhandledError::new(meta)),
+//!         })
+//!     }
+//! }
+//! ```
+//!
+//! `tests/runtime_orchestrator.rs` holds this example written out by hand and runs it
+//! against a local server.
+//!
+//! [`ClientHandle::invoke`] then: resolves the endpoint once per operation (signing name and
+//! region overrides from its `authSchemes`), joins endpoint URL and request path, adds the
+//! endpoint's headers and the user agent, gets credentials, and per attempt signs with a fresh
+//! time, sends under the attempt timeout, classifies the outcome and retries as
+//! [`crate::retry`] says, all under the operation timeout.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use tracing::Instrument;
+
+use crate::config::Config;
+use crate::credentials::Credentials;
+use crate::endpoint::{Endpoint, EndpointError};
+use crate::error::{
+    AuthError, BuildError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
+    TimeoutKind,
+};
+use crate::http::{ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse};
+use crate::rest_json::request_id;
+use crate::retry::{self, RetryKind, RetryQuota};
+use crate::sigv4::{self, SigningParams, SigningSettings};
+use crate::user_agent::UserAgent;
+
+/// What the endpoint rule set of a service is evaluated with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EndpointConfig<'a> {
+    pub region: Option<&'a str>,
+    pub use_fips: bool,
+    pub use_dual_stack: bool,
+    pub endpoint_url: Option<&'a str>,
+}
+
+/// The service-level facts generated code hands to the runtime.
+#[derive(Debug)]
+pub struct ServiceMeta {
+    /// The model's `sdkId`, e.g. `Customer Profiles` (also picks `AWS_ENDPOINT_URL_<ID>`).
+    pub service_id: &'static str,
+    /// The `aws.auth#sigv4` signing name, used unless the endpoint overrides it.
+    pub signing_name: &'static str,
+    /// The generated crate's version, sent in `x-amz-user-agent`.
+    pub sdk_version: &'static str,
+    pub resolve_endpoint: fn(&EndpointConfig<'_>) -> Result<Endpoint, EndpointError>,
+    /// Reads code, message and request ID from an error response (protocol specific).
+    pub error_metadata: fn(&HttpResponse) -> ErrorMetadata,
+}
+
+/// The shared part of a generated client: configuration, service facts and the retry quota
+/// of this client. Cheap to clone; clones share the quota and the connection pool.
+#[derive(Clone, Debug)]
+pub struct ClientHandle {
+    config: Config,
+    service: &'static ServiceMeta,
+    quota: Arc<RetryQuota>,
+    endpoint_url: Option<String>,
+    user_agent: Arc<UserAgent>,
+}
+
+/// Where and as whom a request is signed.
+struct SigningScope {
+    region: String,
+    name: String,
+    settings: SigningSettings,
+}
+
+/// The last failed attempt, kept in case it becomes the operation's result.
+enum Failure {
+    Response(HttpResponse, ErrorMetadata),
+    Connector(ConnectorError),
+    AttemptTimeout,
+}
+
+impl ClientHandle {
+    pub fn new(config: &Config, service: &'static ServiceMeta) -> Self {
+        Self {
+            quota: Arc::new(RetryQuota::new(config.retry_config().quota_capacity())),
+            endpoint_url: config.endpoint_url_for(service.service_id),
+            user_agent: Arc::new(UserAgent::new(
+                service.service_id,
+                service.sdk_version,
+                config.app_name(),
+            )),
+            config: config.clone(),
+            service,
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Runs one operation. `request` holds the path and query only (see
+    /// [`crate::rest_json::RequestBuilder`]); `parse_output` reads a 2xx response,
+    /// `parse_error` turns any other final response into the operation's error enum.
+    pub async fn invoke<O, E>(
+        &self,
+        operation: &'static str,
+        request: Result<HttpRequest, BuildError>,
+        parse_output: fn(&HttpResponse) -> Result<O, ResponseError>,
+        parse_error: fn(ErrorMetadata, &HttpResponse) -> Result<E, ResponseError>,
+    ) -> Result<O, SdkError<E>> {
+        let span = tracing::debug_span!(
+            "operation",
+            service = self.service.service_id,
+            operation,
+            request_id = tracing::field::Empty,
+        );
+        let limit = self.config.timeout_config().operation();
+        let run = async {
+            let (request, scope, client) = self.prepare(request?)?;
+            match tokio::time::timeout(limit, self.attempts(request, &scope, client)).await {
+                Ok(outcome) => outcome,
+                Err(_) => Err(SdkError::Timeout(TimeoutError::new(
+                    TimeoutKind::Operation,
+                    Some(limit),
+                ))),
+            }
+        };
+        let (response, error_meta) = run.instrument(span.clone()).await?;
+        if let Some(id) = request_id(&response.headers) {
+            span.record("request_id", id);
+        }
+        match error_meta {
+            None => Ok(parse_output(&response)?),
+            Some(meta) => {
+                let error = parse_error(meta, &response)?;
+                Err(SdkError::Service(ServiceError::new(error, response)))
+            }
+        }
+    }
+
+    /// Turns the serialised request into one addressed to the resolved endpoint.
+    fn prepare(
+        &self,
+        mut request: HttpRequest,
+    ) -> Result<(HttpRequest, SigningScope, &dyn HttpClient), BuildError> {
+        let client = self
+            .config
+            .http_client()
+            .ok_or_else(|| BuildError::Config {
+                reason: "no HTTP client: enable the `reqwest-client` feature or set `http_client`"
+                    .to_owned(),
+            })?;
+        let endpoint = (self.service.resolve_endpoint)(&EndpointConfig {
+            region: self.config.region(),
+            use_fips: self.config.use_fips(),
+            use_dual_stack: self.config.use_dual_stack(),
+            endpoint_url: self.endpoint_url.as_deref(),
+        })
+        .map_err(|e| BuildError::Endpoint {
+            reason: e.message().to_owned(),
+        })?;
+        let scope = self.signing_scope(&endpoint)?;
+
+        let path = if request.url.starts_with('/') {
+            ""
+        } else {
+            "/"
+        };
+        request.url = format!(
+            "{}{path}{}",
+            endpoint.url().trim_end_matches('/'),
+            request.url
+        );
+        for (name, values) in endpoint.headers() {
+            for value in values {
+                request.headers.append(name.as_str(), value.as_str());
+            }
+        }
+        request
+            .headers
+            .insert("User-Agent", self.user_agent.user_agent.as_str());
+        request
+            .headers
+            .insert("x-amz-user-agent", self.user_agent.amz_user_agent.as_str());
+        Ok((request, scope, client.as_ref()))
+    }
+
+    /// The first `sigv4` entry of the endpoint's `authSchemes` may override the signing
+    /// name and region (e.g. FIPS or global endpoints) and turn off double URI encoding.
+    fn signing_scope(&self, endpoint: &Endpoint) -> Result<SigningScope, BuildError> {
+        let scheme = endpoint
+            .properties()
+            .get("authSchemes")
+            .and_then(serde_json::Value::as_array)
+            .and_then(|schemes| {
+                schemes
+                    .iter()
+                    .find(|s| s.get("name").and_then(serde_json::Value::as_str) == Some("sigv4"))
+            });
+        let field = |key: &str| scheme.and_then(|s| s.get(key));
+        let region = field("signingRegion")
+            .and_then(serde_json::Value::as_str)
+            .or(self.config.region())
+            .ok_or_else(|| BuildError::Config {
+                reason: "no region: set `region` or AWS_REGION".to_owned(),
+            })?;
+        let name = field("signingName")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or(self.service.signing_name);
+        let disable_double_encoding = field("disableDoubleEncoding")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        Ok(SigningScope {
+            region: region.to_owned(),
+            name: name.to_owned(),
+            settings: SigningSettings {
+                double_uri_encode: !disable_double_encoding,
+                ..SigningSettings::default()
+            },
+        })
+    }
+
+    /// Sends until success, a non-retryable failure, the last attempt or an empty quota.
+    /// Returns the final HTTP response with its error metadata when it is an error.
+    async fn attempts<E>(
+        &self,
+        request: HttpRequest,
+        scope: &SigningScope,
+        client: &dyn HttpClient,
+    ) -> Result<(HttpResponse, Option<ErrorMetadata>), SdkError<E>> {
+        let credentials = self.credentials().await?;
+        let retry = self.config.retry_config();
+        let attempt_limit = self.config.timeout_config().attempt();
+        let mut last_retry_cost = None;
+        let mut attempt = 1;
+        loop {
+            let mut signed = request.clone();
+            sigv4::sign(
+                &mut signed,
+                &SigningParams {
+                    credentials: &credentials,
+                    region: &scope.region,
+                    service: &scope.name,
+                    time: SystemTime::now(),
+                    settings: scope.settings,
+                },
+            )
+            .map_err(|e| SdkError::Auth(AuthError::Signing(e)))?;
+
+            let span = tracing::debug_span!("attempt", attempt);
+            let sent = tokio::time::timeout(attempt_limit, client.send(signed))
+                .instrument(span.clone())
+                .await;
+            let (kind, failure) = match sent {
+                Ok(Ok(response)) if response.is_success() => {
+                    span.in_scope(|| log_response(&response));
+                    self.quota.release(last_retry_cost);
+                    return Ok((response, None));
+                }
+                Ok(Ok(response)) => {
+                    span.in_scope(|| log_response(&response));
+                    let meta = (self.service.error_metadata)(&response);
+                    let kind = retry::classify_response(meta.status(), meta.code());
+                    (kind, Failure::Response(response, meta))
+                }
+                Ok(Err(error)) => {
+                    span.in_scope(|| tracing::debug!(%error, "attempt failed"));
+                    let kind = match error.kind() {
+                        ConnectorErrorKind::Timeout => RetryKind::Timeout,
+                        ConnectorErrorKind::Connect | ConnectorErrorKind::Io => {
+                            RetryKind::Transient
+                        }
+                    };
+                    (kind, Failure::Connector(error))
+                }
+                Err(_) => {
+                    span.in_scope(|| tracing::debug!("attempt timed out"));
+                    (RetryKind::Timeout, Failure::AttemptTimeout)
+                }
+            };
+
+            let retry_cost = (kind.is_retryable() && attempt < retry.max_attempts())
+                .then(|| self.quota.acquire(kind))
+                .flatten();
+            let Some(cost) = retry_cost else {
+                return self.finish(failure);
+            };
+            last_retry_cost = Some(cost);
+            let hint = match &failure {
+                Failure::Response(response, _) => retry::retry_after_hint(&response.headers),
+                _ => None,
+            };
+            let delay = retry.backoff(attempt - 1, retry::unit_random(), hint);
+            tracing::debug!(
+                ?kind,
+                attempt,
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
+            self.config.sleep_impl().sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    async fn credentials<E>(&self) -> Result<Credentials, SdkError<E>> {
+        let provider = self.config.credentials_provider().ok_or_else(|| {
+            SdkError::Construction(BuildError::Config {
+                reason: "no credentials provider: set `credentials` or use `Config::from_env`"
+                    .to_owned(),
+            })
+        })?;
+        provider
+            .provide_credentials()
+            .await
+            .map_err(|e| SdkError::Auth(AuthError::Credentials(e)))
+    }
+
+    fn finish<E>(
+        &self,
+        failure: Failure,
+    ) -> Result<(HttpResponse, Option<ErrorMetadata>), SdkError<E>> {
+        match failure {
+            Failure::Response(response, meta) => Ok((response, Some(meta))),
+            Failure::Connector(error) if error.kind() == ConnectorErrorKind::Timeout => {
+                Err(SdkError::Timeout(TimeoutError::new(
+                    TimeoutKind::Connect,
+                    Some(self.config.timeout_config().connect()),
+                )))
+            }
+            Failure::Connector(error) => Err(SdkError::Dispatch(error)),
+            Failure::AttemptTimeout => Err(SdkError::Timeout(TimeoutError::new(
+                TimeoutKind::Attempt,
+                Some(self.config.timeout_config().attempt()),
+            ))),
+        }
+    }
+}
+
+/// Status and request ID only: headers may carry tokens and bodies `@sensitive` data.
+fn log_response(response: &HttpResponse) {
+    tracing::debug!(
+        status = response.status,
+        request_id = request_id(&response.headers),
+        "response received"
+    );
+}

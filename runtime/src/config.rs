@@ -1,0 +1,363 @@
+//! Client configuration shared by every generated client: set in code with
+//! [`Config::builder`], or loaded from the environment and profile files with
+//! [`Config::from_env`] (code settings always win).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
+use crate::env::{Env, SharedSettings};
+use crate::http::HttpClient;
+use crate::profile::ProfileError;
+use crate::retry::{RetryConfig, Sleep, TokioSleep};
+
+/// Time limits. Every one is finite by default so that a dead network never hangs a caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeoutConfig {
+    connect: Duration,
+    attempt: Duration,
+    operation: Duration,
+}
+
+impl Default for TimeoutConfig {
+    /// - connect 3.1 s: the AWS SDKs' "standard" defaults mode value; a TCP+TLS handshake to
+    ///   an AWS region takes well under a second, and 3.1 s outlasts one SYN retransmit (3 s).
+    /// - attempt 30 s: Customer Profiles calls are small JSON requests; 30 s leaves room for
+    ///   slow searches while still letting a stuck connection be retried.
+    /// - operation 90 s: three full attempts plus backoff, so retries are never cut short by
+    ///   default yet the caller gets an answer in bounded time.
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_millis(3100),
+            attempt: Duration::from_secs(30),
+            operation: Duration::from_secs(90),
+        }
+    }
+}
+
+impl TimeoutConfig {
+    pub fn with_connect(mut self, timeout: Duration) -> Self {
+        self.connect = timeout;
+        self
+    }
+
+    pub fn with_attempt(mut self, timeout: Duration) -> Self {
+        self.attempt = timeout;
+        self
+    }
+
+    pub fn with_operation(mut self, timeout: Duration) -> Self {
+        self.operation = timeout;
+        self
+    }
+
+    pub fn connect(&self) -> Duration {
+        self.connect
+    }
+
+    pub fn attempt(&self) -> Duration {
+        self.attempt
+    }
+
+    pub fn operation(&self) -> Duration {
+        self.operation
+    }
+}
+
+/// Client configuration. Cloning is cheap (one `Arc`), and clients built from clones share
+/// the HTTP connection pool.
+#[derive(Clone)]
+pub struct Config {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    region: Option<String>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    endpoint_url: Option<String>,
+    use_fips: bool,
+    use_dual_stack: bool,
+    retry: RetryConfig,
+    timeout: TimeoutConfig,
+    http_client: Option<Arc<dyn HttpClient>>,
+    sleep: Arc<dyn Sleep>,
+    app_name: Option<String>,
+    /// Kept so that per-service settings (endpoint URLs) can be asked for later.
+    settings: Option<SharedSettings>,
+}
+
+impl Config {
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// A loader that fills what code does not set from `AWS_*` variables and profile files.
+    pub fn from_env() -> ConfigLoader {
+        ConfigLoader {
+            builder: ConfigBuilder::default(),
+            env: None,
+        }
+    }
+
+    pub fn region(&self) -> Option<&str> {
+        self.inner.region.as_deref()
+    }
+
+    pub fn credentials_provider(&self) -> Option<&Arc<dyn ProvideCredentials>> {
+        self.inner.credentials.as_ref()
+    }
+
+    /// The endpoint URL set in code, else the one configured for `service_id` (the model's
+    /// `sdkId`) by environment variables or the profile.
+    pub fn endpoint_url_for(&self, service_id: &str) -> Option<String> {
+        self.inner.endpoint_url.clone().or_else(|| {
+            self.inner
+                .settings
+                .as_ref()
+                .and_then(|settings| settings.endpoint_url(service_id))
+        })
+    }
+
+    pub fn use_fips(&self) -> bool {
+        self.inner.use_fips
+    }
+
+    pub fn use_dual_stack(&self) -> bool {
+        self.inner.use_dual_stack
+    }
+
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.inner.retry
+    }
+
+    pub fn timeout_config(&self) -> &TimeoutConfig {
+        &self.inner.timeout
+    }
+
+    /// `None` only when the `reqwest-client` feature is off and no client was given.
+    pub fn http_client(&self) -> Option<&Arc<dyn HttpClient>> {
+        self.inner.http_client.as_ref()
+    }
+
+    pub fn sleep_impl(&self) -> &Arc<dyn Sleep> {
+        &self.inner.sleep
+    }
+
+    pub fn app_name(&self) -> Option<&str> {
+        self.inner.app_name.as_deref()
+    }
+}
+
+/// Shows every setting except secrets: the credentials provider's own `Debug` redacts keys,
+/// and the loaded profile files (which may hold keys) are summarised by profile name.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Config")
+            .field("region", &inner.region)
+            .field("credentials", &inner.credentials)
+            .field("endpoint_url", &inner.endpoint_url)
+            .field("use_fips", &inner.use_fips)
+            .field("use_dual_stack", &inner.use_dual_stack)
+            .field("retry", &inner.retry)
+            .field("timeout", &inner.timeout)
+            .field("http_client", &inner.http_client)
+            .field("app_name", &inner.app_name)
+            .field(
+                "profile",
+                &inner.settings.as_ref().map(SharedSettings::profile_name),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// Settings given in code; `None` means "not set", so [`ConfigLoader`] can fill it.
+#[derive(Default)]
+pub struct ConfigBuilder {
+    region: Option<String>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    endpoint_url: Option<String>,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
+    retry: Option<RetryConfig>,
+    timeout: Option<TimeoutConfig>,
+    http_client: Option<Arc<dyn HttpClient>>,
+    sleep: Option<Arc<dyn Sleep>>,
+    app_name: Option<String>,
+}
+
+impl ConfigBuilder {
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// Static credentials.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.credentials_provider(credentials)
+    }
+
+    /// Sends every request to this URL instead of the resolved AWS endpoint.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    pub fn use_fips(mut self, use_fips: bool) -> Self {
+        self.use_fips = Some(use_fips);
+        self
+    }
+
+    pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
+        self.use_dual_stack = Some(use_dual_stack);
+        self
+    }
+
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    pub fn timeout_config(mut self, timeout: TimeoutConfig) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
+        self.http_client = Some(Arc::new(client));
+        self
+    }
+
+    /// How to wait between retries (tests record the delays instead of waiting).
+    pub fn sleep_impl(mut self, sleep: impl Sleep + 'static) -> Self {
+        self.sleep = Some(Arc::new(sleep));
+        self
+    }
+
+    /// Added to `x-amz-user-agent` as `app/<name>`.
+    pub fn app_name(mut self, app_name: impl Into<String>) -> Self {
+        self.app_name = Some(app_name.into());
+        self
+    }
+
+    pub fn build(self) -> Config {
+        self.build_with(None)
+    }
+
+    fn build_with(self, settings: Option<SharedSettings>) -> Config {
+        let timeout = self.timeout.unwrap_or_default();
+        Config {
+            inner: Arc::new(Inner {
+                region: self.region,
+                credentials: self.credentials,
+                endpoint_url: self.endpoint_url,
+                use_fips: self.use_fips.unwrap_or(false),
+                use_dual_stack: self.use_dual_stack.unwrap_or(false),
+                retry: self.retry.unwrap_or_default(),
+                timeout,
+                http_client: self.http_client.or_else(|| default_http_client(&timeout)),
+                sleep: self.sleep.unwrap_or_else(|| Arc::new(TokioSleep)),
+                app_name: self.app_name,
+                settings,
+            }),
+        }
+    }
+}
+
+#[cfg(feature = "reqwest-client")]
+fn default_http_client(timeout: &TimeoutConfig) -> Option<Arc<dyn HttpClient>> {
+    Some(Arc::new(crate::http::ReqwestClient::new(timeout.connect())))
+}
+
+#[cfg(not(feature = "reqwest-client"))]
+fn default_http_client(_: &TimeoutConfig) -> Option<Arc<dyn HttpClient>> {
+    None
+}
+
+/// [`Config::from_env`]: the same setters as [`ConfigBuilder`], then [`load`](Self::load).
+pub struct ConfigLoader {
+    builder: ConfigBuilder,
+    env: Option<Env>,
+}
+
+/// The loader's setters are the builder's; one definition keeps them from drifting apart.
+macro_rules! forward_setters {
+    ($($name:ident($arg:ident: $ty:ty)),* $(,)?) => {$(
+        #[doc = concat!("See [`ConfigBuilder::", stringify!($name), "`].")]
+        pub fn $name(mut self, $arg: $ty) -> Self {
+            self.builder = self.builder.$name($arg);
+            self
+        }
+    )*};
+}
+
+impl ConfigLoader {
+    forward_setters!(
+        region(region: impl Into<String>),
+        credentials_provider(provider: impl ProvideCredentials + 'static),
+        credentials(credentials: Credentials),
+        endpoint_url(url: impl Into<String>),
+        use_fips(use_fips: bool),
+        use_dual_stack(use_dual_stack: bool),
+        retry_config(retry: RetryConfig),
+        timeout_config(timeout: TimeoutConfig),
+        http_client(client: impl HttpClient + 'static),
+        sleep_impl(sleep: impl Sleep + 'static),
+        app_name(app_name: impl Into<String>),
+    );
+
+    /// Reads this environment instead of the process's (tests).
+    pub fn env(mut self, env: Env) -> Self {
+        self.env = Some(env);
+        self
+    }
+
+    /// Loads the profile files once and fills every setting not made in code: region,
+    /// credentials (the default chain), FIPS/dual-stack, max attempts, and per-service
+    /// endpoint URLs (asked for later through [`Config::endpoint_url_for`]).
+    pub async fn load(self) -> Result<Config, ConfigError> {
+        let env = self.env.unwrap_or_else(Env::real);
+        let settings = SharedSettings::load(&env).map_err(ConfigError::Profile)?;
+        let mut builder = self.builder;
+        builder.region = builder.region.or_else(|| settings.region());
+        builder.use_fips = builder.use_fips.or_else(|| settings.use_fips());
+        builder.use_dual_stack = builder.use_dual_stack.or_else(|| settings.use_dual_stack());
+        builder.retry = builder.retry.or_else(|| {
+            settings
+                .max_attempts()
+                .map(|attempts| RetryConfig::standard().with_max_attempts(attempts))
+        });
+        if builder.credentials.is_none() {
+            builder = builder.credentials_provider(DefaultCredentialsChain::new(env));
+        }
+        Ok(builder.build_with(Some(settings)))
+    }
+}
+
+/// The environment or profile files hold an invalid setting.
+#[derive(Debug)]
+pub enum ConfigError {
+    Profile(ProfileError),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Profile(e) => write!(f, "failed to load shared configuration: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Profile(e) => Some(e),
+        }
+    }
+}

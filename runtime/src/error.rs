@@ -1,0 +1,451 @@
+//! Errors every operation can return. `SdkError<E>` wraps the operation's own error enum `E`
+//! (generated: one variant per modelled error plus `Unhandled(UnhandledError)`).
+
+use std::error::Error;
+use std::fmt;
+use std::time::Duration;
+
+use crate::credentials::CredentialsError;
+use crate::http::{ConnectorError, HttpResponse};
+use crate::sigv4::SigningError;
+
+/// The code, message and request ID of a service error, read from the response.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorMetadata {
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+    status: u16,
+}
+
+impl ErrorMetadata {
+    pub fn new(
+        status: u16,
+        code: Option<String>,
+        message: Option<String>,
+        request_id: Option<String>,
+    ) -> Self {
+        Self {
+            code,
+            message,
+            request_id,
+            status,
+        }
+    }
+
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+}
+
+/// `code: message (HTTP status, request ID id)`; missing parts are named as missing.
+impl fmt::Display for ErrorMetadata {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} (HTTP {}, request ID {})",
+            self.code().unwrap_or("unknown error code"),
+            self.message().unwrap_or("no message"),
+            self.status,
+            self.request_id().unwrap_or("none")
+        )
+    }
+}
+
+/// Access to a service error's metadata, implemented by every generated error type.
+pub trait ProvideErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata;
+
+    fn code(&self) -> Option<&str> {
+        self.meta().code()
+    }
+
+    fn message(&self) -> Option<&str> {
+        self.meta().message()
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
+}
+
+impl ProvideErrorMetadata for ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
+        self
+    }
+}
+
+/// A service error whose code the model does not list: the `Unhandled` variant of every
+/// generated operation error enum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnhandledError {
+    meta: ErrorMetadata,
+}
+
+impl UnhandledError {
+    pub fn new(meta: ErrorMetadata) -> Self {
+        Self { meta }
+    }
+}
+
+impl ProvideErrorMetadata for UnhandledError {
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+
+impl fmt::Display for UnhandledError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.meta, f)
+    }
+}
+
+impl Error for UnhandledError {}
+
+/// The request could not be built: input or configuration is missing or invalid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BuildError {
+    /// A required input member (named as in the model) has no value.
+    MissingMember { member: String },
+    /// An input member's value cannot be sent, e.g. an empty URI label.
+    InvalidMember { member: String, reason: String },
+    /// The client configuration lacks something, e.g. a region.
+    Config { reason: String },
+    /// The endpoint rule set rejected the configuration.
+    Endpoint { reason: String },
+}
+
+impl BuildError {
+    pub fn missing(member: impl Into<String>) -> Self {
+        Self::MissingMember {
+            member: member.into(),
+        }
+    }
+
+    pub fn invalid(member: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::InvalidMember {
+            member: member.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingMember { member } => write!(f, "required member `{member}` is not set"),
+            Self::InvalidMember { member, reason } => {
+                write!(f, "member `{member}` is invalid: {reason}")
+            }
+            Self::Config { reason } => write!(f, "invalid client configuration: {reason}"),
+            Self::Endpoint { reason } => write!(f, "endpoint resolution failed: {reason}"),
+        }
+    }
+}
+
+impl Error for BuildError {}
+
+/// Credentials could not be obtained or the request could not be signed. Kept apart from
+/// [`BuildError`] because the fix is in the environment (keys, profile, clock), not the
+/// input, and apart from dispatch errors because retrying the request cannot help.
+#[derive(Debug)]
+pub enum AuthError {
+    Credentials(CredentialsError),
+    Signing(SigningError),
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Credentials(e) => write!(f, "failed to load credentials: {e}"),
+            Self::Signing(e) => write!(f, "failed to sign the request: {e}"),
+        }
+    }
+}
+
+impl Error for AuthError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            Self::Credentials(e) => Some(e),
+            Self::Signing(e) => Some(e),
+        }
+    }
+}
+
+/// Which time limit elapsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// Establishing the connection (enforced by the HTTP client).
+    Connect,
+    /// One attempt: send plus the whole response.
+    Attempt,
+    /// The whole operation, all attempts and backoff included.
+    Operation,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeoutError {
+    kind: TimeoutKind,
+    limit: Option<Duration>,
+}
+
+impl TimeoutError {
+    pub fn new(kind: TimeoutKind, limit: Option<Duration>) -> Self {
+        Self { kind, limit }
+    }
+
+    pub fn kind(&self) -> TimeoutKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let which = match self.kind {
+            TimeoutKind::Connect => "connect",
+            TimeoutKind::Attempt => "attempt",
+            TimeoutKind::Operation => "operation",
+        };
+        match self.limit {
+            Some(limit) => write!(f, "{which} timeout of {limit:?} elapsed"),
+            None => write!(f, "{which} timeout elapsed"),
+        }
+    }
+}
+
+impl Error for TimeoutError {}
+
+/// A response arrived but could not be understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResponseError {
+    status: u16,
+    request_id: Option<String>,
+    reason: String,
+    raw: HttpResponse,
+}
+
+impl ResponseError {
+    pub fn new(response: &HttpResponse, reason: impl Into<String>) -> Self {
+        Self {
+            status: response.status,
+            request_id: crate::rest_json::request_id(&response.headers).map(str::to_owned),
+            reason: reason.into(),
+            raw: response.clone(),
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    pub fn raw(&self) -> &HttpResponse {
+        &self.raw
+    }
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "malformed response: {} (HTTP {}, request ID {})",
+            self.reason,
+            self.status,
+            self.request_id().unwrap_or("none")
+        )
+    }
+}
+
+impl Error for ResponseError {}
+
+/// A modelled (or unhandled) service error with the response it came from.
+#[derive(Debug)]
+pub struct ServiceError<E> {
+    source: E,
+    raw: HttpResponse,
+}
+
+impl<E> ServiceError<E> {
+    pub fn new(source: E, raw: HttpResponse) -> Self {
+        Self { source, raw }
+    }
+
+    pub fn err(&self) -> &E {
+        &self.source
+    }
+
+    pub fn into_err(self) -> E {
+        self.source
+    }
+
+    pub fn raw(&self) -> &HttpResponse {
+        &self.raw
+    }
+}
+
+/// Everything an operation can fail with.
+#[derive(Debug)]
+pub enum SdkError<E> {
+    /// The request could not be built (input, configuration or endpoint).
+    Construction(BuildError),
+    /// Credentials or signing failed.
+    Auth(AuthError),
+    /// A time limit elapsed.
+    Timeout(TimeoutError),
+    /// The request could not be sent or its response was lost.
+    Dispatch(ConnectorError),
+    /// The response could not be parsed.
+    Response(ResponseError),
+    /// The service answered with an error.
+    Service(ServiceError<E>),
+}
+
+impl<E> SdkError<E> {
+    pub fn as_service_error(&self) -> Option<&E> {
+        match self {
+            Self::Service(e) => Some(e.err()),
+            _ => None,
+        }
+    }
+
+    pub fn into_service_error(self) -> Option<E> {
+        match self {
+            Self::Service(e) => Some(e.into_err()),
+            _ => None,
+        }
+    }
+
+    /// The response behind a service or response error.
+    pub fn raw_response(&self) -> Option<&HttpResponse> {
+        match self {
+            Self::Service(e) => Some(e.raw()),
+            Self::Response(e) => Some(e.raw()),
+            _ => None,
+        }
+    }
+
+    /// The request ID, when a response carried one.
+    pub fn request_id(&self) -> Option<&str>
+    where
+        E: ProvideErrorMetadata,
+    {
+        match self {
+            Self::Service(e) => e.err().request_id(),
+            Self::Response(e) => e.request_id(),
+            _ => None,
+        }
+    }
+}
+
+impl<E> From<BuildError> for SdkError<E> {
+    fn from(e: BuildError) -> Self {
+        Self::Construction(e)
+    }
+}
+
+impl<E> From<ResponseError> for SdkError<E> {
+    fn from(e: ResponseError) -> Self {
+        Self::Response(e)
+    }
+}
+
+impl<E: ProvideErrorMetadata> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Construction(e) => write!(f, "failed to construct request: {e}"),
+            Self::Auth(e) => fmt::Display::fmt(e, f),
+            Self::Timeout(e) => fmt::Display::fmt(e, f),
+            Self::Dispatch(e) => write!(f, "dispatch failure: {e}"),
+            Self::Response(e) => fmt::Display::fmt(e, f),
+            Self::Service(e) => write!(f, "service error: {}", e.err().meta()),
+        }
+    }
+}
+
+impl<E: ProvideErrorMetadata + Error + 'static> Error for SdkError<E> {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            Self::Construction(e) => Some(e),
+            Self::Auth(e) => Some(e),
+            Self::Timeout(e) => Some(e),
+            Self::Dispatch(e) => Some(e),
+            Self::Response(e) => Some(e),
+            Self::Service(e) => Some(e.err()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta() -> ErrorMetadata {
+        ErrorMetadata::new(
+            404,
+            Some("ResourceNotFoundException".into()),
+            Some("Domain not found".into()),
+            Some("req-123".into()),
+        )
+    }
+
+    #[test]
+    fn display_names_code_message_and_request_id() {
+        let error: SdkError<UnhandledError> = SdkError::Service(ServiceError::new(
+            UnhandledError::new(meta()),
+            HttpResponse::default(),
+        ));
+        let shown = error.to_string();
+        for part in [
+            "ResourceNotFoundException",
+            "Domain not found",
+            "req-123",
+            "404",
+        ] {
+            assert!(shown.contains(part), "{shown}");
+        }
+        assert_eq!(error.request_id(), Some("req-123"));
+        assert_eq!(
+            error.into_service_error().unwrap().code(),
+            Some("ResourceNotFoundException")
+        );
+    }
+
+    #[test]
+    fn missing_metadata_is_named_not_blank() {
+        let shown = ErrorMetadata::new(500, None, None, None).to_string();
+        assert_eq!(
+            shown,
+            "unknown error code: no message (HTTP 500, request ID none)"
+        );
+    }
+
+    #[test]
+    fn build_errors_name_the_member() {
+        assert!(
+            BuildError::missing("DomainName")
+                .to_string()
+                .contains("`DomainName`")
+        );
+        let invalid = BuildError::invalid("WorkflowId", "empty URI label");
+        assert!(invalid.to_string().contains("`WorkflowId`"));
+    }
+}

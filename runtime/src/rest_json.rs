@@ -1,0 +1,676 @@
+//! `aws.protocols#restJson1` helpers, so that each generated operation only lists its
+//! bindings: [`RequestBuilder`] serialises `smithy.api#http` URI templates,
+//! `smithy.api#httpLabel`, `smithy.api#httpQuery`, `smithy.api#httpHeader` and JSON bodies;
+//! [`parse_body`], [`header`] and [`error_metadata`] read responses.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::DateTime;
+use crate::error::{BuildError, ErrorMetadata, ResponseError};
+use crate::http::{Headers, HttpRequest, HttpResponse};
+
+/// RFC 3986 unreserved characters stay as they are; everything else is percent-encoded.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A value bound to a label, query parameter or header. Timestamps default to RFC 3339 in
+/// URIs and to HTTP-date in headers (Smithy's defaults); members with `smithy.api#timestampFormat`
+/// are formatted by generated code and passed as strings.
+pub trait ParamValue {
+    fn to_param(&self) -> String;
+
+    fn to_header(&self) -> String {
+        self.to_param()
+    }
+
+    /// Whether a list element must be quoted when it contains `,` or `"` (strings only:
+    /// HTTP-dates contain a comma but are never quoted).
+    fn quoted_in_lists(&self) -> bool {
+        false
+    }
+}
+
+impl ParamValue for str {
+    fn to_param(&self) -> String {
+        self.to_owned()
+    }
+
+    fn quoted_in_lists(&self) -> bool {
+        true
+    }
+}
+
+impl ParamValue for String {
+    fn to_param(&self) -> String {
+        self.clone()
+    }
+
+    fn quoted_in_lists(&self) -> bool {
+        true
+    }
+}
+
+macro_rules! display_param {
+    ($($ty:ty),*) => {$(
+        impl ParamValue for $ty {
+            fn to_param(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+display_param!(bool, i8, i16, i32, i64, u8, u16, u32, u64);
+
+macro_rules! float_param {
+    ($($ty:ty),*) => {$(
+        impl ParamValue for $ty {
+            // Smithy spells the special values out; Rust's Display would write `inf`.
+            fn to_param(&self) -> String {
+                if self.is_nan() {
+                    "NaN".to_owned()
+                } else if self.is_infinite() {
+                    if *self > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+                } else {
+                    self.to_string()
+                }
+            }
+        }
+    )*};
+}
+float_param!(f32, f64);
+
+impl ParamValue for DateTime {
+    fn to_param(&self) -> String {
+        self.to_rfc3339()
+    }
+
+    fn to_header(&self) -> String {
+        self.to_http_date()
+    }
+}
+
+/// Builds an [`HttpRequest`] whose `url` is the path and query only; the orchestrator
+/// prefixes the resolved endpoint. Binding methods never fail: the first problem is kept
+/// and returned by [`build`](Self::build), so generated code is one chain.
+#[derive(Debug)]
+pub struct RequestBuilder {
+    method: &'static str,
+    uri_template: &'static str,
+    labels: Vec<(&'static str, String)>,
+    query: Vec<String>,
+    headers: Headers,
+    body: Vec<u8>,
+    error: Option<BuildError>,
+}
+
+impl RequestBuilder {
+    /// `uri_template` is the `smithy.api#http` `uri`, e.g. `/domains/{DomainName}/objects?kind=x`.
+    pub fn new(method: &'static str, uri_template: &'static str) -> Self {
+        Self {
+            method,
+            uri_template,
+            labels: Vec::new(),
+            query: Vec::new(),
+            headers: Headers::new(),
+            body: Vec::new(),
+            error: None,
+        }
+    }
+
+    fn fail(mut self, error: BuildError) -> Self {
+        self.error.get_or_insert(error);
+        self
+    }
+
+    /// Binds `{name}` or greedy `{name+}`. Labels are required and must not be empty.
+    pub fn label<T: ParamValue + ?Sized>(mut self, name: &'static str, value: Option<&T>) -> Self {
+        match value.map(ParamValue::to_param) {
+            None => self.fail(BuildError::missing(name)),
+            Some(value) if value.is_empty() => {
+                self.fail(BuildError::invalid(name, "URI labels cannot be empty"))
+            }
+            Some(value) => {
+                self.labels.push((name, value));
+                self
+            }
+        }
+    }
+
+    /// Adds `name=value` when the member is set.
+    pub fn query<T: ParamValue + ?Sized>(mut self, name: &str, value: Option<&T>) -> Self {
+        if let Some(value) = value {
+            self.push_query(name, &value.to_param());
+        }
+        self
+    }
+
+    /// Adds `name=value` once per element, keeping list order.
+    pub fn query_list<T: ParamValue>(mut self, name: &str, values: Option<&[T]>) -> Self {
+        for value in values.unwrap_or_default() {
+            self.push_query(name, &value.to_param());
+        }
+        self
+    }
+
+    fn push_query(&mut self, name: &str, value: &str) {
+        self.query.push(format!(
+            "{}={}",
+            utf8_percent_encode(name, UNRESERVED),
+            utf8_percent_encode(value, UNRESERVED)
+        ));
+    }
+
+    /// Sets header `name` when the member is set.
+    pub fn header<T: ParamValue + ?Sized>(self, name: &'static str, value: Option<&T>) -> Self {
+        match value {
+            Some(value) => self.set_header(name, value.to_header()),
+            None => self,
+        }
+    }
+
+    /// Sets header `name` to the comma-joined list; strings holding `,` or `"` are quoted.
+    pub fn header_list<T: ParamValue>(self, name: &'static str, values: Option<&[T]>) -> Self {
+        match values {
+            Some(values) if !values.is_empty() => {
+                let joined = values
+                    .iter()
+                    .map(|value| {
+                        let text = value.to_header();
+                        if value.quoted_in_lists() && text.contains([',', '"']) {
+                            quote(&text)
+                        } else {
+                            text
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.set_header(name, joined)
+            }
+            _ => self,
+        }
+    }
+
+    fn set_header(mut self, name: &'static str, value: String) -> Self {
+        // A line break would let input inject headers; other controls are not valid either.
+        if value.chars().any(|c| c.is_control() && c != '\t') {
+            return self.fail(BuildError::invalid(
+                name,
+                "header values cannot contain control characters",
+            ));
+        }
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// Serialises the body members as JSON (`Content-Type: application/json`).
+    pub fn json_body<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = bytes;
+                self.headers.insert("Content-Type", "application/json");
+                self
+            }
+            Err(e) => self.fail(BuildError::invalid("body", e.to_string())),
+        }
+    }
+
+    pub fn build(self) -> Result<HttpRequest, BuildError> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let (path_template, literal_query) = match self.uri_template.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (self.uri_template, None),
+        };
+        let mut url = expand_path(path_template, &self.labels)?;
+        let query = literal_query
+            .into_iter()
+            .filter(|q| !q.is_empty())
+            .map(str::to_owned)
+            .chain(self.query);
+        for (i, pair) in query.enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(&pair);
+        }
+        Ok(HttpRequest {
+            method: self.method.to_owned(),
+            url,
+            headers: self.headers,
+            body: self.body,
+        })
+    }
+}
+
+/// Replaces each `{Name}` / `{Name+}` in `template` with its encoded value.
+fn expand_path(template: &str, labels: &[(&'static str, String)]) -> Result<String, BuildError> {
+    let mut path = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        path.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| BuildError::invalid("uri", format!("unclosed label in `{template}`")))?;
+        let token = &after[..close];
+        let (name, greedy) = match token.strip_suffix('+') {
+            Some(name) => (name, true),
+            None => (token, false),
+        };
+        let value = labels
+            .iter()
+            .find(|(label, _)| *label == name)
+            .map(|(_, value)| value)
+            .ok_or_else(|| BuildError::missing(name))?;
+        if greedy {
+            // Greedy labels span segments: encode each one, keep the separators.
+            let segments: Vec<String> = value
+                .split('/')
+                .map(|segment| utf8_percent_encode(segment, UNRESERVED).to_string())
+                .collect();
+            path.push_str(&segments.join("/"));
+        } else {
+            path.extend(utf8_percent_encode(value, UNRESERVED));
+        }
+        rest = &after[close + 1..];
+    }
+    path.push_str(rest);
+    Ok(path)
+}
+
+fn quote(value: &str) -> String {
+    let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{escaped}\"")
+}
+
+/// The request ID AWS services return, in either of the headers they use.
+pub fn request_id(headers: &Headers) -> Option<&str> {
+    headers
+        .get("x-amzn-requestid")
+        .or_else(|| headers.get("x-amz-request-id"))
+}
+
+/// Reads an error response: the code from `X-Amzn-ErrorType`, else the body's `code`, else
+/// its `__type` (namespace and `:suffix` stripped); the message from `message` or `Message`.
+/// A body that is not JSON still yields the header code and the request ID.
+pub fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
+    let body: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&response.body).unwrap_or_default();
+    let body_str = |key: &str| body.get(key).and_then(serde_json::Value::as_str);
+    let code = response
+        .headers
+        .get("x-amzn-errortype")
+        .or_else(|| body_str("code"))
+        .or_else(|| body_str("__type"))
+        .map(sanitize_error_code)
+        .filter(|code| !code.is_empty());
+    let message = body_str("message").or_else(|| body_str("Message"));
+    ErrorMetadata::new(
+        response.status,
+        code.map(str::to_owned),
+        message.map(str::to_owned),
+        request_id(&response.headers).map(str::to_owned),
+    )
+}
+
+/// `aws.protocoltests#FooError:http://internal.amazon.com/...` becomes `FooError`.
+fn sanitize_error_code(raw: &str) -> &str {
+    let without_suffix = raw.split(':').next().unwrap_or(raw);
+    let name = without_suffix.rsplit('#').next().unwrap_or(without_suffix);
+    name.trim()
+}
+
+/// Parses the JSON body; an empty body reads as `{}`. A body that is not JSON, is cut
+/// short, does not match `T`, or is labelled with a non-JSON content type is a
+/// [`ResponseError`].
+pub fn parse_body<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, ResponseError> {
+    if let Some(content_type) = response.headers.get("content-type") {
+        let media_type = content_type.split(';').next().unwrap_or_default().trim();
+        let is_json = media_type.eq_ignore_ascii_case("application/json")
+            || media_type.to_ascii_lowercase().ends_with("+json")
+            || media_type
+                .to_ascii_lowercase()
+                .starts_with("application/x-amz-json");
+        if !is_json && !response.body.is_empty() {
+            return Err(ResponseError::new(
+                response,
+                format!("expected a JSON body, got content type `{content_type}`"),
+            ));
+        }
+    }
+    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &response.body
+    };
+    serde_json::from_slice(body)
+        .map_err(|e| ResponseError::new(response, format!("invalid JSON body: {e}")))
+}
+
+/// A value read from a response header bound with `smithy.api#httpHeader`.
+pub trait FromHeader: Sized {
+    fn from_header(value: &str) -> Result<Self, String>;
+}
+
+impl FromHeader for String {
+    fn from_header(value: &str) -> Result<Self, String> {
+        Ok(value.to_owned())
+    }
+}
+
+macro_rules! parsed_header {
+    ($($ty:ty),*) => {$(
+        impl FromHeader for $ty {
+            fn from_header(value: &str) -> Result<Self, String> {
+                value.trim().parse().map_err(|e| format!("{e}"))
+            }
+        }
+    )*};
+}
+parsed_header!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
+impl FromHeader for DateTime {
+    fn from_header(value: &str) -> Result<Self, String> {
+        DateTime::parse_http_date(value.trim()).map_err(|e| e.to_string())
+    }
+}
+
+/// Comma-separated list; quoted elements may contain commas and `\"` escapes.
+impl<T: FromHeader> FromHeader for Vec<T> {
+    fn from_header(value: &str) -> Result<Self, String> {
+        split_header_list(value)?
+            .iter()
+            .map(|item| T::from_header(item))
+            .collect()
+    }
+}
+
+/// The header's value, `None` when absent, a [`ResponseError`] naming it when malformed.
+pub fn header<T: FromHeader>(
+    response: &HttpResponse,
+    name: &str,
+) -> Result<Option<T>, ResponseError> {
+    response
+        .headers
+        .get(name)
+        .map(|value| {
+            T::from_header(value)
+                .map_err(|e| ResponseError::new(response, format!("invalid header `{name}`: {e}")))
+        })
+        .transpose()
+}
+
+fn split_header_list(value: &str) -> Result<Vec<String>, String> {
+    let mut items = Vec::new();
+    let mut chars = value.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_ascii_whitespace()).is_some() {}
+        let mut item = String::new();
+        if chars.next_if_eq(&'"').is_some() {
+            loop {
+                match chars.next() {
+                    Some('"') => break,
+                    Some('\\') => item.extend(chars.next()),
+                    Some(c) => item.push(c),
+                    None => return Err("unterminated quoted list element".to_owned()),
+                }
+            }
+            while chars.next_if(|c| c.is_ascii_whitespace()).is_some() {}
+            if chars.peek().is_some_and(|c| *c != ',') {
+                return Err("text after a quoted list element".to_owned());
+            }
+        } else {
+            while let Some(c) = chars.next_if(|c| *c != ',') {
+                item.push(c);
+            }
+            item.truncate(item.trim_end().len());
+        }
+        items.push(item);
+        if chars.next().is_none() {
+            return Ok(items);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        let mut map = Headers::new();
+        for (name, value) in headers {
+            map.append(*name, *value);
+        }
+        HttpResponse {
+            status,
+            headers: map,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn labels_are_percent_encoded_and_greedy_labels_keep_slashes() {
+        let request = RequestBuilder::new("GET", "/domains/{DomainName}/keys/{Key+}")
+            .label("DomainName", Some("a b/c~d-e_f.g%"))
+            .label("Key", Some("dir/sub dir/ü"))
+            .build()
+            .unwrap();
+        assert_eq!(
+            request.url,
+            "/domains/a%20b%2Fc~d-e_f.g%25/keys/dir/sub%20dir/%C3%BC"
+        );
+        assert_eq!(request.method, "GET");
+        assert!(request.body.is_empty());
+        assert!(!request.headers.contains("content-type"));
+    }
+
+    #[test]
+    fn missing_or_empty_labels_name_the_member() {
+        let none: Option<&str> = None;
+        let missing = RequestBuilder::new("GET", "/d/{DomainName}").label("DomainName", none);
+        assert_eq!(missing.build(), Err(BuildError::missing("DomainName")));
+        let empty = RequestBuilder::new("GET", "/d/{DomainName}").label("DomainName", Some(""));
+        assert!(
+            matches!(empty.build(), Err(BuildError::InvalidMember { member, .. }) if member == "DomainName")
+        );
+        // A template label nobody bound is reported too.
+        let unbound = RequestBuilder::new("GET", "/d/{DomainName}").build();
+        assert_eq!(unbound, Err(BuildError::missing("DomainName")));
+    }
+
+    #[test]
+    fn query_repeats_lists_encodes_and_keeps_literal_query() {
+        let request = RequestBuilder::new("GET", "/objects?kind=all")
+            .query("next-token", Some("a+b=c&d"))
+            .query("max-results", Some(&10))
+            .query::<str>("absent", None)
+            .query_list("tag", Some(&["x y".to_owned(), "z".to_owned()][..]))
+            .query("flag", Some(&true))
+            .build()
+            .unwrap();
+        assert_eq!(
+            request.url,
+            "/objects?kind=all&next-token=a%2Bb%3Dc%26d&max-results=10&tag=x%20y&tag=z&flag=true"
+        );
+    }
+
+    #[test]
+    fn headers_format_numbers_timestamps_and_quoted_lists() {
+        let time = DateTime::from_secs(1_398_796_238);
+        let request = RequestBuilder::new("POST", "/")
+            .header("X-Count", Some(&3i64))
+            .header("X-Ratio", Some(&f64::INFINITY))
+            .header("X-When", Some(&time))
+            .header_list(
+                "X-Names",
+                Some(
+                    &[
+                        "plain".to_owned(),
+                        "a,b".to_owned(),
+                        "say \"hi\"".to_owned(),
+                    ][..],
+                ),
+            )
+            .header_list("X-Times", Some(&[time, time][..]))
+            .build()
+            .unwrap();
+        let h = &request.headers;
+        assert_eq!(h.get("x-count"), Some("3"));
+        assert_eq!(h.get("x-ratio"), Some("Infinity"));
+        assert_eq!(h.get("x-when"), Some("Tue, 29 Apr 2014 18:30:38 GMT"));
+        assert_eq!(h.get("x-names"), Some(r#"plain, "a,b", "say \"hi\"""#));
+        assert_eq!(
+            h.get("x-times"),
+            Some("Tue, 29 Apr 2014 18:30:38 GMT, Tue, 29 Apr 2014 18:30:38 GMT")
+        );
+    }
+
+    #[test]
+    fn header_injection_is_rejected() {
+        let built = RequestBuilder::new("GET", "/")
+            .header("X-Name", Some("a\r\nX-Evil: 1"))
+            .build();
+        assert!(
+            matches!(built, Err(BuildError::InvalidMember { member, .. }) if member == "X-Name")
+        );
+    }
+
+    #[test]
+    fn json_body_sets_content_type() {
+        let request = RequestBuilder::new("POST", "/d")
+            .json_body(&serde_json::json!({"Name": "x"}))
+            .build()
+            .unwrap();
+        assert_eq!(request.body, br#"{"Name":"x"}"#);
+        assert_eq!(
+            request.headers.get("Content-Type"),
+            Some("application/json")
+        );
+    }
+
+    #[test]
+    fn error_code_sources_in_order_and_sanitised() {
+        let from_header = response(
+            400,
+            &[
+                (
+                    "X-Amzn-ErrorType",
+                    "FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/",
+                ),
+                ("x-amzn-requestid", "r1"),
+            ],
+            r#"{"code": "BodyCode", "message": "hi"}"#,
+        );
+        let meta = error_metadata(&from_header);
+        assert_eq!(meta.code(), Some("FooError"));
+        assert_eq!(meta.message(), Some("hi"));
+        assert_eq!(meta.request_id(), Some("r1"));
+        assert_eq!(meta.status(), 400);
+
+        let from_code = response(
+            404,
+            &[],
+            r#"{"code": "aws.protocoltests.restjson#NotFound", "__type": "Other"}"#,
+        );
+        assert_eq!(error_metadata(&from_code).code(), Some("NotFound"));
+
+        let from_type = response(
+            400,
+            &[("x-amz-request-id", "r2")],
+            r#"{"__type": "aws.protocoltests.restjson#FooError:http://x", "Message": "Upper"}"#,
+        );
+        let meta = error_metadata(&from_type);
+        assert_eq!(meta.code(), Some("FooError"));
+        assert_eq!(meta.message(), Some("Upper"));
+        assert_eq!(meta.request_id(), Some("r2"));
+
+        let garbage = response(502, &[], "<html>Bad Gateway</html>");
+        let meta = error_metadata(&garbage);
+        assert_eq!(
+            (meta.code(), meta.message(), meta.status()),
+            (None, None, 502)
+        );
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Output {
+        #[serde(rename = "Name")]
+        name: Option<String>,
+    }
+
+    #[test]
+    fn body_parsing_accepts_empty_and_rejects_bad_input_without_panicking() {
+        let ok = response(
+            200,
+            &[("content-type", "application/json")],
+            r#"{"Name":"n","Extra":1}"#,
+        );
+        assert_eq!(
+            parse_body::<Output>(&ok).unwrap().name.as_deref(),
+            Some("n")
+        );
+        let empty = response(200, &[], "");
+        assert_eq!(parse_body::<Output>(&empty).unwrap(), Output { name: None });
+
+        let truncated = response(200, &[("x-amzn-requestid", "r9")], r#"{"Name":"#);
+        let error = parse_body::<Output>(&truncated).unwrap_err();
+        assert_eq!(error.request_id(), Some("r9"));
+        assert!(
+            error.reason().contains("invalid JSON"),
+            "{}",
+            error.reason()
+        );
+
+        let wrong_type = response(200, &[], r#"{"Name": 5}"#);
+        assert!(parse_body::<Output>(&wrong_type).is_err());
+        let html = response(200, &[("Content-Type", "text/html")], "<html/>");
+        assert!(
+            parse_body::<Output>(&html)
+                .unwrap_err()
+                .reason()
+                .contains("text/html")
+        );
+        let not_utf8 = HttpResponse {
+            status: 200,
+            headers: Headers::new(),
+            body: vec![0xff, 0xfe],
+        };
+        assert!(parse_body::<Output>(&not_utf8).is_err());
+    }
+
+    #[test]
+    fn response_headers_parse_or_fail_with_the_header_name() {
+        let r = response(
+            200,
+            &[
+                ("X-Count", "42"),
+                ("X-Bad", "4x"),
+                ("X-List", r#"a, "b,c", "d\"e""#),
+                ("X-When", "Tue, 29 Apr 2014 18:30:38 GMT"),
+            ],
+            "",
+        );
+        assert_eq!(header::<i32>(&r, "x-count").unwrap(), Some(42));
+        assert_eq!(header::<i32>(&r, "x-absent").unwrap(), None);
+        assert!(
+            header::<i32>(&r, "x-bad")
+                .unwrap_err()
+                .reason()
+                .contains("x-bad")
+        );
+        assert_eq!(
+            header::<Vec<String>>(&r, "x-list").unwrap(),
+            Some(vec!["a".to_owned(), "b,c".to_owned(), "d\"e".to_owned()])
+        );
+        assert_eq!(
+            header::<DateTime>(&r, "x-when").unwrap(),
+            Some(DateTime::from_secs(1_398_796_238))
+        );
+        let unterminated = response(200, &[("X-List", r#"a, "b"#)], "");
+        assert!(header::<Vec<String>>(&unterminated, "x-list").is_err());
+    }
+}
