@@ -591,6 +591,42 @@ ignored = yes
     }
 
     #[test]
+    fn tricky_headers_and_names() {
+        let config = "\
+[profile with.dots/slash_%@:+-]
+a = 1
+[profile junk]after
+b = 2
+[profile\tTabbed]
+c = 3
+[services]
+d = 4
+[sso-session my-sso]
+sso_region = us-east-1
+[profile Case]
+e = 5
+[profile case]
+e = 6
+";
+        let set = ProfileSet::parse(Some(config), Some("[ spaced ]\nf = 7\n[default]\n"));
+        assert_eq!(profile(&set, "with.dots/slash_%@:+-").get("a"), Some("1"));
+        assert!(set.profile("junk").is_none());
+        assert_eq!(profile(&set, "Tabbed").get("c"), Some("3"));
+        assert_eq!(
+            set.sso_session("my-sso").unwrap().get("sso_region"),
+            Some("us-east-1")
+        );
+        // Profile names are case-sensitive; keys are not.
+        assert_eq!(profile(&set, "Case").get("E"), Some("5"));
+        assert_eq!(profile(&set, "case").get("e"), Some("6"));
+        assert_eq!(profile(&set, "spaced").get("f"), Some("7"));
+        // An empty section still defines the profile.
+        assert!(set.profile("default").is_some());
+        let lines: Vec<_> = set.warnings().iter().map(|w| w.line).collect();
+        assert_eq!(lines, [3, 7], "{:?}", set.warnings());
+    }
+
+    #[test]
     fn debug_redacts_secret_values() {
         let set = ProfileSet::parse(
             None,
