@@ -52,8 +52,9 @@
 //! }
 //! ```
 //!
-//! `tests/runtime_orchestrator.rs` holds this example written out by hand and runs it
-//! against a local server.
+//! The module `example` in `tests/lib.rs` is this example written out by hand;
+//! `tests/runtime_orchestrator.rs`, `runtime_retry.rs` and `runtime_config.rs` run it against
+//! a local server.
 //!
 //! [`ClientHandle::invoke`] then: resolves the endpoint once per operation (signing name and
 //! region overrides from its `authSchemes`), joins endpoint URL and request path, adds the
