@@ -14,8 +14,11 @@ use crate::ir::names::{Scope, field_name, snake};
 
 /// `endpoint.rs`: `Params`, `RULE_SET` and `resolve`. `rule_set` must be `compact_json`
 /// parsed (the caller parses it with `RuleSet::from_json`, which validates it).
-pub fn endpoint_module(rule_set: &RuleSet, compact_json: &str) -> TokenStream {
-    let params = ParamFields::new(rule_set);
+pub fn endpoint_module(
+    rule_set: &RuleSet,
+    compact_json: &str,
+) -> Result<TokenStream, EndpointEmitError> {
+    let params = ParamFields::new(rule_set)?;
     let fields = params.fields.iter().map(|field| {
         let ParamField { ident, ty, doc, .. } = field;
         quote! {
@@ -30,13 +33,17 @@ pub fn endpoint_module(rule_set: &RuleSet, compact_json: &str) -> TokenStream {
     });
     let set_values = params.fields.iter().map(|field| {
         let ParamField { ident, name, .. } = field;
+        let value = match field.kind {
+            ParameterType::Boolean => quote! { params.#ident },
+            ParameterType::String | ParameterType::StringArray => quote! { params.#ident.clone() },
+        };
         if field.optional {
-            quote! { values.set(#name, params.#ident.clone()); }
+            quote! { values.set(#name, #value); }
         } else {
-            quote! { values.set(#name, Some(params.#ident.clone())); }
+            quote! { values.set(#name, Some(#value)); }
         }
     });
-    quote! {
+    Ok(quote! {
         //! Endpoint resolution: this service's `smithy.rules#endpointRuleSet`, run by the
         //! runtime's rules interpreter.
 
@@ -47,8 +54,8 @@ pub fn endpoint_module(rule_set: &RuleSet, compact_json: &str) -> TokenStream {
         /// The service's endpoint rule set, as compact JSON.
         const RULE_SET: &str = #compact_json;
 
-        // The generator validated this rule set with the same parser, so a failure here
-        // would mean a corrupted build; it still surfaces as an `EndpointError`.
+        /// `RULE_SET`, parsed on first use. The generator validated it with the same parser,
+        /// so this cannot fail short of a corrupted build, and even then it is an `EndpointError`.
         static RULES: LazyLock<Result<RuleSet, RuleSetError>> =
             LazyLock::new(|| RuleSet::from_json(RULE_SET));
 
@@ -74,23 +81,24 @@ pub fn endpoint_module(rule_set: &RuleSet, compact_json: &str) -> TokenStream {
             #(#set_values)*
             leansdk_runtime::endpoint::resolve(rules, &values)
         }
-    }
+    })
 }
 
-/// `tests/endpoint_tests.rs`: one `#[test]` per case, named after its documentation. A case
+/// `tests/endpoint_tests.rs` of crate `crate_name`: one `#[test]` per case, named after its documentation. A case
 /// listed in `known_divergences` asserts that the resolver does NOT produce the expected
 /// result, so the list cannot silently go stale.
 pub fn endpoint_tests(
+    crate_name: &str,
     rule_set: &RuleSet,
     cases: &[TestCase],
     known_divergences: &[&str],
-) -> Result<TokenStream, EndpointTestsError> {
-    let params = ParamFields::new(rule_set);
+) -> Result<TokenStream, EndpointEmitError> {
+    let params = ParamFields::new(rule_set)?;
     if let Some(unknown) = known_divergences
         .iter()
         .find(|name| !cases.iter().any(|case| case.documentation == **name))
     {
-        return Err(EndpointTestsError::UnknownDivergence((*unknown).to_owned()));
+        return Err(EndpointEmitError::UnknownDivergence((*unknown).to_owned()));
     }
     let mut names = Scope::default();
     let tests = cases
@@ -105,37 +113,53 @@ pub fn endpoint_tests(
             let name = format_ident!("{}", field_name(&mut names, &base));
             let diverges = known_divergences.contains(&case.documentation.as_str());
             let body = test_body(&params, case, diverges)?;
-            let doc = format!(" {}", case.documentation);
+            let mut doc: Vec<String> = (!case.documentation.is_empty())
+                .then(|| format!(" {}", case.documentation))
+                .into_iter()
+                .collect();
+            if diverges {
+                doc.push(
+                    " Known divergence: asserts that the resolver does NOT give the model's \
+                     expected result."
+                        .to_owned(),
+                );
+            }
             Ok(quote! {
-                #[doc = #doc]
+                #(#[doc = #doc])*
                 #[test]
                 fn #name() {
                     #body
                 }
             })
         })
-        .collect::<Result<Vec<_>, EndpointTestsError>>()?;
+        .collect::<Result<Vec<_>, EndpointEmitError>>()?;
+    let crate_ident = format_ident!("{}", crate_name.replace('-', "_"));
     Ok(quote! {
         //! The model's `smithy.rules#endpointTests`, one test per case.
 
-        use leansdk_customerprofiles::endpoint::{Params, resolve};
+        use #crate_ident::endpoint::{Params, resolve};
 
         #(#tests)*
     })
 }
 
-/// Why the endpoint tests could not be generated.
+/// Why the endpoint module or its tests could not be generated.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EndpointTestsError {
+pub enum EndpointEmitError {
+    /// A parameter's default is not of the parameter's type.
+    BadDefault(String),
     /// A case sets a parameter the rule set does not declare, or with the wrong type.
     BadParam { case: String, param: String },
     /// A known divergence names no test case.
     UnknownDivergence(String),
 }
 
-impl std::fmt::Display for EndpointTestsError {
+impl std::fmt::Display for EndpointEmitError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Self::BadDefault(param) => {
+                write!(f, "endpoint parameter `{param}`: default of the wrong type")
+            }
             Self::BadParam { case, param } => write!(
                 f,
                 "endpoint test `{case}`: `{param}` is not a parameter of that type"
@@ -147,52 +171,50 @@ impl std::fmt::Display for EndpointTestsError {
     }
 }
 
-impl std::error::Error for EndpointTestsError {}
+impl std::error::Error for EndpointEmitError {}
 
 fn test_body(
     params: &ParamFields,
     case: &TestCase,
     diverges: bool,
-) -> Result<TokenStream, EndpointTestsError> {
-    let bad_param = |param: &str| EndpointTestsError::BadParam {
+) -> Result<TokenStream, EndpointEmitError> {
+    let bad_param = |param: &str| EndpointEmitError::BadParam {
         case: case.documentation.clone(),
         param: param.to_owned(),
     };
     let mut inits = Vec::new();
     for (name, value) in &case.params {
         let field = params.get(name).ok_or_else(|| bad_param(name))?;
-        if !field.kind.accepts(value) {
-            return Err(bad_param(name));
-        }
+        let value = value_tokens(field.kind, value).ok_or_else(|| bad_param(name))?;
         let ident = &field.ident;
-        let value = value_tokens(value);
         inits.push(if field.optional {
             quote! { #ident: Some(#value), }
         } else {
             quote! { #ident: #value, }
         });
     }
+    let rest = (inits.len() < params.fields.len()).then(|| quote! { ..Params::default() });
     let setup = quote! {
-        let params = Params { #(#inits)* ..Params::default() };
+        let params = Params { #(#inits)* #rest };
         let result = resolve(&params);
     };
     Ok(match (&case.expect, diverges) {
         (Expectation::Error(message), false) => quote! {
             #setup
-            assert_eq!(result.map_err(|error| error.message().to_owned()), Err(#message.to_owned()));
+            let error = result.expect_err("the model expects an error");
+            assert_eq!(error.message(), #message);
         },
         (Expectation::Error(message), true) => quote! {
             #setup
-            // Known divergence: the embedded partitions data resolves what the model expects
-            // to be the error below.
-            assert_ne!(result.err().map(|error| error.message().to_owned()), Some(#message.to_owned()));
+            let message = result.err().map(|error| error.message().to_owned());
+            assert_ne!(message.as_deref(), Some(#message));
         },
         (Expectation::Endpoint(expected), true) => {
             let url = &expected.url;
             quote! {
                 #setup
-                // Known divergence: the model expects this URL; the resolver differs.
-                assert_ne!(result.ok().map(|endpoint| endpoint.url().to_owned()), Some(#url.to_owned()));
+                let url = result.ok().map(|endpoint| endpoint.url().to_owned());
+                assert_ne!(url.as_deref(), Some(#url));
             }
         }
         (Expectation::Endpoint(expected), false) => {
@@ -202,18 +224,16 @@ fn test_body(
                     quote! { (#name.to_owned(), vec![#(#values.to_owned()),*]) }
                 });
                 quote! {
-                    assert_eq!(
-                        endpoint.headers(),
-                        &std::collections::BTreeMap::from([#(#entries),*])
-                    );
+                    let headers = std::collections::BTreeMap::from([#(#entries),*]);
+                    assert_eq!(endpoint.headers(), &headers);
                 }
             });
             let properties = (!expected.properties.is_empty()).then(|| {
-                let json = serde_json_text(&expected.properties);
+                let json = expected.properties_json();
                 quote! {
-                    let expected: std::collections::BTreeMap<String, leansdk_runtime::serde_json::Value> =
+                    let properties: std::collections::BTreeMap<String, leansdk_runtime::serde_json::Value> =
                         leansdk_runtime::serde_json::from_str(#json).expect("expected properties are JSON");
-                    assert_eq!(endpoint.properties(), &expected);
+                    assert_eq!(endpoint.properties(), &properties);
                 }
             });
             quote! {
@@ -227,27 +247,20 @@ fn test_body(
     })
 }
 
-/// The expected properties, as the JSON text the generated test parses back.
-fn serde_json_text(properties: &std::collections::BTreeMap<String, serde_json::Value>) -> String {
-    let object: serde_json::Map<String, serde_json::Value> = properties
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    serde_json::Value::Object(object).to_string()
-}
-
-fn value_tokens(value: &Value) -> TokenStream {
-    match value {
-        Value::String(s) => quote! { #s.to_owned() },
-        Value::Bool(b) => quote! { #b },
-        Value::Array(items) => {
-            let items = items.iter().map(value_tokens);
-            quote! { vec![#(#items),*] }
+/// A parameter value as a Rust expression of the field's inner type; `None` when the value
+/// is not of the parameter's type.
+fn value_tokens(kind: ParameterType, value: &Value) -> Option<TokenStream> {
+    match (kind, value) {
+        (ParameterType::String, Value::String(s)) => Some(quote! { #s.to_owned() }),
+        (ParameterType::Boolean, Value::Bool(b)) => Some(quote! { #b }),
+        (ParameterType::StringArray, Value::Array(items)) => {
+            let items = items
+                .iter()
+                .map(|item| item.as_str().map(|s| quote! { #s.to_owned() }))
+                .collect::<Option<Vec<_>>>()?;
+            Some(quote! { vec![#(#items),*] })
         }
-        // Parameters are strings, booleans or string arrays; the rule-set parser and
-        // `ParameterType::accepts` keep anything else out before this point.
-        Value::Int(i) => quote! { #i },
-        Value::Object(_) => quote! { Default::default() },
+        _ => None,
     }
 }
 
@@ -269,14 +282,14 @@ struct ParamField {
 }
 
 impl ParamFields {
-    fn new(rule_set: &RuleSet) -> Self {
+    fn new(rule_set: &RuleSet) -> Result<Self, EndpointEmitError> {
         let mut scope = Scope::default();
         let fields = rule_set
             .parameters
             .iter()
             .map(|(name, parameter)| ParamField::new(&mut scope, name, parameter))
-            .collect();
-        Self { fields }
+            .collect::<Result<_, _>>()?;
+        Ok(Self { fields })
     }
 
     fn get(&self, name: &str) -> Option<&ParamField> {
@@ -285,7 +298,11 @@ impl ParamFields {
 }
 
 impl ParamField {
-    fn new(scope: &mut Scope, name: &str, parameter: &Parameter) -> Self {
+    fn new(
+        scope: &mut Scope,
+        name: &str,
+        parameter: &Parameter,
+    ) -> Result<Self, EndpointEmitError> {
         let inner = match parameter.kind {
             ParameterType::String => quote! { String },
             ParameterType::Boolean => quote! { bool },
@@ -293,10 +310,14 @@ impl ParamField {
         };
         let required_default = parameter.default.as_ref().filter(|_| parameter.required);
         let (optional, ty, default) = match required_default {
-            Some(value) => (false, inner, value_tokens(value)),
+            Some(value) => {
+                let default = value_tokens(parameter.kind, value)
+                    .ok_or_else(|| EndpointEmitError::BadDefault(name.to_owned()))?;
+                (false, inner, default)
+            }
             None => (true, quote! { Option<#inner> }, quote! { None }),
         };
-        Self {
+        Ok(Self {
             name: name.to_owned(),
             ident: format_ident!("{}", field_name(scope, name)),
             kind: parameter.kind,
@@ -304,7 +325,7 @@ impl ParamField {
             ty,
             default,
             doc: field_docs(name, parameter),
-        }
+        })
     }
 }
 
@@ -327,4 +348,125 @@ fn field_docs(name: &str, parameter: &Parameter) -> Vec<String> {
         doc.push(format!(" Deprecated: {message}"));
     }
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use leansdk_runtime::endpoint::test_case::TestSuite;
+
+    use super::*;
+
+    fn rule_set() -> RuleSet {
+        let json = r#"{"version":"1.0","parameters":{
+            "Region":{"type":"String","builtIn":"AWS::Region","documentation":"The region."},
+            "UseFIPS":{"type":"Boolean","builtIn":"AWS::UseFIPS","required":true,"default":false},
+            "Strict":{"type":"Boolean","required":true,"default":true,
+                "deprecated":{"message":"always strict now"}},
+            "Zones":{"type":"StringArray"}},
+          "rules":[{"type":"endpoint","conditions":[{"fn":"isSet","argv":[{"ref":"Region"}]}],
+                    "endpoint":{"url":"https://svc.{Region}.example"}},
+                   {"type":"error","conditions":[],"error":"Missing Region"}]}"#;
+        RuleSet::from_json(json).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn render(tokens: TokenStream) -> String {
+        let file = syn::parse2::<syn::File>(tokens).unwrap_or_else(|e| panic!("{e}"));
+        prettyplease::unparse(&file)
+    }
+
+    fn cases(json: &str) -> Vec<TestCase> {
+        TestSuite::from_json(json)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .test_cases
+    }
+
+    #[test]
+    fn params_have_one_typed_field_per_parameter() {
+        let module = endpoint_module(&rule_set(), "{}").unwrap_or_else(|e| panic!("{e}"));
+        let code = render(module);
+        for expected in [
+            "pub region: Option<String>,",
+            "pub use_fips: bool,",
+            "pub strict: bool,",
+            "pub zones: Option<Vec<String>>,",
+            "use_fips: false,",
+            "strict: true,",
+            "region: None,",
+            "const RULE_SET: &str = \"{}\";",
+            "values.set(\"UseFIPS\", Some(params.use_fips));",
+            "values.set(\"Region\", params.region.clone());",
+            "/// Rule-set parameter `Region`, built-in `AWS::Region`.",
+            "/// Deprecated: always strict now",
+        ] {
+            assert!(code.contains(expected), "missing `{expected}` in:\n{code}");
+        }
+    }
+
+    #[test]
+    fn one_test_per_case_with_deduplicated_names() {
+        let cases = cases(
+            r#"{"testCases":[
+              {"documentation":"For region us-east-1","params":{"Region":"us-east-1"},
+               "expect":{"endpoint":{"url":"https://svc.us-east-1.example",
+                 "headers":{"x-a":["1"]},"properties":{"p":{"q":[1]}}}}},
+              {"documentation":"For region: us-east-1!","params":{"Region":"us-east-1","Zones":["a"]},
+               "expect":{"endpoint":{"url":"https://svc.us-east-1.example"}}},
+              {"documentation":"","expect":{"error":"Missing Region"}}]}"#,
+        );
+        let tests = endpoint_tests("leansdk-demo", &rule_set(), &cases, &[]);
+        let code = render(tests.unwrap_or_else(|e| panic!("{e}")));
+        for expected in [
+            "use leansdk_demo::endpoint::{Params, resolve};",
+            "fn for_region_us_east_1() {",
+            "fn for_region_us_east_1_2() {",
+            "fn case_2() {",
+            "region: Some(\"us-east-1\".to_owned()),",
+            "zones: Some(vec![\"a\".to_owned()]),",
+            "assert_eq!(endpoint.url(), \"https://svc.us-east-1.example\");",
+            "let headers = std::collections::BTreeMap::from([",
+            r#"from_str("{\"p\":{\"q\":[1]}}")"#,
+            "assert_eq!(error.message(), \"Missing Region\");",
+        ] {
+            assert!(code.contains(expected), "missing `{expected}` in:\n{code}");
+        }
+    }
+
+    #[test]
+    fn known_divergences_assert_the_difference() {
+        let cases = cases(
+            r#"{"testCases":[{"documentation":"stale","params":{"Region":"x"},
+                "expect":{"error":"Missing Region"}}]}"#,
+        );
+        let tests = endpoint_tests("demo", &rule_set(), &cases, &["stale"]);
+        let code = render(tests.unwrap_or_else(|e| panic!("{e}")));
+        assert!(
+            code.contains("assert_ne!(message.as_deref(), Some(\"Missing Region\"));"),
+            "{code}"
+        );
+        assert!(!code.contains("assert_eq!("), "{code}");
+        assert!(code.contains("/// Known divergence"), "{code}");
+        let unknown = endpoint_tests("demo", &rule_set(), &cases, &["nope"]).err();
+        assert_eq!(
+            unknown,
+            Some(EndpointEmitError::UnknownDivergence("nope".to_owned()))
+        );
+    }
+
+    #[test]
+    fn cases_must_use_declared_parameters_with_their_types() {
+        for params in [
+            r#"{"Regoin":"x"}"#,
+            r#"{"UseFIPS":"yes"}"#,
+            r#"{"Zones":"a"}"#,
+        ] {
+            let cases = cases(&format!(
+                r#"{{"testCases":[{{"documentation":"d","params":{params},"expect":{{"error":"e"}}}}]}}"#
+            ));
+            let error = endpoint_tests("demo", &rule_set(), &cases, &[]).err();
+            assert!(
+                matches!(error, Some(EndpointEmitError::BadParam { .. })),
+                "{params}"
+            );
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! The service closure with Rust names: everything the emitters need, nothing of JSON.
 
 mod closure;
-mod names;
+pub(crate) mod names;
 mod recursion;
 
 use std::collections::BTreeMap;

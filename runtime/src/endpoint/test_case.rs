@@ -48,6 +48,13 @@ pub struct ExpectedEndpoint {
     pub properties: BTreeMap<String, serde_json::Value>,
 }
 
+impl ExpectedEndpoint {
+    /// The expected properties as compact JSON, for code generators that embed them.
+    pub fn properties_json(&self) -> String {
+        serde_json::to_string(&self.properties).unwrap_or_default()
+    }
+}
+
 fn param_values<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<String, Value>, D::Error> {
