@@ -4,8 +4,10 @@
 //! no JSON) -> `render` (formatted files).
 
 pub mod docs;
+pub mod emit;
 pub mod error;
 pub mod ir;
 pub mod model;
+pub mod render;
 
 pub use error::Error;

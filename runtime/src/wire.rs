@@ -19,6 +19,9 @@ use crate::DateTime;
 /// A Smithy `document`: untyped JSON.
 pub type Document = serde_json::Value;
 
+/// What `Debug` prints in place of `@sensitive` data.
+pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
 /// One way of writing a value of type `Value` to the wire and reading it back.
 pub trait Codec {
     type Value;

@@ -1,1 +1,52 @@
-fn main() {}
+//! `cargo xtask <command>`: repository chores, hand-parsed arguments (no CLI crate).
+
+mod check_official;
+mod codegen;
+mod endpoint_tests;
+mod workspace;
+
+use std::process::ExitCode;
+
+/// Runs one command: it parses its own arguments and reports its own errors.
+type Run = fn(std::vec::IntoIter<String>) -> ExitCode;
+
+/// Name, usage line and entry point of each command; a new command is one entry.
+const COMMANDS: &[(&str, &str, Run)] = &[
+    (
+        "codegen",
+        "[--check] [--model PATH --out DIR]   regenerate generated/ (or DIR) from the model",
+        |args| codegen::command(args),
+    ),
+    (
+        "check-official",
+        "[--model PATH]                        generate the official model and cargo check it",
+        |args| check_official::command(args),
+    ),
+    (
+        "endpoint-tests",
+        "[--model PATH]                        run a model's endpoint test cases",
+        |args| endpoint_tests::command(args),
+    ),
+];
+
+fn usage() -> ExitCode {
+    eprintln!("usage: cargo xtask <command> [options]\n\ncommands:");
+    for (name, help, _) in COMMANDS {
+        eprintln!("  {name} {help}");
+    }
+    ExitCode::FAILURE
+}
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let Some(name) = args.next() else {
+        return usage();
+    };
+    match COMMANDS.iter().find(|(command, _, _)| *command == name) {
+        Some((_, _, run)) => run(args.collect::<Vec<_>>().into_iter()),
+        None => {
+            eprintln!("unknown command `{name}`");
+            usage()
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! String enums (`enum` shapes and strings with the legacy `smithy.api#enum` trait).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::doc_attrs;
+use crate::ir::{EnumVariant, TypeDef, UNKNOWN_VARIANT};
+
+pub fn emit(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let docs = doc_attrs(&def.docs);
+    let unknown = format_ident!("{}", UNKNOWN_VARIANT);
+    let idents: Vec<_> = variants
+        .iter()
+        .map(|v| format_ident!("{}", v.name))
+        .collect();
+    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = variants.iter().map(|v| {
+        let docs = if v.docs.is_empty() {
+            format!("`{}`", v.value.replace('`', "'"))
+        } else {
+            v.docs.clone()
+        };
+        doc_attrs(&docs)
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #variant_docs #idents, )*
+            /// A value this version of the SDK does not know, kept as sent.
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#idents => #values, )*
+                    Self::#unknown(value) => value,
+                }
+            }
+
+            /// Every value the model documents.
+            pub fn values() -> &'static [&'static str] {
+                &[#(#values),*]
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#idents, )*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        /// The empty unknown value, so that structures can default a missing member.
+        impl Default for #name {
+            fn default() -> Self {
+                Self::#unknown(String::new())
+            }
+        }
+
+        impl leansdk_runtime::serde::Serialize for #name {
+            fn serialize<S: leansdk_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> leansdk_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: leansdk_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as leansdk_runtime::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Structures: public fields, serde derive, `Default` and a redacting `Debug` when needed.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{Codec, doc_attrs, error_shape, ident, rust_type, serde_crate};
+use crate::ir::{DefaultValue, Field, Presence, RustType, Struct, TypeDef};
+
+pub fn emit(def: &TypeDef, shape: &Struct) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let docs = doc_attrs(&def.docs);
+    let fields = shape.fields.iter().map(field);
+    let hand_default = shape.fields.iter().any(|f| default_expr(f).is_some());
+    let debug_sensitive = shape.sensitive || shape.fields.iter().any(|f| f.sensitive);
+    let mut derives = vec![quote!(Clone), quote!(PartialEq)];
+    if !hand_default {
+        derives.push(quote!(Default));
+    }
+    if !debug_sensitive {
+        derives.push(quote!(Debug));
+    }
+    let default_impl = hand_default.then(|| default_impl(def, shape));
+    let debug_impl = debug_sensitive.then(|| debug_impl(def, shape));
+    let error_impls = shape
+        .error
+        .as_ref()
+        .map(|e| error_shape::emit(def, shape, e));
+    let serde_crate = serde_crate();
+    quote! {
+        #docs
+        #[derive(#(#derives,)* leansdk_runtime::serde::Serialize, leansdk_runtime::serde::Deserialize)]
+        #serde_crate
+        // A missing member takes its default; for `@required` ones that is Smithy's
+        // "error correction" rather than a failed response.
+        #[serde(default)]
+        pub struct #name {
+            #(#fields)*
+        }
+        #default_impl
+        #debug_impl
+        #error_impls
+    }
+}
+
+fn field(field: &Field) -> TokenStream {
+    let docs = doc_attrs(&field.docs);
+    let name = ident(&field.name);
+    let wire = &field.wire_name;
+    let optional = field.presence == Presence::Optional;
+    let ty = rust_type(&field.ty);
+    let ty = if optional { quote!(Option<#ty>) } else { ty };
+    let skip = optional.then(|| quote!(, skip_serializing_if = "Option::is_none"));
+    let with = Codec::for_type(&field.ty, optional).map(|c| {
+        let path = c.with_path();
+        quote!(, with = #path)
+    });
+    quote! {
+        #docs
+        #[serde(rename = #wire #skip #with)]
+        pub #name: #ty,
+    }
+}
+
+/// The field's initial value when `Default::default()` would be wrong, else `None`.
+fn default_expr(field: &Field) -> Option<TokenStream> {
+    let value = match &field.presence {
+        Presence::Optional => return None,
+        Presence::Required => &DefaultValue::Zero,
+        Presence::Default(value) => value,
+    };
+    Some(match value {
+        DefaultValue::Zero if field.ty.has_default() => return None,
+        // Timestamps have no `Default`; the epoch is their zero value.
+        DefaultValue::Zero => quote!(leansdk_runtime::DateTime::from_secs(0)),
+        DefaultValue::Bool(b) => quote!(#b),
+        DefaultValue::Int(n) => {
+            let n = Literal::i64_unsuffixed(*n);
+            quote!(#n)
+        }
+        DefaultValue::Float(n) => {
+            let n = Literal::f64_unsuffixed(*n);
+            quote!(#n)
+        }
+        DefaultValue::String(s) => quote!(String::from(#s)),
+        DefaultValue::EnumValue(value) => {
+            let ty = rust_type(&field.ty);
+            quote!(#ty::from(#value))
+        }
+        DefaultValue::IntEnumValue(value) => {
+            let ty = rust_type(&field.ty);
+            let value = Literal::i64_unsuffixed(*value);
+            quote!(#ty::from(#value))
+        }
+        DefaultValue::Timestamp(secs) => quote!(leansdk_runtime::DateTime::from_secs(#secs)),
+    })
+}
+
+fn default_impl(def: &TypeDef, shape: &Struct) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let fields = shape.fields.iter().map(|f| {
+        let name = ident(&f.name);
+        let value = default_expr(f).unwrap_or_else(|| quote!(Default::default()));
+        quote!(#name: #value,)
+    });
+    quote! {
+        impl Default for #name {
+            fn default() -> Self {
+                Self { #(#fields)* }
+            }
+        }
+    }
+}
+
+fn debug_impl(def: &TypeDef, shape: &Struct) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let label = &def.name;
+    let body = if shape.sensitive {
+        quote!(f.write_str(leansdk_runtime::wire::REDACTED))
+    } else {
+        let fields = shape.fields.iter().map(|f| {
+            let name = ident(&f.name);
+            let label = f.name.trim_start_matches("r#");
+            if f.sensitive {
+                quote!(.field(#label, &leansdk_runtime::wire::REDACTED))
+            } else {
+                quote!(.field(#label, &self.#name))
+            }
+        });
+        quote!(f.debug_struct(#label) #(#fields)* .finish())
+    };
+    quote! {
+        // `@sensitive` data never reaches logs.
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #body
+            }
+        }
+    }
+}
+
+/// Whether `ty` is plain `String` (for `message()` of error shapes).
+pub(super) fn is_string(ty: &RustType) -> bool {
+    matches!(ty, RustType::String)
+}

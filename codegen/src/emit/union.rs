@@ -1,0 +1,104 @@
+//! Unions: one variant per member plus `Unknown` for members this SDK does not know.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{Codec, doc_attrs, rust_type, serde_crate};
+use crate::ir::{TypeDef, UNKNOWN_VARIANT, Union};
+
+pub fn emit(def: &TypeDef, union: &Union) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let docs = doc_attrs(&def.docs);
+    let unknown = format_ident!("{}", UNKNOWN_VARIANT);
+    let sensitive = union.sensitive || union.variants.iter().any(|v| v.sensitive);
+    let derive_debug = (!sensitive).then(|| quote!(Debug,));
+    let serde_crate = serde_crate();
+    let variants = union.variants.iter().map(|v| {
+        let docs = doc_attrs(&v.docs);
+        let ident = format_ident!("{}", v.name);
+        let ty = rust_type(&v.ty);
+        let wire = &v.wire_name;
+        let with = Codec::for_type(&v.ty, false).map(|c| {
+            let path = c.with_path();
+            quote!(, with = #path)
+        });
+        quote! {
+            #docs
+            #[serde(rename = #wire #with)]
+            #ident(#ty),
+        }
+    });
+    let arms = union.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let wire = &v.wire_name;
+        let read = match Codec::for_type(&v.ty, false) {
+            Some(codec) => {
+                let with = codec.with_tokens();
+                quote!(#with::deserialize(value)?)
+            }
+            None => {
+                let ty = rust_type(&v.ty);
+                quote!(<#ty as leansdk_runtime::serde::Deserialize>::deserialize(value)?)
+            }
+        };
+        quote!(#wire => Self::#ident(#read),)
+    });
+    let debug_impl = sensitive.then(|| debug_impl(def, union));
+    quote! {
+        #docs
+        #[derive(Clone, PartialEq, #derive_debug leansdk_runtime::serde::Serialize)]
+        #serde_crate
+        pub enum #name {
+            #(#variants)*
+            /// A member this version of the SDK does not know. It cannot be sent back.
+            #[serde(skip_serializing)]
+            #unknown,
+        }
+
+        /// `Unknown`, so that structures can default a missing member.
+        impl Default for #name {
+            fn default() -> Self {
+                Self::#unknown
+            }
+        }
+
+        impl<'de> leansdk_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: leansdk_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                leansdk_runtime::wire::deserialize_union(deserializer, |member, value| {
+                    Ok(match member {
+                        #(#arms)*
+                        _ => Self::#unknown,
+                    })
+                })
+            }
+        }
+
+        #debug_impl
+    }
+}
+
+fn debug_impl(def: &TypeDef, union: &Union) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let unknown = format_ident!("{}", UNKNOWN_VARIANT);
+    let unknown_label = UNKNOWN_VARIANT;
+    let arms = union.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.name);
+        let label = &v.name;
+        if union.sensitive || v.sensitive {
+            quote!(Self::#ident(_) => f.debug_tuple(#label).field(&leansdk_runtime::wire::REDACTED).finish(),)
+        } else {
+            quote!(Self::#ident(value) => f.debug_tuple(#label).field(value).finish(),)
+        }
+    });
+    quote! {
+        // `@sensitive` data never reaches logs.
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#arms)*
+                    Self::#unknown => f.write_str(#unknown_label),
+                }
+            }
+        }
+    }
+}
