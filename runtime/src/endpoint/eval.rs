@@ -222,14 +222,14 @@ fn unset_in(container: &str) -> EndpointError {
 fn render(template: &Template, scope: &Scope) -> Result<String, EndpointError> {
     let mut rendered = String::new();
     for part in &template.parts {
-        let (name, value) = match part {
+        let (hole, value) = match part {
             TemplatePart::Literal(text) => {
                 rendered.push_str(text);
                 continue;
             }
-            TemplatePart::Ref(name) => (name, scope.get(name).cloned()),
+            TemplatePart::Ref(name) => (name.clone(), scope.get(name).cloned()),
             TemplatePart::Attr(name, path) => (
-                name,
+                format!("{name}#{path}"),
                 scope
                     .get(name)
                     .and_then(|value| functions::get_attr(value, path)),
@@ -239,13 +239,13 @@ fn render(template: &Template, scope: &Scope) -> Result<String, EndpointError> {
             Some(Value::String(s)) => rendered.push_str(&s),
             Some(other) => {
                 return Err(EndpointError::new(format!(
-                    "template hole `{name}` must be a string, found {}",
+                    "template hole `{hole}` must be a string, found {}",
                     other.type_name()
                 )));
             }
             None => {
                 return Err(EndpointError::new(format!(
-                    "template hole `{name}` is unset"
+                    "template hole `{hole}` is unset"
                 )));
             }
         }
@@ -348,6 +348,20 @@ mod tests {
     fn no_matching_rule_is_an_error() {
         let set = rule_set(r#"{"version":"1.0","parameters":{},"rules":[]}"#);
         assert!(message(resolve(&set, &ParamValues::new())).contains("no endpoint rule"));
+    }
+
+    #[test]
+    fn template_holes_must_hold_strings() {
+        let set = rule_set(
+            r#"{"version":"1.0","parameters":{"Region":{"type":"String"}},"rules":[
+              {"type":"tree","conditions":[{"fn":"aws.partition","argv":[{"ref":"Region"}],"assign":"P"}],
+               "rules":[{"type":"endpoint","conditions":[],"endpoint":{"url":"https://{P#supportsFIPS}"}}]}]}"#,
+        );
+        let region = params(&[("Region", Value::from("us-east-1"))]);
+        assert_eq!(
+            message(resolve(&set, &region)),
+            "template hole `P#supportsFIPS` must be a string, found boolean"
+        );
     }
 
     #[test]
