@@ -479,7 +479,7 @@ fn escape_word(word: &str) -> String {
 fn escape_prose(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '[' | ']' | '<' | '>' | '*' | '`' | '&' | '|') {
+        if matches!(c, '\\' | '[' | ']' | '<' | '>' | '*' | '&' | '|') {
             out.push('\\');
         }
         out.push(c);

@@ -86,10 +86,7 @@ pub fn run(
             runtime_path: &runtime,
             standalone: true,
         },
-        None => Manifest {
-            runtime_path: "../runtime",
-            standalone: false,
-        },
+        None => render::IN_REPOSITORY,
     };
     let dir = out.map_or_else(workspace::generated, std::path::Path::to_owned);
     let files = render::generate(&model, &manifest)?;

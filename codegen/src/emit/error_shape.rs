@@ -31,9 +31,10 @@ pub fn emit(def: &TypeDef, shape: &Struct, error: &ErrorInfo) -> TokenStream {
     let display = if message_field.is_some_and(|f| f.sensitive) {
         quote!(f.write_str(#label))
     } else {
+        let with_message = format!("{label}: {{}}");
         quote! {
             match self.message() {
-                Some(message) => write!(f, "{}: {}", #label, message),
+                Some(message) => write!(f, #with_message, message),
                 None => f.write_str(#label),
             }
         }

@@ -23,7 +23,7 @@ impl AccessDeniedException {
 impl ::std::fmt::Display for AccessDeniedException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            Some(message) => write!(f, "{}: {}", "AccessDeniedException", message),
+            Some(message) => write!(f, "AccessDeniedException: {}", message),
             None => f.write_str("AccessDeniedException"),
         }
     }

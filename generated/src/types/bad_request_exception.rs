@@ -23,7 +23,7 @@ impl BadRequestException {
 impl ::std::fmt::Display for BadRequestException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            Some(message) => write!(f, "{}: {}", "BadRequestException", message),
+            Some(message) => write!(f, "BadRequestException: {}", message),
             None => f.write_str("BadRequestException"),
         }
     }

@@ -23,7 +23,7 @@ impl InternalServerException {
 impl ::std::fmt::Display for InternalServerException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            Some(message) => write!(f, "{}: {}", "InternalServerException", message),
+            Some(message) => write!(f, "InternalServerException: {}", message),
             None => f.write_str("InternalServerException"),
         }
     }

@@ -23,7 +23,7 @@ impl ResourceNotFoundException {
 impl ::std::fmt::Display for ResourceNotFoundException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            Some(message) => write!(f, "{}: {}", "ResourceNotFoundException", message),
+            Some(message) => write!(f, "ResourceNotFoundException: {}", message),
             None => f.write_str("ResourceNotFoundException"),
         }
     }

@@ -23,7 +23,7 @@ impl ThrottlingException {
 impl ::std::fmt::Display for ThrottlingException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self.message() {
-            Some(message) => write!(f, "{}: {}", "ThrottlingException", message),
+            Some(message) => write!(f, "ThrottlingException: {}", message),
             None => f.write_str("ThrottlingException"),
         }
     }

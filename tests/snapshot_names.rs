@@ -1,0 +1,41 @@
+//! Compiles the `names` snapshot: keywords and colliding names get valid, distinct names.
+
+// The whole snapshot is compiled; each test uses only part of it.
+#[allow(dead_code, unused_imports)]
+#[path = "snapshots/names/src/types/mod.rs"]
+mod types;
+
+use types::*;
+
+#[test]
+fn keywords_and_collisions() {
+    let value = OptionShape {
+        r#type: Some("t".to_owned()),
+        self_: Some("s".to_owned()),
+        foo_bar: Some("1".to_owned()),
+        foo_bar_2: Some("2".to_owned()),
+        r#async: Some(ClientShape::UnknownValue),
+        config: Some(ConfigShape::Type(3)),
+        other: Some(OtherOptionShape { x: None }),
+        string: Some(StringShape {}),
+        vec: Some(VecShape {}),
+        r#box: Some(BoxShape {}),
+        r#mod: Some(Type {}),
+    };
+    let json = serde_json::to_value(&value).unwrap();
+    assert_eq!(json["fooBar"], "1");
+    assert_eq!(json["FooBar"], "2");
+    assert_eq!(json["async"], "unknown");
+    assert_eq!(json["config"], serde_json::json!({"type": 3}));
+    assert_eq!(serde_json::from_value::<OptionShape>(json).unwrap(), value);
+    assert_eq!(ResultShape { crate_: Some(1) }.crate_, Some(1));
+    assert_eq!(ClientShape::from("self"), ClientShape::SelfValue);
+    assert_eq!(ClientShape::from("all"), ClientShape::All2);
+    assert_eq!(
+        ClientShape::from("other"),
+        ClientShape::Unknown("other".to_owned())
+    );
+    assert_eq!(ErrorShape { message: None }.to_string(), "ErrorShape");
+    let union: ConfigShape = serde_json::from_value(serde_json::json!({"unknown": "x"})).unwrap();
+    assert_eq!(union, ConfigShape::UnknownValue("x".to_owned()));
+}

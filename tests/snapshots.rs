@@ -1,0 +1,50 @@
+//! Generates every model in `models/` into `snapshots/<model>/` and fails on any
+//! difference. `UPDATE_SNAPSHOTS=1 cargo test -p leansdk-tests --test snapshots` rewrites
+//! them; review the result with `git diff`.
+
+use std::path::Path;
+
+use leansdk_codegen::model::Model;
+use leansdk_codegen::render::{self, Manifest};
+
+/// Snapshots sit three levels below the workspace root.
+const SNAPSHOT_MANIFEST: Manifest<'static> = Manifest {
+    runtime_path: "../../../runtime",
+    standalone: false,
+};
+
+#[test]
+fn snapshots_match_generator_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1");
+    let mut models: Vec<_> = std::fs::read_dir(root.join("models"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    models.sort();
+    assert!(!models.is_empty(), "no models under tests/models");
+    let mut failures = Vec::new();
+    for model_path in models {
+        let name = model_path
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let model = Model::from_path(&model_path).unwrap();
+        let files = render::generate(&model, &SNAPSHOT_MANIFEST).unwrap();
+        let dir = root.join("snapshots").join(&name);
+        if update {
+            render::write(&dir, &files).unwrap();
+            continue;
+        }
+        for difference in render::check(&dir, &files).unwrap() {
+            failures.push(format!("{name}: {difference}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "snapshots differ from generator output:\n  {}\nrun `UPDATE_SNAPSHOTS=1 cargo test -p leansdk-tests --test snapshots` and review `git diff tests/snapshots`",
+        failures.join("\n  ")
+    );
+}
