@@ -4,6 +4,7 @@ pub use serde_json;
 
 pub mod datetime;
 pub mod endpoint;
+pub mod enums;
 pub mod http;
 pub use datetime::DateTime;
 pub mod env;

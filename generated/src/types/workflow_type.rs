@@ -27,38 +27,4 @@ impl From<&str> for WorkflowType {
         }
     }
 }
-impl ::std::str::FromStr for WorkflowType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for WorkflowType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The empty unknown value, so that structures can default a missing member.
-impl Default for WorkflowType {
-    fn default() -> Self {
-        Self::Unknown(String::new())
-    }
-}
-impl leansdk_runtime::serde::Serialize for WorkflowType {
-    fn serialize<S: leansdk_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> leansdk_runtime::serde::Deserialize<'de> for WorkflowType {
-    fn deserialize<D: leansdk_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as leansdk_runtime::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+leansdk_runtime::string_enum_impls!(WorkflowType);

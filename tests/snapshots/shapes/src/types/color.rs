@@ -35,38 +35,4 @@ impl From<&str> for Color {
         }
     }
 }
-impl ::std::str::FromStr for Color {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Color {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/// The empty unknown value, so that structures can default a missing member.
-impl Default for Color {
-    fn default() -> Self {
-        Self::Unknown(String::new())
-    }
-}
-impl leansdk_runtime::serde::Serialize for Color {
-    fn serialize<S: leansdk_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> leansdk_runtime::serde::Deserialize<'de> for Color {
-    fn deserialize<D: leansdk_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as leansdk_runtime::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value.as_str()))
-    }
-}
+leansdk_runtime::string_enum_impls!(Color);

@@ -31,30 +31,4 @@ impl From<i32> for Level {
         }
     }
 }
-impl ::std::fmt::Display for Level {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        write!(f, "{}", self.value())
-    }
-}
-/// Zero as an unknown value, so that structures can default a missing member.
-impl Default for Level {
-    fn default() -> Self {
-        Self::from(0)
-    }
-}
-impl leansdk_runtime::serde::Serialize for Level {
-    fn serialize<S: leansdk_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i32(self.value())
-    }
-}
-impl<'de> leansdk_runtime::serde::Deserialize<'de> for Level {
-    fn deserialize<D: leansdk_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <i32 as leansdk_runtime::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
+leansdk_runtime::int_enum_impls!(Level);
