@@ -1,0 +1,45 @@
+//! GetWorkflow through leansdk's generated crate, timed by `bench-harness`.
+//! `official/src/main.rs` is the same program on the official SDK.
+
+use bench_harness::Args;
+use leansdk_customerprofiles::{Client, Config, Credentials};
+
+/// `WorkflowId` in the fixture the bench server answers with.
+const WORKFLOW_ID: &str = "3f9c2b7e8d1a4c6f9e0b5a7d2c4e6f81";
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let args = Args::from_env_or_exit();
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+            None,
+        ))
+        .endpoint_url(&args.endpoint)
+        .build();
+    let client = Client::new(&config);
+    match bench_harness::measure(&args, || get_workflow(&client)).await {
+        Ok(report) => println!("{report}"),
+        Err(error) => {
+            eprintln!("GetWorkflow failed: {error}");
+            std::process::exit(1);
+        }
+    }
+}
+
+async fn get_workflow(client: &Client) -> Result<(), String> {
+    let output = client
+        .get_workflow()
+        .domain_name("bench-domain")
+        .workflow_id(WORKFLOW_ID)
+        .send()
+        .await
+        .map_err(|error| error.to_string())?;
+    match output.workflow_id.as_deref() {
+        Some(WORKFLOW_ID) => Ok(()),
+        other => Err(format!("unexpected WorkflowId {other:?}")),
+    }
+}
