@@ -27,9 +27,7 @@ impl Args {
         let mut warmup = WARMUP;
         let mut args = args.into_iter();
         while let Some(flag) = args.next() {
-            let value = args
-                .next()
-                .ok_or_else(|| format!("{flag} needs a value"))?;
+            let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
             let count = || {
                 value
                     .parse::<u32>()

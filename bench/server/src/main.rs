@@ -12,9 +12,9 @@ use std::net::SocketAddr;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
+use hyper::header::HeaderValue;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::header::HeaderValue;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
@@ -34,7 +34,10 @@ async fn main() {
 async fn run() -> std::io::Result<()> {
     let port = match std::env::args().nth(1) {
         Some(port) => port.parse().map_err(|_| {
-            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("not a port: {port}"))
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("not a port: {port}"),
+            )
         })?,
         None => 0,
     };
@@ -59,7 +62,11 @@ async fn respond(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, In
     let (status, body, error_type) = if is_get_workflow(&request) {
         (StatusCode::OK, GET_WORKFLOW_RESPONSE, None)
     } else {
-        (StatusCode::NOT_FOUND, NOT_FOUND, Some("ResourceNotFoundException"))
+        (
+            StatusCode::NOT_FOUND,
+            NOT_FOUND,
+            Some("ResourceNotFoundException"),
+        )
     };
     let mut response = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
     *response.status_mut() = status;
