@@ -34,6 +34,9 @@ pub enum Error {
     },
     /// The emitted tokens did not parse as a Rust file: a generator bug, reported instead of a panic.
     InvalidTokens { file: String, message: String },
+    /// The service's `smithy.rules#endpointRuleSet` or `smithy.rules#endpointTests` cannot be
+    /// used, e.g. a rule calls an unknown function (the message names it).
+    EndpointRules { service: String, message: String },
 }
 
 impl Error {
@@ -92,6 +95,9 @@ impl fmt::Display for Error {
             ),
             Error::ServiceNotFound { id } => write!(f, "service `{id}` is not in the model"),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::EndpointRules { service, message } => {
+                write!(f, "endpoint rules of `{service}`: {message}")
+            }
             Error::InvalidTokens { file, message } => {
                 write!(
                     f,

@@ -6,7 +6,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use leansdk_runtime::endpoint::test_case::TestSuite;
+use leansdk_runtime::endpoint::{KNOWN_DIVERGENCES, RuleSet};
 use proc_macro2::TokenStream;
+use quote::quote;
 
 use crate::emit::{self, crate_files};
 use crate::error::Error;
@@ -46,8 +49,13 @@ pub fn format_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, Err
 /// Every file of the crate for `model`'s service, sorted by path.
 pub fn generate(model: &Model, manifest: &Manifest<'_>) -> Result<Vec<GeneratedFile>, Error> {
     let krate = Crate::build(model, None)?;
+    let service = model.service(None)?.id.to_string();
+    let endpoint = endpoint_files(&krate, &service)?;
     // Top-level modules of `src/lib.rs`; an emitter that adds a module adds it here.
-    let modules = ["types"];
+    let mut modules = vec!["client", "operation", "types"];
+    if !endpoint.is_empty() {
+        modules.insert(1, "endpoint");
+    }
     let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml".to_owned(),
@@ -55,12 +63,64 @@ pub fn generate(model: &Model, manifest: &Manifest<'_>) -> Result<Vec<GeneratedF
         },
         format_file("src/lib.rs", crate_files::lib_rs(&krate, &modules))?,
         format_file("src/types/mod.rs", crate_files::types_mod_rs(&krate))?,
+        format_file(
+            "src/client.rs",
+            emit::client::emit(&krate, !endpoint.is_empty()),
+        )?,
+        format_file(
+            "src/operation/mod.rs",
+            emit::operation::mod_rs(&krate.operations),
+        )?,
     ];
+    files.extend(endpoint);
     for def in &krate.types {
         let path = format!("src/types/{}.rs", def.module);
         files.push(format_file(&path, emit::type_file(def))?);
     }
+    for op in &krate.operations {
+        let path = format!("src/operation/{}.rs", op.module);
+        files.push(format_file(&path, emit::operation::emit(op))?);
+        if let Some(example) = emit::example::emit(&krate, op) {
+            files.push(format_file(&format!("examples/{}.rs", op.module), example)?);
+        }
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// `src/endpoint.rs` and `tests/endpoint_tests.rs` from the service's endpoint rule set and
+/// test cases; nothing when it has no rule set. The rule set is parsed (and so validated)
+/// with the runtime's own parser, which the generated module uses too.
+fn endpoint_files(krate: &Crate, service: &str) -> Result<Vec<GeneratedFile>, Error> {
+    let Some(json) = &krate.service.endpoint_rule_set else {
+        return Ok(Vec::new());
+    };
+    let rules_error = |message: String| Error::EndpointRules {
+        service: service.to_owned(),
+        message,
+    };
+    let rule_set = RuleSet::from_json(json).map_err(|e| rules_error(e.to_string()))?;
+    let module =
+        emit::endpoint::endpoint_module(&rule_set, json).map_err(|e| rules_error(e.to_string()))?;
+    let adapter =
+        emit::endpoint::config_adapter(&rule_set).map_err(|e| rules_error(e.to_string()))?;
+    let mut files = vec![format_file("src/endpoint.rs", quote!(#module #adapter))?];
+    if let Some(tests) = &krate.service.endpoint_tests {
+        let cases = TestSuite::from_json(tests)
+            .map_err(|e| rules_error(format!("smithy.rules#endpointTests: {e}")))?
+            .test_cases;
+        // The divergences are facts about the runtime's partitions data; only those among
+        // this model's cases apply.
+        let divergences: Vec<&str> = KNOWN_DIVERGENCES
+            .iter()
+            .copied()
+            .filter(|name| cases.iter().any(|case| case.documentation == *name))
+            .collect();
+        let tests =
+            emit::endpoint::endpoint_tests(&krate.package_name, &rule_set, &cases, &divergences)
+                .map_err(|e| rules_error(e.to_string()))?;
+        files.push(format_file("tests/endpoint_tests.rs", tests)?);
+    }
     Ok(files)
 }
 

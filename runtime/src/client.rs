@@ -385,6 +385,34 @@ impl ClientHandle {
     }
 }
 
+/// The resolver of services without an endpoint rule set: the configured endpoint URL, or
+/// an error saying it is needed.
+pub fn endpoint_url_only(config: &EndpointConfig<'_>) -> Result<Endpoint, EndpointError> {
+    config.endpoint_url.map(Endpoint::new).ok_or_else(|| {
+        EndpointError::new(
+            "this service has no endpoint rules: set `endpoint_url` or AWS_ENDPOINT_URL",
+        )
+    })
+}
+
+/// A random (version 4) UUID, e.g. for `smithy.api#idempotencyToken` members left unset.
+/// Tokens only need to differ between calls, so the retry jitter's randomness is enough.
+pub fn uuid_v4() -> String {
+    let high = crate::retry::random_u64();
+    let low = crate::retry::random_u64();
+    // Version 4 in the top nibble of the 7th byte, RFC 4122 variant in the 9th byte.
+    let high = (high & !0xf000) | 0x4000;
+    let low = (low & !(0xc000 << 48)) | (0x8000 << 48);
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        high & 0xffff,
+        low >> 48,
+        low & 0xffff_ffff_ffff
+    )
+}
+
 /// Status and request ID only: headers may carry tokens and bodies `@sensitive` data.
 fn log_response(response: &HttpResponse) {
     tracing::debug!(
@@ -392,4 +420,47 @@ fn log_response(response: &HttpResponse) {
         request_id = request_id(&response.headers),
         "response received"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_version_4_and_differ() {
+        let first = uuid_v4();
+        let second = uuid_v4();
+        assert_ne!(first, second);
+        for uuid in [first, second] {
+            let parts: Vec<&str> = uuid.split('-').collect();
+            let lengths: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+            assert_eq!(lengths, [8, 4, 4, 4, 12], "{uuid}");
+            assert!(parts[2].starts_with('4'), "{uuid}");
+            assert!(
+                matches!(parts[3].chars().next(), Some('8' | '9' | 'a' | 'b')),
+                "{uuid}"
+            );
+        }
+    }
+
+    #[test]
+    fn without_rules_an_endpoint_url_is_required() {
+        let mut config = EndpointConfig {
+            region: Some("us-east-1"),
+            use_fips: false,
+            use_dual_stack: false,
+            endpoint_url: None,
+        };
+        let error = endpoint_url_only(&config).unwrap_err();
+        assert!(
+            error.message().contains("endpoint_url"),
+            "{}",
+            error.message()
+        );
+        config.endpoint_url = Some("http://127.0.0.1:1");
+        assert_eq!(
+            endpoint_url_only(&config).unwrap().url(),
+            "http://127.0.0.1:1"
+        );
+    }
 }

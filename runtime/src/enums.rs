@@ -24,6 +24,23 @@ macro_rules! string_enum_impls {
             }
         }
 
+        /// URI labels, query parameters and headers carry the wire value.
+        impl $crate::rest_json::ParamValue for $name {
+            fn to_param(&self) -> ::std::string::String {
+                self.as_str().to_owned()
+            }
+
+            fn quoted_in_lists(&self) -> bool {
+                true
+            }
+        }
+
+        impl $crate::rest_json::FromHeader for $name {
+            fn from_header(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                Ok(Self::from(value))
+            }
+        }
+
         /// The empty unknown value, so that a structure can default a missing member.
         impl ::std::default::Default for $name {
             fn default() -> Self {
@@ -61,6 +78,23 @@ macro_rules! int_enum_impls {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        /// URI labels, query parameters and headers carry the integer value.
+        impl $crate::rest_json::ParamValue for $name {
+            fn to_param(&self) -> ::std::string::String {
+                self.value().to_string()
+            }
+        }
+
+        impl $crate::rest_json::FromHeader for $name {
+            fn from_header(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                value
+                    .trim()
+                    .parse::<i32>()
+                    .map(Self::from)
+                    .map_err(|e| e.to_string())
             }
         }
 
@@ -150,7 +184,10 @@ mod tests {
         assert_eq!(Color::default(), Color::Unknown(String::new()));
         let parsed: Vec<Color> = serde_json::from_str(r#"["red","violet"]"#).unwrap();
         assert_eq!(parsed, [Color::Red, Color::Unknown("violet".into())]);
-        assert_eq!(serde_json::to_string(&parsed).unwrap(), r#"["red","violet"]"#);
+        assert_eq!(
+            serde_json::to_string(&parsed).unwrap(),
+            r#"["red","violet"]"#
+        );
         assert_eq!(Color::Unknown("violet".into()).to_string(), "violet");
     }
 

@@ -48,6 +48,40 @@ impl ErrorMetadata {
     pub fn status(&self) -> u16 {
         self.status
     }
+
+    /// The same metadata without the message: for errors whose message is `@sensitive`.
+    pub fn without_message(self) -> Self {
+        Self {
+            message: None,
+            ..self
+        }
+    }
+}
+
+/// `Display` of a modelled error (`code` is its shape name, `message` `None` when it is
+/// `@sensitive`): `code: message (HTTP status, request ID id)`. The part in parentheses is
+/// left out for an error built in code (status 0), e.g. a mock.
+pub fn display_modelled(
+    f: &mut fmt::Formatter<'_>,
+    code: &str,
+    message: Option<&str>,
+    meta: &ErrorMetadata,
+) -> fmt::Result {
+    write!(
+        f,
+        "{}: {}",
+        meta.code().unwrap_or(code),
+        message.unwrap_or("no message")
+    )?;
+    if meta.status == 0 {
+        return Ok(());
+    }
+    write!(
+        f,
+        " (HTTP {}, request ID {})",
+        meta.status,
+        meta.request_id().unwrap_or("none")
+    )
 }
 
 /// `code: message (HTTP status, request ID id)`; missing parts are named as missing.

@@ -1,7 +1,11 @@
 //! `aws.protocols#restJson1` helpers, so that each generated operation only lists its
 //! bindings: [`RequestBuilder`] serialises `smithy.api#http` URI templates,
-//! `smithy.api#httpLabel`, `smithy.api#httpQuery`, `smithy.api#httpHeader` and JSON bodies;
-//! [`parse_body`], [`header`] and [`error_metadata`] read responses.
+//! `smithy.api#httpLabel`, `smithy.api#httpQuery`, `smithy.api#httpQueryParams`,
+//! `smithy.api#httpHeader`, `smithy.api#httpPrefixHeaders`, `smithy.api#httpPayload` and JSON
+//! bodies; [`parse_body`], [`header`], [`prefix_headers`], [`json_payload`], [`text_payload`]
+//! and [`error_metadata`] read responses.
+
+use std::collections::BTreeMap;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
@@ -103,8 +107,13 @@ pub struct RequestBuilder {
     uri_template: &'static str,
     labels: Vec<(&'static str, String)>,
     query: Vec<String>,
+    /// `smithy.api#httpQueryParams` entries, added in `build` unless a `smithy.api#httpQuery`
+    /// member set the same name (the named member wins).
+    query_params: Vec<(String, String)>,
     headers: Headers,
     body: Vec<u8>,
+    /// The payload's content type, unless a header member sets one.
+    payload_content_type: Option<&'static str>,
     error: Option<BuildError>,
 }
 
@@ -116,8 +125,10 @@ impl RequestBuilder {
             uri_template,
             labels: Vec::new(),
             query: Vec::new(),
+            query_params: Vec::new(),
             headers: Headers::new(),
             body: Vec::new(),
+            payload_content_type: None,
             error: None,
         }
     }
@@ -153,6 +164,16 @@ impl RequestBuilder {
     pub fn query_list<T: ParamValue>(mut self, name: &str, values: Option<&[T]>) -> Self {
         for value in values.unwrap_or_default() {
             self.push_query(name, &value.to_param());
+        }
+        self
+    }
+
+    /// Adds every entry of a `smithy.api#httpQueryParams` map (values may be lists).
+    pub fn query_params<V: QueryValues>(mut self, params: Option<&BTreeMap<String, V>>) -> Self {
+        for (name, values) in params.into_iter().flatten() {
+            for value in values.query_values() {
+                self.query_params.push((name.clone(), value));
+            }
         }
         self
     }
@@ -195,13 +216,25 @@ impl RequestBuilder {
         }
     }
 
+    /// Sets one header per map entry, named `prefix` + key (`smithy.api#httpPrefixHeaders`).
+    pub fn prefix_headers(
+        mut self,
+        prefix: &'static str,
+        values: Option<&BTreeMap<String, String>>,
+    ) -> Self {
+        for (key, value) in values.into_iter().flatten() {
+            let name = format!("{prefix}{key}");
+            if let Err(error) = check_header_value(&name, value) {
+                return self.fail(error);
+            }
+            self.headers.insert(name, value.as_str());
+        }
+        self
+    }
+
     fn set_header(mut self, name: &'static str, value: String) -> Self {
-        // A line break would let input inject headers; other controls are not valid either.
-        if value.chars().any(|c| c.is_control() && c != '\t') {
-            return self.fail(BuildError::invalid(
-                name,
-                "header values cannot contain control characters",
-            ));
+        if let Err(error) = check_header_value(name, &value) {
+            return self.fail(error);
         }
         self.headers.insert(name, value);
         self
@@ -219,9 +252,46 @@ impl RequestBuilder {
         }
     }
 
-    pub fn build(self) -> Result<HttpRequest, BuildError> {
+    /// A `smithy.api#httpPayload` structure, union or document, as JSON; nothing when unset.
+    pub fn json_payload<T: Serialize>(self, payload: Option<&T>) -> Self {
+        match payload {
+            Some(payload) => self.json_body(payload),
+            None => self,
+        }
+    }
+
+    /// A `smithy.api#httpPayload` blob (streaming or not), sent as is.
+    pub fn blob_payload(mut self, payload: Option<&Vec<u8>>) -> Self {
+        if let Some(payload) = payload {
+            self.body.clone_from(payload);
+            self.payload_content_type = Some("application/octet-stream");
+        }
+        self
+    }
+
+    /// A `smithy.api#httpPayload` string or enum, sent as UTF-8 text.
+    pub fn text_payload(mut self, payload: Option<&str>) -> Self {
+        if let Some(payload) = payload {
+            self.body = payload.as_bytes().to_vec();
+            self.payload_content_type = Some("text/plain");
+        }
+        self
+    }
+
+    pub fn build(mut self) -> Result<HttpRequest, BuildError> {
         if let Some(error) = self.error {
             return Err(error);
+        }
+        if let Some(content_type) = self.payload_content_type
+            && !self.headers.contains("content-type")
+        {
+            self.headers.insert("Content-Type", content_type);
+        }
+        for (name, value) in std::mem::take(&mut self.query_params) {
+            let prefix = format!("{}=", utf8_percent_encode(&name, UNRESERVED));
+            if !self.query.iter().any(|pair| pair.starts_with(&prefix)) {
+                self.push_query(&name, &value);
+            }
         }
         let (path_template, literal_query) = match self.uri_template.split_once('?') {
             Some((path, query)) => (path, Some(query)),
@@ -243,6 +313,34 @@ impl RequestBuilder {
             headers: self.headers,
             body: self.body,
         })
+    }
+}
+
+/// A line break would let input inject headers; other controls are not valid either.
+fn check_header_value(name: &str, value: &str) -> Result<(), BuildError> {
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(BuildError::invalid(
+            name,
+            "header values cannot contain control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Values of one `smithy.api#httpQueryParams` entry: a scalar or a list of them.
+pub trait QueryValues {
+    fn query_values(&self) -> Vec<String>;
+}
+
+impl<T: ParamValue> QueryValues for T {
+    fn query_values(&self) -> Vec<String> {
+        vec![self.to_param()]
+    }
+}
+
+impl<T: ParamValue> QueryValues for Vec<T> {
+    fn query_values(&self) -> Vec<String> {
+        self.iter().map(ParamValue::to_param).collect()
     }
 }
 
@@ -349,6 +447,42 @@ pub fn parse_body<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, Res
     };
     serde_json::from_slice(body)
         .map_err(|e| ResponseError::new(response, format!("invalid JSON body: {e}")))
+}
+
+/// Headers starting with `prefix` (case-insensitive), keyed by the rest of their name;
+/// `None` when there are none (`smithy.api#httpPrefixHeaders`).
+pub fn prefix_headers(response: &HttpResponse, prefix: &str) -> Option<BTreeMap<String, String>> {
+    let map: BTreeMap<String, String> = response
+        .headers
+        .iter()
+        .filter(|(name, _)| {
+            name.len() >= prefix.len()
+                && name.is_char_boundary(prefix.len())
+                && name[..prefix.len()].eq_ignore_ascii_case(prefix)
+        })
+        .map(|(name, value)| (name[prefix.len()..].to_owned(), value.to_owned()))
+        .collect();
+    (!map.is_empty()).then_some(map)
+}
+
+/// A `smithy.api#httpPayload` structure, union or document; `None` for an empty body.
+pub fn json_payload<T: DeserializeOwned>(
+    response: &HttpResponse,
+) -> Result<Option<T>, ResponseError> {
+    if response.body.is_empty() {
+        return Ok(None);
+    }
+    parse_body(response).map(Some)
+}
+
+/// A `smithy.api#httpPayload` string; `None` for an empty body, an error if not UTF-8.
+pub fn text_payload(response: &HttpResponse) -> Result<Option<String>, ResponseError> {
+    if response.body.is_empty() {
+        return Ok(None);
+    }
+    String::from_utf8(response.body.clone())
+        .map(Some)
+        .map_err(|_| ResponseError::new(response, "the text payload is not UTF-8"))
 }
 
 /// A value read from a response header bound with `smithy.api#httpHeader`.

@@ -221,11 +221,15 @@ impl RetryQuota {
 /// cryptographic quality: std's per-process random hash keys, mixed with a counter, are
 /// enough and spare every user a `rand` dependency.
 pub fn unit_random() -> f64 {
+    // The top 53 bits fill an f64 mantissa exactly.
+    (random_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// 64 unpredictable-enough bits (see [`unit_random`]); also the source of idempotency tokens.
+pub(crate) fn random_u64() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let bits = RandomState::new().hash_one(COUNTER.fetch_add(1, Ordering::Relaxed));
-    // The top 53 bits fill an f64 mantissa exactly.
-    (bits >> 11) as f64 / (1u64 << 53) as f64
+    RandomState::new().hash_one(COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Waits between attempts. Tests inject one that records the delays and returns at once.

@@ -153,6 +153,28 @@ impl<T> Visitor<'_> for NumberVisitor<T> {
     }
 }
 
+thread_local! {
+    static TIMESTAMPS_AS_RFC3339: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (a serialisation) with every timestamp written as an RFC 3339 string, whatever
+/// its wire format: how the AWS CLI prints them. Serialisation is synchronous, so a
+/// thread-local switch reaches every nested codec without a serializer of our own.
+pub fn with_rfc3339_timestamps<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            TIMESTAMPS_AS_RFC3339.set(self.0);
+        }
+    }
+    let _restore = Restore(TIMESTAMPS_AS_RFC3339.replace(true));
+    f()
+}
+
+fn rfc3339_requested() -> bool {
+    TIMESTAMPS_AS_RFC3339.get()
+}
+
 /// Timestamps as seconds since the epoch, a JSON number with a fraction when needed
 /// (the restJson1 body default).
 pub struct EpochSeconds;
@@ -161,7 +183,9 @@ impl Codec for EpochSeconds {
     type Value = DateTime;
 
     fn serialize<S: Serializer>(value: &DateTime, serializer: S) -> Result<S::Ok, S::Error> {
-        if value.subsec_nanos() == 0 {
+        if rfc3339_requested() {
+            serializer.serialize_str(&value.to_rfc3339())
+        } else if value.subsec_nanos() == 0 {
             serializer.serialize_i64(value.secs())
         } else {
             serializer.serialize_f64(value.as_fractional_secs())
@@ -212,7 +236,11 @@ impl Codec for HttpDate {
     type Value = DateTime;
 
     fn serialize<S: Serializer>(value: &DateTime, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&value.to_http_date())
+        if rfc3339_requested() {
+            serializer.serialize_str(&value.to_rfc3339())
+        } else {
+            serializer.serialize_str(&value.to_http_date())
+        }
     }
 
     fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime, D::Error> {

@@ -6,19 +6,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use leansdk_runtime::endpoint::RuleSet;
 use leansdk_runtime::endpoint::test_case::TestSuite;
-
-/// Cases whose expectation the embedded partitions data no longer meets: botocore 1.44.8's
-/// partitions give aws-iso and aws-iso-b `supportsDualStack: true`, so these resolve a URL
-/// where the Customer Profiles model (written against older data) expects an error. They
-/// must keep diverging; one that starts passing means this list is stale.
-pub const KNOWN_DIVERGENCES: &[&str] = &[
-    "For region us-iso-east-1 with FIPS enabled and DualStack enabled",
-    "For region us-iso-east-1 with FIPS disabled and DualStack enabled",
-    "For region us-isob-east-1 with FIPS enabled and DualStack enabled",
-    "For region us-isob-east-1 with FIPS disabled and DualStack enabled",
-];
+use leansdk_runtime::endpoint::{KNOWN_DIVERGENCES, RuleSet};
 
 /// Where the target service's model lives, relative to the workspace root.
 const DEFAULT_MODEL: &str = "../shared/models/aws/customer-profiles-2020-08-15.json";

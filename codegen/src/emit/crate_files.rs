@@ -30,6 +30,10 @@ publish = false
 
 [dependencies]
 leansdk-runtime = {{ path = "{runtime}" }}
+
+# Examples and tests only: users bring their own runtime.
+[dev-dependencies]
+tokio = {{ version = "1", features = ["macros", "rt"] }}
 {workspace}"#,
         name = krate.package_name,
         runtime = manifest
@@ -39,10 +43,17 @@ leansdk-runtime = {{ path = "{runtime}" }}
     )
 }
 
-/// `src/lib.rs`: crate docs and one `pub mod` per top-level module. Other emitters add
-/// their module (operations, client, endpoint) by adding its name to `modules`.
+/// `src/lib.rs`: crate docs with a usage section, one `pub mod` per top-level module (other
+/// emitters add theirs to `modules`), and re-exports so that users need this crate only.
 pub fn lib_rs(krate: &Crate, modules: &[&str]) -> TokenStream {
-    let docs = krate.docs.lines().map(|line| {
+    let docs = format!(
+        "{}
+
+{}",
+        krate.docs,
+        usage_docs(krate)
+    );
+    let docs = docs.lines().map(|line| {
         if line.is_empty() {
             String::new()
         } else {
@@ -55,7 +66,45 @@ pub fn lib_rs(krate: &Crate, modules: &[&str]) -> TokenStream {
         #![forbid(unsafe_code)]
 
         #( pub mod #modules; )*
+
+        pub use client::Client;
+        pub use leansdk_runtime::config::{Config, TimeoutConfig};
+        pub use leansdk_runtime::credentials::Credentials;
+        pub use leansdk_runtime::error;
+        pub use leansdk_runtime::retry::RetryConfig;
+        pub use leansdk_runtime::{DateTime, Document};
     }
+}
+
+/// How to call an operation, both ways.
+fn usage_docs(krate: &Crate) -> String {
+    let krate_name = krate.package_name.replace('-', "_");
+    let Some(op) = krate.operations.first() else {
+        return String::new();
+    };
+    let module = op.module.trim_start_matches("r#");
+    format!(
+        r#"## Usage
+
+Build a [`Config`] (from the environment, or with [`Config::builder`]) and a [`Client`];
+each operation is a client method returning a fluent builder: set the input members, then
+`send()`. Required members that are URI labels are checked before anything is sent.
+
+```no_run
+# async fn call() -> Result<(), Box<dyn std::error::Error>> {{
+let config = {krate_name}::Config::from_env().load().await?;
+let client = {krate_name}::Client::new(&config);
+let output = client.{module}().send().await?;
+# Ok(())
+# }}
+```
+
+An input built some other way (e.g. `{name}Input {{ ..Default::default() }}`) is sent with
+`send_with(&client)`. Errors are [`error::SdkError`]s; a service error is the operation's
+error enum (one variant per modelled error, plus `Unhandled`), and every error shows its code,
+message and request ID."#,
+        name = op.name,
+    )
 }
 
 /// `src/types/mod.rs`: a private module per type, re-exported flat.

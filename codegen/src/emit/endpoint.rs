@@ -84,6 +84,42 @@ pub fn endpoint_module(
     })
 }
 
+/// `resolve_for_config`, appended to the endpoint module: fills the rule set's built-in
+/// parameters (`AWS::Region`, `AWS::UseFIPS`, `AWS::UseDualStack`, `SDK::Endpoint`) from the
+/// client configuration; that is the resolver the generated `Client` hands the runtime.
+pub fn config_adapter(rule_set: &RuleSet) -> Result<TokenStream, EndpointEmitError> {
+    let params = ParamFields::new(rule_set)?;
+    let inits = params.fields.iter().filter_map(|field| {
+        let built_in = rule_set.parameters.get(&field.name)?.built_in.as_deref()?;
+        let value = match built_in {
+            "AWS::Region" => quote! { config.region.map(str::to_owned) },
+            "SDK::Endpoint" => quote! { config.endpoint_url.map(str::to_owned) },
+            "AWS::UseFIPS" => quote! { config.use_fips },
+            "AWS::UseDualStack" => quote! { config.use_dual_stack },
+            _ => return None,
+        };
+        let ident = &field.ident;
+        let value = match (field.optional, field.kind) {
+            (true, ParameterType::Boolean) => quote! { Some(#value) },
+            _ => value,
+        };
+        Some(quote! { #ident: #value, })
+    });
+    let inits: Vec<_> = inits.collect();
+    let rest = (inits.len() < params.fields.len()).then(|| quote! { ..Params::default() });
+    Ok(quote! {
+        /// Resolves with the client configuration's region, FIPS, dual-stack and endpoint URL.
+        pub(crate) fn resolve_for_config(
+            config: &leansdk_runtime::client::EndpointConfig<'_>,
+        ) -> Result<Endpoint, EndpointError> {
+            resolve(&Params {
+                #(#inits)*
+                #rest
+            })
+        }
+    })
+}
+
 /// `tests/endpoint_tests.rs` of crate `crate_name`: one `#[test]` per case, named after its documentation. A case
 /// listed in `known_divergences` asserts that the resolver does NOT produce the expected
 /// result, so the list cannot silently go stale.

@@ -1,12 +1,13 @@
-//! `smithy.api#error` shapes: `message()`, `Display` and `std::error::Error` on top of the
-//! structure. Per-operation error enums are emitted with operations.
+//! `smithy.api#error` shapes: `message()`, `ProvideErrorMetadata`, `Display` and
+//! `std::error::Error` on top of the structure. Per-operation error enums are emitted with
+//! operations.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::ident;
 use super::structure::is_string;
-use crate::ir::{ErrorInfo, Presence, Struct, TypeDef};
+use crate::ir::{ERROR_META_FIELD, ErrorInfo, Presence, Struct, TypeDef};
 
 pub fn emit(def: &TypeDef, shape: &Struct, error: &ErrorInfo) -> TokenStream {
     let name = format_ident!("{}", def.name);
@@ -28,17 +29,12 @@ pub fn emit(def: &TypeDef, shape: &Struct, error: &ErrorInfo) -> TokenStream {
         None => quote!(None),
     };
     // A `@sensitive` message stays out of `Display`, which ends up in logs.
-    let display = if message_field.is_some_and(|f| f.sensitive) {
-        quote!(f.write_str(#label))
+    let shown_message = if message_field.is_some_and(|f| f.sensitive) {
+        quote!(None)
     } else {
-        let with_message = format!("{label}: {{}}");
-        quote! {
-            match self.message() {
-                Some(message) => write!(f, #with_message, message),
-                None => f.write_str(#label),
-            }
-        }
+        quote!(self.message())
     };
+    let meta = format_ident!("{}", ERROR_META_FIELD);
     quote! {
         impl #name {
             /// The human-readable message the service sent, if any.
@@ -47,9 +43,15 @@ pub fn emit(def: &TypeDef, shape: &Struct, error: &ErrorInfo) -> TokenStream {
             }
         }
 
+        impl leansdk_runtime::error::ProvideErrorMetadata for #name {
+            fn meta(&self) -> &leansdk_runtime::error::ErrorMetadata {
+                &self.#meta
+            }
+        }
+
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                #display
+                leansdk_runtime::error::display_modelled(f, #label, #shown_message, &self.#meta)
             }
         }
 

@@ -1,10 +1,13 @@
 //! IR to tokens, one module per kind of generated item. Knows nothing of JSON.
 
+pub mod client;
 pub mod crate_files;
 pub mod endpoint;
 pub mod enums;
 pub mod error_shape;
+pub mod example;
 pub mod int_enum;
+pub mod operation;
 pub mod structure;
 pub mod union;
 

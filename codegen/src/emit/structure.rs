@@ -4,12 +4,23 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{Codec, doc_attrs, error_shape, ident, rust_type, serde_crate};
-use crate::ir::{DefaultValue, Field, Presence, RustType, Struct, TypeDef};
+use crate::ir::{
+    DefaultValue, ERROR_META_FIELD, Field, Presence, REQUEST_ID_FIELD, RustType, Struct,
+    StructRole, TypeDef,
+};
 
 pub fn emit(def: &TypeDef, shape: &Struct) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let docs = doc_attrs(&def.docs);
-    let fields = shape.fields.iter().map(field);
+    let fields = shape.fields.iter().map(|f| field(f, shape.role));
+    let extra = extra_field(shape).map(|(docs, name, ty)| {
+        let name = format_ident!("{}", name);
+        quote! {
+            #[doc = #docs]
+            #[serde(skip)]
+            pub #name: #ty,
+        }
+    });
     let hand_default = shape.fields.iter().any(|f| default_expr(f).is_some());
     let debug_sensitive = shape.sensitive || shape.fields.iter().any(|f| f.sensitive);
     let mut derives = vec![quote!(Clone), quote!(PartialEq)];
@@ -35,6 +46,7 @@ pub fn emit(def: &TypeDef, shape: &Struct) -> TokenStream {
         #[serde(default)]
         pub struct #name {
             #(#fields)*
+            #extra
         }
         #default_impl
         #debug_impl
@@ -42,18 +54,47 @@ pub fn emit(def: &TypeDef, shape: &Struct) -> TokenStream {
     }
 }
 
-fn field(field: &Field) -> TokenStream {
+/// The field the generator adds: the request ID of outputs, the metadata of errors.
+fn extra_field(shape: &Struct) -> Option<(&'static str, &'static str, TokenStream)> {
+    if shape.role == StructRole::Output {
+        Some((
+            " The request ID the service returned, for support cases. Not a model member.",
+            REQUEST_ID_FIELD,
+            quote!(Option<String>),
+        ))
+    } else if shape.error.is_some() {
+        Some((
+            " Code, message, HTTP status and request ID of the response. Not a model member.",
+            ERROR_META_FIELD,
+            quote!(leansdk_runtime::error::ErrorMetadata),
+        ))
+    } else {
+        None
+    }
+}
+
+fn field(field: &Field, role: StructRole) -> TokenStream {
     let docs = doc_attrs(&field.docs);
     let name = ident(&field.name);
     let wire = &field.wire_name;
     let optional = field.presence == Presence::Optional;
     let ty = rust_type(&field.ty);
     let ty = if optional { quote!(Option<#ty>) } else { ty };
-    let skip = optional.then(|| quote!(, skip_serializing_if = "Option::is_none"));
-    let with = Codec::for_type(&field.ty, optional).map(|c| {
-        let path = c.with_path();
-        quote!(, with = #path)
-    });
+    // HTTP-bound members are not in the JSON body; outputs still serialise them, so that
+    // printing an output shows every member.
+    let skip = match (field.http_bound, role) {
+        (true, StructRole::Output) => Some(quote!(, skip_deserializing)),
+        (true, _) => Some(quote!(, skip)),
+        (false, _) => optional.then(|| quote!(, skip_serializing_if = "Option::is_none")),
+    };
+    let skipped = field.http_bound && role == StructRole::Input;
+    let with = (!skipped)
+        .then(|| Codec::for_type(&field.ty, optional))
+        .flatten()
+        .map(|c| {
+            let path = c.with_path();
+            quote!(, with = #path)
+        });
     quote! {
         #docs
         #[serde(rename = #wire #skip #with)]
@@ -62,7 +103,7 @@ fn field(field: &Field) -> TokenStream {
 }
 
 /// The field's initial value when `Default::default()` would be wrong, else `None`.
-fn default_expr(field: &Field) -> Option<TokenStream> {
+pub(super) fn default_expr(field: &Field) -> Option<TokenStream> {
     let value = match &field.presence {
         Presence::Optional => return None,
         Presence::Required => &DefaultValue::Zero,
@@ -102,10 +143,14 @@ fn default_impl(def: &TypeDef, shape: &Struct) -> TokenStream {
         let value = default_expr(f).unwrap_or_else(|| quote!(Default::default()));
         quote!(#name: #value,)
     });
+    let extra = extra_field(shape).map(|(_, name, _)| {
+        let name = format_ident!("{}", name);
+        quote!(#name: Default::default(),)
+    });
     quote! {
         impl Default for #name {
             fn default() -> Self {
-                Self { #(#fields)* }
+                Self { #(#fields)* #extra }
             }
         }
     }
@@ -126,7 +171,11 @@ fn debug_impl(def: &TypeDef, shape: &Struct) -> TokenStream {
                 quote!(.field(#label, &self.#name))
             }
         });
-        quote!(f.debug_struct(#label) #(#fields)* .finish())
+        let extra = extra_field(shape).map(|(_, name, _)| {
+            let ident = format_ident!("{}", name);
+            quote!(.field(#name, &self.#ident))
+        });
+        quote!(f.debug_struct(#label) #(#fields)* #extra .finish())
     };
     quote! {
         // `@sensitive` data never reaches logs.

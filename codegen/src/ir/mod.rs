@@ -2,6 +2,7 @@
 
 mod closure;
 pub(crate) mod names;
+mod operation;
 mod recursion;
 
 use std::collections::BTreeMap;
@@ -15,6 +16,9 @@ use serde_json::Value;
 use crate::model::{Member, Model, Shape, ShapeId, ShapeKind, TimestampFormat, prelude_shape};
 
 pub use names::escape_ident;
+pub use operation::{
+    Binding, Http, MemberBinding, Operation, OperationError, PayloadKind, ServiceInfo,
+};
 
 /// Name of the catch-all variant of enums and unions.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
@@ -26,8 +30,12 @@ pub struct Crate {
     pub package_name: String,
     /// Markdown crate docs from the service's title and documentation.
     pub docs: String,
-    /// Data types, sorted by module name.
+    /// Data types, sorted by module name. Shapes used only as an operation's input or
+    /// output are not among them: they are the operation's `<Op>Input`/`<Op>Output`.
     pub types: Vec<TypeDef>,
+    /// Operations, sorted by shape ID.
+    pub operations: Vec<Operation>,
+    pub service: ServiceInfo,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -56,7 +64,26 @@ pub struct Struct {
     pub sensitive: bool,
     /// `Some` for `@error` shapes.
     pub error: Option<ErrorInfo>,
+    pub role: StructRole,
 }
+
+/// What a structure is for, which decides the fields the generator adds to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StructRole {
+    /// A shape in `types` (error shapes included).
+    Data,
+    /// An operation's `<Op>Input`: HTTP-bound fields stay out of the JSON body.
+    Input,
+    /// An operation's `<Op>Output`: HTTP-bound fields are not read from the body, and the
+    /// request ID is kept in the extra field [`REQUEST_ID_FIELD`].
+    Output,
+}
+
+/// The field of every `<Op>Output` that holds the response's request ID.
+pub const REQUEST_ID_FIELD: &str = "request_id";
+
+/// The field of every error shape that holds its `ErrorMetadata`.
+pub const ERROR_META_FIELD: &str = "meta";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ErrorInfo {
@@ -74,6 +101,9 @@ pub struct Field {
     pub ty: RustType,
     pub presence: Presence,
     pub sensitive: bool,
+    /// Bound to a URI label, query, header or payload rather than the JSON body
+    /// (operation inputs and outputs only).
+    pub http_bound: bool,
 }
 
 /// How a member's absence is represented.
@@ -173,7 +203,13 @@ impl Crate {
     /// Builds the IR of the service `service` (or the model's only service).
     pub fn build(model: &Model, service: Option<&str>) -> Result<Self, Error> {
         let service = model.service(service)?;
-        let shapes = closure::data_shapes(model, service);
+        let closure = closure::data_shapes(model, service);
+        let operation_shapes = operation::operation_shapes(model, &closure);
+        let io_only = operation::io_only_shapes(model, &operation_shapes, &closure);
+        let shapes: Vec<ShapeId> = closure
+            .into_iter()
+            .filter(|id| !io_only.contains(id))
+            .collect();
         let names = assign_type_names(model, &shapes, service.id.namespace());
         let builder = Builder {
             model,
@@ -189,10 +225,18 @@ impl Crate {
             }
         }
         types.sort_by(|a, b| a.module.cmp(&b.module));
+        // `Client` has `new` and `config` of its own.
+        let mut method_scope = names::Scope::with_reserved(&["new", "config"]);
+        let operations = operation_shapes
+            .into_iter()
+            .map(|shape| builder.operation(shape, &mut method_scope))
+            .collect::<Result<_, _>>()?;
         Ok(Crate {
             package_name: package_name(service),
             docs: crate_docs(service),
             types,
+            operations,
+            service: ServiceInfo::new(service),
         })
     }
 }
@@ -277,7 +321,7 @@ impl Builder<'_> {
             return Ok(None);
         };
         let kind = match &shape.kind {
-            ShapeKind::Structure(_) => TypeKind::Struct(self.structure(shape)?),
+            ShapeKind::Structure(_) => TypeKind::Struct(self.structure(shape, StructRole::Data)?),
             ShapeKind::Union(_) => TypeKind::Union(self.union(shape)?),
             ShapeKind::Enum(_) | ShapeKind::String => TypeKind::Enum(enum_variants(shape)),
             ShapeKind::IntEnum(_) => TypeKind::IntEnum(int_enum_variants(shape)),
@@ -292,8 +336,13 @@ impl Builder<'_> {
         }))
     }
 
-    fn structure(&self, shape: &Shape) -> Result<Struct, Error> {
-        let mut scope = names::Scope::default();
+    fn structure(&self, shape: &Shape, role: StructRole) -> Result<Struct, Error> {
+        // Members keep clear of the fields the generator adds.
+        let mut scope = match (role, shape.traits.error()) {
+            (StructRole::Output, _) => names::Scope::with_reserved(&[REQUEST_ID_FIELD]),
+            (_, Some(_)) => names::Scope::with_reserved(&[ERROR_META_FIELD]),
+            _ => names::Scope::default(),
+        };
         let mut fields = Vec::new();
         for member in shape.members() {
             let target = self.target(shape, member)?;
@@ -306,6 +355,7 @@ impl Builder<'_> {
                 ty,
                 presence,
                 sensitive: self.is_sensitive(member, &target),
+                http_bound: false,
             });
         }
         // `smithy.api#error` shapes get `message()`, backed by `Message` or `message`.
@@ -321,6 +371,7 @@ impl Builder<'_> {
             fields,
             sensitive: shape.traits.is_sensitive(),
             error,
+            role,
         })
     }
 

@@ -13,6 +13,9 @@
 pub struct ResourceNotFoundException {
     #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Code, message, HTTP status and request ID of the response. Not a model member.
+    #[serde(skip)]
+    pub meta: leansdk_runtime::error::ErrorMetadata,
 }
 impl ResourceNotFoundException {
     /// The human-readable message the service sent, if any.
@@ -20,12 +23,19 @@ impl ResourceNotFoundException {
         self.message.as_deref()
     }
 }
+impl leansdk_runtime::error::ProvideErrorMetadata for ResourceNotFoundException {
+    fn meta(&self) -> &leansdk_runtime::error::ErrorMetadata {
+        &self.meta
+    }
+}
 impl ::std::fmt::Display for ResourceNotFoundException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self.message() {
-            Some(message) => write!(f, "ResourceNotFoundException: {}", message),
-            None => f.write_str("ResourceNotFoundException"),
-        }
+        leansdk_runtime::error::display_modelled(
+            f,
+            "ResourceNotFoundException",
+            self.message(),
+            &self.meta,
+        )
     }
 }
 impl ::std::error::Error for ResourceNotFoundException {}

@@ -1,0 +1,74 @@
+//! `src/client.rs`: the service facts the runtime needs and one method per operation.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, ident};
+use crate::ir::Crate;
+
+/// `has_endpoint_rules`: whether `crate::endpoint` exists; without it every request goes
+/// to the configured endpoint URL, and a client without one fails with a `BuildError`.
+pub fn emit(krate: &Crate, has_endpoint_rules: bool) -> TokenStream {
+    let sdk_id = &krate.service.sdk_id;
+    let signing_name = &krate.service.signing_name;
+    let resolver = if has_endpoint_rules {
+        quote!(crate::endpoint::resolve_for_config)
+    } else {
+        quote!(leansdk_runtime::client::endpoint_url_only)
+    };
+    let methods = krate.operations.iter().map(|op| {
+        let docs = doc_attrs(&op.docs);
+        let method = ident(&op.module);
+        let module = ident(&op.module);
+        let builder = format_ident!("{}FluentBuilder", op.name);
+        quote! {
+            #docs
+            pub fn #method(&self) -> crate::operation::#module::#builder {
+                crate::operation::#module::#builder::new(self.clone())
+            }
+        }
+    });
+    let client_docs = format!(
+        " Client for {sdk_id}: one method per operation, each returning a fluent builder. \
+         Cheap to clone; clones share connections and the retry quota."
+    );
+    quote! {
+        //! The service client.
+
+        use leansdk_runtime::client::{ClientHandle, ServiceMeta};
+        use leansdk_runtime::config::Config;
+
+        static SERVICE: ServiceMeta = ServiceMeta {
+            service_id: #sdk_id,
+            signing_name: #signing_name,
+            sdk_version: env!("CARGO_PKG_VERSION"),
+            resolve_endpoint: #resolver,
+            error_metadata: leansdk_runtime::rest_json::error_metadata,
+        };
+
+        #[doc = #client_docs]
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            handle: ClientHandle,
+        }
+
+        impl Client {
+            pub fn new(config: &Config) -> Self {
+                Self {
+                    handle: ClientHandle::new(config, &SERVICE),
+                }
+            }
+
+            /// The configuration this client was built with.
+            pub fn config(&self) -> &Config {
+                self.handle.config()
+            }
+
+            pub(crate) fn handle(&self) -> &ClientHandle {
+                &self.handle
+            }
+
+            #(#methods)*
+        }
+    }
+}

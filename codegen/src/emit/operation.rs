@@ -1,0 +1,455 @@
+//! One operation's module: `<Op>Input` with its request serialiser, the fluent builder,
+//! `<Op>Output` with its response parser, and the `<Op>Error` enum. The HTTP work is done
+//! by `leansdk_runtime::rest_json`; this file only lists the bindings.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::structure::{self, default_expr};
+use super::{doc_attrs, ident, rust_type};
+use crate::ir::{
+    Binding, ERROR_META_FIELD, Field, MemberBinding, Operation, PayloadKind, Presence,
+    REQUEST_ID_FIELD, RustType, Struct, TypeDef, TypeKind,
+};
+use crate::model::TimestampFormat;
+
+/// Type names of one operation.
+struct Names {
+    op: String,
+    input: proc_macro2::Ident,
+    output: proc_macro2::Ident,
+    error: proc_macro2::Ident,
+    builder: proc_macro2::Ident,
+}
+
+impl Names {
+    fn new(op: &Operation) -> Self {
+        Self {
+            op: op.name.clone(),
+            input: format_ident!("{}Input", op.name),
+            output: format_ident!("{}Output", op.name),
+            error: format_ident!("{}Error", op.name),
+            builder: format_ident!("{}FluentBuilder", op.name),
+        }
+    }
+}
+
+/// Tokens of `src/operation/<module>.rs`.
+pub fn emit(op: &Operation) -> TokenStream {
+    let names = Names::new(op);
+    let input_docs = format!(
+        "Input of `{}`: built by [`Client::{}`](crate::client::Client::{}), or as a literal \
+         and sent with [`{}::send_with`].",
+        names.op, op.module, op.module, names.input
+    );
+    let output_docs = format!("Output of `{}`.", names.op);
+    let input = struct_tokens(&names.input.to_string(), &input_docs, &op.input);
+    let output = struct_tokens(&names.output.to_string(), &output_docs, &op.output);
+    let input_impl = input_impl(op, &names);
+    let output_impl = output_impl(op, &names);
+    let builder = fluent_builder(op, &names);
+    let error = error_enum(op, &names);
+    quote! {
+        #input
+        #input_impl
+        #builder
+        #output
+        #output_impl
+        #error
+    }
+}
+
+fn struct_tokens(name: &str, docs: &str, shape: &Struct) -> TokenStream {
+    let def = TypeDef {
+        shape_id: String::new(),
+        name: name.to_owned(),
+        module: String::new(),
+        docs: docs.to_owned(),
+        kind: TypeKind::Struct(shape.clone()),
+    };
+    structure::emit(&def, shape)
+}
+
+fn input_impl(op: &Operation, names: &Names) -> TokenStream {
+    let Names {
+        op: op_name,
+        input,
+        output,
+        error,
+        ..
+    } = names;
+    let method = &op.http.method;
+    let uri = &op.http.uri;
+    let fields = || op.input.fields.iter().zip(&op.input_bindings);
+    let bindings = fields().map(|(field, binding)| request_binding(field, binding));
+    let has_body = fields().any(|(_, b)| b.binding == Binding::Body);
+    let json_body = has_body.then(|| quote!(.json_body(self)));
+    let tokens = fields()
+        .filter(|(_, b)| b.idempotency_token)
+        .map(|(field, _)| {
+            let name = ident(&field.name);
+            if field.presence == Presence::Optional {
+                quote!(input.#name.get_or_insert_with(leansdk_runtime::client::uuid_v4);)
+            } else {
+                quote! {
+                    if input.#name.is_empty() {
+                        input.#name = leansdk_runtime::client::uuid_v4();
+                    }
+                }
+            }
+        })
+        .collect::<Vec<_>>();
+    let input_binding = if tokens.is_empty() {
+        quote!(let input = self;)
+    } else {
+        quote!(let mut input = self; #(#tokens)*)
+    };
+    quote! {
+        impl #input {
+            /// Sends this input with `client`.
+            pub async fn send_with(
+                self,
+                client: &crate::client::Client,
+            ) -> Result<#output, leansdk_runtime::error::SdkError<#error>> {
+                #input_binding
+                client
+                    .handle()
+                    .invoke(#op_name, input.to_request(), #output::from_response, #error::from_response)
+                    .await
+            }
+
+            /// The HTTP request for this input, addressed by path and query only (the client
+            /// adds the endpoint). Fails, naming the member, when a URI label is empty.
+            pub fn to_request(
+                &self,
+            ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
+                leansdk_runtime::rest_json::RequestBuilder::new(#method, #uri)
+                    #(#bindings)*
+                    #json_body
+                    .build()
+            }
+        }
+    }
+}
+
+/// `Option<&T>` of a member, converted to a string first when its timestamp format is not
+/// the binding's default.
+fn param_value(field: &Field, binding: &MemberBinding, default: TimestampFormat) -> TokenStream {
+    let name = ident(&field.name);
+    let value = if field.presence == Presence::Optional {
+        quote!(self.#name.as_ref())
+    } else {
+        quote!(Some(&self.#name))
+    };
+    let format = binding.timestamp_format.filter(|f| *f != default);
+    let convert = match format {
+        Some(TimestampFormat::EpochSeconds) => quote!(to_epoch_seconds_string),
+        Some(TimestampFormat::DateTime) => quote!(to_rfc3339),
+        Some(TimestampFormat::HttpDate) => quote!(to_http_date),
+        None => return value,
+    };
+    match &field.ty {
+        RustType::List { .. } => quote! {
+            #value.map(|list| list.iter().map(|t| t.#convert()).collect::<Vec<_>>()).as_ref()
+        },
+        _ => quote!(#value.map(|t| t.#convert()).as_ref()),
+    }
+}
+
+fn request_binding(field: &Field, binding: &MemberBinding) -> TokenStream {
+    let wire = &field.wire_name;
+    let is_list = matches!(field.ty, RustType::List { .. });
+    match &binding.binding {
+        Binding::Body | Binding::ResponseCode => quote!(),
+        Binding::Label => {
+            let value = param_value(field, binding, TimestampFormat::DateTime);
+            quote!(.label(#wire, #value))
+        }
+        Binding::Query(name) => {
+            let value = param_value(field, binding, TimestampFormat::DateTime);
+            if is_list {
+                quote!(.query_list(#name, #value.map(Vec::as_slice)))
+            } else {
+                quote!(.query(#name, #value))
+            }
+        }
+        Binding::Header(name) => {
+            let value = param_value(field, binding, TimestampFormat::HttpDate);
+            if is_list {
+                quote!(.header_list(#name, #value.map(Vec::as_slice)))
+            } else {
+                quote!(.header(#name, #value))
+            }
+        }
+        Binding::QueryParams => {
+            let value = param_value(field, binding, TimestampFormat::DateTime);
+            quote!(.query_params(#value))
+        }
+        Binding::PrefixHeaders(prefix) => {
+            let value = param_value(field, binding, TimestampFormat::HttpDate);
+            quote!(.prefix_headers(#prefix, #value))
+        }
+        Binding::Payload(kind) => {
+            let value = param_value(field, binding, TimestampFormat::DateTime);
+            match kind {
+                PayloadKind::Json => quote!(.json_payload(#value)),
+                PayloadKind::Blob => quote!(.blob_payload(#value)),
+                PayloadKind::Text => {
+                    quote!(.text_payload(#value.map(|v| v.to_string()).as_deref()))
+                }
+            }
+        }
+    }
+}
+
+fn output_impl(op: &Operation, names: &Names) -> TokenStream {
+    let output = &names.output;
+    let request_id = format_ident!("{}", REQUEST_ID_FIELD);
+    let fields = || op.output.fields.iter().zip(&op.output_bindings);
+    let has_payload = fields().any(|(_, b)| matches!(b.binding, Binding::Payload(_)));
+    let start = if has_payload {
+        quote!(Self::default())
+    } else {
+        quote!(leansdk_runtime::rest_json::parse_body::<Self>(response)?)
+    };
+    let reads: Vec<TokenStream> = fields()
+        .filter_map(|(field, binding)| response_binding(field, binding))
+        .collect();
+    let body = if reads.is_empty() {
+        quote! {
+            Ok(Self {
+                #request_id: leansdk_runtime::rest_json::request_id(&response.headers).map(str::to_owned),
+                ..#start
+            })
+        }
+    } else {
+        quote! {
+            let mut output = #start;
+            #(#reads)*
+            output.#request_id = leansdk_runtime::rest_json::request_id(&response.headers).map(str::to_owned);
+            Ok(output)
+        }
+    };
+    quote! {
+        impl #output {
+            /// Reads a successful response: the JSON body and the HTTP-bound members.
+            pub fn from_response(
+                response: &leansdk_runtime::http::HttpResponse,
+            ) -> Result<Self, leansdk_runtime::error::ResponseError> {
+                #body
+            }
+        }
+    }
+}
+
+/// A statement setting `output.<field>` from the response, for HTTP-bound members.
+fn response_binding(field: &Field, binding: &MemberBinding) -> Option<TokenStream> {
+    let name = ident(&field.name);
+    let optional = field.presence == Presence::Optional;
+    let read = match &binding.binding {
+        Binding::Body | Binding::Label | Binding::Query(_) | Binding::QueryParams => return None,
+        Binding::Header(header) => {
+            quote!(leansdk_runtime::rest_json::header(response, #header)?)
+        }
+        Binding::PrefixHeaders(prefix) => {
+            quote!(leansdk_runtime::rest_json::prefix_headers(response, #prefix))
+        }
+        Binding::ResponseCode => {
+            let ty = rust_type(&field.ty);
+            quote!(Some(#ty::from(response.status)))
+        }
+        Binding::Payload(PayloadKind::Json) => {
+            quote!(leansdk_runtime::rest_json::json_payload(response)?)
+        }
+        Binding::Payload(PayloadKind::Blob) => {
+            quote!(Some(response.body.clone()))
+        }
+        Binding::Payload(PayloadKind::Text) => {
+            let ty = rust_type(&field.ty);
+            quote!(leansdk_runtime::rest_json::text_payload(response)?.map(|text| #ty::from(text.as_str())))
+        }
+    };
+    Some(if optional {
+        quote!(output.#name = #read;)
+    } else {
+        quote! {
+            if let Some(value) = #read {
+                output.#name = value;
+            }
+        }
+    })
+}
+
+fn fluent_builder(op: &Operation, names: &Names) -> TokenStream {
+    let Names {
+        op: op_name,
+        input,
+        output,
+        error,
+        builder,
+    } = names;
+    let docs = format!(
+        " Builds and sends `{op_name}`: set members, then [`send`](Self::send). Created by \
+         [`Client::{}`](crate::client::Client::{}).",
+        op.module, op.module
+    );
+    let setters = op.input.fields.iter().map(|field| {
+        let docs = doc_attrs(&field.docs);
+        let name = ident(&field.name);
+        let set_name = format_ident!("set_{}", field.name.trim_start_matches("r#"));
+        let ty = rust_type(&field.ty);
+        let (set, reset) = if field.presence == Presence::Optional {
+            (quote!(Some(value.into())), quote!(value))
+        } else {
+            let reset = match default_expr(field) {
+                Some(default) => quote!(value.unwrap_or_else(|| #default)),
+                None => quote!(value.unwrap_or_default()),
+            };
+            (quote!(value.into()), reset)
+        };
+        quote! {
+            #docs
+            pub fn #name(mut self, value: impl Into<#ty>) -> Self {
+                self.input.#name = #set;
+                self
+            }
+
+            #docs
+            pub fn #set_name(mut self, value: Option<#ty>) -> Self {
+                self.input.#name = #reset;
+                self
+            }
+        }
+    });
+    quote! {
+        #[doc = #docs]
+        #[derive(Clone, Debug)]
+        pub struct #builder {
+            client: crate::client::Client,
+            input: #input,
+        }
+
+        impl #builder {
+            pub(crate) fn new(client: crate::client::Client) -> Self {
+                Self { client, input: #input::default() }
+            }
+
+            /// The input built so far.
+            pub fn as_input(&self) -> &#input {
+                &self.input
+            }
+
+            #(#setters)*
+
+            /// Checks the input, sends the request and reads the response.
+            pub async fn send(self) -> Result<#output, leansdk_runtime::error::SdkError<#error>> {
+                self.input.send_with(&self.client).await
+            }
+        }
+    }
+}
+
+fn error_enum(op: &Operation, names: &Names) -> TokenStream {
+    let Names {
+        op: op_name, error, ..
+    } = names;
+    let docs = format!(" Errors `{op_name}` can return.");
+    let meta = format_ident!("{}", ERROR_META_FIELD);
+    let variants: Vec<_> = op
+        .errors
+        .iter()
+        .map(|e| format_ident!("{}", e.type_name))
+        .collect();
+    let variant_docs = op
+        .errors
+        .iter()
+        .map(|e| format!(" See [`{0}`](crate::types::{0}).", e.type_name));
+    let arms = op.errors.iter().zip(&variants).map(|(e, variant)| {
+        let code = &e.code;
+        let meta_value = if e.sensitive_message {
+            quote!(#meta: #meta.without_message())
+        } else {
+            quote!(#meta)
+        };
+        quote! {
+            Some(#code) => Self::#variant(crate::types::#variant {
+                #meta_value,
+                ..leansdk_runtime::rest_json::parse_body(response)?
+            }),
+        }
+    });
+    let checks = op.errors.iter().zip(&variants).map(|(e, variant)| {
+        let name = format_ident!("is_{}", e.snake);
+        let docs = format!(" Whether this is `{}`.", e.code);
+        quote! {
+            #[doc = #docs]
+            pub fn #name(&self) -> bool {
+                matches!(self, Self::#variant(_))
+            }
+        }
+    });
+    quote! {
+        #[doc = #docs]
+        #[derive(Debug)]
+        pub enum #error {
+            #( #[doc = #variant_docs] #variants(crate::types::#variants), )*
+            /// An error the model does not list for this operation.
+            Unhandled(leansdk_runtime::error::UnhandledError),
+        }
+
+        impl #error {
+            /// Picks the variant by error code; the body is parsed for modelled errors only.
+            pub fn from_response(
+                #meta: leansdk_runtime::error::ErrorMetadata,
+                response: &leansdk_runtime::http::HttpResponse,
+            ) -> Result<Self, leansdk_runtime::error::ResponseError> {
+                Ok(match #meta.code() {
+                    #(#arms)*
+                    _ => Self::Unhandled(leansdk_runtime::error::UnhandledError::new(#meta)),
+                })
+            }
+
+            #(#checks)*
+        }
+
+        impl leansdk_runtime::error::ProvideErrorMetadata for #error {
+            fn meta(&self) -> &leansdk_runtime::error::ErrorMetadata {
+                match self {
+                    #( Self::#variants(e) => leansdk_runtime::error::ProvideErrorMetadata::meta(e), )*
+                    Self::Unhandled(e) => leansdk_runtime::error::ProvideErrorMetadata::meta(e),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #( Self::#variants(e) => ::std::fmt::Display::fmt(e, f), )*
+                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for #error {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #( Self::#variants(e) => Some(e), )*
+                    Self::Unhandled(e) => Some(e),
+                }
+            }
+        }
+    }
+}
+
+/// Tokens of `src/operation/mod.rs`: one public module per operation.
+pub fn mod_rs(operations: &[Operation]) -> TokenStream {
+    let modules = operations.iter().map(|op| {
+        let docs = doc_attrs(&op.docs);
+        let module = ident(&op.module);
+        quote! { #docs pub mod #module; }
+    });
+    quote! {
+        //! One module per operation: its input, output, fluent builder and error enum.
+        #(#modules)*
+    }
+}

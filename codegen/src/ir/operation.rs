@@ -1,0 +1,277 @@
+//! Operations with their HTTP bindings (`smithy.api#http` and the member binding traits),
+//! the service facts the client needs, and the endpoint rule set as JSON text for `render`.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::{Builder, Struct, StructRole, Target, docs, names};
+use crate::error::Error;
+use crate::model::{Model, Shape, ShapeId, ShapeKind, TimestampFormat};
+
+/// One operation: `operation/<module>.rs` and a `Client` method.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// The operation's shape name, e.g. `GetWorkflow`: the prefix of its Rust type names
+    /// and the name the orchestrator logs.
+    pub name: String,
+    /// Module under `operation/` and `Client` method name, e.g. `get_workflow`.
+    pub module: String,
+    pub docs: String,
+    pub http: Http,
+    pub input: Struct,
+    /// One per input field, same order.
+    pub input_bindings: Vec<MemberBinding>,
+    pub output: Struct,
+    /// One per output field, same order.
+    pub output_bindings: Vec<MemberBinding>,
+    pub errors: Vec<OperationError>,
+}
+
+/// `smithy.api#http`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Http {
+    pub method: String,
+    pub uri: String,
+    pub code: u16,
+}
+
+/// A member's binding, with the timestamp format it states itself (member or target
+/// `smithy.api#timestampFormat`), which overrides the binding's default (date-time in URIs,
+/// http-date in headers).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberBinding {
+    pub binding: Binding,
+    pub timestamp_format: Option<TimestampFormat>,
+    /// `smithy.api#idempotencyToken`: filled with a fresh UUID when left unset.
+    pub idempotency_token: bool,
+}
+
+/// Where a member travels in the HTTP message.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Binding {
+    /// In the JSON body with the other unbound members.
+    Body,
+    /// `smithy.api#httpLabel`.
+    Label,
+    /// `smithy.api#httpQuery` with the parameter name.
+    Query(String),
+    /// `smithy.api#httpQueryParams`: a map of further parameters.
+    QueryParams,
+    /// `smithy.api#httpHeader` with the header name.
+    Header(String),
+    /// `smithy.api#httpPrefixHeaders` with the prefix.
+    PrefixHeaders(String),
+    /// `smithy.api#httpPayload`: the member is the whole body.
+    Payload(PayloadKind),
+    /// `smithy.api#httpResponseCode` (outputs only).
+    ResponseCode,
+}
+
+/// How an `smithy.api#httpPayload` member is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayloadKind {
+    /// Structures, unions and documents: JSON.
+    Json,
+    /// Blobs (streaming or not): the raw bytes.
+    Blob,
+    /// Strings and string enums: the raw text.
+    Text,
+}
+
+/// A modelled error an operation can return.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationError {
+    /// The error type in `types`, also the enum variant name.
+    pub type_name: String,
+    /// The error code on the wire: the shape name.
+    pub code: String,
+    /// `is_<snake>()` helper name.
+    pub snake: String,
+    /// The message is `@sensitive`: it is dropped from the error's metadata.
+    pub sensitive_message: bool,
+}
+
+/// What the generated `Client` needs to know about the service.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceInfo {
+    /// `aws.api#service` `sdkId`, or the service shape name.
+    pub sdk_id: String,
+    /// `aws.auth#sigv4` `name`, or the `sdk_id` lowercased.
+    pub signing_name: String,
+    /// `smithy.rules#endpointRuleSet` as compact JSON, if the service has one.
+    pub endpoint_rule_set: Option<String>,
+    /// `smithy.rules#endpointTests` as JSON, if the service has them.
+    pub endpoint_tests: Option<String>,
+}
+
+impl ServiceInfo {
+    pub(super) fn new(service: &Shape) -> Self {
+        let traits = &service.traits;
+        let sdk_id = traits.aws_sdk_id().unwrap_or(service.id.name()).to_owned();
+        let signing_name = traits
+            .get("aws.auth#sigv4")
+            .and_then(|sigv4| sigv4.get("name"))
+            .and_then(Value::as_str)
+            .map_or_else(|| sdk_id.to_ascii_lowercase(), str::to_owned);
+        Self {
+            signing_name,
+            endpoint_rule_set: traits
+                .get("smithy.rules#endpointRuleSet")
+                .map(Value::to_string),
+            endpoint_tests: traits
+                .get("smithy.rules#endpointTests")
+                .map(Value::to_string),
+            sdk_id,
+        }
+    }
+}
+
+/// Operation shapes of the service (directly or through resources), sorted by shape ID.
+pub(super) fn operation_shapes<'m>(model: &'m Model, closure: &[ShapeId]) -> Vec<&'m Shape> {
+    closure
+        .iter()
+        .filter_map(|id| model.shape(id))
+        .filter(|shape| matches!(shape.kind, ShapeKind::Operation(_)))
+        .collect()
+}
+
+/// Input and output shapes that only serve as an operation's input or output: they become
+/// `<Op>Input`/`<Op>Output` and stay out of `types`.
+pub(super) fn io_only_shapes(
+    model: &Model,
+    operations: &[&Shape],
+    closure: &[ShapeId],
+) -> BTreeSet<ShapeId> {
+    let targeted: BTreeSet<&ShapeId> = closure
+        .iter()
+        .filter_map(|id| model.shape(id))
+        .flat_map(|shape| shape.all_members().into_iter().map(|m| &m.target))
+        .collect();
+    operations
+        .iter()
+        .filter_map(|op| match &op.kind {
+            ShapeKind::Operation(o) => Some(o.input.iter().chain(&o.output)),
+            _ => None,
+        })
+        .flatten()
+        .filter(|id| !targeted.contains(id) && model.shape(id).is_some())
+        .cloned()
+        .collect()
+}
+
+impl Builder<'_> {
+    pub(super) fn operation(
+        &self,
+        shape: &Shape,
+        scope: &mut names::Scope,
+    ) -> Result<Operation, Error> {
+        let ShapeKind::Operation(op) = &shape.kind else {
+            return Err(Error::UnknownReference {
+                from: shape.id.to_string(),
+                target: "operation".to_owned(),
+            });
+        };
+        let http = shape.traits.get("smithy.api#http");
+        let text = |key: &str| http.and_then(|h| h.get(key)).and_then(Value::as_str);
+        let http = Http {
+            method: text("method").unwrap_or("POST").to_owned(),
+            uri: text("uri").unwrap_or("/").to_owned(),
+            code: http
+                .and_then(|h| h.get("code"))
+                .and_then(Value::as_u64)
+                .and_then(|c| u16::try_from(c).ok())
+                .unwrap_or(200),
+        };
+        let (input, input_bindings) = self.io_struct(op.input.as_ref(), StructRole::Input)?;
+        let (output, output_bindings) = self.io_struct(op.output.as_ref(), StructRole::Output)?;
+        let errors = op
+            .errors
+            .iter()
+            .filter_map(|id| {
+                let name = self.names.get(id)?;
+                Some(OperationError {
+                    type_name: name.clone(),
+                    code: id.name().to_owned(),
+                    snake: names::snake(name),
+                    sensitive_message: self.model.shape(id).is_some_and(|s| {
+                        s.members().iter().any(|m| {
+                            (m.name == "Message" || m.name == "message")
+                                && self.target(s, m).is_ok_and(|t| self.is_sensitive(m, &t))
+                        })
+                    }),
+                })
+            })
+            .collect();
+        Ok(Operation {
+            name: names::upper_camel(shape.id.name()),
+            module: scope.claim(&[names::module_name(shape.id.name())], "_"),
+            docs: docs(&shape.traits),
+            http,
+            input,
+            input_bindings,
+            output,
+            output_bindings,
+            errors,
+        })
+    }
+
+    /// The input or output structure (empty for `smithy.api#Unit`) and its bindings.
+    fn io_struct(
+        &self,
+        id: Option<&ShapeId>,
+        role: StructRole,
+    ) -> Result<(Struct, Vec<MemberBinding>), Error> {
+        let Some(shape) = id.and_then(|id| self.model.shape(id)) else {
+            let empty = Struct {
+                fields: Vec::new(),
+                sensitive: false,
+                error: None,
+                role,
+            };
+            return Ok((empty, Vec::new()));
+        };
+        let mut structure = self.structure(shape, role)?;
+        let mut bindings = Vec::new();
+        for (member, field) in shape.members().iter().zip(&mut structure.fields) {
+            let target = self.target(shape, member)?;
+            let binding = binding(&member.traits, target.kind());
+            field.http_bound = binding != Binding::Body;
+            let target_format = match &target {
+                Target::Model(shape) => shape.traits.timestamp_format(),
+                Target::Prelude(..) => None,
+            };
+            bindings.push(MemberBinding {
+                binding,
+                timestamp_format: member.traits.timestamp_format().or(target_format),
+                idempotency_token: member.traits.has("smithy.api#idempotencyToken"),
+            });
+        }
+        Ok((structure, bindings))
+    }
+}
+
+fn binding(traits: &crate::model::Traits, target: &ShapeKind) -> Binding {
+    let name = |id: &str| traits.get(id).and_then(Value::as_str).map(str::to_owned);
+    if traits.has("smithy.api#httpLabel") {
+        Binding::Label
+    } else if let Some(query) = name("smithy.api#httpQuery") {
+        Binding::Query(query)
+    } else if traits.has("smithy.api#httpQueryParams") {
+        Binding::QueryParams
+    } else if let Some(header) = name("smithy.api#httpHeader") {
+        Binding::Header(header)
+    } else if let Some(prefix) = name("smithy.api#httpPrefixHeaders") {
+        Binding::PrefixHeaders(prefix)
+    } else if traits.has("smithy.api#httpPayload") {
+        Binding::Payload(match target {
+            ShapeKind::Blob => PayloadKind::Blob,
+            ShapeKind::String | ShapeKind::Enum(_) => PayloadKind::Text,
+            _ => PayloadKind::Json,
+        })
+    } else if traits.has("smithy.api#httpResponseCode") {
+        Binding::ResponseCode
+    } else {
+        Binding::Body
+    }
+}
