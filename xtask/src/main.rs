@@ -3,6 +3,7 @@
 mod check_official;
 mod codegen;
 mod endpoint_tests;
+mod protocol_tests;
 mod workspace;
 
 use std::process::ExitCode;
@@ -26,6 +27,11 @@ const COMMANDS: &[(&str, &str, Run)] = &[
         "endpoint-tests",
         "[--model PATH]                        run a model's endpoint test cases",
         |args| endpoint_tests::command(args),
+    ),
+    (
+        "protocol-tests",
+        "[--write] [--data DIR]                check (or regenerate) tests/protocol and run the restJson1 compliance cases",
+        |args| protocol_tests::command(args),
     ),
 ];
 

@@ -1,0 +1,239 @@
+//! botocore's protocol test format: suites of a service-2 style shape table plus cases.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Whether a suite tests request serialisation or response parsing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Direction {
+    Input,
+    Output,
+}
+
+impl Direction {
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Input => "input",
+            Direction::Output => "output",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Suite {
+    pub description: String,
+    pub shapes: BTreeMap<String, Shape>,
+    pub cases: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Shape {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub members: BTreeMap<String, Member>,
+    pub member: Option<ShapeRef>,
+    pub key: Option<ShapeRef>,
+    pub value: Option<ShapeRef>,
+    #[serde(default)]
+    pub required: Vec<String>,
+    pub payload: Option<String>,
+    pub timestamp_format: Option<String>,
+    #[serde(rename = "enum")]
+    pub enum_values: Option<Vec<String>>,
+    #[serde(default)]
+    pub union: bool,
+    #[serde(default)]
+    pub document: bool,
+    #[serde(default)]
+    pub exception: bool,
+    #[serde(default)]
+    pub fault: bool,
+    pub error: Option<ErrorInfo>,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorInfo {
+    pub http_status_code: u16,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+pub struct ShapeRef {
+    pub shape: String,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    pub shape: String,
+    pub location: Option<String>,
+    pub location_name: Option<String>,
+    #[serde(default)]
+    pub jsonvalue: bool,
+    #[serde(default)]
+    pub host_label: bool,
+    #[serde(default)]
+    pub idempotency_token: bool,
+    pub timestamp_format: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Case {
+    pub id: String,
+    pub given: Operation,
+    pub description: Option<String>,
+    /// Input cases: the operation's input, by member name.
+    pub params: Option<Value>,
+    pub serialized: Option<SerializedRequest>,
+    /// Output cases: the response and what it parses into.
+    pub response: Option<Response>,
+    pub result: Option<Value>,
+    pub error: Option<Value>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Operation {
+    pub name: String,
+    pub http: Http,
+    pub input: Option<ShapeRef>,
+    pub output: Option<ShapeRef>,
+    #[serde(default)]
+    pub errors: Vec<ShapeRef>,
+    pub endpoint: Option<Endpoint>,
+    #[serde(default)]
+    pub http_checksum_required: bool,
+    pub requestcompression: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Http {
+    pub method: String,
+    pub request_uri: String,
+    pub response_code: Option<u16>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoint {
+    pub host_prefix: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SerializedRequest {
+    pub method: String,
+    pub uri: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub forbid_headers: Vec<String>,
+    #[serde(default)]
+    pub require_headers: Vec<String>,
+    pub host: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Response {
+    pub status_code: u16,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub body: String,
+}
+
+/// The suites of both directions and the ids of the cases botocore skips.
+pub struct TestData {
+    pub suites: Vec<(Direction, Suite)>,
+    pub ignored: Ignored,
+}
+
+/// Case ids botocore skips as Python-specific, per direction; whole suites by description.
+#[derive(Default)]
+pub struct Ignored {
+    pub suites: Vec<String>,
+    pub input: Vec<String>,
+    pub output: Vec<String>,
+}
+
+impl Ignored {
+    pub fn contains(&self, direction: Direction, suite: &Suite, case: &Case) -> bool {
+        let cases = match direction {
+            Direction::Input => &self.input,
+            Direction::Output => &self.output,
+        };
+        self.suites.contains(&suite.description) || cases.contains(&case.id)
+    }
+}
+
+#[derive(Deserialize)]
+struct IgnoreList {
+    general: IgnoreGeneral,
+    protocols: BTreeMap<String, IgnoreDirections>,
+}
+
+#[derive(Deserialize)]
+struct IgnoreGeneral {
+    input: IgnoreSuites,
+}
+
+#[derive(Deserialize)]
+struct IgnoreSuites {
+    suites: Vec<String>,
+}
+
+#[derive(Default, Deserialize)]
+struct IgnoreDirections {
+    #[serde(default)]
+    input: IgnoreCases,
+    #[serde(default)]
+    output: IgnoreCases,
+}
+
+#[derive(Default, Deserialize)]
+struct IgnoreCases {
+    #[serde(default)]
+    cases: Vec<String>,
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Reads `input/rest-json.json`, `output/rest-json.json` and the ignore list under `dir`.
+pub fn load(dir: &Path) -> Result<TestData, String> {
+    let mut suites = Vec::new();
+    for direction in [Direction::Input, Direction::Output] {
+        let path = dir.join(direction.name()).join("rest-json.json");
+        let file: Vec<Suite> = read_json(&path)?;
+        suites.extend(file.into_iter().map(|suite| (direction, suite)));
+    }
+    let list: IgnoreList = read_json(&dir.join("protocol-tests-ignore-list.json"))?;
+    let rest_json = list
+        .protocols
+        .into_iter()
+        .find(|(name, _)| name == "rest-json")
+        .map(|(_, directions)| directions)
+        .unwrap_or_default();
+    Ok(TestData {
+        suites,
+        ignored: Ignored {
+            suites: list.general.input.suites,
+            input: rest_json.input.cases,
+            output: rest_json.output.cases,
+        },
+    })
+}
