@@ -252,11 +252,12 @@ impl RequestBuilder {
         }
     }
 
-    /// A `smithy.api#httpPayload` structure, union or document, as JSON; nothing when unset.
+    /// A `smithy.api#httpPayload` structure, union or document, as JSON; an unset payload
+    /// is sent as `{}`, as restJson1 requires for structures.
     pub fn json_payload<T: Serialize>(self, payload: Option<&T>) -> Self {
         match payload {
             Some(payload) => self.json_body(payload),
-            None => self,
+            None => self.json_body(&serde_json::Map::new()),
         }
     }
 
@@ -287,11 +288,27 @@ impl RequestBuilder {
         {
             self.headers.insert("Content-Type", content_type);
         }
+        // Names set by `smithy.api#httpQuery` members, before any map entry is added: a
+        // map entry with several values adds them all.
+        let named: Vec<String> = self
+            .query
+            .iter()
+            .map(|pair| {
+                pair.split_once('=')
+                    .map_or(pair.as_str(), |(name, _)| name)
+                    .to_owned()
+            })
+            .collect();
         for (name, value) in std::mem::take(&mut self.query_params) {
-            let prefix = format!("{}=", utf8_percent_encode(&name, UNRESERVED));
-            if !self.query.iter().any(|pair| pair.starts_with(&prefix)) {
+            let encoded = utf8_percent_encode(&name, UNRESERVED).to_string();
+            if !named.contains(&encoded) {
                 self.push_query(&name, &value);
             }
+        }
+        // Signed with the request, so set here rather than left to the HTTP client.
+        if !self.body.is_empty() {
+            self.headers
+                .insert("Content-Length", self.body.len().to_string());
         }
         let (path_template, literal_query) = match self.uri_template.split_once('?') {
             Some((path, query)) => (path, Some(query)),
@@ -673,6 +690,37 @@ mod tests {
         assert!(
             matches!(built, Err(BuildError::InvalidMember { member, .. }) if member == "X-Name")
         );
+    }
+
+    #[test]
+    fn query_params_keep_every_value_unless_a_named_member_set_the_name() {
+        let params = BTreeMap::from([
+            ("baz".to_owned(), vec!["bar".to_owned(), "qux".to_owned()]),
+            ("named".to_owned(), vec!["from-map".to_owned()]),
+        ]);
+        let request = RequestBuilder::new("GET", "/q")
+            .query("named", Some("from-member"))
+            .query_params(Some(&params))
+            .build()
+            .unwrap();
+        assert_eq!(request.url, "/q?named=from-member&baz=bar&baz=qux");
+    }
+
+    #[test]
+    fn bodies_carry_content_length_and_an_unset_json_payload_is_an_empty_object() {
+        let none: Option<&serde_json::Value> = None;
+        let request = RequestBuilder::new("POST", "/p")
+            .json_payload(none)
+            .build()
+            .unwrap();
+        assert_eq!(request.body, b"{}");
+        assert_eq!(request.headers.get("Content-Length"), Some("2"));
+        assert_eq!(
+            request.headers.get("Content-Type"),
+            Some("application/json")
+        );
+        let empty = RequestBuilder::new("GET", "/p").build().unwrap();
+        assert!(!empty.headers.contains("Content-Length"));
     }
 
     #[test]

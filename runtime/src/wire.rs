@@ -319,7 +319,8 @@ impl Codec for F32 {
 
 /// Reads a union: a JSON object with exactly one non-null member. `pick` maps the member
 /// name and value to a variant and returns the union's `Unknown` variant for names it does
-/// not know, so new service-side members do not break old clients.
+/// not know, so new service-side members do not break old clients. A `__type` member is the
+/// service naming the union's shape (restJson1 says to ignore it), never a variant.
 pub fn deserialize_union<'de, D, T>(
     deserializer: D,
     pick: impl FnOnce(&str, serde_json::Value) -> Result<T, serde_json::Error>,
@@ -328,7 +329,9 @@ where
     D: Deserializer<'de>,
 {
     let object = serde_json::Map::deserialize(deserializer)?;
-    let mut set = object.into_iter().filter(|(_, v)| !v.is_null());
+    let mut set = object
+        .into_iter()
+        .filter(|(name, v)| !v.is_null() && name != "__type");
     match (set.next(), set.next()) {
         (Some((name, value)), None) => pick(&name, value).map_err(de::Error::custom),
         (None, _) => Err(de::Error::custom(
@@ -513,6 +516,10 @@ mod tests {
         };
         assert_eq!(
             deserialize_union(json!({"a": 1, "b": null}), pick).unwrap(),
+            "a=1"
+        );
+        assert_eq!(
+            deserialize_union(json!({"__type": "ns#U", "a": 1}), pick).unwrap(),
             "a=1"
         );
         assert!(deserialize_union(json!({}), pick).is_err());
