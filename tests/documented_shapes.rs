@@ -1,9 +1,8 @@
 //! The generated types read and write the documented GetWorkflow response exactly, and
 //! every enum has exactly the documented values.
 
-use leansdk_customerprofiles::types::{
-    GetWorkflowResponse, SourceConnectorType, Status, WorkflowType,
-};
+use leansdk_customerprofiles::operation::get_workflow::GetWorkflowOutput;
+use leansdk_customerprofiles::types::{SourceConnectorType, Status, WorkflowType};
 use leansdk_runtime::DateTime;
 
 fn fixture() -> serde_json::Value {
@@ -17,7 +16,7 @@ fn fixture() -> serde_json::Value {
 #[test]
 fn get_workflow_response_round_trips_with_every_field_checked() {
     let json = fixture();
-    let response: GetWorkflowResponse = serde_json::from_value(json.clone()).unwrap();
+    let response: GetWorkflowOutput = serde_json::from_value(json.clone()).unwrap();
     assert_eq!(
         response.workflow_id.as_deref(),
         Some("3f9c2b7e8d1a4c6f9e0b5a7d2c4e6f81")
@@ -106,6 +105,6 @@ fn unrecognised_enum_value_round_trips_through_unknown() {
     assert_eq!("PAUSED".parse::<Status>(), Ok(status));
     let mut json = fixture();
     json["Status"] = "PAUSED".into();
-    let response: GetWorkflowResponse = serde_json::from_value(json.clone()).unwrap();
+    let response: GetWorkflowOutput = serde_json::from_value(json.clone()).unwrap();
     assert_eq!(serde_json::to_value(&response).unwrap(), json);
 }

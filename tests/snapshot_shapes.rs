@@ -4,9 +4,16 @@
 #[allow(dead_code, unused_imports)]
 #[path = "snapshots/shapes/src/types/mod.rs"]
 mod types;
+#[allow(dead_code)]
+#[path = "snapshots/shapes/src/operation/mod.rs"]
+mod operation;
+#[allow(dead_code)]
+#[path = "snapshots/shapes/src/client.rs"]
+mod client;
 
 use leansdk_runtime::DateTime;
 use serde_json::json;
+use operation::exercise::ExerciseInput;
 use types::*;
 
 #[test]
@@ -143,6 +150,7 @@ fn error_shapes() {
     let error = ValidationError {
         message: "bad field".to_owned(),
         field: None,
+        ..Default::default()
     };
     assert_eq!(error.message(), Some("bad field"));
     assert_eq!(error.to_string(), "ValidationError: bad field");
@@ -150,7 +158,8 @@ fn error_shapes() {
     assert!(boxed.source().is_none());
     let secret = SecretError {
         message: Some("the password is hunter2".to_owned()),
+        ..Default::default()
     };
-    assert_eq!(secret.to_string(), "SecretError");
+    assert_eq!(secret.to_string(), "SecretError: no message");
     assert!(!format!("{secret:?}").contains("hunter2"));
 }

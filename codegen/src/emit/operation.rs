@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 use super::structure::{self, default_expr};
 use super::{doc_attrs, ident, rust_type};
 use crate::ir::{
-    Binding, ERROR_META_FIELD, Field, MemberBinding, Operation, PayloadKind, Presence,
-    REQUEST_ID_FIELD, RustType, Struct, TypeDef, TypeKind,
+    Binding, DefaultValue, ERROR_META_FIELD, Field, MemberBinding, Operation, PayloadKind,
+    Presence, REQUEST_ID_FIELD, RustType, Struct, TypeDef, TypeKind,
 };
 use crate::model::TimestampFormat;
 
@@ -301,7 +301,14 @@ fn fluent_builder(op: &Operation, names: &Names) -> TokenStream {
         let (set, reset) = if field.presence == Presence::Optional {
             (quote!(Some(value.into())), quote!(value))
         } else {
+            let literal = matches!(
+                field.presence,
+                Presence::Default(
+                    DefaultValue::Bool(_) | DefaultValue::Int(_) | DefaultValue::Float(_)
+                )
+            );
             let reset = match default_expr(field) {
+                Some(default) if literal => quote!(value.unwrap_or(#default)),
                 Some(default) => quote!(value.unwrap_or_else(|| #default)),
                 None => quote!(value.unwrap_or_default()),
             };
@@ -388,6 +395,18 @@ fn error_enum(op: &Operation, names: &Names) -> TokenStream {
             }
         }
     });
+    let unhandled = quote!(Self::Unhandled(leansdk_runtime::error::UnhandledError::new(#meta)));
+    let (response, dispatch) = if op.errors.is_empty() {
+        (quote!(_response), quote!(Ok(#unhandled)))
+    } else {
+        let dispatch = quote! {
+            Ok(match #meta.code() {
+                #(#arms)*
+                _ => #unhandled,
+            })
+        };
+        (quote!(response), dispatch)
+    };
     quote! {
         #[doc = #docs]
         #[derive(Debug)]
@@ -401,12 +420,9 @@ fn error_enum(op: &Operation, names: &Names) -> TokenStream {
             /// Picks the variant by error code; the body is parsed for modelled errors only.
             pub fn from_response(
                 #meta: leansdk_runtime::error::ErrorMetadata,
-                response: &leansdk_runtime::http::HttpResponse,
+                #response: &leansdk_runtime::http::HttpResponse,
             ) -> Result<Self, leansdk_runtime::error::ResponseError> {
-                Ok(match #meta.code() {
-                    #(#arms)*
-                    _ => Self::Unhandled(leansdk_runtime::error::UnhandledError::new(#meta)),
-                })
+                #dispatch
             }
 
             #(#checks)*

@@ -2,5 +2,33 @@
 //! # Shapes \[test\] service
 //!
 //! Exercises every **shape kind** the generator supports. See [the spec](https://smithy.io/2.0/spec/).
+//!
+//! ## Usage
+//!
+//! Build a [`Config`] (from the environment, or with [`Config::builder`]) and a [`Client`];
+//! each operation is a client method returning a fluent builder: set the input members, then
+//! `send()`. Required members that are URI labels are checked before anything is sent.
+//!
+//! ```no_run
+//! # async fn call() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = leansdk_shapestest::Config::from_env().load().await?;
+//! let client = leansdk_shapestest::Client::new(&config);
+//! let output = client.exercise().send().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! An input built some other way (e.g. `ExerciseInput { ..Default::default() }`) is sent with
+//! `send_with(&client)`. Errors are [`error::SdkError`]s; a service error is the operation's
+//! error enum (one variant per modelled error, plus `Unhandled`), and every error shows its code,
+//! message and request ID.
 #![forbid(unsafe_code)]
+pub mod client;
+pub mod operation;
 pub mod types;
+pub use client::Client;
+pub use leansdk_runtime::config::{Config, TimeoutConfig};
+pub use leansdk_runtime::credentials::Credentials;
+pub use leansdk_runtime::error;
+pub use leansdk_runtime::retry::RetryConfig;
+pub use leansdk_runtime::{DateTime, Document};

@@ -12,6 +12,9 @@
 pub struct ErrorShape {
     #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Code, message, HTTP status and request ID of the response. Not a model member.
+    #[serde(skip)]
+    pub meta: leansdk_runtime::error::ErrorMetadata,
 }
 impl ErrorShape {
     /// The human-readable message the service sent, if any.
@@ -19,12 +22,19 @@ impl ErrorShape {
         self.message.as_deref()
     }
 }
+impl leansdk_runtime::error::ProvideErrorMetadata for ErrorShape {
+    fn meta(&self) -> &leansdk_runtime::error::ErrorMetadata {
+        &self.meta
+    }
+}
 impl ::std::fmt::Display for ErrorShape {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self.message() {
-            Some(message) => write!(f, "ErrorShape: {}", message),
-            None => f.write_str("ErrorShape"),
-        }
+        leansdk_runtime::error::display_modelled(
+            f,
+            "ErrorShape",
+            self.message(),
+            &self.meta,
+        )
     }
 }
 impl ::std::error::Error for ErrorShape {}

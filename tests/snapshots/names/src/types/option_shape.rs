@@ -10,26 +10,6 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct OptionShape {
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
-    pub self_: Option<String>,
-    #[serde(rename = "fooBar", skip_serializing_if = "Option::is_none")]
-    pub foo_bar: Option<String>,
-    #[serde(rename = "FooBar", skip_serializing_if = "Option::is_none")]
-    pub foo_bar_2: Option<String>,
-    #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
-    pub r#async: Option<crate::types::ClientShape>,
-    #[serde(rename = "config", skip_serializing_if = "Option::is_none")]
-    pub config: Option<crate::types::ConfigShape>,
-    #[serde(rename = "other", skip_serializing_if = "Option::is_none")]
-    pub other: Option<crate::types::OtherOptionShape>,
-    #[serde(rename = "string", skip_serializing_if = "Option::is_none")]
-    pub string: Option<crate::types::StringShape>,
-    #[serde(rename = "vec", skip_serializing_if = "Option::is_none")]
-    pub vec: Option<crate::types::VecShape>,
-    #[serde(rename = "box", skip_serializing_if = "Option::is_none")]
-    pub r#box: Option<crate::types::BoxShape>,
-    #[serde(rename = "mod", skip_serializing_if = "Option::is_none")]
-    pub r#mod: Option<crate::types::Type>,
+    #[serde(rename = "x", skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
 }

@@ -11,11 +11,15 @@
 pub struct SecretError {
     #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Code, message, HTTP status and request ID of the response. Not a model member.
+    #[serde(skip)]
+    pub meta: leansdk_runtime::error::ErrorMetadata,
 }
 impl ::std::fmt::Debug for SecretError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SecretError")
             .field("message", &leansdk_runtime::wire::REDACTED)
+            .field("meta", &self.meta)
             .finish()
     }
 }
@@ -25,9 +29,14 @@ impl SecretError {
         self.message.as_deref()
     }
 }
+impl leansdk_runtime::error::ProvideErrorMetadata for SecretError {
+    fn meta(&self) -> &leansdk_runtime::error::ErrorMetadata {
+        &self.meta
+    }
+}
 impl ::std::fmt::Display for SecretError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str("SecretError")
+        leansdk_runtime::error::display_modelled(f, "SecretError", None, &self.meta)
     }
 }
 impl ::std::error::Error for SecretError {}

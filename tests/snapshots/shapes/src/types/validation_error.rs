@@ -14,6 +14,9 @@ pub struct ValidationError {
     pub message: String,
     #[serde(rename = "field", skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Code, message, HTTP status and request ID of the response. Not a model member.
+    #[serde(skip)]
+    pub meta: leansdk_runtime::error::ErrorMetadata,
 }
 impl ValidationError {
     /// The human-readable message the service sent, if any.
@@ -21,12 +24,19 @@ impl ValidationError {
         Some(self.message.as_str())
     }
 }
+impl leansdk_runtime::error::ProvideErrorMetadata for ValidationError {
+    fn meta(&self) -> &leansdk_runtime::error::ErrorMetadata {
+        &self.meta
+    }
+}
 impl ::std::fmt::Display for ValidationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self.message() {
-            Some(message) => write!(f, "ValidationError: {}", message),
-            None => f.write_str("ValidationError"),
-        }
+        leansdk_runtime::error::display_modelled(
+            f,
+            "ValidationError",
+            self.message(),
+            &self.meta,
+        )
     }
 }
 impl ::std::error::Error for ValidationError {}
