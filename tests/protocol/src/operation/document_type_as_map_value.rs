@@ -125,13 +125,9 @@ impl DocumentTypeAsMapValueError {
     /// Picks the variant by error code; the body is parsed for modelled errors only.
     pub fn from_response(
         meta: leansdk_runtime::error::ErrorMetadata,
-        response: &leansdk_runtime::http::HttpResponse,
+        _response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
-        Ok(
-            match meta.code() {
-                _ => Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)),
-            },
-        )
+        Ok(Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)))
     }
 }
 impl leansdk_runtime::error::ProvideErrorMetadata for DocumentTypeAsMapValueError {
