@@ -116,7 +116,6 @@ mod input_all_query_string_types {
                         leansdk_runtime::DateTime::from_secs(3i64)
                     ],
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -370,7 +369,6 @@ mod input_constant_and_variable_query_string {
             ConstantAndVariableQueryStringInput {
                 baz: Some(String::from("bam")),
                 maybe_set: Some(String::from("yes")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -401,7 +399,6 @@ mod input_constant_query_string {
         let outcome = harness::block_on(
             ConstantQueryStringInput {
                 hello: String::from("hi"),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -438,7 +435,6 @@ mod input_document_type {
                         .unwrap(),
                 ),
                 string_value: Some(String::from("string")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -469,7 +465,6 @@ mod input_document_type {
                         .unwrap(),
                 ),
                 string_value: Some(String::from("string")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -500,7 +495,6 @@ mod input_document_type {
                         .unwrap(),
                 ),
                 string_value: Some(String::from("string")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -531,7 +525,6 @@ mod input_document_type {
                         .unwrap(),
                 ),
                 string_value: Some(String::from("string")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -562,7 +555,6 @@ mod input_document_type {
                         .unwrap(),
                 ),
                 string_value: Some(String::from("string")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -617,7 +609,6 @@ mod input_document_type_as_map_value {
                         ),
                     ]),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -654,7 +645,6 @@ mod input_document_type_as_payload {
                     >("{\"foo\":\"bar\"}")
                         .unwrap(),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -685,7 +675,6 @@ mod input_document_type_as_payload {
                     >("\"hello\"")
                         .unwrap(),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -714,10 +703,7 @@ mod input_empty_input_and_empty_output {
         let capture = harness::Capture::ok();
         let client = leansdk_protocoltests::client::Client::new(&capture.config());
         let outcome = harness::block_on(
-            EmptyInputAndEmptyOutputInput {
-                ..Default::default()
-            }
-                .send_with(&client),
+            EmptyInputAndEmptyOutputInput {}.send_with(&client),
         );
         harness::assert_request(
             &capture.sent(outcome),
@@ -775,7 +761,6 @@ mod input_endpoint_with_host_label_operation {
         let outcome = harness::block_on(
             EndpointWithHostLabelOperationInput {
                 label: String::from("bar"),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -835,7 +820,6 @@ mod input_http_checksum_required {
         let outcome = harness::block_on(
             HttpChecksumRequiredInput {
                 foo: Some(String::from("base64 encoded md5 checksum")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -871,7 +855,6 @@ mod input_http_enum_payload {
                 payload: Some(
                     leansdk_protocoltests::types::StringEnum::from("enumvalue"),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -903,7 +886,6 @@ mod input_http_payload_traits {
             HttpPayloadTraitsInput {
                 blob: Some(b"blobby blob blob".to_vec()),
                 foo: Some(String::from("Foo")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -964,9 +946,7 @@ mod input_http_payload_with_structure {
                 nested: Some(leansdk_protocoltests::types::NestedPayload {
                     greeting: Some(String::from("hello")),
                     name: Some(String::from("Phreddy")),
-                    ..Default::default()
                 }),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1001,7 +981,6 @@ mod input_http_payload_with_union {
                         String::from("hello"),
                     ),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1063,7 +1042,6 @@ mod input_http_prefix_headers {
                         (String::from("def"), String::from("Def value")),
                     ]),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1093,7 +1071,6 @@ mod input_http_prefix_headers {
             HttpPrefixHeadersInput {
                 foo: Some(String::from("Foo")),
                 foo_map: Some(::std::collections::BTreeMap::from([])),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1154,7 +1131,6 @@ mod input_http_request_with_float_labels {
             HttpRequestWithFloatLabelsInput {
                 double: f64::NAN,
                 float: f32::NAN,
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1180,7 +1156,6 @@ mod input_http_request_with_float_labels {
             HttpRequestWithFloatLabelsInput {
                 double: f64::INFINITY,
                 float: f32::INFINITY,
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1206,7 +1181,6 @@ mod input_http_request_with_float_labels {
             HttpRequestWithFloatLabelsInput {
                 double: f64::NEG_INFINITY,
                 float: f32::NEG_INFINITY,
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1238,7 +1212,6 @@ mod input_http_request_with_greedy_label_in_path {
             HttpRequestWithGreedyLabelInPathInput {
                 baz: String::from("there/guy"),
                 foo: String::from("hello/escape"),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1276,7 +1249,6 @@ mod input_http_request_with_labels {
                 short: 1,
                 string: String::from("string"),
                 timestamp: leansdk_runtime::DateTime::from_secs(1576540098i64),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1308,7 +1280,6 @@ mod input_http_request_with_labels {
                 short: 1,
                 string: String::from(" %:/?#[]@!$&'()*+,;=😹"),
                 timestamp: leansdk_runtime::DateTime::from_secs(1576540098i64),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1349,7 +1320,6 @@ mod input_http_request_with_labels_and_timestamp_format {
                     1576540098i64,
                 ),
                 target_http_date: leansdk_runtime::DateTime::from_secs(1576540098i64),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1380,7 +1350,6 @@ mod input_http_request_with_regex_literal {
         let outcome = harness::block_on(
             HttpRequestWithRegexLiteralInput {
                 str: String::from("abc"),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1411,7 +1380,6 @@ mod input_http_string_payload {
         let outcome = harness::block_on(
             HttpStringPayloadInput {
                 payload: Some(String::from("rawstring")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1751,7 +1719,6 @@ mod input_json_blobs {
         let outcome = harness::block_on(
             JsonBlobsInput {
                 data: Some(b"value".to_vec()),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1808,7 +1775,6 @@ mod input_json_enums {
                         leansdk_protocoltests::types::FooEnum::from("0")
                     ],
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1849,7 +1815,6 @@ mod input_json_int_enums {
                     ]),
                 ),
                 integer_enum_set: Some(vec![1, 2]),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1899,11 +1864,9 @@ mod input_json_lists {
                 structure_list: Some(
                     vec![
                         leansdk_protocoltests::types::StructureListMember { a :
-                        Some(String::from("1")), b : Some(String::from("2")),
-                        ..Default::default() },
+                        Some(String::from("1")), b : Some(String::from("2")), },
                         leansdk_protocoltests::types::StructureListMember { a :
-                        Some(String::from("3")), b : Some(String::from("4")),
-                        ..Default::default() }
+                        Some(String::from("3")), b : Some(String::from("4")), }
                     ],
                 ),
                 timestamp_list: Some(
@@ -1912,7 +1875,6 @@ mod input_json_lists {
                         leansdk_runtime::DateTime::from_secs(1398796238i64)
                     ],
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -1973,14 +1935,12 @@ mod input_json_maps {
                             String::from("baz"),
                             leansdk_protocoltests::types::GreetingStruct {
                                 hi: Some(String::from("bye")),
-                                ..Default::default()
                             },
                         ),
                         (
                             String::from("foo"),
                             leansdk_protocoltests::types::GreetingStruct {
                                 hi: Some(String::from("there")),
-                                ..Default::default()
                             },
                         ),
                     ]),
@@ -2267,7 +2227,6 @@ mod input_json_unions {
                         String::from("foo"),
                     ),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2291,10 +2250,7 @@ mod input_json_unions {
         let client = leansdk_protocoltests::client::Client::new(&capture.config());
         let outcome = harness::block_on(
             JsonUnionsInput {
-                contents: Some(
-                    leansdk_protocoltests::types::MyUnion::BooleanValue(true),
-                ),
-                ..Default::default()
+                contents: Some(leansdk_protocoltests::types::MyUnion::BooleanValue(true)),
             }
                 .send_with(&client),
         );
@@ -2319,7 +2275,6 @@ mod input_json_unions {
         let outcome = harness::block_on(
             JsonUnionsInput {
                 contents: Some(leansdk_protocoltests::types::MyUnion::NumberValue(1)),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2346,7 +2301,6 @@ mod input_json_unions {
                 contents: Some(
                     leansdk_protocoltests::types::MyUnion::BlobValue(b"foo".to_vec()),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2375,7 +2329,6 @@ mod input_json_unions {
                         leansdk_runtime::DateTime::from_secs(1398796238i64),
                     ),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2404,7 +2357,6 @@ mod input_json_unions {
                         leansdk_protocoltests::types::FooEnum::from("Foo"),
                     ),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2433,7 +2385,6 @@ mod input_json_unions {
                         vec![String::from("foo"), String::from("bar")],
                     ),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2465,7 +2416,6 @@ mod input_json_unions {
                         ]),
                     ),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2492,10 +2442,8 @@ mod input_json_unions {
                 contents: Some(
                     leansdk_protocoltests::types::MyUnion::StructureValue(leansdk_protocoltests::types::GreetingStruct {
                         hi: Some(String::from("hello")),
-                        ..Default::default()
                     }),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2522,10 +2470,8 @@ mod input_json_unions {
                 contents: Some(
                     leansdk_protocoltests::types::MyUnion::RenamedStructureValue(leansdk_protocoltests::types::RenamedGreeting {
                         salutation: Some(String::from("hello!")),
-                        ..Default::default()
                     }),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2557,7 +2503,6 @@ mod input_media_type_header {
         let outcome = harness::block_on(
             MediaTypeHeaderInput {
                 json: Some(String::from("true")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2736,7 +2681,6 @@ mod input_omits_serializing_empty_lists {
                 query_integer_list: Some(vec![]),
                 query_string_list: Some(vec![]),
                 query_timestamp_list: Some(vec![]),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2771,7 +2715,6 @@ mod input_post_union_with_json_name {
                         String::from("hi"),
                     ),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2800,7 +2743,6 @@ mod input_post_union_with_json_name {
                         String::from("hi"),
                     ),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2829,7 +2771,6 @@ mod input_post_union_with_json_name {
                         String::from("hi"),
                     ),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2896,7 +2837,6 @@ mod input_put_with_content_encoding {
                     ),
                 ),
                 encoding: Some(String::from("custom")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2953,7 +2893,6 @@ mod input_query_idempotency_token_auto_fill {
         let outcome = harness::block_on(
             QueryIdempotencyTokenAutoFillInput {
                 token: Some(String::from("00000000-0000-4000-8000-000000000000")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -2992,7 +2931,6 @@ mod input_query_params_as_string_list_map {
                     ]),
                 ),
                 qux: Some(String::from("named")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -3030,7 +2968,6 @@ mod input_query_precedence {
                     ]),
                 ),
                 foo: Some(String::from("named")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -3074,15 +3011,11 @@ mod input_recursive_shapes {
                                             ..Default::default()
                                         }),
                                     ),
-                                    ..Default::default()
                                 }),
                             ),
-                            ..Default::default()
                         }),
                     ),
-                    ..Default::default()
                 }),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -3122,7 +3055,6 @@ mod input_simple_scalar_properties {
                 short_value: Some(2),
                 string_value: Some(String::from("string")),
                 true_boolean_value: Some(true),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -3256,7 +3188,6 @@ mod input_test_body_structure {
             TestBodyStructureInput {
                 test_config: Some(leansdk_protocoltests::types::TestConfig {
                     timeout: Some(10),
-                    ..Default::default()
                 }),
                 ..Default::default()
             }
@@ -3364,7 +3295,6 @@ mod input_test_get_no_payload {
         let outcome = harness::block_on(
             TestGetNoPayloadInput {
                 test_id: Some(String::from("t-12345")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -3420,7 +3350,6 @@ mod input_test_payload_blob {
             TestPayloadBlobInput {
                 content_type: Some(String::from("image/jpg")),
                 data: Some(b"1234".to_vec()),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -3476,7 +3405,6 @@ mod input_test_payload_structure {
             TestPayloadStructureInput {
                 payload_config: Some(leansdk_protocoltests::types::PayloadConfig {
                     data: Some(25),
-                    ..Default::default()
                 }),
                 ..Default::default()
             }
@@ -3588,7 +3516,6 @@ mod input_test_post_no_payload {
         let outcome = harness::block_on(
             TestPostNoPayloadInput {
                 test_id: Some(String::from("t-12345")),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -3639,7 +3566,6 @@ mod input_timestamp_format_headers {
                 target_http_date: Some(
                     leansdk_runtime::DateTime::from_secs(1576540098i64),
                 ),
-                ..Default::default()
             }
                 .send_with(&client),
         );
@@ -4056,10 +3982,7 @@ mod output_empty_input_and_empty_output_response {
         let outcome = harness::block_on(
             EmptyInputAndEmptyOutputResponseInput::default().send_with(&client),
         );
-        let output = outcome.expect("the response parses");
-        let expected = EmptyInputAndEmptyOutputResponseOutput {
-            ..Default::default()
-        };
+        outcome.expect("the response parses");
     }
     /// This test ensures that clients can gracefully handle situations where a service omits a JSON payload entirely.
     #[test]
@@ -4069,10 +3992,7 @@ mod output_empty_input_and_empty_output_response {
         let outcome = harness::block_on(
             EmptyInputAndEmptyOutputResponseInput::default().send_with(&client),
         );
-        let output = outcome.expect("the response parses");
-        let expected = EmptyInputAndEmptyOutputResponseOutput {
-            ..Default::default()
-        };
+        outcome.expect("the response parses");
     }
 }
 /// Test cases for FractionalSeconds operation
@@ -4168,11 +4088,8 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(error) = error else {
+        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
-        };
-        let expected = leansdk_protocoltests::types::FooError {
-            ..Default::default()
         };
     }
     /// Some X-Amzn-Errortype headers contain URLs. Clients need to split the URL on ':' and take only the first half of the string. For example, 'ValidationException:http://internal.amazon.com/coral/com.amazon.coral.validate/' is to be interpreted as 'ValidationException'.  For an example service see Amazon Polly.
@@ -4203,11 +4120,8 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(error) = error else {
+        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
-        };
-        let expected = leansdk_protocoltests::types::FooError {
-            ..Default::default()
         };
     }
     /// X-Amzn-Errortype might contain a URL and a namespace. Client should extract only the shape name. This is a pathalogical case that might not actually happen in any deployed AWS service.
@@ -4238,11 +4152,8 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(error) = error else {
+        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
-        };
-        let expected = leansdk_protocoltests::types::FooError {
-            ..Default::default()
         };
     }
     /// This example uses the 'code' property in the output rather than X-Amzn-Errortype. Some services do this though it's preferable to send the X-Amzn-Errortype. Client implementations must first check for the X-Amzn-Errortype and then check for a top-level 'code' property.  For example service see Amazon S3 Glacier.
@@ -4267,11 +4178,8 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(error) = error else {
+        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
-        };
-        let expected = leansdk_protocoltests::types::FooError {
-            ..Default::default()
         };
     }
     /// Some services serialize errors using code, and it might contain a namespace. Clients should just take the last part of the string after '#'.
@@ -4296,11 +4204,8 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(error) = error else {
+        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
-        };
-        let expected = leansdk_protocoltests::types::FooError {
-            ..Default::default()
         };
     }
     /// Some services serialize errors using code, and it might contain a namespace. It also might contain a URI. Clients should just take the last part of the string after '#' and before ":". This is a pathalogical case that might not occur in any deployed AWS service.
@@ -4325,11 +4230,8 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(error) = error else {
+        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
-        };
-        let expected = leansdk_protocoltests::types::FooError {
-            ..Default::default()
         };
     }
     /// Some services serialize errors using __type.
@@ -4354,11 +4256,8 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(error) = error else {
+        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
-        };
-        let expected = leansdk_protocoltests::types::FooError {
-            ..Default::default()
         };
     }
     /// Some services serialize errors using __type, and it might contain a namespace. Clients should just take the last part of the string after '#'.
@@ -4383,11 +4282,8 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(error) = error else {
+        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
-        };
-        let expected = leansdk_protocoltests::types::FooError {
-            ..Default::default()
         };
     }
     /// Some services serialize errors using __type, and it might contain a namespace. It also might contain a URI. Clients should just take the last part of the string after '#' and before ":". This is a pathalogical case that might not occur in any deployed AWS service.
@@ -4412,11 +4308,8 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(error) = error else {
+        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
-        };
-        let expected = leansdk_protocoltests::types::FooError {
-            ..Default::default()
         };
     }
 }
@@ -4459,7 +4352,6 @@ mod output_greeting_with_errors_response3 {
             header: Some(String::from("Header")),
             nested: Some(leansdk_protocoltests::types::ComplexNestedErrorData {
                 foo: Some(String::from("bar")),
-                ..Default::default()
             }),
             top_level: Some(String::from("Top level")),
             ..Default::default()
@@ -4639,7 +4531,6 @@ mod output_http_payload_with_structure_response {
             nested: Some(leansdk_protocoltests::types::NestedPayload {
                 greeting: Some(String::from("hello")),
                 name: Some(String::from("Phreddy")),
-                ..Default::default()
             }),
             ..Default::default()
         };
@@ -6102,11 +5993,9 @@ mod output_json_lists_response {
             structure_list: Some(
                 vec![
                     leansdk_protocoltests::types::StructureListMember { a :
-                    Some(String::from("1")), b : Some(String::from("2")),
-                    ..Default::default() },
+                    Some(String::from("1")), b : Some(String::from("2")), },
                     leansdk_protocoltests::types::StructureListMember { a :
-                    Some(String::from("3")), b : Some(String::from("4")),
-                    ..Default::default() }
+                    Some(String::from("3")), b : Some(String::from("4")), }
                 ],
             ),
             timestamp_list: Some(
@@ -6232,14 +6121,12 @@ mod output_json_maps_response {
                         String::from("baz"),
                         leansdk_protocoltests::types::GreetingStruct {
                             hi: Some(String::from("bye")),
-                            ..Default::default()
                         },
                     ),
                     (
                         String::from("foo"),
                         leansdk_protocoltests::types::GreetingStruct {
                             hi: Some(String::from("there")),
-                            ..Default::default()
                         },
                     ),
                 ]),
@@ -6952,7 +6839,6 @@ mod output_json_unions_response {
             contents: Some(
                 leansdk_protocoltests::types::MyUnion::StructureValue(leansdk_protocoltests::types::GreetingStruct {
                     hi: Some(String::from("hello")),
-                    ..Default::default()
                 }),
             ),
             ..Default::default()
@@ -6978,7 +6864,6 @@ mod output_json_unions_response {
             contents: Some(
                 leansdk_protocoltests::types::MyUnion::StructureValue(leansdk_protocoltests::types::GreetingStruct {
                     hi: Some(String::from("hello")),
-                    ..Default::default()
                 }),
             ),
             ..Default::default()
@@ -7023,10 +6908,7 @@ mod output_no_input_and_no_output_response {
         let outcome = harness::block_on(
             NoInputAndNoOutputResponseInput::default().send_with(&client),
         );
-        let output = outcome.expect("the response parses");
-        let expected = NoInputAndNoOutputResponseOutput {
-            ..Default::default()
-        };
+        outcome.expect("the response parses");
     }
 }
 /// Test cases for NoInputAndOutput operation
@@ -7044,10 +6926,7 @@ mod output_no_input_and_output_response {
         let outcome = harness::block_on(
             NoInputAndOutputResponseInput::default().send_with(&client),
         );
-        let output = outcome.expect("the response parses");
-        let expected = NoInputAndOutputResponseOutput {
-            ..Default::default()
-        };
+        outcome.expect("the response parses");
     }
     /// This test is similar to RestJsonNoInputAndOutputWithJson, but it ensures that clients can gracefully handle responses that omit a JSON payload.
     #[test]
@@ -7057,10 +6936,7 @@ mod output_no_input_and_output_response {
         let outcome = harness::block_on(
             NoInputAndOutputResponseInput::default().send_with(&client),
         );
-        let output = outcome.expect("the response parses");
-        let expected = NoInputAndOutputResponseOutput {
-            ..Default::default()
-        };
+        outcome.expect("the response parses");
     }
 }
 /// Test cases for PostUnionWithJsonName operation
@@ -7173,13 +7049,10 @@ mod output_recursive_shapes_response {
                                         ..Default::default()
                                     }),
                                 ),
-                                ..Default::default()
                             }),
                         ),
-                        ..Default::default()
                     }),
                 ),
-                ..Default::default()
             }),
             ..Default::default()
         };
@@ -7546,9 +7419,6 @@ mod output_unit_input_and_output_response {
         let outcome = harness::block_on(
             UnitInputAndOutputResponseInput::default().send_with(&client),
         );
-        let output = outcome.expect("the response parses");
-        let expected = UnitInputAndOutputResponseOutput {
-            ..Default::default()
-        };
+        outcome.expect("the response parses");
     }
 }

@@ -115,7 +115,8 @@ fn input_value(
         return Ok(quote!(#name::default()));
     };
     let fields = struct_fields(generated, &input_shape, &operation.input, params)?;
-    Ok(quote!(#name { #(#fields)* ..Default::default() }))
+    let rest = Literals::rest(fields.len(), &operation.input);
+    Ok(quote!(#name { #(#fields)* #rest }))
 }
 
 fn struct_fields(
@@ -253,6 +254,9 @@ fn output_checks(
         Some(shape) => struct_fields(generated, &shape, &operation.output, result)?,
         None => Vec::new(),
     };
+    if operation.output.fields.is_empty() {
+        return Ok(quote!(outcome.expect("the response parses");));
+    }
     let comparisons = compare_fields(&operation.output, quote!(output), quote!(expected));
     Ok(quote! {
         let output = outcome.expect("the response parses");
@@ -304,7 +308,16 @@ fn error_checks(
     let enum_name = format_ident!("{}Error", operation.name);
     let variant_name = format_ident!("{}", variant.type_name);
     let path = generated.literals.type_path(&variant.type_name);
-    let comparisons = compare_fields(structure, quote!(error), quote!(expected));
+    let (binding, expected) = if structure.fields.is_empty() {
+        (quote!(_), None)
+    } else {
+        let comparisons = compare_fields(structure, quote!(error), quote!(expected));
+        let expected = quote! {
+            let expected = #path { #(#fields)* ..Default::default() };
+            #(#comparisons)*
+        };
+        (quote!(error), Some(expected))
+    };
     let message = case.error_message.as_ref().map(|message| {
         quote! {
             assert_eq!(leansdk_runtime::error::ProvideErrorMetadata::message(&error), Some(#message), "message");
@@ -317,10 +330,9 @@ fn error_checks(
         };
         assert_eq!(leansdk_runtime::error::ProvideErrorMetadata::code(&error), Some(#code), "code");
         #message
-        let #enum_name::#variant_name(error) = error else {
+        let #enum_name::#variant_name(#binding) = error else {
             panic!("expected {}, got {error:?}", stringify!(#variant_name));
         };
-        let expected = #path { #(#fields)* ..Default::default() };
-        #(#comparisons)*
+        #expected
     })
 }

@@ -80,6 +80,11 @@ impl<'a> Literals<'a> {
         }
     }
 
+    /// `..Default::default()` unless a literal of `structure` sets every field itself.
+    pub fn rest(set: usize, structure: &Struct) -> Option<TokenStream> {
+        (set < structure.fields.len()).then(|| quote!(..Default::default()))
+    }
+
     /// The path of a generated type.
     pub fn type_path(&self, name: &str) -> TokenStream {
         let krate = &self.krate;
@@ -189,12 +194,14 @@ impl<'a> Literals<'a> {
             }
             TypeKind::Struct(structure) => {
                 let shape = ShapeId::parse(&def.shape_id).map_err(|e| e.to_string())?;
-                let fields = self.fields(&shape, structure, json)?.into_iter().map(|f| {
+                let fields = self.fields(&shape, structure, json)?;
+                let rest = Self::rest(fields.len(), structure);
+                let fields = fields.into_iter().map(|f| {
                     let name = ident(&f.field.name);
                     let value = Self::stored(f.field, &f.value);
                     quote!(#name: #value,)
                 });
-                quote!(#path { #(#fields)* ..Default::default() })
+                quote!(#path { #(#fields)* #rest })
             }
             TypeKind::Union(union) => {
                 let object = json.as_object().ok_or_else(mismatch)?;
