@@ -4,13 +4,14 @@
 
 use std::fmt::Display;
 use std::future::Future;
+use std::io::Write;
 use std::process::ExitCode;
 use std::str::FromStr;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::config::{Config, TimeoutConfig};
+use crate::config::{Config, ConfigLoader, TimeoutConfig};
 
 /// The optional argument every example accepts: the operation timeout in seconds.
 pub const TIMEOUT_ARGUMENT: &str = "timeout-secs";
@@ -100,39 +101,70 @@ where
     F: FnOnce(Config, Args) -> Fut,
     Fut: Future<Output = Result<O, E>>,
 {
-    let args = match Args::parse(known, std::env::args().skip(1)) {
+    let status = run_with(
+        known,
+        std::env::args().skip(1),
+        Config::from_env(),
+        call,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    )
+    .await;
+    ExitCode::from(status)
+}
+
+/// [`run`] with its inputs and outputs passed in (tests); returns the exit status.
+pub async fn run_with<O, E, F, Fut>(
+    known: &[&str],
+    args: impl IntoIterator<Item = String>,
+    loader: ConfigLoader,
+    call: F,
+    stdout: &mut impl Write,
+    stderr: &mut impl Write,
+) -> u8
+where
+    O: Serialize,
+    E: Display,
+    F: FnOnce(Config, Args) -> Fut,
+    Fut: Future<Output = Result<O, E>>,
+{
+    // A closed stdout or stderr leaves nothing to report to; the status still tells.
+    let args = match Args::parse(known, args) {
         Ok(args) => args,
         Err(message) => {
             let usage: String = known.iter().map(|n| format!(" --{n} VALUE")).collect();
-            eprintln!("error: {message}\nusage:{usage} [--{TIMEOUT_ARGUMENT} N]");
-            return ExitCode::from(2);
+            let _ = writeln!(
+                stderr,
+                "error: {message}\nusage:{usage} [--{TIMEOUT_ARGUMENT} N]"
+            );
+            return 2;
         }
     };
-    let mut loader = Config::from_env();
-    if let Some(timeout) = args.timeout() {
-        loader = loader.timeout_config(TimeoutConfig::default().with_operation(timeout));
-    }
+    let loader = match args.timeout() {
+        Some(timeout) => loader.timeout_config(TimeoutConfig::default().with_operation(timeout)),
+        None => loader,
+    };
     let config = match loader.load().await {
         Ok(config) => config,
         Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
+            let _ = writeln!(stderr, "error: {error}");
+            return 1;
         }
     };
     match call(config, args).await {
         Ok(output) => match to_cli_json(&output) {
             Ok(json) => {
-                println!("{json}");
-                ExitCode::SUCCESS
+                let _ = writeln!(stdout, "{json}");
+                0
             }
             Err(error) => {
-                eprintln!("error: cannot print the output: {error}");
-                ExitCode::FAILURE
+                let _ = writeln!(stderr, "error: cannot print the output: {error}");
+                1
             }
         },
         Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
+            let _ = writeln!(stderr, "error: {error}");
+            1
         }
     }
 }

@@ -58,9 +58,11 @@ impl ErrorMetadata {
     }
 }
 
-/// `Display` of a modelled error (`code` is its shape name, `message` `None` when it is
-/// `@sensitive`): `code: message (HTTP status, request ID id)`. The part in parentheses is
-/// left out for an error built in code (status 0), e.g. a mock.
+/// `Display` of a modelled error (`code` is its shape name, `message` its message member,
+/// `None` when it is `@sensitive`): `code: message (HTTP status, request ID id)`. A message
+/// the member did not catch (`message` vs `Message`) is taken from the metadata, which holds
+/// none for sensitive messages. The part in parentheses is left out for an error built in
+/// code (status 0), e.g. a mock.
 pub fn display_modelled(
     f: &mut fmt::Formatter<'_>,
     code: &str,
@@ -71,7 +73,7 @@ pub fn display_modelled(
         f,
         "{}: {}",
         meta.code().unwrap_or(code),
-        message.unwrap_or("no message")
+        message.or(meta.message()).unwrap_or("no message")
     )?;
     if meta.status == 0 {
         return Ok(());
