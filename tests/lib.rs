@@ -260,172 +260,17 @@ pub mod doubles {
     }
 }
 
-/// A generated operation written out by hand: exactly the shape `cargo xtask codegen` emits
-/// for a restJson1 operation (see the module docs of `leansdk_runtime::client`). The tests in
-/// `runtime_*.rs` call it against [`server::TestServer`].
-pub mod example {
-    use std::collections::BTreeMap;
-    use std::fmt;
-
-    use leansdk_runtime::client::{ClientHandle, EndpointConfig, ServiceMeta};
-    use leansdk_runtime::config::Config;
-    use leansdk_runtime::endpoint::{Endpoint, EndpointError};
-    use leansdk_runtime::error::{
-        BuildError, ErrorMetadata, ProvideErrorMetadata, ResponseError, SdkError, UnhandledError,
-    };
-    use leansdk_runtime::http::{HttpRequest, HttpResponse};
-    use leansdk_runtime::rest_json::{self, RequestBuilder};
-
-    pub static SERVICE: ServiceMeta = ServiceMeta {
-        service_id: "Customer Profiles",
-        signing_name: "profile",
-        sdk_version: "0.1.0",
-        resolve_endpoint,
-        error_metadata: rest_json::error_metadata,
+/// The generated `GetWorkflow` as the runtime tests call it: the input most tests send.
+pub mod get_workflow {
+    pub use leansdk_customerprofiles::operation::get_workflow::{
+        GetWorkflowError, GetWorkflowInput, GetWorkflowOutput,
     };
 
-    /// Stands in for the generated rule set: a custom URL wins, else the regional endpoint.
-    /// A custom URL ending in `/override` also exercises the `authSchemes` signing override.
-    fn resolve_endpoint(config: &EndpointConfig<'_>) -> Result<Endpoint, EndpointError> {
-        match (config.endpoint_url, config.region) {
-            (Some(url), _) if url.ends_with("/override") => {
-                let scheme = serde_json::json!([{
-                    "name": "sigv4", "signingName": "overridden", "signingRegion": "eu-west-1"
-                }]);
-                Ok(Endpoint::new(url)
-                    .with_headers(BTreeMap::from([(
-                        "x-endpoint-header".to_owned(),
-                        vec!["from-rules".to_owned()],
-                    )]))
-                    .with_properties(BTreeMap::from([("authSchemes".to_owned(), scheme)])))
-            }
-            (Some(url), _) => Ok(Endpoint::new(url)),
-            (None, Some(region)) => Ok(Endpoint::new(format!(
-                "https://profile.{region}.amazonaws.com"
-            ))),
-            (None, None) => Err(EndpointError::new("Invalid Configuration: Missing Region")),
-        }
-    }
-
-    #[derive(Clone, Debug)]
-    pub struct Client {
-        handle: ClientHandle,
-    }
-
-    impl Client {
-        pub fn new(config: &Config) -> Self {
-            Self {
-                handle: ClientHandle::new(config, &SERVICE),
-            }
-        }
-
-        pub async fn get_workflow(
-            &self,
-            input: GetWorkflowInput,
-        ) -> Result<GetWorkflowOutput, SdkError<GetWorkflowError>> {
-            self.handle
-                .invoke(
-                    "GetWorkflow",
-                    input.to_request(),
-                    GetWorkflowOutput::from_response,
-                    GetWorkflowError::from_response,
-                )
-                .await
-        }
-    }
-
-    #[derive(Clone, Debug, Default)]
-    pub struct GetWorkflowInput {
-        pub domain_name: Option<String>,
-        pub workflow_id: Option<String>,
-        pub max_results: Option<i32>,
-    }
-
-    impl GetWorkflowInput {
-        fn to_request(&self) -> Result<HttpRequest, BuildError> {
-            RequestBuilder::new("GET", "/domains/{DomainName}/workflows/{WorkflowId}")
-                .label("DomainName", self.domain_name.as_ref())
-                .label("WorkflowId", self.workflow_id.as_ref())
-                .query("max-results", self.max_results.as_ref())
-                .build()
-        }
-    }
-
-    #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-    #[serde(crate = "leansdk_runtime::serde")]
-    pub struct GetWorkflowOutput {
-        #[serde(rename = "WorkflowId")]
-        pub workflow_id: Option<String>,
-        #[serde(rename = "Status")]
-        pub status: Option<String>,
-    }
-
-    impl GetWorkflowOutput {
-        fn from_response(response: &HttpResponse) -> Result<Self, ResponseError> {
-            rest_json::parse_body(response)
-        }
-    }
-
-    /// A modelled error: its body members plus the metadata every error carries.
-    #[derive(Clone, Debug, serde::Deserialize)]
-    #[serde(crate = "leansdk_runtime::serde")]
-    pub struct ResourceNotFoundException {
-        #[serde(rename = "Message")]
-        pub message: Option<String>,
-        #[serde(skip)]
-        meta: ErrorMetadata,
-    }
-
-    impl ProvideErrorMetadata for ResourceNotFoundException {
-        fn meta(&self) -> &ErrorMetadata {
-            &self.meta
-        }
-    }
-
-    #[derive(Debug)]
-    pub enum GetWorkflowError {
-        ResourceNotFoundException(ResourceNotFoundException),
-        Unhandled(UnhandledError),
-    }
-
-    impl GetWorkflowError {
-        fn from_response(
-            meta: ErrorMetadata,
-            response: &HttpResponse,
-        ) -> Result<Self, ResponseError> {
-            Ok(match meta.code() {
-                Some("ResourceNotFoundException") => {
-                    let body: ResourceNotFoundException = rest_json::parse_body(response)?;
-                    Self::ResourceNotFoundException(ResourceNotFoundException { meta, ..body })
-                }
-                _ => Self::Unhandled(UnhandledError::new(meta)),
-            })
-        }
-    }
-
-    impl ProvideErrorMetadata for GetWorkflowError {
-        fn meta(&self) -> &ErrorMetadata {
-            match self {
-                Self::ResourceNotFoundException(e) => e.meta(),
-                Self::Unhandled(e) => e.meta(),
-            }
-        }
-    }
-
-    impl fmt::Display for GetWorkflowError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            fmt::Display::fmt(self.meta(), f)
-        }
-    }
-
-    impl std::error::Error for GetWorkflowError {}
-
-    /// The input most tests send.
+    /// Labels that need percent-encoding.
     pub fn input() -> GetWorkflowInput {
         GetWorkflowInput {
-            domain_name: Some("my domain".to_owned()),
-            workflow_id: Some("wf/1".to_owned()),
-            max_results: Some(5),
+            domain_name: "my domain".to_owned(),
+            workflow_id: "wf/1".to_owned(),
         }
     }
 }

@@ -1,10 +1,11 @@
 //! `Config::from_env`: what the environment fills in, what code settings override, and an
 //! end-to-end call with credentials from the environment.
 
+use leansdk_customerprofiles::Client;
 use leansdk_runtime::config::Config;
 use leansdk_runtime::env::Env;
 use leansdk_runtime::retry::RetryConfig;
-use leansdk_tests::example::{Client, input};
+use leansdk_tests::get_workflow::input;
 use leansdk_tests::server::{Reply, TestServer};
 
 const SECRET: &str = "env-secret-key-never-shown";
@@ -104,7 +105,7 @@ async fn loaded_config_signs_requests_to_the_configured_endpoint() {
         .await
         .unwrap();
 
-    Client::new(&config).get_workflow(input()).await.unwrap();
+    input().send_with(&Client::new(&config)).await.unwrap();
     let request = &server.requests()[0];
     let authorization = request.header("authorization").unwrap();
     assert!(authorization.contains("AKIDENV/"), "{authorization}");

@@ -1,5 +1,5 @@
-//! The hand-written example operation (`leansdk_tests::example`, shaped like generated code)
-//! end to end against a local server: serialisation, endpoint, headers, signing, parsing.
+//! The orchestrator under the generated `GetWorkflow` end to end against a local server:
+//! serialisation, endpoint, headers, signing, parsing, configuration errors, redaction.
 
 use std::time::Duration;
 
@@ -7,9 +7,13 @@ use leansdk_runtime::config::{Config, TimeoutConfig};
 use leansdk_runtime::credentials::Credentials;
 use leansdk_runtime::error::{BuildError, ProvideErrorMetadata, SdkError};
 use leansdk_runtime::retry::RetryConfig;
-use leansdk_tests::example::{
-    Client, GetWorkflowError, GetWorkflowInput, GetWorkflowOutput, input,
-};
+use std::collections::BTreeMap;
+
+use leansdk_customerprofiles::Client;
+use leansdk_customerprofiles::types::Status;
+use leansdk_runtime::client::{ClientHandle, EndpointConfig, ServiceMeta};
+use leansdk_runtime::endpoint::{Endpoint, EndpointError};
+use leansdk_tests::get_workflow::{GetWorkflowError, GetWorkflowInput, GetWorkflowOutput, input};
 use leansdk_tests::server::{Reply, TestServer};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -32,20 +36,22 @@ fn config(endpoint_url: &str) -> Config {
 }
 
 #[tokio::test]
-async fn example_operation_round_trip() {
+async fn generated_operation_round_trip() {
     let server = TestServer::start(vec![
-        Reply::json(200, r#"{"WorkflowId":"wf/1","Status":"RUNNING"}"#)
+        Reply::json(200, r#"{"WorkflowId":"wf/1","Status":"IN_PROGRESS"}"#)
             .header("x-amzn-RequestId", "req-ok"),
     ])
     .await;
     let client = Client::new(&config(&server.url()));
 
-    let output = client.get_workflow(input()).await.unwrap();
+    let output = input().send_with(&client).await.unwrap();
     assert_eq!(
         output,
         GetWorkflowOutput {
             workflow_id: Some("wf/1".to_owned()),
-            status: Some("RUNNING".to_owned())
+            status: Some(Status::InProgress),
+            request_id: Some("req-ok".to_owned()),
+            ..Default::default()
         }
     );
 
@@ -53,10 +59,7 @@ async fn example_operation_round_trip() {
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
     assert_eq!(request.method, "GET");
-    assert_eq!(
-        request.path,
-        "/domains/my%20domain/workflows/wf%2F1?max-results=5"
-    );
+    assert_eq!(request.path, "/domains/my%20domain/workflows/wf%2F1");
     assert!(request.body.is_empty());
     let user_agent = request.header("user-agent").unwrap();
     assert!(user_agent.starts_with("leansdk-rust/"), "{user_agent}");
@@ -91,7 +94,7 @@ async fn modelled_error_carries_code_message_and_request_id() {
     .await;
     let client = Client::new(&config(&server.url()));
 
-    let error = client.get_workflow(input()).await.unwrap_err();
+    let error = input().send_with(&client).await.unwrap_err();
     let shown = error.to_string();
     for part in [
         "ResourceNotFoundException",
@@ -124,7 +127,7 @@ async fn unmodelled_error_code_is_unhandled_with_metadata() {
     .await;
     let client = Client::new(&config(&server.url()));
 
-    let error = client.get_workflow(input()).await.unwrap_err();
+    let error = input().send_with(&client).await.unwrap_err();
     let Some(GetWorkflowError::Unhandled(unhandled)) = error.as_service_error() else {
         panic!("expected Unhandled, got {error:?}");
     };
@@ -141,7 +144,7 @@ async fn malformed_success_body_is_a_response_error() {
     .await;
     let client = Client::new(&config(&server.url()));
 
-    let error = client.get_workflow(input()).await.unwrap_err();
+    let error = input().send_with(&client).await.unwrap_err();
     let SdkError::Response(response) = &error else {
         panic!("expected a response error, got {error:?}");
     };
@@ -155,27 +158,60 @@ async fn missing_label_fails_before_sending() {
     let server = TestServer::start(vec![]).await;
     let client = Client::new(&config(&server.url()));
 
-    let error = client
-        .get_workflow(GetWorkflowInput {
-            workflow_id: None,
-            ..input()
-        })
-        .await
-        .unwrap_err();
+    let error = GetWorkflowInput {
+        workflow_id: String::new(),
+        ..input()
+    }
+    .send_with(&client)
+    .await
+    .unwrap_err();
     assert!(
-        matches!(&error, SdkError::Construction(BuildError::MissingMember { member }) if member == "WorkflowId"),
+        matches!(&error, SdkError::Construction(BuildError::InvalidMember { member, .. }) if member == "WorkflowId"),
         "{error:?}"
     );
     assert!(error.to_string().contains("WorkflowId"));
     assert!(server.requests().is_empty());
 }
 
+/// A service whose resolver returns what Customer Profiles' rules never do: endpoint
+/// headers and an `authSchemes` override of signing name and region.
+static OVERRIDING_SERVICE: ServiceMeta = ServiceMeta {
+    service_id: "Customer Profiles",
+    signing_name: "profile",
+    sdk_version: "0.1.0",
+    resolve_endpoint: overriding_endpoint,
+    error_metadata: leansdk_runtime::rest_json::error_metadata,
+};
+
+fn overriding_endpoint(config: &EndpointConfig<'_>) -> Result<Endpoint, EndpointError> {
+    let url = config
+        .endpoint_url
+        .ok_or_else(|| EndpointError::new("needs an endpoint URL"))?;
+    let scheme = serde_json::json!([{
+        "name": "sigv4", "signingName": "overridden", "signingRegion": "eu-west-1"
+    }]);
+    Ok(Endpoint::new(format!("{url}/override"))
+        .with_headers(BTreeMap::from([(
+            "x-endpoint-header".to_owned(),
+            vec!["from-rules".to_owned()],
+        )]))
+        .with_properties(BTreeMap::from([("authSchemes".to_owned(), scheme)])))
+}
+
+/// The generated serialiser and parsers under a service with its own resolver.
 #[tokio::test]
 async fn endpoint_headers_and_auth_scheme_overrides_apply() {
     let server = TestServer::start(vec![Reply::json(200, "{}")]).await;
-    let client = Client::new(&config(&format!("{}/override", server.url())));
-
-    client.get_workflow(input()).await.unwrap();
+    let handle = ClientHandle::new(&config(&server.url()), &OVERRIDING_SERVICE);
+    handle
+        .invoke(
+            "GetWorkflow",
+            input().to_request(),
+            GetWorkflowOutput::from_response,
+            GetWorkflowError::from_response,
+        )
+        .await
+        .unwrap();
     let request = &server.requests()[0];
     assert!(
         request.path.starts_with("/override/domains/"),
@@ -195,8 +231,8 @@ async fn missing_region_and_credentials_are_configuration_errors() {
     let no_region = Config::builder()
         .credentials(Credentials::new("AKID", SECRET, None, None))
         .build();
-    let error = Client::new(&no_region)
-        .get_workflow(input())
+    let error = input()
+        .send_with(&Client::new(&no_region))
         .await
         .unwrap_err();
     assert!(
@@ -209,8 +245,8 @@ async fn missing_region_and_credentials_are_configuration_errors() {
         .region("us-east-1")
         .endpoint_url(server.url())
         .build();
-    let error = Client::new(&no_credentials)
-        .get_workflow(input())
+    let error = input()
+        .send_with(&Client::new(&no_credentials))
         .await
         .unwrap_err();
     assert!(
@@ -230,7 +266,7 @@ async fn secrets_never_appear_in_debug_or_display() {
     .await;
     let config = config(&server.url());
     let client = Client::new(&config);
-    let error = client.get_workflow(input()).await.unwrap_err();
+    let error = input().send_with(&client).await.unwrap_err();
 
     let request = &server.requests()[0];
     let signature = request.header("authorization").unwrap().to_owned();

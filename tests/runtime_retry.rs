@@ -4,13 +4,14 @@
 
 use std::time::Duration;
 
+use leansdk_customerprofiles::Client;
 use leansdk_runtime::config::{Config, TimeoutConfig};
 use leansdk_runtime::credentials::Credentials;
 use leansdk_runtime::error::{ProvideErrorMetadata, SdkError, TimeoutKind};
 use leansdk_runtime::http::ConnectorErrorKind;
 use leansdk_runtime::retry::RetryConfig;
 use leansdk_tests::doubles::RecordingSleep;
-use leansdk_tests::example::{Client, input};
+use leansdk_tests::get_workflow::input;
 use leansdk_tests::server::{Reply, TestServer, refused_url};
 
 fn retrying_client(
@@ -48,7 +49,7 @@ async fn throttling_is_retried_then_succeeds() {
         TestServer::start(vec![Reply::json(429, r#"{"message":"slow down"}"#), ok()]).await;
     let (client, sleep) = standard(&server.url());
 
-    let output = client.get_workflow(input()).await.unwrap();
+    let output = input().send_with(&client).await.unwrap();
     assert_eq!(output.workflow_id.as_deref(), Some("wf"));
     assert_eq!(server.requests().len(), 2);
     let delays = sleep.delays();
@@ -65,7 +66,7 @@ async fn throttling_error_code_with_400_is_retried() {
     ])
     .await;
     let (client, _) = standard(&server.url());
-    client.get_workflow(input()).await.unwrap();
+    input().send_with(&client).await.unwrap();
     assert_eq!(server.requests().len(), 2);
 }
 
@@ -74,7 +75,7 @@ async fn server_error_is_retried_then_succeeds_with_a_fresh_signature() {
     let server = TestServer::start(vec![Reply::status(500), ok()]).await;
     let (client, _) = standard(&server.url());
 
-    client.get_workflow(input()).await.unwrap();
+    input().send_with(&client).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     // Every attempt is signed on its own.
@@ -92,7 +93,7 @@ async fn gives_up_after_max_attempts_with_the_last_error() {
     .await;
     let (client, sleep) = standard(&server.url());
 
-    let error = client.get_workflow(input()).await.unwrap_err();
+    let error = input().send_with(&client).await.unwrap_err();
     assert_eq!(server.requests().len(), 3);
     assert_eq!(sleep.delays().len(), 2);
     assert_eq!(error.raw_response().map(|r| r.status), Some(503));
@@ -110,7 +111,7 @@ async fn client_errors_are_not_retried() {
         ])
         .await;
         let (client, sleep) = standard(&server.url());
-        let error = client.get_workflow(input()).await.unwrap_err();
+        let error = input().send_with(&client).await.unwrap_err();
         assert_eq!(
             error.as_service_error().and_then(|e| e.code()),
             Some("BadRequestException")
@@ -129,13 +130,13 @@ async fn empty_retry_quota_stops_retrying() {
         .with_quota_capacity(7);
     let (client, sleep) = retrying_client(&server.url(), retry, TimeoutConfig::default());
 
-    let error = client.get_workflow(input()).await.unwrap_err();
+    let error = input().send_with(&client).await.unwrap_err();
     assert_eq!(error.raw_response().map(|r| r.status), Some(500));
     assert_eq!(server.requests().len(), 2);
     assert_eq!(sleep.delays().len(), 1);
 
     // The quota belongs to the client: the next call gets no retry at all.
-    client.get_workflow(input()).await.unwrap_err();
+    input().send_with(&client).await.unwrap_err();
     assert_eq!(server.requests().len(), 3);
 }
 
@@ -150,7 +151,7 @@ async fn retry_after_hint_sets_the_delay_and_is_capped() {
     let retry = RetryConfig::standard().with_max_backoff(Duration::from_secs(5));
     let (client, sleep) = retrying_client(&server.url(), retry, TimeoutConfig::default());
 
-    client.get_workflow(input()).await.unwrap();
+    input().send_with(&client).await.unwrap();
     assert_eq!(
         sleep.delays(),
         vec![Duration::from_millis(1234), Duration::from_secs(5)]
@@ -161,7 +162,7 @@ async fn retry_after_hint_sets_the_delay_and_is_capped() {
 async fn connection_refused_is_a_dispatch_error_after_retries() {
     let (client, sleep) = standard(&refused_url());
 
-    let error = client.get_workflow(input()).await.unwrap_err();
+    let error = input().send_with(&client).await.unwrap_err();
     match &error {
         SdkError::Dispatch(e) => assert_eq!(e.kind(), ConnectorErrorKind::Connect),
         other => panic!("expected a dispatch error, got {other:?}"),
@@ -176,12 +177,12 @@ async fn attempt_timeout_is_retried_and_reported() {
     let server = TestServer::start(vec![Reply::never(), Reply::never(), ok()]).await;
     let timeout = TimeoutConfig::default().with_attempt(Duration::from_millis(200));
     let (client, _) = retrying_client(&server.url(), RetryConfig::standard(), timeout);
-    client.get_workflow(input()).await.unwrap();
+    input().send_with(&client).await.unwrap();
     assert_eq!(server.requests().len(), 3);
 
     let server = TestServer::start(vec![Reply::never()]).await;
     let (client, _) = retrying_client(&server.url(), RetryConfig::disabled(), timeout);
-    let error = client.get_workflow(input()).await.unwrap_err();
+    let error = input().send_with(&client).await.unwrap_err();
     match &error {
         SdkError::Timeout(e) => assert_eq!(e.kind(), TimeoutKind::Attempt),
         other => panic!("expected an attempt timeout, got {other:?}"),
@@ -195,7 +196,7 @@ async fn operation_timeout_covers_all_attempts() {
     let timeout = TimeoutConfig::default().with_operation(Duration::from_millis(300));
     let (client, _) = retrying_client(&server.url(), RetryConfig::standard(), timeout);
 
-    let error = client.get_workflow(input()).await.unwrap_err();
+    let error = input().send_with(&client).await.unwrap_err();
     match &error {
         SdkError::Timeout(e) => assert_eq!(e.kind(), TimeoutKind::Operation),
         other => panic!("expected an operation timeout, got {other:?}"),

@@ -4,10 +4,11 @@
 
 use std::time::Duration;
 
+use leansdk_customerprofiles::Client;
 use leansdk_runtime::config::Config;
 use leansdk_runtime::credentials::Credentials;
 use leansdk_runtime::retry::RetryConfig;
-use leansdk_tests::example::{Client, input};
+use leansdk_tests::get_workflow::input;
 use leansdk_tests::server::{Reply, TestServer};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -87,7 +88,7 @@ async fn traces_name_operation_attempt_status_and_request_id_but_no_secrets() {
     let capture = capture::Capture::default();
     tracing::subscriber::set_global_default(capture.clone()).unwrap();
 
-    Client::new(&config).get_workflow(input()).await.unwrap();
+    input().send_with(&Client::new(&config)).await.unwrap();
     let lines = capture.lines.lock().unwrap().join("\n");
     for expected in [
         "operation=\"GetWorkflow\"",

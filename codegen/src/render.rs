@@ -233,3 +233,69 @@ fn existing_files(dir: &Path) -> Result<Vec<String>, Error> {
     found.sort();
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A service with one operation and the given service traits.
+    fn model(service_traits: &str) -> Model {
+        Model::from_json(&format!(
+            r#"{{"smithy":"2.0","shapes":{{
+                "x#Svc":{{"type":"service","operations":[{{"target":"x#Ping"}}],
+                          "traits":{{{service_traits}}}}},
+                "x#Ping":{{"type":"operation","input":{{"target":"x#PingRequest"}},
+                           "traits":{{"smithy.api#http":{{"method":"GET","uri":"/ping/{{Name}}"}}}}}},
+                "x#PingRequest":{{"type":"structure","members":{{
+                    "Name":{{"target":"smithy.api#String",
+                             "traits":{{"smithy.api#httpLabel":{{}},"smithy.api#required":{{}}}}}}}}}}
+            }}}}"#
+        ))
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn paths(files: &[GeneratedFile]) -> Vec<&str> {
+        files.iter().map(|f| f.path.as_str()).collect()
+    }
+
+    #[test]
+    fn an_unknown_rule_function_fails_generation_naming_it() {
+        let rules = r#""smithy.rules#endpointRuleSet":{"version":"1.0","parameters":{},
+            "rules":[{"type":"error","conditions":[{"fn":"aws.frobnicate","argv":[]}],
+                      "error":"never"}]}"#;
+        let error = generate(&model(rules), &IN_REPOSITORY).unwrap_err();
+        assert!(matches!(error, Error::EndpointRules { .. }), "{error:?}");
+        let shown = error.to_string();
+        assert!(shown.contains("aws.frobnicate"), "{shown}");
+        assert!(shown.contains("x#Svc"), "{shown}");
+    }
+
+    #[test]
+    fn without_rules_there_is_no_endpoint_module_and_the_client_needs_a_url() {
+        let files = generate(&model(""), &IN_REPOSITORY).unwrap_or_else(|e| panic!("{e}"));
+        let paths = paths(&files);
+        assert!(!paths.contains(&"src/endpoint.rs"), "{paths:?}");
+        assert!(!paths.contains(&"tests/endpoint_tests.rs"), "{paths:?}");
+        for expected in [
+            "src/client.rs",
+            "src/operation/mod.rs",
+            "src/operation/ping.rs",
+            "examples/ping.rs",
+        ] {
+            assert!(paths.contains(&expected), "{expected} in {paths:?}");
+        }
+        let client = files.iter().find(|f| f.path == "src/client.rs").unwrap();
+        assert!(
+            client
+                .contents
+                .contains("leansdk_runtime::client::endpoint_url_only"),
+            "{}",
+            client.contents
+        );
+        // The input shape became `PingInput`; `types` has no copy of it.
+        assert!(
+            !paths.iter().any(|p| p.contains("ping_request")),
+            "{paths:?}"
+        );
+    }
+}

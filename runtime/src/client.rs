@@ -4,56 +4,52 @@
 //! # What a generated operation looks like
 //!
 //! Generated code supplies one [`ServiceMeta`] per service and, per operation, a request
-//! serialiser, an output parser and an error parser. The operation itself is one call:
+//! serialiser, an output parser and an error parser (see `generated/src/operation/` for real
+//! ones, written by `codegen/src/emit/operation.rs`). The operation itself is one call:
 //!
 //! ```ignore
-//! // Service level, once:
+//! // Service level, once (src/client.rs):
 //! static SERVICE: ServiceMeta = ServiceMeta {
 //!     service_id: "Customer Profiles",            // the model's sdkId
 //!     signing_name: "profile",                    // aws.auth#sigv4 name
 //!     sdk_version: env!("CARGO_PKG_VERSION"),
-//!     resolve_endpoint: crate::endpoint::resolve, // the generated rule set
+//!     resolve_endpoint: crate::endpoint::resolve_for_config, // the rule set, or `endpoint_url_only`
 //!     error_metadata: rest_json::error_metadata,  // the protocol's error reader
 //! };
-//! pub struct Client { handle: ClientHandle }
-//! impl Client {
-//!     pub fn new(config: &Config) -> Self { Self { handle: ClientHandle::new(config, &SERVICE) } }
 //!
-//!     // Per operation: input -> request -> invoke -> output or error enum.
-//!     pub async fn get_workflow(&self, input: GetWorkflowInput)
+//! // Per operation (src/operation/get_workflow.rs): input -> request -> invoke -> output or error enum.
+//! impl GetWorkflowInput {
+//!     pub async fn send_with(self, client: &Client)
 //!         -> Result<GetWorkflowOutput, SdkError<GetWorkflowError>> {
-//!         self.handle
-//!             .invoke("GetWorkflow", input.to_request(), GetWorkflowOutput::from_response, GetWorkflowError::from_response)
+//!         client.handle()
+//!             .invoke("GetWorkflow", self.to_request(), GetWorkflowOutput::from_response, GetWorkflowError::from_response)
 //!             .await
 //!     }
-//! }
-//!
-//! impl GetWorkflowInput {
-//!     fn to_request(&self) -> Result<HttpRequest, BuildError> {
+//!     pub fn to_request(&self) -> Result<HttpRequest, BuildError> {
 //!         RequestBuilder::new("GET", "/domains/{DomainName}/workflows/{WorkflowId}")
-//!             .label("DomainName", self.domain_name.as_ref())
-//!             .label("WorkflowId", self.workflow_id.as_ref())
+//!             .label("DomainName", Some(&self.domain_name))
+//!             .label("WorkflowId", Some(&self.workflow_id))
 //!             .build()
 //!     }
 //! }
 //! impl GetWorkflowOutput {
-//!     fn from_response(response: &HttpResponse) -> Result<Self, ResponseError> {
-//!         rest_json::parse_body(response) // plus `rest_json::header(..)` for header bindings
+//!     pub fn from_response(response: &HttpResponse) -> Result<Self, ResponseError> {
+//!         Ok(Self { request_id: rest_json::request_id(&response.headers).map(str::to_owned),
+//!                   ..rest_json::parse_body::<Self>(response)? })
 //!     }
 //! }
 //! impl GetWorkflowError {
-//!     fn from_response(meta: ErrorMetadata, response: &HttpResponse) -> Result<Self, ResponseError> {
+//!     pub fn from_response(meta: ErrorMetadata, response: &HttpResponse) -> Result<Self, ResponseError> {
 //!         Ok(match meta.code() {
 //!             Some("ResourceNotFoundException") => Self::ResourceNotFoundException(
-//!                 rest_json::parse_body::<ResourceNotFoundException>(response)?.with_meta(meta)),
+//!                 ResourceNotFoundException { meta, ..rest_json::parse_body(response)? }),
 //!             _ => Self::Unhandled(UnhandledError::new(meta)),
 //!         })
 //!     }
 //! }
 //! ```
 //!
-//! The module `example` in `tests/lib.rs` is this example written out by hand;
-//! `tests/runtime_orchestrator.rs`, `runtime_retry.rs` and `runtime_config.rs` run it against
+//! `tests/e2e_get_workflow.rs` and `tests/runtime_*.rs` run the generated operation against
 //! a local server.
 //!
 //! [`ClientHandle::invoke`] then: resolves the endpoint once per operation (signing name and

@@ -430,6 +430,42 @@ impl<E: ProvideErrorMetadata + Error + 'static> Error for SdkError<E> {
     }
 }
 
+/// `ProvideErrorMetadata`, `Display` and `std::error::Error` for a generated operation error
+/// enum, whose variants each hold a modelled error (listed) or, `Unhandled`, an
+/// [`UnhandledError`]: all three delegate to the variant. One macro instead of three match
+/// blocks in every operation file.
+#[macro_export]
+macro_rules! operation_error_impls {
+    ($name:ident { $($variant:ident),* $(,)? }) => {
+        impl $crate::error::ProvideErrorMetadata for $name {
+            fn meta(&self) -> &$crate::error::ErrorMetadata {
+                match self {
+                    $( Self::$variant(e) => $crate::error::ProvideErrorMetadata::meta(e), )*
+                    Self::Unhandled(e) => $crate::error::ProvideErrorMetadata::meta(e),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    $( Self::$variant(e) => ::std::fmt::Display::fmt(e, f), )*
+                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl ::std::error::Error for $name {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    $( Self::$variant(e) => ::std::option::Option::Some(e), )*
+                    Self::Unhandled(e) => ::std::option::Option::Some(e),
+                }
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

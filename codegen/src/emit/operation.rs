@@ -256,7 +256,12 @@ fn response_binding(field: &Field, binding: &MemberBinding) -> Option<TokenStrea
         }
         Binding::ResponseCode => {
             let ty = rust_type(&field.ty);
-            quote!(Some(#ty::from(response.status)))
+            let code = quote!(#ty::from(response.status));
+            return Some(if optional {
+                quote!(output.#name = Some(#code);)
+            } else {
+                quote!(output.#name = #code;)
+            });
         }
         Binding::Payload(PayloadKind::Json) => {
             quote!(leansdk_runtime::rest_json::json_payload(response)?)
@@ -428,32 +433,7 @@ fn error_enum(op: &Operation, names: &Names) -> TokenStream {
             #(#checks)*
         }
 
-        impl leansdk_runtime::error::ProvideErrorMetadata for #error {
-            fn meta(&self) -> &leansdk_runtime::error::ErrorMetadata {
-                match self {
-                    #( Self::#variants(e) => leansdk_runtime::error::ProvideErrorMetadata::meta(e), )*
-                    Self::Unhandled(e) => leansdk_runtime::error::ProvideErrorMetadata::meta(e),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #error {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #( Self::#variants(e) => ::std::fmt::Display::fmt(e, f), )*
-                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                }
-            }
-        }
-
-        impl ::std::error::Error for #error {
-            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    #( Self::#variants(e) => Some(e), )*
-                    Self::Unhandled(e) => Some(e),
-                }
-            }
-        }
+        leansdk_runtime::operation_error_impls!(#error { #(#variants),* });
     }
 }
 

@@ -233,49 +233,7 @@ impl GetWorkflowError {
         matches!(self, Self::ThrottlingException(_))
     }
 }
-impl leansdk_runtime::error::ProvideErrorMetadata for GetWorkflowError {
-    fn meta(&self) -> &leansdk_runtime::error::ErrorMetadata {
-        match self {
-            Self::AccessDeniedException(e) => {
-                leansdk_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            Self::BadRequestException(e) => {
-                leansdk_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            Self::InternalServerException(e) => {
-                leansdk_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            Self::ResourceNotFoundException(e) => {
-                leansdk_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            Self::ThrottlingException(e) => {
-                leansdk_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            Self::Unhandled(e) => leansdk_runtime::error::ProvideErrorMetadata::meta(e),
-        }
-    }
-}
-impl ::std::fmt::Display for GetWorkflowError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::AccessDeniedException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::BadRequestException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::InternalServerException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ResourceNotFoundException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::ThrottlingException(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-impl ::std::error::Error for GetWorkflowError {
-    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::AccessDeniedException(e) => Some(e),
-            Self::BadRequestException(e) => Some(e),
-            Self::InternalServerException(e) => Some(e),
-            Self::ResourceNotFoundException(e) => Some(e),
-            Self::ThrottlingException(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
-    }
-}
+leansdk_runtime::operation_error_impls!(
+    GetWorkflowError { AccessDeniedException, BadRequestException,
+    InternalServerException, ResourceNotFoundException, ThrottlingException }
+);

@@ -235,27 +235,4 @@ impl DoError {
         matches!(self, Self::ErrorShape(_))
     }
 }
-impl leansdk_runtime::error::ProvideErrorMetadata for DoError {
-    fn meta(&self) -> &leansdk_runtime::error::ErrorMetadata {
-        match self {
-            Self::ErrorShape(e) => leansdk_runtime::error::ProvideErrorMetadata::meta(e),
-            Self::Unhandled(e) => leansdk_runtime::error::ProvideErrorMetadata::meta(e),
-        }
-    }
-}
-impl ::std::fmt::Display for DoError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ErrorShape(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-impl ::std::error::Error for DoError {
-    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ErrorShape(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
-    }
-}
+leansdk_runtime::operation_error_impls!(DoError { ErrorShape });

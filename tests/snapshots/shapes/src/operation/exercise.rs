@@ -527,32 +527,4 @@ impl ExerciseError {
         matches!(self, Self::SecretError(_))
     }
 }
-impl leansdk_runtime::error::ProvideErrorMetadata for ExerciseError {
-    fn meta(&self) -> &leansdk_runtime::error::ErrorMetadata {
-        match self {
-            Self::ValidationError(e) => {
-                leansdk_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            Self::SecretError(e) => leansdk_runtime::error::ProvideErrorMetadata::meta(e),
-            Self::Unhandled(e) => leansdk_runtime::error::ProvideErrorMetadata::meta(e),
-        }
-    }
-}
-impl ::std::fmt::Display for ExerciseError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::ValidationError(e) => ::std::fmt::Display::fmt(e, f),
-            Self::SecretError(e) => ::std::fmt::Display::fmt(e, f),
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-impl ::std::error::Error for ExerciseError {
-    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::ValidationError(e) => Some(e),
-            Self::SecretError(e) => Some(e),
-            Self::Unhandled(e) => Some(e),
-        }
-    }
-}
+leansdk_runtime::operation_error_impls!(ExerciseError { ValidationError, SecretError });

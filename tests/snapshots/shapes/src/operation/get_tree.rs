@@ -125,24 +125,4 @@ impl GetTreeError {
         Ok(Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)))
     }
 }
-impl leansdk_runtime::error::ProvideErrorMetadata for GetTreeError {
-    fn meta(&self) -> &leansdk_runtime::error::ErrorMetadata {
-        match self {
-            Self::Unhandled(e) => leansdk_runtime::error::ProvideErrorMetadata::meta(e),
-        }
-    }
-}
-impl ::std::fmt::Display for GetTreeError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-impl ::std::error::Error for GetTreeError {
-    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::Unhandled(e) => Some(e),
-        }
-    }
-}
+leansdk_runtime::operation_error_impls!(GetTreeError {});
