@@ -388,7 +388,7 @@ async fn unknown_enum_values_and_unknown_fields_are_accepted() {
 }
 
 #[tokio::test]
-async fn missing_required_label_fails_before_sending() {
+async fn missing_or_empty_required_label_fails_before_sending() {
     let server = TestServer::start(vec![ok_reply()]).await;
     let client = Client::new(&config(&server, &RecordingSleep::default()));
     let error = client
@@ -398,10 +398,10 @@ async fn missing_required_label_fails_before_sending() {
         .await
         .unwrap_err();
     match &error {
-        SdkError::Construction(BuildError::InvalidMember { member, .. }) => {
+        SdkError::Construction(BuildError::MissingMember { member }) => {
             assert_eq!(member, "DomainName")
         }
-        other => panic!("expected a construction error, got {other:?}"),
+        other => panic!("expected a missing-member error, got {other:?}"),
     }
     assert!(error.to_string().contains("DomainName"), "{error}");
     // Set, then unset again: still missing.
@@ -413,7 +413,24 @@ async fn missing_required_label_fails_before_sending() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(error, SdkError::Construction(_)), "{error:?}");
+    assert!(
+        matches!(&error, SdkError::Construction(BuildError::MissingMember { member }) if member == "DomainName"),
+        "{error:?}"
+    );
+    // Set but empty: a URI label cannot be empty.
+    let error = client
+        .get_workflow()
+        .domain_name("")
+        .workflow_id(WORKFLOW)
+        .send()
+        .await
+        .unwrap_err();
+    match &error {
+        SdkError::Construction(BuildError::InvalidMember { member, .. }) => {
+            assert_eq!(member, "DomainName")
+        }
+        other => panic!("expected an invalid-member error, got {other:?}"),
+    }
     assert!(server.requests().is_empty(), "the server saw a request");
 }
 
@@ -422,8 +439,8 @@ async fn input_literal_sent_with_send_with() {
     let server = TestServer::start(vec![ok_reply()]).await;
     let client = Client::new(&config(&server, &RecordingSleep::default()));
     let input = leansdk_customerprofiles::operation::get_workflow::GetWorkflowInput {
-        domain_name: DOMAIN.to_owned(),
-        workflow_id: WORKFLOW.to_owned(),
+        domain_name: Some(DOMAIN.to_owned()),
+        workflow_id: Some(WORKFLOW.to_owned()),
     };
     let output = input.send_with(&client).await.unwrap();
     assert_eq!(output.workflow_id.as_deref(), Some(WORKFLOW));

@@ -269,8 +269,8 @@ pub mod get_workflow {
     /// Labels that need percent-encoding.
     pub fn input() -> GetWorkflowInput {
         GetWorkflowInput {
-            domain_name: "my domain".to_owned(),
-            workflow_id: "wf/1".to_owned(),
+            domain_name: Some("my domain".to_owned()),
+            workflow_id: Some("wf/1".to_owned()),
         }
     }
 }

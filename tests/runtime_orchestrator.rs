@@ -159,14 +159,14 @@ async fn missing_label_fails_before_sending() {
     let client = Client::new(&config(&server.url()));
 
     let error = GetWorkflowInput {
-        workflow_id: String::new(),
+        workflow_id: None,
         ..input()
     }
     .send_with(&client)
     .await
     .unwrap_err();
     assert!(
-        matches!(&error, SdkError::Construction(BuildError::InvalidMember { member, .. }) if member == "WorkflowId"),
+        matches!(&error, SdkError::Construction(BuildError::MissingMember { member }) if member == "WorkflowId"),
         "{error:?}"
     );
     assert!(error.to_string().contains("WorkflowId"));

@@ -138,6 +138,15 @@ impl RequestBuilder {
         self
     }
 
+    /// Fails with [`BuildError::MissingMember`] when a `smithy.api#required` member is unset,
+    /// before anything is sent (as boto3 does; the service would reject it anyway).
+    pub fn require<T: ?Sized>(self, name: &'static str, value: Option<&T>) -> Self {
+        match value {
+            Some(_) => self,
+            None => self.fail(BuildError::missing(name)),
+        }
+    }
+
     /// Binds `{name}` or greedy `{name+}`. Labels are required and must not be empty.
     pub fn label<T: ParamValue + ?Sized>(mut self, name: &'static str, value: Option<&T>) -> Self {
         match value.map(ParamValue::to_param) {

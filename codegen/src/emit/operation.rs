@@ -119,7 +119,8 @@ fn input_impl(op: &Operation, names: &Names) -> TokenStream {
             }
 
             /// The HTTP request for this input, addressed by path and query only (the client
-            /// adds the endpoint). Fails, naming the member, when a URI label is empty.
+            /// adds the endpoint). Fails, naming the member, when a required member is unset
+            /// or a URI label is empty.
             pub fn to_request(
                 &self,
             ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -157,6 +158,15 @@ fn param_value(field: &Field, binding: &MemberBinding, default: TimestampFormat)
 }
 
 fn request_binding(field: &Field, binding: &MemberBinding) -> TokenStream {
+    let check = (field.checked_required && binding.binding != Binding::Label).then(|| {
+        let (member, name) = (&field.member, ident(&field.name));
+        quote!(.require(#member, self.#name.as_ref()))
+    });
+    let bind = bind_member(field, binding);
+    quote!(#check #bind)
+}
+
+fn bind_member(field: &Field, binding: &MemberBinding) -> TokenStream {
     let wire = &field.wire_name;
     let is_list = matches!(field.ty, RustType::List { .. });
     match &binding.binding {

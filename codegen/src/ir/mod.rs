@@ -101,6 +101,11 @@ pub struct Field {
     pub ty: RustType,
     pub presence: Presence,
     pub sensitive: bool,
+    /// `smithy.api#required` on an operation input: the field is `Option` (Smithy makes
+    /// `@input` members nullable for clients) and sending fails, naming `member`, when unset.
+    pub checked_required: bool,
+    /// The model's member name, used in error messages.
+    pub member: String,
     /// Bound to a URI label, query, header or payload rather than the JSON body
     /// (operation inputs and outputs only).
     pub http_bound: bool,
@@ -347,7 +352,11 @@ impl Builder<'_> {
         for member in shape.members() {
             let target = self.target(shape, member)?;
             let ty = self.rust_type(shape, member, &target)?;
-            let presence = presence(member, &target, &ty);
+            let mut presence = presence(member, &target, &ty);
+            let checked_required = role == StructRole::Input && presence == Presence::Required;
+            if checked_required {
+                presence = Presence::Optional;
+            }
             fields.push(Field {
                 name: names::field_name(&mut scope, &member.name),
                 wire_name: member.traits.json_name().unwrap_or(&member.name).to_owned(),
@@ -355,6 +364,8 @@ impl Builder<'_> {
                 ty,
                 presence,
                 sensitive: self.is_sensitive(member, &target),
+                checked_required,
+                member: member.name.clone(),
                 http_bound: false,
             });
         }

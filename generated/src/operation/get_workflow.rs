@@ -14,10 +14,10 @@
 pub struct GetWorkflowInput {
     /// Name of the domain that owns the workflow.
     #[serde(rename = "DomainName", skip)]
-    pub domain_name: String,
+    pub domain_name: Option<String>,
     /// Identifier of the workflow to describe.
     #[serde(rename = "WorkflowId", skip)]
-    pub workflow_id: String,
+    pub workflow_id: Option<String>,
 }
 impl GetWorkflowInput {
     /// Sends this input with `client`.
@@ -37,7 +37,8 @@ impl GetWorkflowInput {
             .await
     }
     /// The HTTP request for this input, addressed by path and query only (the client
-    /// adds the endpoint). Fails, naming the member, when a URI label is empty.
+    /// adds the endpoint). Fails, naming the member, when a required member is unset
+    /// or a URI label is empty.
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -45,8 +46,8 @@ impl GetWorkflowInput {
                 "GET",
                 "/domains/{DomainName}/workflows/{WorkflowId}",
             )
-            .label("DomainName", Some(&self.domain_name))
-            .label("WorkflowId", Some(&self.workflow_id))
+            .label("DomainName", self.domain_name.as_ref())
+            .label("WorkflowId", self.workflow_id.as_ref())
             .build()
     }
 }
@@ -69,22 +70,22 @@ impl GetWorkflowFluentBuilder {
     }
     /// Name of the domain that owns the workflow.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.input.domain_name = value.into();
+        self.input.domain_name = Some(value.into());
         self
     }
     /// Name of the domain that owns the workflow.
     pub fn set_domain_name(mut self, value: Option<String>) -> Self {
-        self.input.domain_name = value.unwrap_or_default();
+        self.input.domain_name = value;
         self
     }
     /// Identifier of the workflow to describe.
     pub fn workflow_id(mut self, value: impl Into<String>) -> Self {
-        self.input.workflow_id = value.into();
+        self.input.workflow_id = Some(value.into());
         self
     }
     /// Identifier of the workflow to describe.
     pub fn set_workflow_id(mut self, value: Option<String>) -> Self {
-        self.input.workflow_id = value.unwrap_or_default();
+        self.input.workflow_id = value;
         self
     }
     /// Checks the input, sends the request and reads the response.
