@@ -17,6 +17,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod paginator;
 pub mod rest_json;
 pub mod retry;
 pub mod user_agent;

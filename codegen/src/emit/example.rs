@@ -37,12 +37,18 @@ pub fn emit(krate: &Crate, op: &Operation) -> Option<TokenStream> {
     let docs = docs.lines().map(str::to_owned);
     let krate_ident = format_ident!("{}", krate.package_name.replace('-', "_"));
     let method = ident(&op.module);
+    // Without arguments the closure's `args` would be unused, a warning in the user's build.
+    let args = if arguments.is_empty() {
+        quote!(_)
+    } else {
+        quote!(args)
+    };
     Some(quote! {
         #(#![doc = #docs])*
 
         #[tokio::main(flavor = "current_thread")]
         async fn main() -> std::process::ExitCode {
-            leansdk_runtime::cli::run(&[#(#arguments),*], |config, args| async move {
+            leansdk_runtime::cli::run(&[#(#arguments),*], |config, #args| async move {
                 #krate_ident::Client::new(&config)
                     .#method()
                     #(#setters)*

@@ -1,0 +1,285 @@
+//! Pages of `smithy.api#paginated` operations, one request at a time, without a streams crate.
+//!
+//! A generated operation input implements [`Paginated`] (and [`PaginatedItems`] when the
+//! trait names `items`); its fluent builder's `into_paginator()` returns a [`Paginator`]:
+//!
+//! ```ignore
+//! let mut pages = client.list_things().domain_name("d").into_paginator();
+//! while let Some(page) = pages.next_page().await {
+//!     for thing in page?.items.unwrap_or_default() { /* ... */ }
+//! }
+//! let mut things = client.list_things().domain_name("d").into_paginator().items();
+//! while let Some(thing) = things.next_item().await { let thing = thing?; }
+//! ```
+
+use std::collections::VecDeque;
+use std::future::Future;
+
+use crate::error::SdkError;
+
+/// An operation input whose responses come in pages linked by a token.
+pub trait Paginated: Clone {
+    /// The generated client that sends the input.
+    type Client;
+    type Output;
+    /// The operation's error enum.
+    type Error;
+
+    /// Sends one request.
+    fn send(
+        self,
+        client: &Self::Client,
+    ) -> impl Future<Output = Result<Self::Output, SdkError<Self::Error>>> + Send;
+
+    /// The `inputToken` member: the token this request continues from.
+    fn token(&self) -> Option<&str>;
+
+    /// Sets the `inputToken` member to the previous page's `outputToken`.
+    fn set_token(&mut self, token: Option<String>);
+
+    /// Sets the `pageSize` member.
+    fn set_page_size(&mut self, size: i32);
+
+    /// The `outputToken` member of a page.
+    fn next_token(output: &Self::Output) -> Option<&str>;
+}
+
+/// A paginated operation whose trait names the `items` member of its output.
+pub trait PaginatedItems: Paginated {
+    type Item;
+
+    /// The page's items, in order (map entries as pairs).
+    fn items(output: Self::Output) -> Vec<Self::Item>;
+}
+
+/// Sends the requests of a paginated operation one page at a time.
+pub struct Paginator<I: Paginated> {
+    client: I::Client,
+    input: I,
+    done: bool,
+}
+
+impl<I: Paginated> Paginator<I> {
+    pub fn new(client: I::Client, input: I) -> Self {
+        Self {
+            client,
+            input,
+            done: false,
+        }
+    }
+
+    /// Asks the service for at most `size` results per page.
+    pub fn page_size(mut self, size: i32) -> Self {
+        self.input.set_page_size(size);
+        self
+    }
+
+    /// The next page, or `None` after the last one. The last page is the one without a
+    /// next token, with an empty one, or with the token it was requested with (a service
+    /// repeating a token would otherwise be paged forever, so the AWS SDKs stop there too).
+    /// After an error, the paginator ends.
+    pub async fn next_page(&mut self) -> Option<Result<I::Output, SdkError<I::Error>>> {
+        if self.done {
+            return None;
+        }
+        let page = self.input.clone().send(&self.client).await;
+        match &page {
+            Ok(output) => match I::next_token(output) {
+                Some(token) if !token.is_empty() && self.input.token() != Some(token) => {
+                    self.input.set_token(Some(token.to_owned()));
+                }
+                _ => self.done = true,
+            },
+            Err(_) => self.done = true,
+        }
+        Some(page)
+    }
+
+    /// The items of every page in turn.
+    pub fn items(self) -> Items<I>
+    where
+        I: PaginatedItems,
+    {
+        Items {
+            pages: self,
+            buffered: VecDeque::new(),
+        }
+    }
+}
+
+/// The items of a paginated operation, page after page.
+pub struct Items<I: PaginatedItems> {
+    pages: Paginator<I>,
+    buffered: VecDeque<I::Item>,
+}
+
+impl<I: PaginatedItems> Items<I> {
+    /// The next item, fetching pages (skipping empty ones) as needed; `None` at the end.
+    /// A failed page is returned as the error, and then the items end.
+    pub async fn next_item(&mut self) -> Option<Result<I::Item, SdkError<I::Error>>> {
+        loop {
+            if let Some(item) = self.buffered.pop_front() {
+                return Some(Ok(item));
+            }
+            match self.pages.next_page().await? {
+                Ok(page) => self.buffered.extend(I::items(page)),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::BuildError;
+    use std::sync::{Arc, Mutex};
+
+    /// A fake service: answers each request with the next scripted page, recording the
+    /// token and page size it was sent with.
+    #[derive(Clone, Default)]
+    struct Service {
+        pages: Arc<Mutex<VecDeque<Result<Page, ()>>>>,
+        requests: Arc<Mutex<Vec<(Option<String>, Option<i32>)>>>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Page {
+        next: Option<&'static str>,
+        items: Vec<u32>,
+    }
+
+    #[derive(Clone, Default)]
+    struct ListInput {
+        token: Option<String>,
+        size: Option<i32>,
+    }
+
+    impl Paginated for ListInput {
+        type Client = Service;
+        type Output = Page;
+        type Error = ();
+
+        fn send(self, client: &Service) -> impl Future<Output = Result<Page, SdkError<()>>> + Send {
+            let client = client.clone();
+            async move {
+                client
+                    .requests
+                    .lock()
+                    .unwrap()
+                    .push((self.token, self.size));
+                match client.pages.lock().unwrap().pop_front() {
+                    Some(Ok(page)) => Ok(page),
+                    _ => Err(SdkError::Construction(BuildError::missing("Page"))),
+                }
+            }
+        }
+        fn token(&self) -> Option<&str> {
+            self.token.as_deref()
+        }
+        fn set_token(&mut self, token: Option<String>) {
+            self.token = token;
+        }
+        fn set_page_size(&mut self, size: i32) {
+            self.size = Some(size);
+        }
+        fn next_token(output: &Page) -> Option<&str> {
+            output.next
+        }
+    }
+
+    impl PaginatedItems for ListInput {
+        type Item = u32;
+        fn items(output: Page) -> Vec<u32> {
+            output.items
+        }
+    }
+
+    fn service(pages: Vec<Result<Page, ()>>) -> Service {
+        let service = Service::default();
+        service.pages.lock().unwrap().extend(pages);
+        service
+    }
+
+    fn page(next: Option<&'static str>, items: &[u32]) -> Result<Page, ()> {
+        Ok(Page {
+            next,
+            items: items.to_vec(),
+        })
+    }
+
+    /// The fake service never waits, so polling to completion needs no executor.
+    fn block_on<F: Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        loop {
+            if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+        }
+    }
+
+    async fn all_items(service: &Service) -> Vec<Result<u32, ()>> {
+        let mut items = Paginator::new(service.clone(), ListInput::default()).items();
+        let mut seen = Vec::new();
+        while let Some(item) = items.next_item().await {
+            seen.push(item.map_err(|_| ()));
+        }
+        seen
+    }
+
+    #[test]
+    fn follows_tokens_until_one_is_absent() {
+        let service = service(vec![
+            page(Some("a"), &[1, 2]),
+            page(Some("b"), &[]),
+            page(None, &[3]),
+            page(None, &[99]),
+        ]);
+        assert_eq!(block_on(all_items(&service)), vec![Ok(1), Ok(2), Ok(3)]);
+        let tokens: Vec<_> = service
+            .requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| r.0.clone())
+            .collect();
+        assert_eq!(tokens, [None, Some("a".into()), Some("b".into())]);
+    }
+
+    #[test]
+    fn stops_on_a_repeated_or_empty_token() {
+        let repeated = service(vec![
+            page(Some("a"), &[1]),
+            page(Some("a"), &[2]),
+            page(None, &[9]),
+        ]);
+        assert_eq!(block_on(all_items(&repeated)), vec![Ok(1), Ok(2)]);
+        let empty = service(vec![page(Some(""), &[1]), page(None, &[9])]);
+        assert_eq!(block_on(all_items(&empty)), vec![Ok(1)]);
+    }
+
+    #[test]
+    fn an_error_ends_the_pages() {
+        let service = service(vec![page(Some("a"), &[1]), Err(()), page(None, &[9])]);
+        assert_eq!(block_on(all_items(&service)), vec![Ok(1), Err(())]);
+        let mut pages = Paginator::new(service.clone(), ListInput::default());
+        assert!(block_on(pages.next_page()).is_some_and(|p| p.is_ok()));
+        assert!(block_on(pages.next_page()).is_none());
+    }
+
+    #[test]
+    fn page_size_is_sent_with_every_request() {
+        let service = service(vec![page(Some("a"), &[1]), page(None, &[2])]);
+        let mut pages = Paginator::new(service.clone(), ListInput::default()).page_size(5);
+        while block_on(pages.next_page()).is_some() {}
+        let sizes: Vec<_> = service
+            .requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| r.1)
+            .collect();
+        assert_eq!(sizes, [Some(5), Some(5)]);
+    }
+}
