@@ -140,8 +140,11 @@ mod tests {
     #[derive(Clone, Default)]
     struct Service {
         pages: Arc<Mutex<VecDeque<Result<Page, ()>>>>,
-        requests: Arc<Mutex<Vec<(Option<String>, Option<i32>)>>>,
+        requests: Arc<Mutex<Vec<Request>>>,
     }
+
+    /// The token and page size a request was sent with.
+    type Request = (Option<String>, Option<i32>);
 
     #[derive(Debug, PartialEq)]
     struct Page {
