@@ -37,6 +37,9 @@ pub enum Error {
     /// The service's `smithy.rules#endpointRuleSet` or `smithy.rules#endpointTests` cannot be
     /// used, e.g. a rule calls an unknown function (the message names it).
     EndpointRules { service: String, message: String },
+    /// An operation's `smithy.api#paginated` (merged with the service's) names a member that
+    /// is missing or of the wrong type.
+    Paginated { operation: String, message: String },
 }
 
 impl Error {
@@ -97,6 +100,9 @@ impl fmt::Display for Error {
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::EndpointRules { service, message } => {
                 write!(f, "endpoint rules of `{service}`: {message}")
+            }
+            Error::Paginated { operation, message } => {
+                write!(f, "`smithy.api#paginated` of `{operation}`: {message}")
             }
             Error::InvalidTokens { file, message } => {
                 write!(

@@ -1,7 +1,7 @@
 //! `cargo xtask <command>`: repository chores, hand-parsed arguments (no CLI crate).
 
-mod check_official;
 mod codegen;
+mod conformance;
 mod endpoint_tests;
 mod protocol_tests;
 mod workspace;
@@ -19,9 +19,9 @@ const COMMANDS: &[(&str, &str, Run)] = &[
         |args| codegen::command(args),
     ),
     (
-        "check-official",
-        "[--model PATH]                        generate the official model and cargo check it",
-        |args| check_official::command(args),
+        "conformance",
+        "[--models DIR]                        generate every reference model and cargo check them all",
+        |args| conformance::command(args),
     ),
     (
         "endpoint-tests",

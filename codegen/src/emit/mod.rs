@@ -8,6 +8,7 @@ pub mod error_shape;
 pub mod example;
 pub mod int_enum;
 pub mod operation;
+pub mod paginator;
 pub mod structure;
 pub mod union;
 

@@ -49,10 +49,12 @@ pub fn emit(op: &Operation) -> TokenStream {
     let output_impl = output_impl(op, &names);
     let builder = fluent_builder(op, &names);
     let error = error_enum(op, &names);
+    let paginator = super::paginator::emit(op);
     quote! {
         #input
         #input_impl
         #builder
+        #paginator
         #output
         #output_impl
         #error

@@ -3,6 +3,7 @@
 mod closure;
 pub(crate) mod names;
 mod operation;
+mod paginator;
 mod recursion;
 
 use std::collections::BTreeMap;
@@ -18,7 +19,9 @@ use crate::model::{Member, Model, Shape, ShapeId, ShapeKind, TimestampFormat, pr
 pub use names::escape_ident;
 pub use operation::{
     Binding, Http, MemberBinding, Operation, OperationError, PayloadKind, ServiceInfo,
+    SkippedOperation,
 };
+pub use paginator::Paginator;
 
 /// Name of the catch-all variant of enums and unions.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
@@ -35,6 +38,8 @@ pub struct Crate {
     pub types: Vec<TypeDef>,
     /// Operations, sorted by shape ID.
     pub operations: Vec<Operation>,
+    /// Operations of the service left out of the crate, each with the reason.
+    pub skipped_operations: Vec<SkippedOperation>,
     pub service: ServiceInfo,
 }
 
@@ -209,7 +214,19 @@ impl Crate {
     pub fn build(model: &Model, service: Option<&str>) -> Result<Self, Error> {
         let service = model.service(service)?;
         let closure = closure::data_shapes(model, service);
-        let operation_shapes = operation::operation_shapes(model, &closure);
+        let (skipped_operations, operation_shapes): (Vec<_>, Vec<_>) =
+            operation::operation_shapes(model, &closure)
+                .into_iter()
+                .map(|shape| operation::unsupported(model, shape).ok_or(shape))
+                .partition(Result::is_ok);
+        let skipped_operations: Vec<SkippedOperation> = skipped_operations
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect();
+        let operation_shapes: Vec<&Shape> = operation_shapes
+            .into_iter()
+            .filter_map(Result::err)
+            .collect();
         let io_only = operation::io_only_shapes(model, &operation_shapes, &closure);
         let shapes: Vec<ShapeId> = closure
             .into_iter()
@@ -234,13 +251,18 @@ impl Crate {
         let mut method_scope = names::Scope::with_reserved(&["new", "config"]);
         let operations = operation_shapes
             .into_iter()
-            .map(|shape| builder.operation(shape, &mut method_scope))
-            .collect::<Result<_, _>>()?;
+            .map(|shape| {
+                let mut op = builder.operation(shape, &mut method_scope)?;
+                op.paginator = paginator::resolve(service, shape, &op.input, &op.output)?;
+                Ok(op)
+            })
+            .collect::<Result<_, Error>>()?;
         Ok(Crate {
             package_name: package_name(service),
             docs: crate_docs(service),
             types,
             operations,
+            skipped_operations,
             service: ServiceInfo::new(service),
         })
     }

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use super::paginator::Paginator;
 use super::{Builder, Struct, StructRole, Target, docs, names};
 use crate::error::Error;
 use crate::model::{Model, Shape, ShapeId, ShapeKind, TimestampFormat};
@@ -26,6 +27,42 @@ pub struct Operation {
     /// One per output field, same order.
     pub output_bindings: Vec<MemberBinding>,
     pub errors: Vec<OperationError>,
+    /// `smithy.api#paginated`, resolved to fields.
+    pub paginator: Option<Paginator>,
+}
+
+/// An operation of the service that the crate leaves out, with the reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SkippedOperation {
+    pub name: String,
+    pub reason: String,
+}
+
+/// Why an operation cannot be generated, if it cannot: an input or output member targets
+/// an event stream (a union with `smithy.api#streaming`), whose framing this SDK lacks.
+pub(super) fn unsupported(model: &Model, operation: &Shape) -> Option<SkippedOperation> {
+    let ShapeKind::Operation(op) = &operation.kind else {
+        return None;
+    };
+    let member = op
+        .input
+        .iter()
+        .chain(&op.output)
+        .filter_map(|id| model.shape(id))
+        .flat_map(|io| io.members().iter())
+        .find(|member| {
+            model.shape(&member.target).is_some_and(|target| {
+                matches!(target.kind, ShapeKind::Union(_))
+                    && target.traits.has("smithy.api#streaming")
+            })
+        })?;
+    Some(SkippedOperation {
+        name: operation.id.name().to_owned(),
+        reason: format!(
+            "member `{}` is an event stream (`smithy.api#streaming` union `{}`), not supported",
+            member.name, member.target
+        ),
+    })
 }
 
 /// `smithy.api#http`.
@@ -213,6 +250,7 @@ impl Builder<'_> {
             output,
             output_bindings,
             errors,
+            paginator: None,
         })
     }
 
