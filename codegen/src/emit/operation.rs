@@ -227,7 +227,14 @@ fn output_impl(op: &Operation, names: &Names) -> TokenStream {
     let reads: Vec<TokenStream> = fields()
         .filter_map(|(field, binding)| response_binding(field, binding))
         .collect();
-    let body = if reads.is_empty() {
+    let body = if op.output.fields.is_empty() {
+        // Nothing to read: the body of an empty output is ignored, as the AWS SDKs do.
+        quote! {
+            Ok(Self {
+                #request_id: leansdk_runtime::rest_json::request_id(&response.headers).map(str::to_owned),
+            })
+        }
+    } else if reads.is_empty() {
         quote! {
             Ok(Self {
                 #request_id: leansdk_runtime::rest_json::request_id(&response.headers).map(str::to_owned),

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{ident, rust_type};
-use crate::ir::{Field, Operation, Paginator, Presence};
+use crate::ir::{Field, Operation, Paginator, Presence, RustType};
 
 /// The paginator impls of `op`, or nothing when it is not paginated.
 pub fn emit(op: &Operation) -> TokenStream {
@@ -33,10 +33,15 @@ pub fn emit(op: &Operation) -> TokenStream {
     };
     let set_page_size = page_size.as_ref().map(|size| {
         let name = ident(&size.name);
-        let value = if optional(size) {
-            quote!(Some(size.into()))
+        let size_value = if size.ty == RustType::I64 {
+            quote!(i64::from(size))
         } else {
-            quote!(size.into())
+            quote!(size)
+        };
+        let value = if optional(size) {
+            quote!(Some(#size_value))
+        } else {
+            size_value
         };
         quote! {
             fn set_page_size(&mut self, size: i32) {
@@ -45,7 +50,7 @@ pub fn emit(op: &Operation) -> TokenStream {
         }
     });
     let items = items.as_ref().map(|list| {
-        let ty = rust_type(&list.ty);
+        let item = item_type(&list.ty);
         let name = ident(&list.name);
         let all = if optional(list) {
             quote!(output.#name.into_iter().flatten().collect())
@@ -54,7 +59,7 @@ pub fn emit(op: &Operation) -> TokenStream {
         };
         quote! {
             impl leansdk_runtime::paginator::PaginatedItems for #input {
-                type Item = <#ty as IntoIterator>::Item;
+                type Item = #item;
                 fn items(output: #output) -> Vec<Self::Item> {
                     #all
                 }
@@ -62,9 +67,9 @@ pub fn emit(op: &Operation) -> TokenStream {
         }
     });
     let docs = format!(
-        " Sends this request page after page, following `{}` into `{}`: call \
-         `next_page()` on the result{}. Stops after the page without a next token (or \
-         repeating the one it was sent with).",
+        " Sends this request page after page, each with the previous page's `{}` as its \
+         `{}`: call `next_page()` on the result{}. Stops after the page without a next \
+         token (or repeating the one it was sent with).",
         output_token.member,
         input_token.member,
         if items.is_some() {
@@ -103,6 +108,22 @@ pub fn emit(op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+/// What iterating the `items` field yields: list items, or map entries as pairs.
+fn item_type(ty: &RustType) -> TokenStream {
+    match ty {
+        RustType::List { item, sparse } => optional_type(rust_type(item), *sparse),
+        RustType::Map { value, sparse } => {
+            let value = optional_type(rust_type(value), *sparse);
+            quote!((String, #value))
+        }
+        other => rust_type(other),
+    }
+}
+
+fn optional_type(ty: TokenStream, sparse: bool) -> TokenStream {
+    if sparse { quote!(Option<#ty>) } else { ty }
 }
 
 fn optional(field: &Field) -> bool {

@@ -96,7 +96,6 @@ impl EmptyInputAndEmptyOutputOutput {
         Ok(Self {
             request_id: leansdk_runtime::rest_json::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
         })
     }
 }

@@ -198,7 +198,6 @@ impl OmitsSerializingEmptyListsOutput {
         Ok(Self {
             request_id: leansdk_runtime::rest_json::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
         })
     }
 }

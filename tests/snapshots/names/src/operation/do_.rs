@@ -53,7 +53,8 @@ impl DoInput {
             .await
     }
     /// The HTTP request for this input, addressed by path and query only (the client
-    /// adds the endpoint). Fails, naming the member, when a URI label is empty.
+    /// adds the endpoint). Fails, naming the member, when a required member is unset
+    /// or a URI label is empty.
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {

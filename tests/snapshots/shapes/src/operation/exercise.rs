@@ -11,8 +11,8 @@
 #[serde(default)]
 pub struct ExerciseInput {
     /// Required: no `Option`.
-    #[serde(rename = "name")]
-    pub name: String,
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     #[serde(rename = "count")]
     pub count: i32,
     #[serde(rename = "enabled")]
@@ -32,8 +32,8 @@ pub struct ExerciseInput {
     pub tiny: Option<i8>,
     #[serde(rename = "short", skip_serializing_if = "Option::is_none")]
     pub short: Option<i16>,
-    #[serde(rename = "big")]
-    pub big: i64,
+    #[serde(rename = "big", skip_serializing_if = "Option::is_none")]
+    pub big: Option<i64>,
     #[serde(rename = "huge", skip_serializing_if = "Option::is_none")]
     pub huge: Option<String>,
     #[serde(rename = "precise", skip_serializing_if = "Option::is_none")]
@@ -56,9 +56,10 @@ pub struct ExerciseInput {
     pub doc: Option<leansdk_runtime::Document>,
     #[serde(
         rename = "createdAt",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::EpochSeconds>"
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::EpochSeconds>>"
     )]
-    pub created_at: leansdk_runtime::DateTime,
+    pub created_at: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "isoAt",
         skip_serializing_if = "Option::is_none",
@@ -115,7 +116,7 @@ impl Default for ExerciseInput {
             level: Default::default(),
             payload: Default::default(),
             doc: Default::default(),
-            created_at: leansdk_runtime::DateTime::from_secs(0),
+            created_at: Default::default(),
             iso_at: Default::default(),
             http_at: Default::default(),
             tags: Default::default(),
@@ -180,11 +181,15 @@ impl ExerciseInput {
             .await
     }
     /// The HTTP request for this input, addressed by path and query only (the client
-    /// adds the endpoint). Fails, naming the member, when a URI label is empty.
+    /// adds the endpoint). Fails, naming the member, when a required member is unset
+    /// or a URI label is empty.
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
         leansdk_runtime::rest_json::RequestBuilder::new("POST", "/")
+            .require("name", self.name.as_ref())
+            .require("big", self.big.as_ref())
+            .require("createdAt", self.created_at.as_ref())
             .json_body(self)
             .build()
     }
@@ -208,12 +213,12 @@ impl ExerciseFluentBuilder {
     }
     /// Required: no `Option`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.input.name = value.into();
+        self.input.name = Some(value.into());
         self
     }
     /// Required: no `Option`.
     pub fn set_name(mut self, value: Option<String>) -> Self {
-        self.input.name = value.unwrap_or_default();
+        self.input.name = value;
         self
     }
     pub fn count(mut self, value: impl Into<i32>) -> Self {
@@ -265,11 +270,11 @@ impl ExerciseFluentBuilder {
         self
     }
     pub fn big(mut self, value: impl Into<i64>) -> Self {
-        self.input.big = value.into();
+        self.input.big = Some(value.into());
         self
     }
     pub fn set_big(mut self, value: Option<i64>) -> Self {
-        self.input.big = value.unwrap_or_default();
+        self.input.big = value;
         self
     }
     pub fn huge(mut self, value: impl Into<String>) -> Self {
@@ -337,12 +342,11 @@ impl ExerciseFluentBuilder {
         self
     }
     pub fn created_at(mut self, value: impl Into<leansdk_runtime::DateTime>) -> Self {
-        self.input.created_at = value.into();
+        self.input.created_at = Some(value.into());
         self
     }
     pub fn set_created_at(mut self, value: Option<leansdk_runtime::DateTime>) -> Self {
-        self.input.created_at = value
-            .unwrap_or_else(|| leansdk_runtime::DateTime::from_secs(0));
+        self.input.created_at = value;
         self
     }
     pub fn iso_at(mut self, value: impl Into<leansdk_runtime::DateTime>) -> Self {

@@ -12,8 +12,8 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct GetTreeInput {
-    #[serde(rename = "treeId")]
-    pub tree_id: String,
+    #[serde(rename = "treeId", skip_serializing_if = "Option::is_none")]
+    pub tree_id: Option<String>,
 }
 impl GetTreeInput {
     /// Sends this input with `client`.
@@ -33,11 +33,13 @@ impl GetTreeInput {
             .await
     }
     /// The HTTP request for this input, addressed by path and query only (the client
-    /// adds the endpoint). Fails, naming the member, when a URI label is empty.
+    /// adds the endpoint). Fails, naming the member, when a required member is unset
+    /// or a URI label is empty.
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
         leansdk_runtime::rest_json::RequestBuilder::new("POST", "/")
+            .require("treeId", self.tree_id.as_ref())
             .json_body(self)
             .build()
     }
@@ -60,11 +62,11 @@ impl GetTreeFluentBuilder {
         &self.input
     }
     pub fn tree_id(mut self, value: impl Into<String>) -> Self {
-        self.input.tree_id = value.into();
+        self.input.tree_id = Some(value.into());
         self
     }
     pub fn set_tree_id(mut self, value: Option<String>) -> Self {
-        self.input.tree_id = value.unwrap_or_default();
+        self.input.tree_id = value;
         self
     }
     /// Checks the input, sends the request and reads the response.
