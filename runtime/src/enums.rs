@@ -36,7 +36,10 @@ macro_rules! string_enum_impls {
         }
 
         impl $crate::rest_json::FromHeader for $name {
-            fn from_header(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            fn from_header(
+                value: &str,
+                _: $crate::rest_json::HeaderTimestamp,
+            ) -> ::std::result::Result<Self, ::std::string::String> {
                 Ok(Self::from(value))
             }
         }
@@ -89,7 +92,10 @@ macro_rules! int_enum_impls {
         }
 
         impl $crate::rest_json::FromHeader for $name {
-            fn from_header(value: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            fn from_header(
+                value: &str,
+                _: $crate::rest_json::HeaderTimestamp,
+            ) -> ::std::result::Result<Self, ::std::string::String> {
                 value
                     .trim()
                     .parse::<i32>()

@@ -511,13 +511,24 @@ pub fn text_payload(response: &HttpResponse) -> Result<Option<String>, ResponseE
         .map_err(|_| ResponseError::new(response, "the text payload is not UTF-8"))
 }
 
+/// How a timestamp travels in a header: HTTP-date unless the member or its target has
+/// `smithy.api#timestampFormat`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderTimestamp {
+    HttpDate,
+    DateTime,
+    EpochSeconds,
+}
+
 /// A value read from a response header bound with `smithy.api#httpHeader`.
 pub trait FromHeader: Sized {
-    fn from_header(value: &str) -> Result<Self, String>;
+    /// Parses the header; `timestamps` says how timestamps (alone or in lists) are written
+    /// and is ignored by other types.
+    fn from_header(value: &str, timestamps: HeaderTimestamp) -> Result<Self, String>;
 }
 
 impl FromHeader for String {
-    fn from_header(value: &str) -> Result<Self, String> {
+    fn from_header(value: &str, _: HeaderTimestamp) -> Result<Self, String> {
         Ok(value.to_owned())
     }
 }
@@ -525,7 +536,7 @@ impl FromHeader for String {
 macro_rules! parsed_header {
     ($($ty:ty),*) => {$(
         impl FromHeader for $ty {
-            fn from_header(value: &str) -> Result<Self, String> {
+            fn from_header(value: &str, _: HeaderTimestamp) -> Result<Self, String> {
                 value.trim().parse().map_err(|e| format!("{e}"))
             }
         }
@@ -534,8 +545,14 @@ macro_rules! parsed_header {
 parsed_header!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
 
 impl FromHeader for DateTime {
-    fn from_header(value: &str) -> Result<Self, String> {
-        DateTime::parse_http_date(value.trim()).map_err(|e| e.to_string())
+    fn from_header(value: &str, timestamps: HeaderTimestamp) -> Result<Self, String> {
+        let value = value.trim();
+        match timestamps {
+            HeaderTimestamp::HttpDate => DateTime::parse_http_date(value),
+            HeaderTimestamp::DateTime => DateTime::parse_rfc3339(value),
+            HeaderTimestamp::EpochSeconds => DateTime::parse_epoch_seconds(value),
+        }
+        .map_err(|e| e.to_string())
     }
 }
 
@@ -543,10 +560,10 @@ impl FromHeader for DateTime {
 /// unquoted HTTP-dates (which contain commas themselves) are not supported: no model this
 /// SDK targets binds one, and reading one fails with an error rather than misparsing.
 impl<T: FromHeader> FromHeader for Vec<T> {
-    fn from_header(value: &str) -> Result<Self, String> {
+    fn from_header(value: &str, timestamps: HeaderTimestamp) -> Result<Self, String> {
         split_header_list(value)?
             .iter()
-            .map(|item| T::from_header(item))
+            .map(|item| T::from_header(item, timestamps))
             .collect()
     }
 }
@@ -556,11 +573,20 @@ pub fn header<T: FromHeader>(
     response: &HttpResponse,
     name: &str,
 ) -> Result<Option<T>, ResponseError> {
+    header_with_timestamps(response, name, HeaderTimestamp::HttpDate)
+}
+
+/// [`header`] for timestamps (or lists of them) with a `smithy.api#timestampFormat`.
+pub fn header_with_timestamps<T: FromHeader>(
+    response: &HttpResponse,
+    name: &str,
+    timestamps: HeaderTimestamp,
+) -> Result<Option<T>, ResponseError> {
     response
         .headers
         .get(name)
         .map(|value| {
-            T::from_header(value)
+            T::from_header(value, timestamps)
                 .map_err(|e| ResponseError::new(response, format!("invalid header `{name}`: {e}")))
         })
         .transpose()

@@ -267,9 +267,13 @@ fn response_binding(field: &Field, binding: &MemberBinding) -> Option<TokenStrea
     let optional = field.presence == Presence::Optional;
     let read = match &binding.binding {
         Binding::Body | Binding::Label | Binding::Query(_) | Binding::QueryParams => return None,
-        Binding::Header(header) => {
-            quote!(leansdk_runtime::rest_json::header(response, #header)?)
-        }
+        Binding::Header(header) => match binding.timestamp_format {
+            None | Some(TimestampFormat::HttpDate) => {
+                quote!(leansdk_runtime::rest_json::header(response, #header)?)
+            }
+            Some(TimestampFormat::DateTime) => timestamp_header(header, quote!(DateTime)),
+            Some(TimestampFormat::EpochSeconds) => timestamp_header(header, quote!(EpochSeconds)),
+        },
         Binding::PrefixHeaders(prefix) => {
             quote!(leansdk_runtime::rest_json::prefix_headers(response, #prefix))
         }
@@ -293,7 +297,24 @@ fn response_binding(field: &Field, binding: &MemberBinding) -> Option<TokenStrea
             quote!(leansdk_runtime::rest_json::text_payload(response)?.map(|text| #ty::from(text.as_str())))
         }
     };
-    Some(if optional {
+    Some(assign(field, read))
+}
+
+/// Reads a header of timestamps in `format` (a `rest_json::HeaderTimestamp` variant).
+fn timestamp_header(header: &str, format: TokenStream) -> TokenStream {
+    quote! {
+        leansdk_runtime::rest_json::header_with_timestamps(
+            response,
+            #header,
+            leansdk_runtime::rest_json::HeaderTimestamp::#format,
+        )?
+    }
+}
+
+/// Sets `output.<field>` from `read`, an `Option` of the value.
+fn assign(field: &Field, read: TokenStream) -> TokenStream {
+    let name = ident(&field.name);
+    if field.presence == Presence::Optional {
         quote!(output.#name = #read;)
     } else {
         quote! {
@@ -301,7 +322,7 @@ fn response_binding(field: &Field, binding: &MemberBinding) -> Option<TokenStrea
                 output.#name = value;
             }
         }
-    })
+    }
 }
 
 fn fluent_builder(op: &Operation, names: &Names) -> TokenStream {
@@ -402,11 +423,25 @@ fn error_enum(op: &Operation, names: &Names) -> TokenStream {
         } else {
             quote!(#meta)
         };
-        quote! {
-            Some(#code) => Self::#variant(crate::types::#variant {
+        let parsed = quote! {
+            crate::types::#variant {
                 #meta_value,
                 ..leansdk_runtime::rest_json::parse_body(response)?
-            }),
+            }
+        };
+        if e.headers.is_empty() {
+            return quote!(Some(#code) => Self::#variant(#parsed),);
+        }
+        let reads = e
+            .headers
+            .iter()
+            .filter_map(|(field, binding)| response_binding(field, binding));
+        quote! {
+            Some(#code) => {
+                let mut output = #parsed;
+                #(#reads)*
+                Self::#variant(output)
+            }
         }
     });
     let checks = op.errors.iter().zip(&variants).map(|(e, variant)| {

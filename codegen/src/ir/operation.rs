@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::paginator::Paginator;
-use super::{Builder, Struct, StructRole, Target, docs, names};
+use super::{Builder, Field, Struct, StructRole, Target, docs, names};
 use crate::error::Error;
 use crate::model::{Model, Shape, ShapeId, ShapeKind, TimestampFormat};
 
@@ -127,6 +127,9 @@ pub struct OperationError {
     pub snake: String,
     /// The message is `@sensitive`: it is dropped from the error's metadata.
     pub sensitive_message: bool,
+    /// Members bound to response headers (`smithy.api#httpHeader`,
+    /// `smithy.api#httpPrefixHeaders`), read after the body.
+    pub headers: Vec<(Field, MemberBinding)>,
 }
 
 /// What the generated `Client` needs to know about the service.
@@ -225,21 +228,9 @@ impl Builder<'_> {
         let errors = op
             .errors
             .iter()
-            .filter_map(|id| {
-                let name = self.names.get(id)?;
-                Some(OperationError {
-                    type_name: name.clone(),
-                    code: id.name().to_owned(),
-                    snake: names::snake(name),
-                    sensitive_message: self.model.shape(id).is_some_and(|s| {
-                        s.members().iter().any(|m| {
-                            (m.name == "Message" || m.name == "message")
-                                && self.target(s, m).is_ok_and(|t| self.is_sensitive(m, &t))
-                        })
-                    }),
-                })
-            })
-            .collect();
+            .filter_map(|id| Some((self.names.get(id)?, self.model.shape(id)?)))
+            .map(|(name, shape)| self.operation_error(name, shape))
+            .collect::<Result<_, _>>()?;
         Ok(Operation {
             name: names::upper_camel(shape.id.name()),
             module: scope.claim(&[names::module_name(shape.id.name())], "_"),
@@ -251,6 +242,30 @@ impl Builder<'_> {
             output_bindings,
             errors,
             paginator: None,
+        })
+    }
+
+    fn operation_error(&self, type_name: &str, shape: &Shape) -> Result<OperationError, Error> {
+        let mut structure = self.structure(shape, StructRole::Data)?;
+        let bindings = self.bindings(shape, &mut structure)?;
+        let headers = structure
+            .fields
+            .into_iter()
+            .zip(bindings)
+            .filter(|(_, b)| matches!(b.binding, Binding::Header(_) | Binding::PrefixHeaders(_)))
+            .collect();
+        let sensitive_message = shape.members().iter().any(|m| {
+            (m.name == "Message" || m.name == "message")
+                && self
+                    .target(shape, m)
+                    .is_ok_and(|t| self.is_sensitive(m, &t))
+        });
+        Ok(OperationError {
+            type_name: type_name.to_owned(),
+            code: shape.id.name().to_owned(),
+            snake: names::snake(type_name),
+            sensitive_message,
+            headers,
         })
     }
 
@@ -270,6 +285,12 @@ impl Builder<'_> {
             return Ok((empty, Vec::new()));
         };
         let mut structure = self.structure(shape, role)?;
+        let bindings = self.bindings(shape, &mut structure)?;
+        Ok((structure, bindings))
+    }
+
+    /// The HTTP binding of each member of `shape`, marking the bound fields of `structure`.
+    fn bindings(&self, shape: &Shape, structure: &mut Struct) -> Result<Vec<MemberBinding>, Error> {
         let mut bindings = Vec::new();
         for (member, field) in shape.members().iter().zip(&mut structure.fields) {
             let target = self.target(shape, member)?;
@@ -285,7 +306,7 @@ impl Builder<'_> {
                 idempotency_token: member.traits.has("smithy.api#idempotencyToken"),
             });
         }
-        Ok((structure, bindings))
+        Ok(bindings)
     }
 }
 

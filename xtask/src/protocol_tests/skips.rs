@@ -15,16 +15,6 @@ const LIMITATIONS: &[(Direction, &str, &str)] = &[
         "RestJsonEndpointTraitWithHostLabel",
         "`smithy.api#endpoint` hostPrefix with `smithy.api#hostLabel` is not applied to the endpoint host",
     ),
-    (
-        Direction::Output,
-        "RestJsonComplexErrorWithNoMessage",
-        "`smithy.api#httpHeader` members of error structures are not read from the response",
-    ),
-    (
-        Direction::Output,
-        "RestJsonTimestampFormatHeaders",
-        "response headers with `smithy.api#timestampFormat` date-time or epoch-seconds are parsed as http-date",
-    ),
 ];
 
 pub fn skip_reason(

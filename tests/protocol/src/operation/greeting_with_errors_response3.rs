@@ -113,10 +113,15 @@ impl GreetingWithErrorsResponse3Error {
         Ok(
             match meta.code() {
                 Some("ComplexError") => {
-                    Self::ComplexError(crate::types::ComplexError {
+                    let mut output = crate::types::ComplexError {
                         meta,
                         ..leansdk_runtime::rest_json::parse_body(response)?
-                    })
+                    };
+                    output.header = leansdk_runtime::rest_json::header(
+                        response,
+                        "X-Header",
+                    )?;
+                    Self::ComplexError(output)
                 }
                 _ => Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)),
             },

@@ -140,25 +140,29 @@ impl TimestampFormatHeadersResponseOutput {
             response,
             "X-defaultFormat",
         )?;
-        output.member_date_time = leansdk_runtime::rest_json::header(
+        output.member_date_time = leansdk_runtime::rest_json::header_with_timestamps(
             response,
             "X-memberDateTime",
+            leansdk_runtime::rest_json::HeaderTimestamp::DateTime,
         )?;
-        output.member_epoch_seconds = leansdk_runtime::rest_json::header(
+        output.member_epoch_seconds = leansdk_runtime::rest_json::header_with_timestamps(
             response,
             "X-memberEpochSeconds",
+            leansdk_runtime::rest_json::HeaderTimestamp::EpochSeconds,
         )?;
         output.member_http_date = leansdk_runtime::rest_json::header(
             response,
             "X-memberHttpDate",
         )?;
-        output.target_date_time = leansdk_runtime::rest_json::header(
+        output.target_date_time = leansdk_runtime::rest_json::header_with_timestamps(
             response,
             "X-targetDateTime",
+            leansdk_runtime::rest_json::HeaderTimestamp::DateTime,
         )?;
-        output.target_epoch_seconds = leansdk_runtime::rest_json::header(
+        output.target_epoch_seconds = leansdk_runtime::rest_json::header_with_timestamps(
             response,
             "X-targetEpochSeconds",
+            leansdk_runtime::rest_json::HeaderTimestamp::EpochSeconds,
         )?;
         output.target_http_date = leansdk_runtime::rest_json::header(
             response,
