@@ -151,6 +151,7 @@ fn signature_recomputed(server: &TestServer, request: &RecordedRequest) -> Strin
         url: format!("{}{}", server.url(), request.path),
         headers,
         body: request.body.clone(),
+        ..HttpRequest::default()
     };
     let parts = sigv4::sign_parts(
         &mut resigned,

@@ -18,6 +18,7 @@ fn request(method: &str, path: &str, body: Vec<u8>) -> HttpRequest {
         url: format!("https://profile.us-east-1.amazonaws.com{path}"),
         headers,
         body,
+        ..HttpRequest::default()
     }
 }
 

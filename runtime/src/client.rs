@@ -211,11 +211,8 @@ impl ClientHandle {
         } else {
             "/"
         };
-        request.url = format!(
-            "{}{path}{}",
-            endpoint.url().trim_end_matches('/'),
-            request.url
-        );
+        let base = with_host_prefix(endpoint.url(), &request.host_prefix)?;
+        request.url = format!("{}{path}{}", base.trim_end_matches('/'), request.url);
         for (name, values) in endpoint.headers() {
             for value in values {
                 request.headers.append(name.as_str(), value.as_str());
@@ -381,6 +378,17 @@ impl ClientHandle {
     }
 }
 
+/// `url` with `prefix` (a `smithy.api#endpoint` hostPrefix) in front of its host.
+fn with_host_prefix(url: &str, prefix: &str) -> Result<String, BuildError> {
+    if prefix.is_empty() {
+        return Ok(url.to_owned());
+    }
+    let (scheme, host) = url.split_once("://").ok_or_else(|| BuildError::Endpoint {
+        reason: format!("endpoint `{url}` has no scheme to put the host prefix `{prefix}` after"),
+    })?;
+    Ok(format!("{scheme}://{prefix}{host}"))
+}
+
 /// The resolver of services without an endpoint rule set: the configured endpoint URL, or
 /// an error saying it is needed.
 pub fn endpoint_url_only(config: &EndpointConfig<'_>) -> Result<Endpoint, EndpointError> {
@@ -421,6 +429,19 @@ fn log_response(response: &HttpResponse) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_prefixes_go_in_front_of_the_host() {
+        assert_eq!(
+            with_host_prefix("https://example.com/base", "foo.bar.").unwrap(),
+            "https://foo.bar.example.com/base"
+        );
+        assert_eq!(with_host_prefix("http://h", "").unwrap(), "http://h");
+        assert!(matches!(
+            with_host_prefix("example.com", "foo."),
+            Err(BuildError::Endpoint { .. })
+        ));
+    }
 
     #[test]
     fn uuids_are_version_4_and_differ() {

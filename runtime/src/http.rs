@@ -74,6 +74,9 @@ pub struct HttpRequest {
     pub url: String,
     pub headers: Headers,
     pub body: Vec<u8>,
+    /// The operation's `smithy.api#endpoint` hostPrefix with its labels filled in (empty
+    /// for most operations): the orchestrator puts it in front of the endpoint's host.
+    pub host_prefix: String,
 }
 
 /// A response as received, body fully read. `Debug` shows the body's length only.
@@ -128,6 +131,7 @@ impl fmt::Debug for HttpRequest {
             .field("url", &self.url)
             .field("headers", &self.headers)
             .field("body", &BodyLen(self.body.len()))
+            .field("host_prefix", &self.host_prefix)
             .finish()
     }
 }

@@ -114,6 +114,7 @@ pub struct RequestBuilder {
     body: Vec<u8>,
     /// The payload's content type, unless a header member sets one.
     payload_content_type: Option<&'static str>,
+    host_prefix: String,
     error: Option<BuildError>,
 }
 
@@ -129,6 +130,7 @@ impl RequestBuilder {
             headers: Headers::new(),
             body: Vec::new(),
             payload_content_type: None,
+            host_prefix: String::new(),
             error: None,
         }
     }
@@ -145,6 +147,46 @@ impl RequestBuilder {
             Some(_) => self,
             None => self.fail(BuildError::missing(name)),
         }
+    }
+
+    /// `smithy.api#endpoint`: `template` (e.g. `{AccountId}.data.`) with each `{label}`
+    /// replaced by its `smithy.api#hostLabel` member, which must be a non-empty run of ASCII
+    /// letters, digits and `-` (at most 63): anything else could redirect the request to
+    /// another host, so it fails the request instead.
+    pub fn host_prefix(mut self, template: &str, labels: &[(&'static str, Option<&str>)]) -> Self {
+        let mut prefix = String::with_capacity(template.len());
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            prefix.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else {
+                return self.fail(BuildError::invalid(
+                    "hostPrefix",
+                    format!("unclosed label in `{template}`"),
+                ));
+            };
+            let name = &after[..close];
+            let Some(&(member, value)) = labels.iter().find(|(label, _)| *label == name) else {
+                return self.fail(BuildError::invalid(
+                    "hostPrefix",
+                    format!("no member for label `{name}`"),
+                ));
+            };
+            let Some(value) = value else {
+                return self.fail(BuildError::missing(member));
+            };
+            if !is_host_label(value) {
+                return self.fail(BuildError::invalid(
+                    member,
+                    "a host label must be 1 to 63 ASCII letters, digits or `-`",
+                ));
+            }
+            prefix.push_str(value);
+            rest = &after[close + 1..];
+        }
+        prefix.push_str(rest);
+        self.host_prefix = prefix;
+        self
     }
 
     /// Binds `{name}` or greedy `{name+}`. Labels are required and must not be empty.
@@ -338,8 +380,16 @@ impl RequestBuilder {
             url,
             headers: self.headers,
             body: self.body,
+            host_prefix: self.host_prefix,
         })
     }
+}
+
+fn is_host_label(value: &str) -> bool {
+    (1..=63).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// A line break would let input inject headers; other controls are not valid either.
@@ -638,6 +688,28 @@ mod tests {
             headers: map,
             body: body.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn host_prefix_labels_are_filled_and_validated() {
+        let prefix = |value: Option<&str>| {
+            RequestBuilder::new("POST", "/")
+                .host_prefix("foo.{label}.", &[("label", value)])
+                .build()
+                .map(|request| request.host_prefix)
+        };
+        assert_eq!(prefix(Some("bar-1")).unwrap(), "foo.bar-1.");
+        assert_eq!(prefix(None).unwrap_err(), BuildError::missing("label"));
+        for bad in ["", "evil.com/", "a.b", &"x".repeat(64)] {
+            assert!(
+                matches!(prefix(Some(bad)), Err(BuildError::InvalidMember { .. })),
+                "{bad:?}"
+            );
+        }
+        let constant = RequestBuilder::new("POST", "/")
+            .host_prefix("data.", &[])
+            .build();
+        assert_eq!(constant.unwrap().host_prefix, "data.");
     }
 
     #[test]

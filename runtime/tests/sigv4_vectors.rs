@@ -91,6 +91,7 @@ fn parse_raw_request(raw: &str) -> HttpRequest {
         url: format!("https://{host}{target}"),
         headers,
         body: body.as_bytes().to_vec(),
+        ..HttpRequest::default()
     }
 }
 

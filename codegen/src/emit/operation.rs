@@ -86,6 +86,19 @@ fn input_impl(op: &Operation, names: &Names) -> TokenStream {
     let bindings = fields().map(|(field, binding)| request_binding(field, binding));
     let has_body = fields().any(|(_, b)| b.binding == Binding::Body);
     let json_body = has_body.then(|| quote!(.json_body(self)));
+    let host_prefix = op.host_prefix.as_ref().map(|prefix| {
+        let template = &prefix.template;
+        let labels = prefix.labels.iter().map(|(label, field)| {
+            let name = ident(&field.name);
+            let value = if field.presence == Presence::Optional {
+                quote!(self.#name.as_deref())
+            } else {
+                quote!(Some(self.#name.as_str()))
+            };
+            quote!((#label, #value))
+        });
+        quote!(.host_prefix(#template, &[#(#labels),*]))
+    });
     let tokens = fields()
         .filter(|(_, b)| b.idempotency_token)
         .map(|(field, _)| {
@@ -129,6 +142,7 @@ fn input_impl(op: &Operation, names: &Names) -> TokenStream {
                 leansdk_runtime::rest_json::RequestBuilder::new(#method, #uri)
                     #(#bindings)*
                     #json_body
+                    #host_prefix
                     .build()
             }
         }

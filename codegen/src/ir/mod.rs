@@ -18,7 +18,7 @@ use crate::model::{Member, Model, Shape, ShapeId, ShapeKind, TimestampFormat, pr
 
 pub use names::escape_ident;
 pub use operation::{
-    Binding, Http, MemberBinding, Operation, OperationError, PayloadKind, ServiceInfo,
+    Binding, HostPrefix, Http, MemberBinding, Operation, OperationError, PayloadKind, ServiceInfo,
     SkippedOperation,
 };
 pub use paginator::Paginator;

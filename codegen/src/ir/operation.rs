@@ -29,6 +29,17 @@ pub struct Operation {
     pub errors: Vec<OperationError>,
     /// `smithy.api#paginated`, resolved to fields.
     pub paginator: Option<Paginator>,
+    /// `smithy.api#endpoint`: put in front of the endpoint's host.
+    pub host_prefix: Option<HostPrefix>,
+}
+
+/// `smithy.api#endpoint` `hostPrefix`, e.g. `{AccountId}.data.`, with the input fields
+/// bound to its labels by `smithy.api#hostLabel`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostPrefix {
+    pub template: String,
+    /// Label (member name) and the field holding its value.
+    pub labels: Vec<(String, Field)>,
 }
 
 /// An operation of the service that the crate leaves out, with the reason.
@@ -224,6 +235,24 @@ impl Builder<'_> {
                 .unwrap_or(200),
         };
         let (input, input_bindings) = self.io_struct(op.input.as_ref(), StructRole::Input)?;
+        let host_prefix = shape
+            .traits
+            .get("smithy.api#endpoint")
+            .and_then(|endpoint| endpoint.get("hostPrefix"))
+            .and_then(Value::as_str)
+            .map(|template| HostPrefix {
+                template: template.to_owned(),
+                labels: op
+                    .input
+                    .as_ref()
+                    .and_then(|id| self.model.shape(id))
+                    .map(|shape| shape.members().iter().zip(&input.fields))
+                    .into_iter()
+                    .flatten()
+                    .filter(|(member, _)| member.traits.has("smithy.api#hostLabel"))
+                    .map(|(member, field)| (member.name.clone(), field.clone()))
+                    .collect(),
+            });
         let (output, output_bindings) = self.io_struct(op.output.as_ref(), StructRole::Output)?;
         let errors = op
             .errors
@@ -242,6 +271,7 @@ impl Builder<'_> {
             output_bindings,
             errors,
             paginator: None,
+            host_prefix,
         })
     }
 

@@ -727,7 +727,6 @@ mod input_endpoint_operation {
     use leansdk_protocoltests::operation::endpoint_operation::*;
     /// Operations can prepend to the given host if they define the endpoint trait.
     #[test]
-    #[ignore = "limitation: `smithy.api#endpoint` hostPrefix is not applied to the endpoint host"]
     fn rest_json_endpoint_trait() {
         let capture = harness::Capture::ok();
         let client = leansdk_protocoltests::client::Client::new(&capture.config());
@@ -755,7 +754,6 @@ mod input_endpoint_with_host_label_operation {
     use leansdk_protocoltests::operation::endpoint_with_host_label_operation::*;
     /// Operations can prepend to the given host if they define the endpoint trait, and can use the host label trait to define further customization based on user input.
     #[test]
-    #[ignore = "limitation: `smithy.api#endpoint` hostPrefix with `smithy.api#hostLabel` is not applied to the endpoint host"]
     fn rest_json_endpoint_trait_with_host_label() {
         let capture = harness::Capture::ok();
         let client = leansdk_protocoltests::client::Client::new(&capture.config());

@@ -39,6 +39,7 @@ impl EndpointOperationInput {
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
         leansdk_runtime::rest_json::RequestBuilder::new("POST", "/EndpointOperation")
+            .host_prefix("foo.", &[])
             .build()
     }
 }

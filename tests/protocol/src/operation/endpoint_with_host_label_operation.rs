@@ -47,6 +47,7 @@ impl EndpointWithHostLabelOperationInput {
             )
             .require("label", self.label.as_ref())
             .json_body(self)
+            .host_prefix("foo.{label}.", &[("label", self.label.as_deref())])
             .build()
     }
 }
