@@ -75,16 +75,33 @@ done
 
 section "Dependency graph and binary"
 echo "crates = unique 'name version' lines of"
-echo "  cargo tree -e normal --prefix none -p <SDK crate>   (host target, default features;"
-echo "  includes the SDK crate itself and proc-macro crates; excludes build-only and dev deps)"
+echo "  cargo tree -e normal --prefix none -p <SDK crate>"
+echo "run in a throwaway workspace whose only dependency is the SDK crate (its dependency line"
+echo "from the program's Cargo.toml, versions from bench/Cargo.lock), so that no other package's"
+echo "features count; host target; includes the SDK crate itself and proc-macro crates, excludes"
+echo "build-script-only and dev dependencies."
+declare -A SDK_DEPENDENCY=(
+    [official]=$(grep '^aws-sdk-customerprofiles *=' "$BENCH/official/Cargo.toml")
+    [lean]="leansdk-customerprofiles = { path = \"$ROOT/generated\" }"
+)
+graph_crates() { # sdk
+    local dir=$SCRATCH/graph-$1
+    mkdir -p "$dir/src"
+    : >"$dir/src/lib.rs"
+    printf '[package]\nname = "graph"\nversion = "0.0.0"\nedition = "2024"\n\n[workspace]\n\n[dependencies]\n%s\n' \
+        "${SDK_DEPENDENCY[$1]}" >"$dir/Cargo.toml"
+    cp "$BENCH/Cargo.lock" "$dir/"
+    (cd "$dir" && cargo tree --offline -e normal --prefix none -p "${SDK_CRATE[$1]}") |
+        awk 'NF { print $1, $2 }' | sort -u | tee "$SCRATCH/crates-$1.txt" | wc -l
+}
 for sdk in "${SDKS[@]}"; do
-    crate=${SDK_CRATE[$sdk]}
-    VALUE[crates_$sdk]=$(cargo tree --locked -e normal --prefix none -p "$crate" |
-        awk 'NF { print $1, $2 }' | sort -u | wc -l)
+    VALUE[crates_$sdk]=$(graph_crates "$sdk")
     strip -o "$SCRATCH/bench-$sdk" "$(binary "$sdk")"
     VALUE[binary_mb_$sdk]=$(stat -c %s "$SCRATCH/bench-$sdk" | awk '{ printf "%.2f", $1 / 1e6 }')
-    echo "$sdk ($crate): ${VALUE[crates_$sdk]} crates; stripped binary ${VALUE[binary_mb_$sdk]} MB"
+    echo "$sdk (${SDK_CRATE[$sdk]}): ${VALUE[crates_$sdk]} crates; stripped binary ${VALUE[binary_mb_$sdk]} MB"
 done
+echo "in the official graph only: $(comm -23 "$SCRATCH/crates-official.txt" "$SCRATCH/crates-lean.txt" | wc -l)," \
+    "in leansdk's only: $(comm -13 "$SCRATCH/crates-official.txt" "$SCRATCH/crates-lean.txt" | tr '\n' ',' | sed 's/,$//; s/,/, /g')"
 
 section "CPU per call ($RUNS runs of $CALLS sequential GetWorkflow calls, keep-alive)"
 "$BENCH/target/release/bench-server" >"$SCRATCH/server.out" &
