@@ -246,9 +246,10 @@ impl RequestBuilder {
     }
 
     /// Sets header `name` to the comma-joined list; strings holding `,` or `"` are quoted.
+    /// An empty list is sent as an empty header: only an unset member is left out.
     pub fn header_list<T: ParamValue>(self, name: &'static str, values: Option<&[T]>) -> Self {
         match values {
-            Some(values) if !values.is_empty() => {
+            Some(values) => {
                 let joined = values
                     .iter()
                     .map(|value| {
@@ -263,7 +264,7 @@ impl RequestBuilder {
                     .join(", ");
                 self.set_header(name, joined)
             }
-            _ => self,
+            None => self,
         }
     }
 
@@ -575,6 +576,15 @@ pub trait FromHeader: Sized {
     /// Parses the header; `timestamps` says how timestamps (alone or in lists) are written
     /// and is ignored by other types.
     fn from_header(value: &str, timestamps: HeaderTimestamp) -> Result<Self, String>;
+
+    /// Parses a comma-separated list of values; quoted elements may contain commas and
+    /// `\"` escapes.
+    fn from_header_list(value: &str, timestamps: HeaderTimestamp) -> Result<Vec<Self>, String> {
+        split_header_list(value)?
+            .iter()
+            .map(|item| Self::from_header(item, timestamps))
+            .collect()
+    }
 }
 
 impl FromHeader for String {
@@ -604,17 +614,30 @@ impl FromHeader for DateTime {
         }
         .map_err(|e| e.to_string())
     }
+
+    /// HTTP-dates are unquoted and hold a comma of their own (`Mon, 16 Dec 2019 ...`), so
+    /// a list of them splits into (day name, rest) pairs.
+    fn from_header_list(value: &str, timestamps: HeaderTimestamp) -> Result<Vec<Self>, String> {
+        let items = split_header_list(value)?;
+        if timestamps != HeaderTimestamp::HttpDate {
+            return items
+                .iter()
+                .map(|item| Self::from_header(item, timestamps))
+                .collect();
+        }
+        if items.len() % 2 != 0 {
+            return Err(format!("`{value}` is not a list of HTTP dates"));
+        }
+        items
+            .chunks(2)
+            .map(|date| Self::from_header(&date.join(", "), timestamps))
+            .collect()
+    }
 }
 
-/// Comma-separated list; quoted elements may contain commas and `\"` escapes. Lists of
-/// unquoted HTTP-dates (which contain commas themselves) are not supported: no model this
-/// SDK targets binds one, and reading one fails with an error rather than misparsing.
 impl<T: FromHeader> FromHeader for Vec<T> {
     fn from_header(value: &str, timestamps: HeaderTimestamp) -> Result<Self, String> {
-        split_header_list(value)?
-            .iter()
-            .map(|item| T::from_header(item, timestamps))
-            .collect()
+        T::from_header_list(value, timestamps)
     }
 }
 
@@ -969,7 +992,23 @@ mod tests {
             )],
             "",
         );
-        assert!(header::<Vec<DateTime>>(&dates, "x-dates").is_err());
+        assert_eq!(
+            header::<Vec<DateTime>>(&dates, "x-dates").unwrap(),
+            Some(vec![
+                DateTime::from_secs(1_398_796_238),
+                DateTime::from_secs(1_398_882_638)
+            ])
+        );
+        let epochs = response(200, &[("X-Dates", "1398796238, 1398882638.5")], "");
+        let epochs: Option<Vec<DateTime>> =
+            header_with_timestamps(&epochs, "x-dates", HeaderTimestamp::EpochSeconds).unwrap();
+        assert_eq!(epochs.map(|e| e.len()), Some(2));
+        let odd = response(
+            200,
+            &[("X-Dates", "Tue, 29 Apr 2014 18:30:38 GMT, Wed")],
+            "",
+        );
+        assert!(header::<Vec<DateTime>>(&odd, "x-dates").is_err());
         let unterminated = response(200, &[("X-List", r#"a, "b"#)], "");
         assert!(header::<Vec<String>>(&unterminated, "x-list").is_err());
     }

@@ -303,8 +303,9 @@ fn response_binding(field: &Field, binding: &MemberBinding) -> Option<TokenStrea
         Binding::Payload(PayloadKind::Json) => {
             quote!(leansdk_runtime::rest_json::json_payload(response)?)
         }
+        // An empty body is an absent blob, not an empty one.
         Binding::Payload(PayloadKind::Blob) => {
-            quote!(Some(response.body.clone()))
+            quote!((!response.body.is_empty()).then(|| response.body.clone()))
         }
         Binding::Payload(PayloadKind::Text) => {
             let ty = rust_type(&field.ty);

@@ -634,7 +634,6 @@ mod input_document_type_as_payload {
     use leansdk_protocoltests::operation::document_type_as_payload::*;
     /// Serializes a document as the target of the httpPayload trait.
     #[test]
-    #[ignore = "botocore's ignore list skips it as Python-specific"]
     fn document_type_as_payload_input() {
         let capture = harness::Capture::ok();
         let client = leansdk_protocoltests::client::Client::new(&capture.config());
@@ -664,7 +663,6 @@ mod input_document_type_as_payload {
     }
     /// Serializes a document as the target of the httpPayload trait using a string.
     #[test]
-    #[ignore = "botocore's ignore list skips it as Python-specific"]
     fn document_type_as_payload_input_string() {
         let capture = harness::Capture::ok();
         let client = leansdk_protocoltests::client::Client::new(&capture.config());
@@ -2590,7 +2588,6 @@ mod input_null_and_empty_headers_client {
     use leansdk_protocoltests::operation::null_and_empty_headers_client::*;
     /// Do not send null values, but do send empty strings and empty lists over the wire in headers
     #[test]
-    #[ignore = "botocore's ignore list skips it as Python-specific"]
     fn rest_json_null_and_empty_headers() {
         let capture = harness::Capture::ok();
         let client = leansdk_protocoltests::client::Client::new(&capture.config());
@@ -2895,7 +2892,6 @@ mod input_query_idempotency_token_auto_fill {
     }
     /// Uses the given idempotency token as-is
     #[test]
-    #[ignore = "botocore's ignore list skips it as Python-specific"]
     fn rest_json_query_idempotency_token_auto_fill_is_set() {
         let capture = harness::Capture::ok();
         let client = leansdk_protocoltests::client::Client::new(&capture.config());
@@ -2964,7 +2960,6 @@ mod input_query_precedence {
     use leansdk_protocoltests::operation::query_precedence::*;
     /// Prefer named query parameters when serializing
     #[test]
-    #[ignore = "botocore's ignore list skips it as Python-specific"]
     fn rest_json_query_precedence() {
         let capture = harness::Capture::ok();
         let client = leansdk_protocoltests::client::Client::new(&capture.config());
@@ -4080,7 +4075,6 @@ mod output_greeting_with_errors_response2 {
     use leansdk_protocoltests::operation::greeting_with_errors_response2::*;
     /// Serializes the X-Amzn-ErrorType header. For an example service, see Amazon EKS.
     #[test]
-    #[ignore = "botocore's ignore list skips it as Python-specific"]
     fn rest_json_foo_error_using_x_amzn_error_type() {
         let capture = harness::Capture::answering(
             harness::response(500, &[("X-Amzn-Errortype", "FooError")], ""),
@@ -4103,7 +4097,6 @@ mod output_greeting_with_errors_response2 {
     }
     /// Some X-Amzn-Errortype headers contain URLs. Clients need to split the URL on ':' and take only the first half of the string. For example, 'ValidationException:http://internal.amazon.com/coral/com.amazon.coral.validate/' is to be interpreted as 'ValidationException'.  For an example service see Amazon Polly.
     #[test]
-    #[ignore = "botocore's ignore list skips it as Python-specific"]
     fn rest_json_foo_error_using_x_amzn_error_type_with_uri() {
         let capture = harness::Capture::answering(
             harness::response(
@@ -4135,7 +4128,6 @@ mod output_greeting_with_errors_response2 {
     }
     /// X-Amzn-Errortype might contain a URL and a namespace. Client should extract only the shape name. This is a pathalogical case that might not actually happen in any deployed AWS service.
     #[test]
-    #[ignore = "botocore's ignore list skips it as Python-specific"]
     fn rest_json_foo_error_using_x_amzn_error_type_with_uri_and_namespace() {
         let capture = harness::Capture::answering(
             harness::response(
@@ -4497,7 +4489,6 @@ mod output_http_payload_traits_response {
     }
     /// Serializes an empty blob in the HTTP payload
     #[test]
-    #[ignore = "botocore's ignore list skips it as Python-specific"]
     fn rest_json_http_payload_traits_with_no_blob_body() {
         let capture = harness::Capture::answering(
             harness::response(200, &[("X-Foo", "Foo")], ""),
@@ -4577,7 +4568,6 @@ mod output_http_payload_with_union_response {
     }
     /// No payload is sent if the union has no value.
     #[test]
-    #[ignore = "botocore's ignore list skips it as Python-specific"]
     fn rest_json_http_payload_with_unset_union() {
         let capture = harness::Capture::answering(
             harness::response(200, &[("Content-Length", "0")], ""),
@@ -4875,7 +4865,6 @@ mod output_input_and_output_with_headers_response {
     }
     /// Tests responses with string list header bindings that require quoting
     #[test]
-    #[ignore = "botocore's ignore list skips it as Python-specific"]
     fn rest_json_input_and_output_with_quoted_string_headers() {
         let capture = harness::Capture::answering(
             harness::response(
@@ -5192,7 +5181,6 @@ mod output_input_and_output_with_headers_response {
     }
     /// Tests responses with timestamp header bindings
     #[test]
-    #[ignore = "botocore's ignore list skips it as Python-specific"]
     fn rest_json_input_and_output_with_timestamp_headers() {
         let capture = harness::Capture::answering(
             harness::response(

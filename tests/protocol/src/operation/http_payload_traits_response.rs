@@ -99,7 +99,7 @@ impl HttpPayloadTraitsResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         let mut output = Self::default();
-        output.blob = Some(response.body.clone());
+        output.blob = (!response.body.is_empty()).then(|| response.body.clone());
         output.foo = leansdk_runtime::rest_json::header(response, "X-Foo")?;
         output.request_id = leansdk_runtime::rest_json::request_id(&response.headers)
             .map(str::to_owned);
