@@ -22,6 +22,10 @@ case "${1:-}" in
     *) echo "usage: $0 [--no-cold]" >&2; exit 2 ;;
 esac
 
+for tool in cargo rustc jq strip; do
+    command -v "$tool" >/dev/null || { echo "compare.sh needs $tool on PATH" >&2; exit 2; }
+done
+
 SDKS=(official lean)
 declare -A SDK_CRATE=([official]=aws-sdk-customerprofiles [lean]=leansdk-customerprofiles)
 declare -A VALUE

@@ -59,7 +59,7 @@ async fn run() -> std::io::Result<()> {
 }
 
 async fn respond(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
-    let (status, body, error_type) = if is_get_workflow(&request) {
+    let (status, body, error_type) = if is_get_workflow(request.method(), request.uri().path()) {
         (StatusCode::OK, GET_WORKFLOW_RESPONSE, None)
     } else {
         (
@@ -82,9 +82,34 @@ async fn respond(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, In
     Ok(response)
 }
 
-fn is_get_workflow(request: &Request<Incoming>) -> bool {
-    let segments: Vec<&str> = request.uri().path().split('/').collect();
-    request.method() == hyper::Method::GET
+fn is_get_workflow(method: &hyper::Method, path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').collect();
+    method == hyper::Method::GET
         && matches!(segments.as_slice(), ["", "domains", domain, "workflows", workflow]
             if !domain.is_empty() && !workflow.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_get_workflow_only() {
+        let get = hyper::Method::GET;
+        assert!(is_get_workflow(&get, "/domains/d/workflows/w"));
+        assert!(!is_get_workflow(
+            &hyper::Method::POST,
+            "/domains/d/workflows/w"
+        ));
+        assert!(!is_get_workflow(&get, "/domains//workflows/w"));
+        assert!(!is_get_workflow(&get, "/domains/d/workflows/w/steps"));
+        assert!(!is_get_workflow(&get, "/"));
+    }
+
+    #[test]
+    fn fixture_is_json_with_the_workflow_id_the_programs_check() {
+        assert!(
+            GET_WORKFLOW_RESPONSE.contains(r#""WorkflowId": "3f9c2b7e8d1a4c6f9e0b5a7d2c4e6f81""#)
+        );
+    }
 }
