@@ -25,7 +25,11 @@ const USAGE: &str = "usage: cargo xtask protocol-tests [--write] [--data DIR]";
 const CRATE_DIR: &str = "tests/protocol";
 
 /// Files of the crate written by hand: kept as they are by `--write` and by the check.
-const HAND_WRITTEN: &[&str] = &["README.md", "tests/harness/mod.rs"];
+const HAND_WRITTEN: &[&str] = &[
+    "README.md",
+    "tests/harness/mod.rs",
+    "tests/idempotency_token.rs",
+];
 
 /// The generated test file.
 const TESTS_FILE: &str = "tests/compliance.rs";
