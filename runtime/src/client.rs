@@ -192,7 +192,7 @@ impl ClientHandle {
             .config
             .http_client()
             .ok_or_else(|| BuildError::Config {
-                reason: "no HTTP client: enable the `reqwest-client` feature or set `http_client`"
+                reason: "no HTTP client: enable the `default-client` feature or set `http_client`"
                     .to_owned(),
             })?;
         let endpoint = (self.service.resolve_endpoint)(&EndpointConfig {

@@ -135,7 +135,7 @@ impl Config {
         &self.inner.timeout
     }
 
-    /// `None` only when the `reqwest-client` feature is off and no client was given.
+    /// `None` only when the `default-client` feature is off and no client was given.
     pub fn http_client(&self) -> Option<&Arc<dyn HttpClient>> {
         self.inner.http_client.as_ref()
     }
@@ -270,12 +270,12 @@ impl ConfigBuilder {
     }
 }
 
-#[cfg(feature = "reqwest-client")]
+#[cfg(feature = "default-client")]
 fn default_http_client(timeout: &TimeoutConfig) -> Option<Arc<dyn HttpClient>> {
-    Some(Arc::new(crate::http::ReqwestClient::new(timeout.connect())))
+    Some(Arc::new(crate::http::HyperClient::new(timeout.connect())))
 }
 
-#[cfg(not(feature = "reqwest-client"))]
+#[cfg(not(feature = "default-client"))]
 fn default_http_client(_: &TimeoutConfig) -> Option<Arc<dyn HttpClient>> {
     None
 }

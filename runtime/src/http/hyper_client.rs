@@ -1,0 +1,299 @@
+//! The default [`HttpClient`]: hyper's HTTP/1.1 connections over rustls, kept alive in a
+//! small pool of our own.
+
+mod connect;
+mod pool;
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HOST, HeaderMap, HeaderName, HeaderValue};
+use hyper::{Method, Uri};
+use tokio_rustls::TlsConnector;
+
+use super::{
+    BoxFuture, ConnectorError, ConnectorErrorKind, Headers, HttpClient, HttpRequest, HttpResponse,
+    is_secret_header,
+};
+use connect::Sender;
+use pool::{Origin, Pool, Reusable};
+
+/// As reqwest and hyper-util: long enough to reuse a connection between the calls of a busy
+/// program. A server that closes sooner is noticed before reuse or answered by a retry.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// More than a program usually runs in parallel against one endpoint; connections of a
+/// larger burst close once their call is done.
+const MAX_IDLE_PER_ORIGIN: usize = 16;
+
+/// The default [`HttpClient`]: HTTP/1.1 over rustls (ring, Mozilla roots) for `https://`, plain
+/// TCP for `http://` (local endpoints), keep-alive reuse per scheme, host and port. Clones
+/// share one pool. Needs a tokio runtime, which drives each connection in a task of its own.
+#[derive(Clone)]
+pub struct HyperClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    connect_timeout: Duration,
+    pool: Pool<Sender>,
+    /// Built on first `https` use so that building a `Config` cannot fail; a set-up failure
+    /// surfaces as a connect error of the operation.
+    tls: OnceLock<Result<TlsConnector, String>>,
+}
+
+impl Reusable for Sender {
+    fn is_closed(&self) -> bool {
+        Sender::is_closed(self)
+    }
+}
+
+impl HyperClient {
+    /// `connect_timeout` bounds TCP connect, TLS handshake and HTTP handshake together.
+    pub fn new(connect_timeout: Duration) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                connect_timeout,
+                pool: Pool::new(MAX_IDLE_PER_ORIGIN, IDLE_TIMEOUT),
+                tls: OnceLock::new(),
+            }),
+        }
+    }
+
+    async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, ConnectorError> {
+        let (origin, outgoing) = Outgoing::prepare(request)?;
+        if let Some(mut sender) = self.reusable(&origin).await {
+            match sender.send_request(outgoing.to_hyper()).await {
+                Ok(response) => return self.read(origin, sender, response).await,
+                // The server closed the idle connection as we sent on it (it had not answered,
+                // so it did not act on the request). The orchestrator would retry this as a
+                // connector error anyway; retrying here spares the caller a backoff and a
+                // retry token for what is routine on keep-alive connections.
+                Err(error) => tracing::debug!(%error, "reused connection failed, reconnecting"),
+            }
+        }
+        let mut sender = self.connect(&origin).await?;
+        let response = sender
+            .send_request(outgoing.to_hyper())
+            .await
+            .map_err(broken)?;
+        self.read(origin, sender, response).await
+    }
+
+    /// A pooled connection ready for a request; closed ones are dropped on the way.
+    async fn reusable(&self, origin: &Origin) -> Option<Sender> {
+        while let Some(mut sender) = self.inner.pool.take(origin, Instant::now()) {
+            if sender.ready().await.is_ok() {
+                return Some(sender);
+            }
+        }
+        None
+    }
+
+    async fn connect(&self, origin: &Origin) -> Result<Sender, ConnectorError> {
+        let timeout = self.inner.connect_timeout;
+        tokio::time::timeout(timeout, connect::connect(origin, || self.tls()))
+            .await
+            .map_err(|_| {
+                ConnectorError::new(
+                    ConnectorErrorKind::Timeout,
+                    format!(
+                        "no connection to {}:{} within {timeout:?}",
+                        origin.host, origin.port
+                    ),
+                )
+            })?
+    }
+
+    fn tls(&self) -> Result<TlsConnector, ConnectorError> {
+        self.inner
+            .tls
+            .get_or_init(|| connect::tls_connector().map_err(|e| e.to_string()))
+            .clone()
+            .map_err(|reason| ConnectorError::new(ConnectorErrorKind::Connect, reason))
+    }
+
+    /// Reads the whole body, then returns the connection to the pool: only a connection whose
+    /// response was read to the end can carry the next request.
+    async fn read(
+        &self,
+        origin: Origin,
+        sender: Sender,
+        response: hyper::Response<Incoming>,
+    ) -> Result<HttpResponse, ConnectorError> {
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.map_err(broken)?.to_bytes();
+        self.inner.pool.put(origin, sender, Instant::now());
+        let mut headers = Headers::new();
+        for (name, value) in &parts.headers {
+            // Non-UTF-8 header values are kept lossily: parsers only read ASCII ones.
+            headers.append(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
+        }
+        Ok(HttpResponse {
+            status: parts.status.as_u16(),
+            headers,
+            body: body.into(),
+        })
+    }
+}
+
+impl HttpClient for HyperClient {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>> {
+        Box::pin(self.exchange(request))
+    }
+}
+
+impl fmt::Debug for HyperClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyperClient")
+            .field("connect_timeout", &self.inner.connect_timeout)
+            .field("idle_connections", &self.inner.pool.idle_count())
+            .finish()
+    }
+}
+
+fn broken(error: hyper::Error) -> ConnectorError {
+    ConnectorError::new(ConnectorErrorKind::Io, error)
+}
+
+/// A request in hyper's types, kept so that it can be sent a second time.
+struct Outgoing {
+    method: Method,
+    /// Origin form (`/path?query`): what HTTP/1.1 sends to a server that is not a proxy.
+    target: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Outgoing {
+    /// Errors never show header values or the URL: either may carry secrets.
+    fn prepare(request: HttpRequest) -> Result<(Origin, Self), ConnectorError> {
+        let unsendable = |reason: String| ConnectorError::new(ConnectorErrorKind::Connect, reason);
+        let url: Uri = request
+            .url
+            .parse()
+            .map_err(|e| unsendable(format!("invalid URL: {e}")))?;
+        let origin = Origin::of(&url)?;
+        let target = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
+        let target = target
+            .parse()
+            .map_err(|e| unsendable(format!("invalid URL path: {e}")))?;
+        let method = Method::from_bytes(request.method.as_bytes())
+            .map_err(|_| unsendable(format!("invalid HTTP method {:?}", request.method)))?;
+        let mut headers = HeaderMap::with_capacity(request.headers.len() + 1);
+        for (name, value) in request.headers.iter() {
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| unsendable(format!("invalid header name {name:?}")))?;
+            let mut value = HeaderValue::from_str(value)
+                .map_err(|_| unsendable(format!("header {name} has an invalid value")))?;
+            value.set_sensitive(is_secret_header(name));
+            headers.append(header, value);
+        }
+        if !headers.contains_key(HOST) {
+            let host = HeaderValue::from_str(&origin.host_header())
+                .map_err(|_| unsendable("URL host is not a valid Host header".to_owned()))?;
+            headers.insert(HOST, host);
+        }
+        let outgoing = Self {
+            method,
+            target,
+            headers,
+            body: request.body.into(),
+        };
+        Ok((origin, outgoing))
+    }
+
+    fn to_hyper(&self) -> hyper::Request<Full<Bytes>> {
+        let mut request = hyper::Request::new(Full::new(self.body.clone()));
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = self.target.clone();
+        *request.headers_mut() = self.headers.clone();
+        request
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prepare(url: &str, headers: &[(&str, &str)]) -> Result<(Origin, Outgoing), ConnectorError> {
+        let mut request = HttpRequest {
+            method: "POST".to_owned(),
+            url: url.to_owned(),
+            body: b"{}".to_vec(),
+            ..HttpRequest::default()
+        };
+        for (name, value) in headers {
+            request.headers.append(*name, *value);
+        }
+        Outgoing::prepare(request)
+    }
+
+    #[test]
+    fn requests_go_out_in_origin_form_with_host() {
+        let (_, outgoing) = prepare("http://127.0.0.1:9/workflows/w?a=1&b", &[]).unwrap();
+        let request = outgoing.to_hyper();
+        assert_eq!(request.uri(), "/workflows/w?a=1&b");
+        assert_eq!(request.method(), Method::POST);
+        assert_eq!(request.headers()[HOST], "127.0.0.1:9");
+        let (_, bare) = prepare("https://example.com", &[]).unwrap();
+        assert_eq!(bare.to_hyper().uri(), "/");
+    }
+
+    #[test]
+    fn a_signed_host_header_is_kept() {
+        let (_, outgoing) = prepare("http://127.0.0.1:9/", &[("Host", "signed.example")]).unwrap();
+        let request = outgoing.to_hyper();
+        let hosts: Vec<_> = request.headers().get_all(HOST).iter().collect();
+        assert_eq!(hosts, ["signed.example"]);
+    }
+
+    #[test]
+    fn repeated_headers_and_secrets_are_sent_as_given() {
+        let (_, outgoing) = prepare(
+            "https://h/",
+            &[("x-a", "1"), ("X-A", "2"), ("Authorization", "AWS4 sig")],
+        )
+        .unwrap();
+        let request = outgoing.to_hyper();
+        let values: Vec<_> = request.headers().get_all("x-a").iter().collect();
+        assert_eq!(values, ["1", "2"]);
+        let authorization = &request.headers()["authorization"];
+        assert_eq!(authorization, "AWS4 sig");
+        assert!(authorization.is_sensitive());
+    }
+
+    #[test]
+    fn unsendable_requests_are_errors_that_hide_values() {
+        let bad_value = prepare("https://h/", &[("Authorization", "secret\nvalue")]);
+        let bad_name = prepare("https://h/", &[("bad name", "v")]);
+        let bad_url = prepare("https://h/a b", &[]);
+        for result in [bad_value, bad_name, bad_url] {
+            let error = result.err().expect("request is refused");
+            assert_eq!(error.kind(), ConnectorErrorKind::Connect);
+            assert!(!error.to_string().contains("secret"), "{error}");
+        }
+        let mut request = HttpRequest {
+            method: "GE T".to_owned(),
+            url: "https://h/".to_owned(),
+            ..HttpRequest::default()
+        };
+        request.headers.insert("x", "y");
+        assert!(Outgoing::prepare(request).is_err());
+    }
+
+    #[test]
+    fn debug_shows_settings_only() {
+        let client = HyperClient::new(Duration::from_secs(3));
+        assert_eq!(
+            format!("{client:?}"),
+            "HyperClient { connect_timeout: 3s, idle_connections: 0 }"
+        );
+    }
+}
