@@ -149,27 +149,37 @@ fn input_impl(op: &Operation, names: &Names) -> TokenStream {
     }
 }
 
-/// `Option<&T>` of a member, converted to a string first when its timestamp format is not
-/// the binding's default.
+/// `Option<&T>` of a member (`Option<&[T]>` for lists), converted to strings first when
+/// its timestamp format is not the binding's default.
 fn param_value(field: &Field, binding: &MemberBinding, default: TimestampFormat) -> TokenStream {
     let name = ident(&field.name);
-    let value = if field.presence == Presence::Optional {
-        quote!(self.#name.as_ref())
-    } else {
-        quote!(Some(&self.#name))
-    };
+    let optional = field.presence == Presence::Optional;
+    let is_list = matches!(field.ty, RustType::List { .. });
     let format = binding.timestamp_format.filter(|f| *f != default);
     let convert = match format {
         Some(TimestampFormat::EpochSeconds) => quote!(to_epoch_seconds_string),
         Some(TimestampFormat::DateTime) => quote!(to_rfc3339),
         Some(TimestampFormat::HttpDate) => quote!(to_http_date),
-        None => return value,
+        None => {
+            return match (optional, is_list) {
+                (true, true) => quote!(self.#name.as_deref()),
+                (true, false) => quote!(self.#name.as_ref()),
+                (false, true) => quote!(Some(self.#name.as_slice())),
+                (false, false) => quote!(Some(&self.#name)),
+            };
+        }
     };
-    match &field.ty {
-        RustType::List { .. } => quote! {
-            #value.map(|list| list.iter().map(|t| t.#convert()).collect::<Vec<_>>()).as_ref()
-        },
-        _ => quote!(#value.map(|t| t.#convert()).as_ref()),
+    let value = if optional {
+        quote!(self.#name.as_ref())
+    } else {
+        quote!(Some(&self.#name))
+    };
+    if is_list {
+        quote! {
+            #value.map(|list| list.iter().map(|t| t.#convert()).collect::<Vec<_>>()).as_deref()
+        }
+    } else {
+        quote!(#value.map(|t| t.#convert()).as_ref())
     }
 }
 
@@ -194,7 +204,7 @@ fn bind_member(field: &Field, binding: &MemberBinding) -> TokenStream {
         Binding::Query(name) => {
             let value = param_value(field, binding, TimestampFormat::DateTime);
             if is_list {
-                quote!(.query_list(#name, #value.map(Vec::as_slice)))
+                quote!(.query_list(#name, #value))
             } else {
                 quote!(.query(#name, #value))
             }
@@ -202,7 +212,7 @@ fn bind_member(field: &Field, binding: &MemberBinding) -> TokenStream {
         Binding::Header(name) => {
             let value = param_value(field, binding, TimestampFormat::HttpDate);
             if is_list {
-                quote!(.header_list(#name, #value.map(Vec::as_slice)))
+                quote!(.header_list(#name, #value))
             } else {
                 quote!(.header(#name, #value))
             }
@@ -241,25 +251,16 @@ fn output_impl(op: &Operation, names: &Names) -> TokenStream {
     let reads: Vec<TokenStream> = fields()
         .filter_map(|(field, binding)| response_binding(field, binding))
         .collect();
+    let request_id = quote!(#request_id: leansdk_runtime::rest_json::request_id(&response.headers).map(str::to_owned));
     let body = if op.output.fields.is_empty() {
         // Nothing to read: the body of an empty output is ignored, as the AWS SDKs do.
-        quote! {
-            Ok(Self {
-                #request_id: leansdk_runtime::rest_json::request_id(&response.headers).map(str::to_owned),
-            })
-        }
+        quote!(Ok(Self { #request_id }))
     } else if reads.is_empty() {
-        quote! {
-            Ok(Self {
-                #request_id: leansdk_runtime::rest_json::request_id(&response.headers).map(str::to_owned),
-                ..#start
-            })
-        }
+        quote!(Ok(Self { #request_id, ..#start }))
     } else {
         quote! {
-            let mut output = #start;
+            let mut output = Self { #request_id, ..#start };
             #(#reads)*
-            output.#request_id = leansdk_runtime::rest_json::request_id(&response.headers).map(str::to_owned);
             Ok(output)
         }
     };
@@ -438,10 +439,14 @@ fn error_enum(op: &Operation, names: &Names) -> TokenStream {
         } else {
             quote!(#meta)
         };
-        let parsed = quote! {
-            crate::types::#variant {
-                #meta_value,
-                ..leansdk_runtime::rest_json::parse_body(response)?
+        let parsed = if e.empty {
+            quote!(crate::types::#variant { #meta_value })
+        } else {
+            quote! {
+                crate::types::#variant {
+                    #meta_value,
+                    ..leansdk_runtime::rest_json::parse_body(response)?
+                }
             }
         };
         if e.headers.is_empty() {
@@ -470,16 +475,22 @@ fn error_enum(op: &Operation, names: &Names) -> TokenStream {
         }
     });
     let unhandled = quote!(Self::Unhandled(leansdk_runtime::error::UnhandledError::new(#meta)));
-    let (response, dispatch) = if op.errors.is_empty() {
-        (quote!(_response), quote!(Ok(#unhandled)))
+    let dispatch = if op.errors.is_empty() {
+        quote!(Ok(#unhandled))
     } else {
-        let dispatch = quote! {
+        quote! {
             Ok(match #meta.code() {
                 #(#arms)*
                 _ => #unhandled,
             })
-        };
-        (quote!(response), dispatch)
+        }
+    };
+    // Errors without members or header bindings never look at the response.
+    let reads_response = op.errors.iter().any(|e| !e.empty || !e.headers.is_empty());
+    let response = if reads_response {
+        quote!(response)
+    } else {
+        quote!(_response)
     };
     quote! {
         #[doc = #docs]

@@ -141,6 +141,8 @@ pub struct OperationError {
     /// Members bound to response headers (`smithy.api#httpHeader`,
     /// `smithy.api#httpPrefixHeaders`), read after the body.
     pub headers: Vec<(Field, MemberBinding)>,
+    /// The error shape has no members: there is no body to read.
+    pub empty: bool,
 }
 
 /// What the generated `Client` needs to know about the service.
@@ -277,6 +279,7 @@ impl Builder<'_> {
 
     fn operation_error(&self, type_name: &str, shape: &Shape) -> Result<OperationError, Error> {
         let mut structure = self.structure(shape, StructRole::Data)?;
+        let empty = structure.fields.is_empty();
         let bindings = self.bindings(shape, &mut structure)?;
         let headers = structure
             .fields
@@ -296,6 +299,7 @@ impl Builder<'_> {
             snake: names::snake(type_name),
             sensitive_message,
             headers,
+            empty,
         })
     }
 

@@ -88,38 +88,26 @@ impl AllQueryStringTypesInput {
                 "/AllQueryStringTypesInput",
             )
             .query("Boolean", self.query_boolean.as_ref())
-            .query_list(
-                "BooleanList",
-                self.query_boolean_list.as_ref().map(Vec::as_slice),
-            )
+            .query_list("BooleanList", self.query_boolean_list.as_deref())
             .query("Byte", self.query_byte.as_ref())
             .query("Double", self.query_double.as_ref())
-            .query_list("DoubleList", self.query_double_list.as_ref().map(Vec::as_slice))
+            .query_list("DoubleList", self.query_double_list.as_deref())
             .query("Enum", self.query_enum.as_ref())
-            .query_list("EnumList", self.query_enum_list.as_ref().map(Vec::as_slice))
+            .query_list("EnumList", self.query_enum_list.as_deref())
             .query("Float", self.query_float.as_ref())
             .query("Integer", self.query_integer.as_ref())
             .query("IntegerEnum", self.query_integer_enum.as_ref())
-            .query_list(
-                "IntegerEnumList",
-                self.query_integer_enum_list.as_ref().map(Vec::as_slice),
-            )
-            .query_list(
-                "IntegerList",
-                self.query_integer_list.as_ref().map(Vec::as_slice),
-            )
-            .query_list("IntegerSet", self.query_integer_set.as_ref().map(Vec::as_slice))
+            .query_list("IntegerEnumList", self.query_integer_enum_list.as_deref())
+            .query_list("IntegerList", self.query_integer_list.as_deref())
+            .query_list("IntegerSet", self.query_integer_set.as_deref())
             .query("Long", self.query_long.as_ref())
             .query_params(self.query_params_map_of_string_list.as_ref())
             .query("Short", self.query_short.as_ref())
             .query("String", self.query_string.as_ref())
-            .query_list("StringList", self.query_string_list.as_ref().map(Vec::as_slice))
-            .query_list("StringSet", self.query_string_set.as_ref().map(Vec::as_slice))
+            .query_list("StringList", self.query_string_list.as_deref())
+            .query_list("StringSet", self.query_string_set.as_deref())
             .query("Timestamp", self.query_timestamp.as_ref())
-            .query_list(
-                "TimestampList",
-                self.query_timestamp_list.as_ref().map(Vec::as_slice),
-            )
+            .query_list("TimestampList", self.query_timestamp_list.as_deref())
             .build()
     }
 }

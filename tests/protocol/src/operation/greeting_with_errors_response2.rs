@@ -108,16 +108,11 @@ impl GreetingWithErrorsResponse2Error {
     /// Picks the variant by error code; the body is parsed for modelled errors only.
     pub fn from_response(
         meta: leansdk_runtime::error::ErrorMetadata,
-        response: &leansdk_runtime::http::HttpResponse,
+        _response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(
             match meta.code() {
-                Some("FooError") => {
-                    Self::FooError(crate::types::FooError {
-                        meta,
-                        ..leansdk_runtime::rest_json::parse_body(response)?
-                    })
-                }
+                Some("FooError") => Self::FooError(crate::types::FooError { meta }),
                 _ => Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)),
             },
         )

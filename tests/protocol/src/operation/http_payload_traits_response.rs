@@ -98,11 +98,13 @@ impl HttpPayloadTraitsResponseOutput {
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
-        let mut output = Self::default();
+        let mut output = Self {
+            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+                .map(str::to_owned),
+            ..Self::default()
+        };
         output.blob = (!response.body.is_empty()).then(|| response.body.clone());
         output.foo = leansdk_runtime::rest_json::header(response, "X-Foo")?;
-        output.request_id = leansdk_runtime::rest_json::request_id(&response.headers)
-            .map(str::to_owned);
         Ok(output)
     }
 }

@@ -95,10 +95,12 @@ impl HttpPayloadWithStructureResponseOutput {
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
-        let mut output = Self::default();
+        let mut output = Self {
+            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+                .map(str::to_owned),
+            ..Self::default()
+        };
         output.nested = leansdk_runtime::rest_json::json_payload(response)?;
-        output.request_id = leansdk_runtime::rest_json::request_id(&response.headers)
-            .map(str::to_owned);
         Ok(output)
     }
 }

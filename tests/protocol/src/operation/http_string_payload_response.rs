@@ -91,11 +91,13 @@ impl HttpStringPayloadResponseOutput {
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
-        let mut output = Self::default();
+        let mut output = Self {
+            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+                .map(str::to_owned),
+            ..Self::default()
+        };
         output.payload = leansdk_runtime::rest_json::text_payload(response)?
             .map(|text| String::from(text.as_str()));
-        output.request_id = leansdk_runtime::rest_json::request_id(&response.headers)
-            .map(str::to_owned);
         Ok(output)
     }
 }

@@ -79,41 +79,23 @@ impl InputAndOutputWithHeadersInput {
                 "POST",
                 "/InputAndOutputWithHeaders",
             )
-            .header_list(
-                "X-BooleanList",
-                self.header_boolean_list.as_ref().map(Vec::as_slice),
-            )
+            .header_list("X-BooleanList", self.header_boolean_list.as_deref())
             .header("X-Byte", self.header_byte.as_ref())
             .header("X-Double", self.header_double.as_ref())
             .header("X-Enum", self.header_enum.as_ref())
-            .header_list("X-EnumList", self.header_enum_list.as_ref().map(Vec::as_slice))
+            .header_list("X-EnumList", self.header_enum_list.as_deref())
             .header("X-Boolean2", self.header_false_bool.as_ref())
             .header("X-Float", self.header_float.as_ref())
             .header("X-Integer", self.header_integer.as_ref())
             .header("X-IntegerEnum", self.header_integer_enum.as_ref())
-            .header_list(
-                "X-IntegerEnumList",
-                self.header_integer_enum_list.as_ref().map(Vec::as_slice),
-            )
-            .header_list(
-                "X-IntegerList",
-                self.header_integer_list.as_ref().map(Vec::as_slice),
-            )
+            .header_list("X-IntegerEnumList", self.header_integer_enum_list.as_deref())
+            .header_list("X-IntegerList", self.header_integer_list.as_deref())
             .header("X-Long", self.header_long.as_ref())
             .header("X-Short", self.header_short.as_ref())
             .header("X-String", self.header_string.as_ref())
-            .header_list(
-                "X-StringList",
-                self.header_string_list.as_ref().map(Vec::as_slice),
-            )
-            .header_list(
-                "X-StringSet",
-                self.header_string_set.as_ref().map(Vec::as_slice),
-            )
-            .header_list(
-                "X-TimestampList",
-                self.header_timestamp_list.as_ref().map(Vec::as_slice),
-            )
+            .header_list("X-StringList", self.header_string_list.as_deref())
+            .header_list("X-StringSet", self.header_string_set.as_deref())
+            .header_list("X-TimestampList", self.header_timestamp_list.as_deref())
             .header("X-Boolean1", self.header_true_bool.as_ref())
             .build()
     }

@@ -141,7 +141,11 @@ impl InputAndOutputWithHeadersResponseOutput {
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
-        let mut output = leansdk_runtime::rest_json::parse_body::<Self>(response)?;
+        let mut output = Self {
+            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+                .map(str::to_owned),
+            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+        };
         output.header_boolean_list = leansdk_runtime::rest_json::header(
             response,
             "X-BooleanList",
@@ -193,8 +197,6 @@ impl InputAndOutputWithHeadersResponseOutput {
             response,
             "X-Boolean1",
         )?;
-        output.request_id = leansdk_runtime::rest_json::request_id(&response.headers)
-            .map(str::to_owned);
         Ok(output)
     }
 }

@@ -51,7 +51,7 @@ impl NullAndEmptyHeadersClientInput {
             )
             .header("X-A", self.a.as_ref())
             .header("X-B", self.b.as_ref())
-            .header_list("X-C", self.c.as_ref().map(Vec::as_slice))
+            .header_list("X-C", self.c.as_deref())
             .build()
     }
 }

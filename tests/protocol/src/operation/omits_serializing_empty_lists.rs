@@ -57,25 +57,13 @@ impl OmitsSerializingEmptyListsInput {
                 "POST",
                 "/OmitsSerializingEmptyLists",
             )
-            .query_list(
-                "BooleanList",
-                self.query_boolean_list.as_ref().map(Vec::as_slice),
-            )
-            .query_list("DoubleList", self.query_double_list.as_ref().map(Vec::as_slice))
-            .query_list("EnumList", self.query_enum_list.as_ref().map(Vec::as_slice))
-            .query_list(
-                "IntegerEnumList",
-                self.query_integer_enum_list.as_ref().map(Vec::as_slice),
-            )
-            .query_list(
-                "IntegerList",
-                self.query_integer_list.as_ref().map(Vec::as_slice),
-            )
-            .query_list("StringList", self.query_string_list.as_ref().map(Vec::as_slice))
-            .query_list(
-                "TimestampList",
-                self.query_timestamp_list.as_ref().map(Vec::as_slice),
-            )
+            .query_list("BooleanList", self.query_boolean_list.as_deref())
+            .query_list("DoubleList", self.query_double_list.as_deref())
+            .query_list("EnumList", self.query_enum_list.as_deref())
+            .query_list("IntegerEnumList", self.query_integer_enum_list.as_deref())
+            .query_list("IntegerList", self.query_integer_list.as_deref())
+            .query_list("StringList", self.query_string_list.as_deref())
+            .query_list("TimestampList", self.query_timestamp_list.as_deref())
             .build()
     }
 }

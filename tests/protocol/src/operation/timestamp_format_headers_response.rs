@@ -135,7 +135,11 @@ impl TimestampFormatHeadersResponseOutput {
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
-        let mut output = leansdk_runtime::rest_json::parse_body::<Self>(response)?;
+        let mut output = Self {
+            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+                .map(str::to_owned),
+            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+        };
         output.default_format = leansdk_runtime::rest_json::header(
             response,
             "X-defaultFormat",
@@ -168,8 +172,6 @@ impl TimestampFormatHeadersResponseOutput {
             response,
             "X-targetHttpDate",
         )?;
-        output.request_id = leansdk_runtime::rest_json::request_id(&response.headers)
-            .map(str::to_owned);
         Ok(output)
     }
 }
