@@ -108,3 +108,124 @@ pub(super) fn resolve<'s>(
         page_size: page_size.cloned(),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::error::Error;
+    use crate::ir::Crate;
+    use crate::model::Model;
+
+    /// A service with its own `smithy.api#paginated`, a `List` operation with another one
+    /// (the two are merged), and `Watch`, whose output is an event stream.
+    fn model(service_paginated: serde_json::Value, list_paginated: serde_json::Value) -> Model {
+        let json = json!({
+            "smithy": "2.0",
+            "shapes": {
+                "ex#Service": {
+                    "type": "service",
+                    "operations": [{"target": "ex#List"}, {"target": "ex#Watch"}],
+                    "traits": {"smithy.api#paginated": service_paginated}
+                },
+                "ex#List": {
+                    "type": "operation",
+                    "input": {"target": "ex#ListInput"},
+                    "output": {"target": "ex#ListOutput"},
+                    "traits": {"smithy.api#paginated": list_paginated}
+                },
+                "ex#ListInput": {"type": "structure", "members": {
+                    "token": {"target": "smithy.api#String"},
+                    "limit": {"target": "smithy.api#Integer"}
+                }},
+                "ex#ListOutput": {"type": "structure", "members": {
+                    "next": {"target": "smithy.api#String"},
+                    "things": {"target": "ex#Things"}
+                }},
+                "ex#Things": {"type": "list", "member": {"target": "smithy.api#String"}},
+                "ex#Watch": {
+                    "type": "operation",
+                    "output": {"target": "ex#WatchOutput"}
+                },
+                "ex#WatchOutput": {"type": "structure", "members": {
+                    "events": {"target": "ex#Events"}
+                }},
+                "ex#Events": {
+                    "type": "union",
+                    "members": {"tick": {"target": "smithy.api#Unit"}},
+                    "traits": {"smithy.api#streaming": {}}
+                }
+            }
+        });
+        Model::from_json(&json.to_string()).unwrap()
+    }
+
+    #[test]
+    fn the_operation_trait_extends_the_service_defaults() {
+        let model = model(
+            json!({"inputToken": "token", "outputToken": "next"}),
+            json!({"items": "things", "pageSize": "limit"}),
+        );
+        let krate = Crate::build(&model, None).unwrap();
+        let [list] = krate.operations.as_slice() else {
+            panic!("one generated operation expected: {:?}", krate.operations);
+        };
+        let paginator = list.paginator.as_ref().unwrap();
+        assert_eq!(paginator.input_token.name, "token");
+        assert_eq!(paginator.output_token.name, "next");
+        assert_eq!(paginator.items.as_ref().unwrap().name, "things");
+        assert_eq!(paginator.page_size.as_ref().unwrap().name, "limit");
+    }
+
+    #[test]
+    fn event_stream_operations_are_skipped_with_the_reason() {
+        let model = model(
+            json!({}),
+            json!({"inputToken": "token", "outputToken": "next"}),
+        );
+        let krate = Crate::build(&model, None).unwrap();
+        let [watch] = krate.skipped_operations.as_slice() else {
+            panic!(
+                "one skipped operation expected: {:?}",
+                krate.skipped_operations
+            );
+        };
+        assert_eq!(watch.name, "Watch");
+        assert!(watch.reason.contains("event stream"), "{}", watch.reason);
+        assert!(watch.reason.contains("ex#Events"), "{}", watch.reason);
+    }
+
+    #[test]
+    fn unusable_traits_are_errors_naming_the_operation() {
+        for (list, expected) in [
+            (
+                json!({"outputToken": "next"}),
+                "neither the operation nor the service sets `inputToken`",
+            ),
+            (
+                json!({"inputToken": "nope", "outputToken": "next"}),
+                "names `nope`, which the input lacks",
+            ),
+            (
+                json!({"inputToken": "limit", "outputToken": "next"}),
+                "is not a string",
+            ),
+            (
+                json!({"inputToken": "token", "outputToken": "a.b"}),
+                "nested member",
+            ),
+            (
+                json!({"inputToken": "token", "outputToken": "next", "items": "next"}),
+                "not a list or map",
+            ),
+        ] {
+            let error = Crate::build(&model(json!({}), list), None).unwrap_err();
+            assert!(matches!(error, Error::Paginated { .. }), "{error}");
+            let message = error.to_string();
+            assert!(
+                message.contains("ex#List") && message.contains(expected),
+                "{message}"
+            );
+        }
+    }
+}
