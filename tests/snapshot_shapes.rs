@@ -20,18 +20,18 @@ use types::*;
 fn required_default_and_optional_members() {
     let input: ExerciseInput =
         serde_json::from_value(json!({"name": "n", "big": 7, "createdAt": 3})).unwrap();
-    assert_eq!(input.name, "n");
-    assert_eq!(input.big, 7);
+    assert_eq!(input.name.as_deref(), Some("n"));
+    assert_eq!(input.big, Some(7));
     assert_eq!(input.count, 5, "@default 5");
     assert!(!input.enabled);
     assert_eq!(input.small, 1.5);
     assert_eq!(input.color, Color::Green, "@default GREEN");
-    assert_eq!(input.created_at, DateTime::from_secs(3));
+    assert_eq!(input.created_at, Some(DateTime::from_secs(3)));
     assert_eq!(input.ratio, None);
-    // Error correction: missing required members take their zero value.
+    // Required members of inputs are `Option` (checked when sending), so missing is `None`.
     let empty: ExerciseInput = serde_json::from_value(json!({"ratio": null})).unwrap();
-    assert_eq!(empty.name, "");
-    assert_eq!(empty.created_at, DateTime::from_secs(0));
+    assert_eq!(empty.name, None);
+    assert_eq!(empty.created_at, None);
     assert_eq!(ExerciseInput::default(), empty);
     let written = serde_json::to_value(&empty).unwrap();
     assert_eq!(written["count"], 5);
@@ -54,7 +54,7 @@ fn wire_formats() {
     .unwrap();
     assert_eq!(
         input.created_at,
-        DateTime::from_secs_and_nanos(1, 500_000_000)
+        Some(DateTime::from_secs_and_nanos(1, 500_000_000))
     );
     assert_eq!(input.iso_at.unwrap().to_rfc3339(), "2020-01-02T03:04:05Z");
     assert_eq!(input.http_at, Some(DateTime::from_secs(10)));
@@ -124,7 +124,7 @@ fn sensitive_data_is_redacted_in_debug() {
     let input = ExerciseInput {
         password: Some("hunter2".to_owned()),
         secrets: Some(vec!["s3cr3t".to_owned()]),
-        name: "visible".to_owned(),
+        name: Some("visible".to_owned()),
         ..Default::default()
     };
     let debug = format!("{input:?}");
