@@ -1,7 +1,8 @@
 //! Shared helpers for the integration tests in this folder.
 
 /// A scripted HTTP/1.1 server on 127.0.0.1 for end-to-end tests: it answers requests with
-/// the given replies in order, records every request, and stops when dropped.
+/// the given replies in order, records every request, counts the connections it accepts
+/// (keep-alive tests), and stops when dropped.
 ///
 /// ```ignore
 /// let server = TestServer::start(vec![Reply::json(429, r#"{"__type":"ThrottlingException"}"#), Reply::json(200, "{}")]).await;
@@ -10,7 +11,7 @@
 /// assert_eq!(server.requests().len(), 2);
 /// ```
 pub mod server {
-    use std::convert::Infallible;
+    use std::io;
     use std::net::SocketAddr;
     use std::sync::{Arc, Mutex, MutexGuard};
     use std::time::Duration;
@@ -22,7 +23,7 @@ pub mod server {
     use hyper::service::service_fn;
     use hyper_util::rt::TokioIo;
     use tokio::net::TcpListener;
-    use tokio::task::{JoinHandle, JoinSet};
+    use tokio::task::JoinHandle;
 
     /// One scripted answer.
     #[derive(Clone, Debug, Default)]
@@ -32,6 +33,7 @@ pub mod server {
         body: Vec<u8>,
         delay: Option<Duration>,
         never: bool,
+        hang_up: bool,
     }
 
     impl Reply {
@@ -53,6 +55,15 @@ pub mod server {
         pub fn never() -> Self {
             Self {
                 never: true,
+                ..Self::default()
+            }
+        }
+
+        /// Reads the request, then closes the connection without answering, as a server does
+        /// that closed an idle keep-alive connection just as the request arrived.
+        pub fn hang_up() -> Self {
+            Self {
+                hang_up: true,
                 ..Self::default()
             }
         }
@@ -98,6 +109,9 @@ pub mod server {
     struct State {
         replies: std::collections::VecDeque<Reply>,
         requests: Vec<RecordedRequest>,
+        accepted: usize,
+        /// The task serving each accepted connection: aborting one closes its connection.
+        connections: Vec<JoinHandle<()>>,
     }
 
     /// Status used when the script has run out, chosen to be one no client retries.
@@ -118,7 +132,7 @@ pub mod server {
             let addr = listener.local_addr().expect("local address");
             let state = Arc::new(Mutex::new(State {
                 replies: replies.into(),
-                requests: Vec::new(),
+                ..State::default()
             }));
             let accept_loop = tokio::spawn(accept(listener, state.clone()));
             Self {
@@ -137,12 +151,30 @@ pub mod server {
         pub fn requests(&self) -> Vec<RecordedRequest> {
             lock(&self.state).requests.clone()
         }
+
+        /// How many connections the server has accepted so far.
+        pub fn connections(&self) -> usize {
+            lock(&self.state).accepted
+        }
+
+        /// Closes every open connection, idle ones included, as servers do after their idle
+        /// timeout; returns once they are closed.
+        pub async fn close_connections(&self) {
+            let connections = std::mem::take(&mut lock(&self.state).connections);
+            for connection in connections {
+                connection.abort();
+                // The task's socket is dropped by the time it reports its cancellation.
+                let _ = connection.await;
+            }
+        }
     }
 
     impl Drop for TestServer {
         fn drop(&mut self) {
-            // Dropping the loop drops its JoinSet, which aborts every open connection.
             self.accept_loop.abort();
+            for connection in &lock(&self.state).connections {
+                connection.abort();
+            }
         }
     }
 
@@ -153,23 +185,27 @@ pub mod server {
     }
 
     async fn accept(listener: TcpListener, state: Arc<Mutex<State>>) {
-        let mut connections = JoinSet::new();
         while let Ok((stream, _)) = listener.accept().await {
-            let state = state.clone();
-            connections.spawn(async move {
-                let service = service_fn(move |request| respond(state.clone(), request));
+            // Counted before serving, so a test that got its answer sees the connection.
+            lock(&state).accepted += 1;
+            let serving = state.clone();
+            let connection = tokio::spawn(async move {
+                let service = service_fn(move |request| respond(serving.clone(), request));
                 // A client hanging up mid-request is normal in timeout tests.
                 let _ = http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
             });
+            let mut state = lock(&state);
+            state.connections.retain(|task| !task.is_finished());
+            state.connections.push(connection);
         }
     }
 
     async fn respond(
         state: Arc<Mutex<State>>,
         request: hyper::Request<Incoming>,
-    ) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+    ) -> Result<hyper::Response<Full<Bytes>>, io::Error> {
         let (parts, body) = request.into_parts();
         let body = body
             .collect()
@@ -201,6 +237,10 @@ pub mod server {
                 Reply::status(SCRIPT_EXHAUSTED).body("test server: no scripted reply left")
             })
         };
+        if reply.hang_up {
+            // hyper closes the connection without a response when the service fails.
+            return Err(io::Error::other("scripted hang-up"));
+        }
         if reply.never {
             std::future::pending::<()>().await;
         }
