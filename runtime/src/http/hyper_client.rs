@@ -12,6 +12,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{HOST, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, Uri};
+use tokio::runtime::Handle;
 use tokio_rustls::TlsConnector;
 
 use super::{
@@ -64,6 +65,13 @@ impl HyperClient {
     }
 
     async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, ConnectorError> {
+        // Checked first: tokio's sockets, timers and spawning panic outside a runtime.
+        let runtime = Handle::try_current().map_err(|e| {
+            ConnectorError::new(
+                ConnectorErrorKind::Connect,
+                format!("the default HTTP client needs a tokio runtime: {e}"),
+            )
+        })?;
         let (origin, outgoing) = Outgoing::prepare(request)?;
         if let Some(mut sender) = self.reusable(&origin).await {
             match sender.send_request(outgoing.to_hyper()).await {
@@ -75,7 +83,7 @@ impl HyperClient {
                 Err(error) => tracing::debug!(%error, "reused connection failed, reconnecting"),
             }
         }
-        let mut sender = self.connect(&origin).await?;
+        let mut sender = self.connect(&origin, &runtime).await?;
         let response = sender
             .send_request(outgoing.to_hyper())
             .await
@@ -93,9 +101,10 @@ impl HyperClient {
         None
     }
 
-    async fn connect(&self, origin: &Origin) -> Result<Sender, ConnectorError> {
+    async fn connect(&self, origin: &Origin, runtime: &Handle) -> Result<Sender, ConnectorError> {
         let timeout = self.inner.connect_timeout;
-        tokio::time::timeout(timeout, connect::connect(origin, || self.tls()))
+        let connecting = connect::connect(origin, runtime, || self.tls());
+        tokio::time::timeout(timeout, connecting)
             .await
             .map_err(|_| {
                 ConnectorError::new(
@@ -286,6 +295,25 @@ mod tests {
         };
         request.headers.insert("x", "y");
         assert!(Outgoing::prepare(request).is_err());
+    }
+
+    #[test]
+    fn outside_a_tokio_runtime_sending_is_an_error_not_a_panic() {
+        use std::task::{Context, Poll, Waker};
+
+        let client = HyperClient::new(Duration::from_secs(1));
+        let mut sending = client.send(HttpRequest {
+            method: "GET".to_owned(),
+            url: "http://127.0.0.1:9/".to_owned(),
+            ..HttpRequest::default()
+        });
+        match sending
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+        {
+            Poll::Ready(Err(error)) => assert_eq!(error.kind(), ConnectorErrorKind::Connect),
+            other => panic!("expected a connect error, got {other:?}"),
+        }
     }
 
     #[test]

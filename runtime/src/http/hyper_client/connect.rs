@@ -9,6 +9,7 @@ use hyper::body::Bytes;
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
+use tokio::runtime::Handle;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::{self, pki_types::ServerName};
 
@@ -71,6 +72,7 @@ fn unusable(reason: String) -> ConnectorError {
 /// until every [`Sender`] of it is dropped. The caller bounds this with the connect timeout.
 pub(super) async fn connect(
     origin: &Origin,
+    runtime: &Handle,
     tls: impl FnOnce() -> Result<TlsConnector, ConnectorError>,
 ) -> Result<Sender, ConnectorError> {
     let failed = |error: io::Error| {
@@ -85,7 +87,7 @@ pub(super) async fn connect(
         .map_err(failed)?;
     tcp.set_nodelay(true).map_err(failed)?;
     if !origin.tls {
-        return handshake(tcp).await;
+        return handshake(tcp, runtime).await;
     }
     let server_name = ServerName::try_from(origin.bare_host().to_owned()).map_err(|e| {
         unusable(format!(
@@ -94,16 +96,13 @@ pub(super) async fn connect(
         ))
     })?;
     let stream = tls()?.connect(server_name, tcp).await.map_err(failed)?;
-    handshake(stream).await
+    handshake(stream, runtime).await
 }
 
-async fn handshake<S>(stream: S) -> Result<Sender, ConnectorError>
+async fn handshake<S>(stream: S, runtime: &Handle) -> Result<Sender, ConnectorError>
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
 {
-    // Checked before the handshake: spawning outside a runtime would panic.
-    let runtime = tokio::runtime::Handle::try_current()
-        .map_err(|e| ConnectorError::new(ConnectorErrorKind::Connect, e))?;
     let (sender, connection) = http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| ConnectorError::new(ConnectorErrorKind::Connect, e))?;
