@@ -37,8 +37,11 @@ pub trait Paginated: Clone {
     /// Sets the `inputToken` member to the previous page's `outputToken`.
     fn set_token(&mut self, token: Option<String>);
 
-    /// Sets the `pageSize` member.
-    fn set_page_size(&mut self, size: i32);
+    /// Sets the `pageSize` member. Operations whose trait names none keep this default:
+    /// the service alone decides their page size.
+    fn set_page_size(&mut self, size: i32) {
+        let _ = size;
+    }
 
     /// The `outputToken` member of a page.
     fn next_token(output: &Self::Output) -> Option<&str>;
