@@ -313,6 +313,14 @@ impl RequestBuilder {
         }
     }
 
+    /// A `smithy.api#httpPayload` union: JSON when set, no body at all when unset.
+    pub fn union_payload<T: Serialize>(self, payload: Option<&T>) -> Self {
+        match payload {
+            Some(payload) => self.json_body(payload),
+            None => self,
+        }
+    }
+
     /// A `smithy.api#httpPayload` blob (streaming or not), sent as is.
     pub fn blob_payload(mut self, payload: Option<&Vec<u8>>) -> Self {
         if let Some(payload) = payload {
@@ -851,6 +859,12 @@ mod tests {
         );
         let empty = RequestBuilder::new("GET", "/p").build().unwrap();
         assert!(!empty.headers.contains("Content-Length"));
+        let unset_union = RequestBuilder::new("PUT", "/p")
+            .union_payload(none)
+            .build()
+            .unwrap();
+        assert!(unset_union.body.is_empty());
+        assert!(!unset_union.headers.contains("Content-Type"));
     }
 
     #[test]

@@ -229,6 +229,7 @@ fn bind_member(field: &Field, binding: &MemberBinding) -> TokenStream {
             let value = param_value(field, binding, TimestampFormat::DateTime);
             match kind {
                 PayloadKind::Json => quote!(.json_payload(#value)),
+                PayloadKind::Union => quote!(.union_payload(#value)),
                 PayloadKind::Blob => quote!(.blob_payload(#value)),
                 PayloadKind::Text => {
                     quote!(.text_payload(#value.map(|v| v.to_string()).as_deref()))
@@ -301,7 +302,7 @@ fn response_binding(field: &Field, binding: &MemberBinding) -> Option<TokenStrea
                 quote!(output.#name = #code;)
             });
         }
-        Binding::Payload(PayloadKind::Json) => {
+        Binding::Payload(PayloadKind::Json | PayloadKind::Union) => {
             quote!(leansdk_runtime::rest_json::json_payload(response)?)
         }
         // An empty body is an absent blob, not an empty one.

@@ -119,8 +119,10 @@ pub enum Binding {
 /// How an `smithy.api#httpPayload` member is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PayloadKind {
-    /// Structures, unions and documents: JSON.
+    /// Structures and documents: JSON (`{}` when unset).
     Json,
+    /// Unions: JSON, and no body at all when unset (an empty union has no JSON form).
+    Union,
     /// Blobs (streaming or not): the raw bytes.
     Blob,
     /// Strings and string enums: the raw text.
@@ -360,6 +362,7 @@ fn binding(traits: &crate::model::Traits, target: &ShapeKind) -> Binding {
         Binding::Payload(match target {
             ShapeKind::Blob => PayloadKind::Blob,
             ShapeKind::String | ShapeKind::Enum(_) => PayloadKind::Text,
+            ShapeKind::Union(_) => PayloadKind::Union,
             _ => PayloadKind::Json,
         })
     } else if traits.has("smithy.api#httpResponseCode") {

@@ -996,7 +996,6 @@ mod input_http_payload_with_union {
     }
     /// No payload is sent if the union has no value.
     #[test]
-    #[ignore = "botocore's ignore list skips it as Python-specific"]
     fn rest_json_http_payload_with_unset_union() {
         let capture = harness::Capture::ok();
         let client = leansdk_protocoltests::client::Client::new(&capture.config());

@@ -42,7 +42,7 @@ impl HttpPayloadWithUnionInput {
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
         leansdk_runtime::rest_json::RequestBuilder::new("PUT", "/HttpPayloadWithUnion")
-            .json_payload(self.nested.as_ref())
+            .union_payload(self.nested.as_ref())
             .build()
     }
 }
