@@ -76,10 +76,10 @@ impl HyperClient {
         if let Some(mut sender) = self.reusable(&origin).await {
             match sender.send_request(outgoing.to_hyper()).await {
                 Ok(response) => return self.read(origin, sender, response).await,
-                // The server closed the idle connection as we sent on it (it had not answered,
-                // so it did not act on the request). The orchestrator would retry this as a
-                // connector error anyway; retrying here spares the caller a backoff and a
-                // retry token for what is routine on keep-alive connections.
+                // Most often the server closed the idle connection as we sent on it. The
+                // orchestrator retries every connector error anyway, so one retry here adds no
+                // risk of a duplicate; it spares the caller a backoff and a retry token for
+                // what is routine on keep-alive connections.
                 Err(error) => tracing::debug!(%error, "reused connection failed, reconnecting"),
             }
         }
