@@ -13,7 +13,7 @@ use leansdk_runtime::http::{
     BoxFuture, ConnectorError, Headers, HttpClient, HttpRequest, HttpResponse,
 };
 
-const RESPONSE: &str = include_str!("../../../tests/data/get_workflow/response.json");
+const RESPONSE: &str = include_str!("../data/get_workflow/response.json");
 const WORKFLOW_ID: &str = "3f9c2b7e8d1a4c6f9e0b5a7d2c4e6f81";
 
 fn documented_response() -> HttpResponse {
