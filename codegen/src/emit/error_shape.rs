@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::ident;
+use super::operation::response_binding;
 use super::structure::is_string;
 use crate::ir::{ERROR_META_FIELD, ErrorInfo, Presence, Struct, TypeDef};
 
@@ -35,8 +36,45 @@ pub fn emit(def: &TypeDef, shape: &Struct, error: &ErrorInfo) -> TokenStream {
         quote!(self.message())
     };
     let meta = format_ident!("{}", ERROR_META_FIELD);
+    let meta_value = if error.sensitive_message {
+        quote!(#meta: #meta.without_message())
+    } else {
+        quote!(#meta)
+    };
+    let reads: Vec<_> = error
+        .headers
+        .iter()
+        .filter_map(|(field, binding)| response_binding(field, binding))
+        .collect();
+    // An error without members has no body to read.
+    let parsed = if shape.fields.is_empty() {
+        quote!(Self { #meta_value })
+    } else {
+        quote!(Self { #meta_value, ..leansdk_runtime::rest_json::parse_body(response)? })
+    };
+    let (response, body) = match (shape.fields.is_empty(), reads.is_empty()) {
+        (true, _) => (quote!(_response), quote!(Ok(#parsed))),
+        (false, true) => (quote!(response), quote!(Ok(#parsed))),
+        (false, false) => (
+            quote!(response),
+            quote! {
+                let mut output = #parsed;
+                #(#reads)*
+                Ok(output)
+            },
+        ),
+    };
     quote! {
         impl #name {
+            /// Reads this error from a response whose error code named it: the JSON body,
+            /// then any header-bound members.
+            pub fn from_response(
+                #meta: leansdk_runtime::error::ErrorMetadata,
+                #response: &leansdk_runtime::http::HttpResponse,
+            ) -> Result<Self, leansdk_runtime::error::ResponseError> {
+                #body
+            }
+
             /// The human-readable message the service sent, if any.
             pub fn message(&self) -> Option<&str> {
                 #message

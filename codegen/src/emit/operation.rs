@@ -278,7 +278,7 @@ fn output_impl(op: &Operation, names: &Names) -> TokenStream {
 }
 
 /// A statement setting `output.<field>` from the response, for HTTP-bound members.
-fn response_binding(field: &Field, binding: &MemberBinding) -> Option<TokenStream> {
+pub(super) fn response_binding(field: &Field, binding: &MemberBinding) -> Option<TokenStream> {
     let name = ident(&field.name);
     let optional = field.presence == Presence::Optional;
     let read = match &binding.binding {
@@ -435,35 +435,7 @@ fn error_enum(op: &Operation, names: &Names) -> TokenStream {
         .map(|e| format!(" See [`{0}`](crate::types::{0}).", e.type_name));
     let arms = op.errors.iter().zip(&variants).map(|(e, variant)| {
         let code = &e.code;
-        let meta_value = if e.sensitive_message {
-            quote!(#meta: #meta.without_message())
-        } else {
-            quote!(#meta)
-        };
-        let parsed = if e.empty {
-            quote!(crate::types::#variant { #meta_value })
-        } else {
-            quote! {
-                crate::types::#variant {
-                    #meta_value,
-                    ..leansdk_runtime::rest_json::parse_body(response)?
-                }
-            }
-        };
-        if e.headers.is_empty() {
-            return quote!(Some(#code) => Self::#variant(#parsed),);
-        }
-        let reads = e
-            .headers
-            .iter()
-            .filter_map(|(field, binding)| response_binding(field, binding));
-        quote! {
-            Some(#code) => {
-                let mut output = #parsed;
-                #(#reads)*
-                Self::#variant(output)
-            }
-        }
+        quote!(Some(#code) => Self::#variant(crate::types::#variant::from_response(#meta, response)?),)
     });
     let checks = op.errors.iter().zip(&variants).map(|(e, variant)| {
         let name = format_ident!("is_{}", e.snake);
@@ -486,12 +458,10 @@ fn error_enum(op: &Operation, names: &Names) -> TokenStream {
             })
         }
     };
-    // Errors without members or header bindings never look at the response.
-    let reads_response = op.errors.iter().any(|e| !e.empty || !e.headers.is_empty());
-    let response = if reads_response {
-        quote!(response)
-    } else {
+    let response = if op.errors.is_empty() {
         quote!(_response)
+    } else {
+        quote!(response)
     };
     quote! {
         #[doc = #docs]

@@ -94,6 +94,11 @@ pub const ERROR_META_FIELD: &str = "meta";
 pub struct ErrorInfo {
     /// The field holding the error message (member `Message` or `message`).
     pub message_field: Option<String>,
+    /// The message is `@sensitive`: it is dropped from the error's metadata.
+    pub sensitive_message: bool,
+    /// Members bound to response headers (`smithy.api#httpHeader`,
+    /// `smithy.api#httpPrefixHeaders`), read after the body.
+    pub headers: Vec<(Field, operation::MemberBinding)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -348,7 +353,13 @@ impl Builder<'_> {
             return Ok(None);
         };
         let kind = match &shape.kind {
-            ShapeKind::Structure(_) => TypeKind::Struct(self.structure(shape, StructRole::Data)?),
+            ShapeKind::Structure(_) => {
+                let mut structure = self.structure(shape, StructRole::Data)?;
+                if structure.error.is_some() {
+                    self.bind_error_headers(shape, &mut structure)?;
+                }
+                TypeKind::Struct(structure)
+            }
             ShapeKind::Union(_) => TypeKind::Union(self.union(shape)?),
             ShapeKind::Enum(_) | ShapeKind::String => TypeKind::Enum(enum_variants(shape)),
             ShapeKind::IntEnum(_) => TypeKind::IntEnum(int_enum_variants(shape)),
@@ -392,13 +403,15 @@ impl Builder<'_> {
             });
         }
         // `smithy.api#error` shapes get `message()`, backed by `Message` or `message`.
+        let message = shape
+            .members()
+            .iter()
+            .zip(&fields)
+            .find(|(m, _)| m.name == "Message" || m.name == "message");
         let error = shape.traits.error().map(|_| ErrorInfo {
-            message_field: shape
-                .members()
-                .iter()
-                .zip(&fields)
-                .find(|(m, _)| m.name == "Message" || m.name == "message")
-                .map(|(_, f)| f.name.clone()),
+            message_field: message.map(|(_, f)| f.name.clone()),
+            sensitive_message: message.is_some_and(|(_, f)| f.sensitive),
+            headers: Vec::new(),
         });
         Ok(Struct {
             fields,

@@ -129,7 +129,8 @@ pub enum PayloadKind {
     Text,
 }
 
-/// A modelled error an operation can return.
+/// A modelled error an operation can return; how to read it is the error type's own
+/// `from_response` (see [`ErrorInfo`](super::ErrorInfo)).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OperationError {
     /// The error type in `types`, also the enum variant name.
@@ -138,13 +139,6 @@ pub struct OperationError {
     pub code: String,
     /// `is_<snake>()` helper name.
     pub snake: String,
-    /// The message is `@sensitive`: it is dropped from the error's metadata.
-    pub sensitive_message: bool,
-    /// Members bound to response headers (`smithy.api#httpHeader`,
-    /// `smithy.api#httpPrefixHeaders`), read after the body.
-    pub headers: Vec<(Field, MemberBinding)>,
-    /// The error shape has no members: there is no body to read.
-    pub empty: bool,
 }
 
 /// What the generated `Client` needs to know about the service.
@@ -263,7 +257,7 @@ impl Builder<'_> {
             .iter()
             .filter_map(|id| Some((self.names.get(id)?, self.model.shape(id)?)))
             .map(|(name, shape)| self.operation_error(name, shape))
-            .collect::<Result<_, _>>()?;
+            .collect();
         Ok(Operation {
             name: names::upper_camel(shape.id.name()),
             module: scope.claim(&[names::module_name(shape.id.name())], "_"),
@@ -279,30 +273,32 @@ impl Builder<'_> {
         })
     }
 
-    fn operation_error(&self, type_name: &str, shape: &Shape) -> Result<OperationError, Error> {
-        let mut structure = self.structure(shape, StructRole::Data)?;
-        let empty = structure.fields.is_empty();
-        let bindings = self.bindings(shape, &mut structure)?;
-        let headers = structure
-            .fields
-            .into_iter()
-            .zip(bindings)
-            .filter(|(_, b)| matches!(b.binding, Binding::Header(_) | Binding::PrefixHeaders(_)))
-            .collect();
-        let sensitive_message = shape.members().iter().any(|m| {
-            (m.name == "Message" || m.name == "message")
-                && self
-                    .target(shape, m)
-                    .is_ok_and(|t| self.is_sensitive(m, &t))
-        });
-        Ok(OperationError {
+    fn operation_error(&self, type_name: &str, shape: &Shape) -> OperationError {
+        OperationError {
             type_name: type_name.to_owned(),
             code: shape.id.name().to_owned(),
             snake: names::snake(type_name),
-            sensitive_message,
-            headers,
-            empty,
-        })
+        }
+    }
+
+    /// Records an error structure's header-bound members (they are not in its JSON body).
+    pub(super) fn bind_error_headers(
+        &self,
+        shape: &Shape,
+        structure: &mut Struct,
+    ) -> Result<(), Error> {
+        let bindings = self.bindings(shape, structure)?;
+        let headers = structure
+            .fields
+            .iter()
+            .zip(bindings)
+            .filter(|(_, b)| matches!(b.binding, Binding::Header(_) | Binding::PrefixHeaders(_)))
+            .map(|(field, binding)| (field.clone(), binding))
+            .collect();
+        if let Some(error) = &mut structure.error {
+            error.headers = headers;
+        }
+        Ok(())
     }
 
     /// The input or output structure (empty for `smithy.api#Unit`) and its bindings.

@@ -19,6 +19,17 @@ pub struct InternalServerException {
     pub meta: leansdk_runtime::error::ErrorMetadata,
 }
 impl InternalServerException {
+    /// Reads this error from a response whose error code named it: the JSON body,
+    /// then any header-bound members.
+    pub fn from_response(
+        meta: leansdk_runtime::error::ErrorMetadata,
+        response: &leansdk_runtime::http::HttpResponse,
+    ) -> Result<Self, leansdk_runtime::error::ResponseError> {
+        Ok(Self {
+            meta,
+            ..leansdk_runtime::rest_json::parse_body(response)?
+        })
+    }
     /// The human-readable message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()

@@ -108,11 +108,15 @@ impl GreetingWithErrorsResponse2Error {
     /// Picks the variant by error code; the body is parsed for modelled errors only.
     pub fn from_response(
         meta: leansdk_runtime::error::ErrorMetadata,
-        _response: &leansdk_runtime::http::HttpResponse,
+        response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(
             match meta.code() {
-                Some("FooError") => Self::FooError(crate::types::FooError { meta }),
+                Some("FooError") => {
+                    Self::FooError(
+                        crate::types::FooError::from_response(meta, response)?,
+                    )
+                }
                 _ => Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)),
             },
         )

@@ -113,15 +113,9 @@ impl GreetingWithErrorsResponse3Error {
         Ok(
             match meta.code() {
                 Some("ComplexError") => {
-                    let mut output = crate::types::ComplexError {
-                        meta,
-                        ..leansdk_runtime::rest_json::parse_body(response)?
-                    };
-                    output.header = leansdk_runtime::rest_json::header(
-                        response,
-                        "X-Header",
-                    )?;
-                    Self::ComplexError(output)
+                    Self::ComplexError(
+                        crate::types::ComplexError::from_response(meta, response)?,
+                    )
                 }
                 _ => Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)),
             },

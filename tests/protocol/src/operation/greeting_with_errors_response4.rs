@@ -113,10 +113,9 @@ impl GreetingWithErrorsResponse4Error {
         Ok(
             match meta.code() {
                 Some("InvalidGreeting") => {
-                    Self::InvalidGreeting(crate::types::InvalidGreeting {
-                        meta,
-                        ..leansdk_runtime::rest_json::parse_body(response)?
-                    })
+                    Self::InvalidGreeting(
+                        crate::types::InvalidGreeting::from_response(meta, response)?,
+                    )
                 }
                 _ => Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)),
             },

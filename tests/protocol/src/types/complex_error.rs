@@ -11,7 +11,7 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct ComplexError {
-    #[serde(rename = "Header", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Header", skip)]
     pub header: Option<String>,
     #[serde(rename = "Nested", skip_serializing_if = "Option::is_none")]
     pub nested: Option<crate::types::ComplexNestedErrorData>,
@@ -22,6 +22,19 @@ pub struct ComplexError {
     pub meta: leansdk_runtime::error::ErrorMetadata,
 }
 impl ComplexError {
+    /// Reads this error from a response whose error code named it: the JSON body,
+    /// then any header-bound members.
+    pub fn from_response(
+        meta: leansdk_runtime::error::ErrorMetadata,
+        response: &leansdk_runtime::http::HttpResponse,
+    ) -> Result<Self, leansdk_runtime::error::ResponseError> {
+        let mut output = Self {
+            meta,
+            ..leansdk_runtime::rest_json::parse_body(response)?
+        };
+        output.header = leansdk_runtime::rest_json::header(response, "X-Header")?;
+        Ok(output)
+    }
     /// The human-readable message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         None

@@ -16,6 +16,14 @@ pub struct FooError {
     pub meta: leansdk_runtime::error::ErrorMetadata,
 }
 impl FooError {
+    /// Reads this error from a response whose error code named it: the JSON body,
+    /// then any header-bound members.
+    pub fn from_response(
+        meta: leansdk_runtime::error::ErrorMetadata,
+        _response: &leansdk_runtime::http::HttpResponse,
+    ) -> Result<Self, leansdk_runtime::error::ResponseError> {
+        Ok(Self { meta })
+    }
     /// The human-readable message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         None

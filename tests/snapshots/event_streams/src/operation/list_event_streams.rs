@@ -216,34 +216,38 @@ impl ListEventStreamsError {
         Ok(
             match meta.code() {
                 Some("AccessDeniedException") => {
-                    Self::AccessDeniedException(crate::types::AccessDeniedException {
-                        meta,
-                        ..leansdk_runtime::rest_json::parse_body(response)?
-                    })
+                    Self::AccessDeniedException(
+                        crate::types::AccessDeniedException::from_response(
+                            meta,
+                            response,
+                        )?,
+                    )
                 }
                 Some("BadRequestException") => {
-                    Self::BadRequestException(crate::types::BadRequestException {
-                        meta,
-                        ..leansdk_runtime::rest_json::parse_body(response)?
-                    })
+                    Self::BadRequestException(
+                        crate::types::BadRequestException::from_response(meta, response)?,
+                    )
                 }
                 Some("InternalServerException") => {
-                    Self::InternalServerException(crate::types::InternalServerException {
-                        meta,
-                        ..leansdk_runtime::rest_json::parse_body(response)?
-                    })
+                    Self::InternalServerException(
+                        crate::types::InternalServerException::from_response(
+                            meta,
+                            response,
+                        )?,
+                    )
                 }
                 Some("ResourceNotFoundException") => {
-                    Self::ResourceNotFoundException(crate::types::ResourceNotFoundException {
-                        meta,
-                        ..leansdk_runtime::rest_json::parse_body(response)?
-                    })
+                    Self::ResourceNotFoundException(
+                        crate::types::ResourceNotFoundException::from_response(
+                            meta,
+                            response,
+                        )?,
+                    )
                 }
                 Some("ThrottlingException") => {
-                    Self::ThrottlingException(crate::types::ThrottlingException {
-                        meta,
-                        ..leansdk_runtime::rest_json::parse_body(response)?
-                    })
+                    Self::ThrottlingException(
+                        crate::types::ThrottlingException::from_response(meta, response)?,
+                    )
                 }
                 _ => Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)),
             },

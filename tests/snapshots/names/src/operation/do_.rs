@@ -222,10 +222,9 @@ impl DoError {
         Ok(
             match meta.code() {
                 Some("Error") => {
-                    Self::ErrorShape(crate::types::ErrorShape {
-                        meta,
-                        ..leansdk_runtime::rest_json::parse_body(response)?
-                    })
+                    Self::ErrorShape(
+                        crate::types::ErrorShape::from_response(meta, response)?,
+                    )
                 }
                 _ => Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)),
             },

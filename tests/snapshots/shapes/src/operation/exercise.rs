@@ -507,16 +507,14 @@ impl ExerciseError {
         Ok(
             match meta.code() {
                 Some("ValidationError") => {
-                    Self::ValidationError(crate::types::ValidationError {
-                        meta,
-                        ..leansdk_runtime::rest_json::parse_body(response)?
-                    })
+                    Self::ValidationError(
+                        crate::types::ValidationError::from_response(meta, response)?,
+                    )
                 }
                 Some("SecretError") => {
-                    Self::SecretError(crate::types::SecretError {
-                        meta: meta.without_message(),
-                        ..leansdk_runtime::rest_json::parse_body(response)?
-                    })
+                    Self::SecretError(
+                        crate::types::SecretError::from_response(meta, response)?,
+                    )
                 }
                 _ => Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)),
             },
