@@ -8,9 +8,9 @@ use leansdk_customerprofiles::error::{BuildError, ProvideErrorMetadata, SdkError
 use leansdk_customerprofiles::operation::get_workflow::{GetWorkflowError, GetWorkflowOutput};
 use leansdk_customerprofiles::types::{SourceConnectorType, Status, WorkflowType};
 use leansdk_customerprofiles::{Client, Config, Credentials, DateTime, RetryConfig, TimeoutConfig};
-use leansdk_runtime::env::Env;
+use leansdk_runtime::auth::sigv4::{self, SigningParams, SigningSettings};
+use leansdk_runtime::config::env::Env;
 use leansdk_runtime::http::{Headers, HttpRequest, HttpResponse};
-use leansdk_runtime::sigv4::{self, SigningParams, SigningSettings};
 use leansdk_tests::doubles::RecordingSleep;
 use leansdk_tests::server::{RecordedRequest, Reply, TestServer};
 
@@ -554,7 +554,7 @@ async fn example_prints_cli_json_or_the_error() {
 }
 
 mod fuzz {
-    use leansdk_runtime::rest_json::error_metadata;
+    use leansdk_runtime::protocol::rest_json::error_metadata;
     use proptest::prelude::*;
 
     use super::*;

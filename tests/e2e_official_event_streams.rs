@@ -22,8 +22,8 @@ mod types;
 use std::collections::BTreeMap;
 
 use client::Client;
+use leansdk_runtime::auth::credentials::Credentials;
 use leansdk_runtime::config::Config;
-use leansdk_runtime::credentials::Credentials;
 use leansdk_runtime::error::SdkError;
 use leansdk_tests::server::{RecordedRequest, Reply, TestServer};
 use operation::list_event_streams::ListEventStreamsError;

@@ -271,8 +271,8 @@ pub mod doubles {
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
-    use leansdk_runtime::http::BoxFuture;
-    use leansdk_runtime::retry::Sleep;
+    use leansdk_runtime::BoxFuture;
+    use leansdk_runtime::sleep::Sleep;
 
     /// Records every backoff delay and returns at once, so retry tests never wait.
     #[derive(Clone, Debug, Default)]

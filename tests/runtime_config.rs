@@ -3,8 +3,8 @@
 
 use leansdk_customerprofiles::Client;
 use leansdk_runtime::config::Config;
-use leansdk_runtime::env::Env;
-use leansdk_runtime::retry::RetryConfig;
+use leansdk_runtime::config::env::Env;
+use leansdk_runtime::config::retry::RetryConfig;
 use leansdk_tests::get_workflow::input;
 use leansdk_tests::server::{Reply, TestServer};
 

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use leansdk_customerprofiles::Client;
+use leansdk_runtime::auth::credentials::Credentials;
 use leansdk_runtime::config::Config;
-use leansdk_runtime::credentials::Credentials;
 use leansdk_runtime::http::{
     ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse, HyperClient,
 };

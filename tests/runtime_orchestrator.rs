@@ -3,16 +3,16 @@
 
 use std::time::Duration;
 
+use leansdk_runtime::auth::credentials::Credentials;
+use leansdk_runtime::config::retry::RetryConfig;
 use leansdk_runtime::config::{Config, TimeoutConfig};
-use leansdk_runtime::credentials::Credentials;
 use leansdk_runtime::error::{BuildError, ProvideErrorMetadata, SdkError};
-use leansdk_runtime::retry::RetryConfig;
 use std::collections::BTreeMap;
 
 use leansdk_customerprofiles::Client;
 use leansdk_customerprofiles::types::Status;
-use leansdk_runtime::client::{ClientHandle, EndpointConfig, ServiceMeta};
 use leansdk_runtime::endpoint::{Endpoint, EndpointError};
+use leansdk_runtime::orchestrator::{ClientHandle, EndpointConfig, ServiceMeta};
 use leansdk_tests::get_workflow::{GetWorkflowError, GetWorkflowInput, GetWorkflowOutput, input};
 use leansdk_tests::server::{Reply, TestServer};
 
@@ -180,7 +180,7 @@ static OVERRIDING_SERVICE: ServiceMeta = ServiceMeta {
     signing_name: "profile",
     sdk_version: "0.1.0",
     resolve_endpoint: overriding_endpoint,
-    error_metadata: leansdk_runtime::rest_json::error_metadata,
+    error_metadata: leansdk_runtime::protocol::rest_json::error_metadata,
 };
 
 fn overriding_endpoint(config: &EndpointConfig<'_>) -> Result<Endpoint, EndpointError> {

@@ -5,11 +5,11 @@
 use std::time::Duration;
 
 use leansdk_customerprofiles::Client;
+use leansdk_runtime::auth::credentials::Credentials;
+use leansdk_runtime::config::retry::RetryConfig;
 use leansdk_runtime::config::{Config, TimeoutConfig};
-use leansdk_runtime::credentials::Credentials;
 use leansdk_runtime::error::{ProvideErrorMetadata, SdkError, TimeoutKind};
 use leansdk_runtime::http::ConnectorErrorKind;
-use leansdk_runtime::retry::RetryConfig;
 use leansdk_tests::doubles::RecordingSleep;
 use leansdk_tests::get_workflow::input;
 use leansdk_tests::server::{Reply, TestServer, refused_url};

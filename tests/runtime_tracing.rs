@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use leansdk_customerprofiles::Client;
+use leansdk_runtime::auth::credentials::Credentials;
 use leansdk_runtime::config::Config;
-use leansdk_runtime::credentials::Credentials;
-use leansdk_runtime::retry::RetryConfig;
+use leansdk_runtime::config::retry::RetryConfig;
 use leansdk_tests::get_workflow::input;
 use leansdk_tests::server::{Reply, TestServer};
 

@@ -288,7 +288,7 @@ mod tests {
         assert!(
             client
                 .contents
-                .contains("leansdk_runtime::client::endpoint_url_only"),
+                .contains("leansdk_runtime::orchestrator::endpoint_url_only"),
             "{}",
             client.contents
         );

@@ -56,7 +56,7 @@ pub fn resolve(params: &Params) -> Result<Endpoint, EndpointError> {
 }
 /// Resolves with the client configuration's region, FIPS, dual-stack and endpoint URL.
 pub(crate) fn resolve_for_config(
-    config: &leansdk_runtime::client::EndpointConfig<'_>,
+    config: &leansdk_runtime::orchestrator::EndpointConfig<'_>,
 ) -> Result<Endpoint, EndpointError> {
     resolve(
         &Params {

@@ -5,9 +5,9 @@ use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use leansdk_runtime::credentials::Credentials;
+use leansdk_runtime::auth::credentials::Credentials;
+use leansdk_runtime::auth::sigv4::{self, SigningParams, SigningSettings};
 use leansdk_runtime::http::{Headers, HttpRequest};
-use leansdk_runtime::sigv4::{self, SigningParams, SigningSettings};
 
 fn request(method: &str, path: &str, body: Vec<u8>) -> HttpRequest {
     let mut headers = Headers::new();

@@ -88,7 +88,7 @@ impl Args {
 /// The output as the AWS CLI prints it: pretty JSON, model member names, timestamps as
 /// RFC 3339 with their fraction.
 pub fn to_cli_json<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
-    crate::wire::with_rfc3339_timestamps(|| serde_json::to_string_pretty(value))
+    crate::protocol::json::codec::with_rfc3339_timestamps(|| serde_json::to_string_pretty(value))
 }
 
 /// An example's whole `main`: parses the process arguments (`known` plus `--timeout-secs`),
@@ -222,7 +222,7 @@ mod tests {
         struct Output {
             #[serde(
                 rename = "StartDate",
-                with = "crate::wire::With::<crate::wire::EpochSeconds>"
+                with = "crate::protocol::json::codec::With::<crate::protocol::json::codec::EpochSeconds>"
             )]
             start: DateTime,
         }

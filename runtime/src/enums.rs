@@ -25,7 +25,7 @@ macro_rules! string_enum_impls {
         }
 
         /// URI labels, query parameters and headers carry the wire value.
-        impl $crate::rest_json::ParamValue for $name {
+        impl $crate::protocol::http_binding::ParamValue for $name {
             fn to_param(&self) -> ::std::string::String {
                 self.as_str().to_owned()
             }
@@ -35,10 +35,10 @@ macro_rules! string_enum_impls {
             }
         }
 
-        impl $crate::rest_json::FromHeader for $name {
+        impl $crate::protocol::http_binding::FromHeader for $name {
             fn from_header(
                 value: &str,
-                _: $crate::rest_json::HeaderTimestamp,
+                _: $crate::protocol::http_binding::HeaderTimestamp,
             ) -> ::std::result::Result<Self, ::std::string::String> {
                 Ok(Self::from(value))
             }
@@ -85,16 +85,16 @@ macro_rules! int_enum_impls {
         }
 
         /// URI labels, query parameters and headers carry the integer value.
-        impl $crate::rest_json::ParamValue for $name {
+        impl $crate::protocol::http_binding::ParamValue for $name {
             fn to_param(&self) -> ::std::string::String {
                 self.value().to_string()
             }
         }
 
-        impl $crate::rest_json::FromHeader for $name {
+        impl $crate::protocol::http_binding::FromHeader for $name {
             fn from_header(
                 value: &str,
-                _: $crate::rest_json::HeaderTimestamp,
+                _: $crate::protocol::http_binding::HeaderTimestamp,
             ) -> ::std::result::Result<Self, ::std::string::String> {
                 value
                     .trim()

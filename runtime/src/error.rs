@@ -5,9 +5,9 @@ use std::error::Error;
 use std::fmt;
 use std::time::Duration;
 
-use crate::credentials::CredentialsError;
+use crate::auth::credentials::CredentialsError;
+use crate::auth::sigv4::SigningError;
 use crate::http::{ConnectorError, HttpResponse};
-use crate::sigv4::SigningError;
 
 /// The code, message and request ID of a service error, read from the response.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -47,6 +47,14 @@ impl ErrorMetadata {
 
     pub fn status(&self) -> u16 {
         self.status
+    }
+
+    /// The same metadata with another code: the protocol found a truer one elsewhere.
+    pub fn with_code(self, code: impl Into<String>) -> Self {
+        Self {
+            code: Some(code.into()),
+            ..self
+        }
     }
 
     /// The same metadata without the message: for errors whose message is `@sensitive`.
@@ -276,7 +284,7 @@ impl ResponseError {
     pub fn new(response: &HttpResponse, reason: impl Into<String>) -> Self {
         Self {
             status: response.status,
-            request_id: crate::rest_json::request_id(&response.headers).map(str::to_owned),
+            request_id: crate::http::request_id(&response.headers).map(str::to_owned),
             reason: reason.into(),
             raw: response.clone(),
         }

@@ -9,11 +9,12 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use leansdk_runtime::credentials::{
-    BoxFuture, Credentials, CredentialsError, DefaultCredentialsChain, LazyCachingProvider,
-    ProvideCredentials,
+use leansdk_runtime::BoxFuture;
+use leansdk_runtime::auth::credentials::{
+    Credentials, CredentialsError, LazyCachingProvider, ProvideCredentials,
 };
-use leansdk_runtime::env::Env;
+use leansdk_runtime::config::credentials::DefaultCredentialsChain;
+use leansdk_runtime::config::env::Env;
 
 /// The providers here finish without waiting on I/O readiness, so polling until ready is
 /// enough and no async runtime is needed.

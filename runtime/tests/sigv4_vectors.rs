@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use leansdk_runtime::DateTime;
-use leansdk_runtime::credentials::Credentials;
+use leansdk_runtime::auth::credentials::Credentials;
+use leansdk_runtime::auth::sigv4::{SigningParams, SigningSettings, sign_parts};
 use leansdk_runtime::http::{Headers, HttpRequest};
-use leansdk_runtime::sigv4::{SigningParams, SigningSettings, sign_parts};
 
 /// 34 classic cases + 40 CRT cases. Adding or removing vectors must be a visible change.
 const EXPECTED_CASES: usize = 74;

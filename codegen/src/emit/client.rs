@@ -14,7 +14,7 @@ pub fn emit(krate: &Crate, has_endpoint_rules: bool) -> TokenStream {
     let resolver = if has_endpoint_rules {
         quote!(crate::endpoint::resolve_for_config)
     } else {
-        quote!(leansdk_runtime::client::endpoint_url_only)
+        quote!(leansdk_runtime::orchestrator::endpoint_url_only)
     };
     let methods = krate.operations.iter().map(|op| {
         let docs = doc_attrs(&op.docs);
@@ -35,7 +35,7 @@ pub fn emit(krate: &Crate, has_endpoint_rules: bool) -> TokenStream {
     quote! {
         //! The service client.
 
-        use leansdk_runtime::client::{ClientHandle, ServiceMeta};
+        use leansdk_runtime::orchestrator::{ClientHandle, ServiceMeta};
         use leansdk_runtime::config::Config;
 
         static SERVICE: ServiceMeta = ServiceMeta {
@@ -43,7 +43,7 @@ pub fn emit(krate: &Crate, has_endpoint_rules: bool) -> TokenStream {
             signing_name: #signing_name,
             sdk_version: env!("CARGO_PKG_VERSION"),
             resolve_endpoint: #resolver,
-            error_metadata: leansdk_runtime::rest_json::error_metadata,
+            error_metadata: leansdk_runtime::protocol::rest_json::error_metadata,
         };
 
         #[doc = #client_docs]

@@ -31,8 +31,10 @@ publish = false
 [dependencies]
 leansdk-runtime = {{ path = "{runtime}" }}
 
-# Examples and tests only: users bring their own runtime.
+# Examples and tests only: users bring their own runtime, and the examples' argument
+# parsing and printing (the runtime's `cli` feature) never reach a user's build.
 [dev-dependencies]
+leansdk-runtime = {{ path = "{runtime}", features = ["cli"] }}
 tokio = {{ version = "1", features = ["macros", "rt"] }}
 {workspace}"#,
         name = krate.package_name,
@@ -69,9 +71,9 @@ pub fn lib_rs(krate: &Crate, modules: &[&str]) -> TokenStream {
 
         pub use client::Client;
         pub use leansdk_runtime::config::{Config, TimeoutConfig};
-        pub use leansdk_runtime::credentials::Credentials;
+        pub use leansdk_runtime::auth::credentials::Credentials;
         pub use leansdk_runtime::error;
-        pub use leansdk_runtime::retry::RetryConfig;
+        pub use leansdk_runtime::config::retry::RetryConfig;
         pub use leansdk_runtime::{DateTime, Document};
     }
 }

@@ -110,7 +110,7 @@ pub fn config_adapter(rule_set: &RuleSet) -> Result<TokenStream, EndpointEmitErr
     Ok(quote! {
         /// Resolves with the client configuration's region, FIPS, dual-stack and endpoint URL.
         pub(crate) fn resolve_for_config(
-            config: &leansdk_runtime::client::EndpointConfig<'_>,
+            config: &leansdk_runtime::orchestrator::EndpointConfig<'_>,
         ) -> Result<Endpoint, EndpointError> {
             resolve(&Params {
                 #(#inits)*

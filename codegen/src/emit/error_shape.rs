@@ -50,7 +50,7 @@ pub fn emit(def: &TypeDef, shape: &Struct, error: &ErrorInfo) -> TokenStream {
     let parsed = if shape.fields.is_empty() {
         quote!(Self { #meta_value })
     } else {
-        quote!(Self { #meta_value, ..leansdk_runtime::rest_json::parse_body(response)? })
+        quote!(Self { #meta_value, ..leansdk_runtime::protocol::json::parse_body(response)? })
     };
     let (response, body) = match (shape.fields.is_empty(), reads.is_empty()) {
         (true, _) => (quote!(_response), quote!(Ok(#parsed))),

@@ -122,11 +122,11 @@ impl Codec {
     pub fn with_path(&self) -> String {
         let mut path = String::new();
         for name in &self.0 {
-            path.push_str(&format!("leansdk_runtime::wire::{name}<"));
+            path.push_str(&format!("leansdk_runtime::protocol::json::codec::{name}<"));
         }
         path.truncate(path.len() - 1);
         path.push_str(&">".repeat(self.0.len() - 1));
-        format!("leansdk_runtime::wire::With::<{path}>")
+        format!("leansdk_runtime::protocol::json::codec::With::<{path}>")
     }
 
     /// The same path as tokens, for calling `deserialize` directly.
@@ -134,12 +134,12 @@ impl Codec {
         let codec = self.0.iter().rev().fold(TokenStream::new(), |inner, name| {
             let name = format_ident!("{}", name);
             if inner.is_empty() {
-                quote!(leansdk_runtime::wire::#name)
+                quote!(leansdk_runtime::protocol::json::codec::#name)
             } else {
-                quote!(leansdk_runtime::wire::#name<#inner>)
+                quote!(leansdk_runtime::protocol::json::codec::#name<#inner>)
             }
         });
-        quote!(leansdk_runtime::wire::With::<#codec>)
+        quote!(leansdk_runtime::protocol::json::codec::With::<#codec>)
     }
 }
 

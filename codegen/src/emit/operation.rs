@@ -104,11 +104,11 @@ fn input_impl(op: &Operation, names: &Names) -> TokenStream {
         .map(|(field, _)| {
             let name = ident(&field.name);
             if field.presence == Presence::Optional {
-                quote!(input.#name.get_or_insert_with(leansdk_runtime::client::uuid_v4);)
+                quote!(input.#name.get_or_insert_with(leansdk_runtime::orchestrator::uuid_v4);)
             } else {
                 quote! {
                     if input.#name.is_empty() {
-                        input.#name = leansdk_runtime::client::uuid_v4();
+                        input.#name = leansdk_runtime::orchestrator::uuid_v4();
                     }
                 }
             }
@@ -139,7 +139,7 @@ fn input_impl(op: &Operation, names: &Names) -> TokenStream {
             pub fn to_request(
                 &self,
             ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-                leansdk_runtime::rest_json::RequestBuilder::new(#method, #uri)
+                leansdk_runtime::protocol::http_binding::RequestBuilder::new(#method, #uri)
                     #(#bindings)*
                     #json_body
                     #host_prefix
@@ -247,12 +247,14 @@ fn output_impl(op: &Operation, names: &Names) -> TokenStream {
     let start = if has_payload {
         quote!(Self::default())
     } else {
-        quote!(leansdk_runtime::rest_json::parse_body::<Self>(response)?)
+        quote!(leansdk_runtime::protocol::json::parse_body::<Self>(
+            response
+        )?)
     };
     let reads: Vec<TokenStream> = fields()
         .filter_map(|(field, binding)| response_binding(field, binding))
         .collect();
-    let request_id = quote!(#request_id: leansdk_runtime::rest_json::request_id(&response.headers).map(str::to_owned));
+    let request_id = quote!(#request_id: leansdk_runtime::http::request_id(&response.headers).map(str::to_owned));
     let body = if op.output.fields.is_empty() {
         // Nothing to read: the body of an empty output is ignored, as the AWS SDKs do.
         quote!(Ok(Self { #request_id }))
@@ -285,13 +287,13 @@ pub(super) fn response_binding(field: &Field, binding: &MemberBinding) -> Option
         Binding::Body | Binding::Label | Binding::Query(_) | Binding::QueryParams => return None,
         Binding::Header(header) => match binding.timestamp_format {
             None | Some(TimestampFormat::HttpDate) => {
-                quote!(leansdk_runtime::rest_json::header(response, #header)?)
+                quote!(leansdk_runtime::protocol::http_binding::header(response, #header)?)
             }
             Some(TimestampFormat::DateTime) => timestamp_header(header, quote!(DateTime)),
             Some(TimestampFormat::EpochSeconds) => timestamp_header(header, quote!(EpochSeconds)),
         },
         Binding::PrefixHeaders(prefix) => {
-            quote!(leansdk_runtime::rest_json::prefix_headers(response, #prefix))
+            quote!(leansdk_runtime::protocol::http_binding::prefix_headers(response, #prefix))
         }
         Binding::ResponseCode => {
             let ty = rust_type(&field.ty);
@@ -303,7 +305,9 @@ pub(super) fn response_binding(field: &Field, binding: &MemberBinding) -> Option
             });
         }
         Binding::Payload(PayloadKind::Json | PayloadKind::Union) => {
-            quote!(leansdk_runtime::rest_json::json_payload(response)?)
+            quote!(leansdk_runtime::protocol::rest_json::json_payload(
+                response
+            )?)
         }
         // An empty body is an absent blob, not an empty one.
         Binding::Payload(PayloadKind::Blob) => {
@@ -311,19 +315,19 @@ pub(super) fn response_binding(field: &Field, binding: &MemberBinding) -> Option
         }
         Binding::Payload(PayloadKind::Text) => {
             let ty = rust_type(&field.ty);
-            quote!(leansdk_runtime::rest_json::text_payload(response)?.map(|text| #ty::from(text.as_str())))
+            quote!(leansdk_runtime::protocol::http_binding::text_payload(response)?.map(|text| #ty::from(text.as_str())))
         }
     };
     Some(assign(field, read))
 }
 
-/// Reads a header of timestamps in `format` (a `rest_json::HeaderTimestamp` variant).
+/// Reads a header of timestamps in `format` (a `protocol::http_binding::HeaderTimestamp` variant).
 fn timestamp_header(header: &str, format: TokenStream) -> TokenStream {
     quote! {
-        leansdk_runtime::rest_json::header_with_timestamps(
+        leansdk_runtime::protocol::http_binding::header_with_timestamps(
             response,
             #header,
-            leansdk_runtime::rest_json::HeaderTimestamp::#format,
+            leansdk_runtime::protocol::http_binding::HeaderTimestamp::#format,
         )?
     }
 }

@@ -1,6 +1,6 @@
 //! `smithy.api#paginated` operations: the input implements the runtime's `Paginated` (and
 //! `PaginatedItems` when the trait names `items`), and the fluent builder gets
-//! `into_paginator()`. The paging loop itself lives once in `leansdk_runtime::paginator`.
+//! `into_paginator()`. The paging loop itself lives once in `leansdk_runtime::orchestrator::paginator`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -58,7 +58,7 @@ pub fn emit(op: &Operation) -> TokenStream {
             quote!(output.#name.into_iter().collect())
         };
         quote! {
-            impl leansdk_runtime::paginator::PaginatedItems for #input {
+            impl leansdk_runtime::orchestrator::paginator::PaginatedItems for #input {
                 type Item = #item;
                 fn items(output: #output) -> Vec<Self::Item> {
                     #all
@@ -79,7 +79,7 @@ pub fn emit(op: &Operation) -> TokenStream {
         }
     );
     quote! {
-        impl leansdk_runtime::paginator::Paginated for #input {
+        impl leansdk_runtime::orchestrator::paginator::Paginated for #input {
             type Client = crate::client::Client;
             type Output = #output;
             type Error = #error;
@@ -103,8 +103,8 @@ pub fn emit(op: &Operation) -> TokenStream {
         #items
         impl #builder {
             #[doc = #docs]
-            pub fn into_paginator(self) -> leansdk_runtime::paginator::Paginator<#input> {
-                leansdk_runtime::paginator::Paginator::new(self.client, self.input)
+            pub fn into_paginator(self) -> leansdk_runtime::orchestrator::paginator::Paginator<#input> {
+                leansdk_runtime::orchestrator::paginator::Paginator::new(self.client, self.input)
             }
         }
     }

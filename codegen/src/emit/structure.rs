@@ -160,13 +160,13 @@ fn debug_impl(def: &TypeDef, shape: &Struct) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let label = &def.name;
     let body = if shape.sensitive {
-        quote!(f.write_str(leansdk_runtime::wire::REDACTED))
+        quote!(f.write_str(leansdk_runtime::REDACTED))
     } else {
         let fields = shape.fields.iter().map(|f| {
             let name = ident(&f.name);
             let label = f.name.trim_start_matches("r#");
             if f.sensitive {
-                quote!(.field(#label, &leansdk_runtime::wire::REDACTED))
+                quote!(.field(#label, &leansdk_runtime::REDACTED))
             } else {
                 quote!(.field(#label, &self.#name))
             }

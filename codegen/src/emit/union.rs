@@ -64,7 +64,7 @@ pub fn emit(def: &TypeDef, union: &Union) -> TokenStream {
 
         impl<'de> leansdk_runtime::serde::Deserialize<'de> for #name {
             fn deserialize<D: leansdk_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                leansdk_runtime::wire::deserialize_union(deserializer, |member, value| {
+                leansdk_runtime::protocol::json::codec::deserialize_union(deserializer, |member, value| {
                     Ok(match member {
                         #(#arms)*
                         _ => Self::#unknown,
@@ -85,7 +85,7 @@ fn debug_impl(def: &TypeDef, union: &Union) -> TokenStream {
         let ident = format_ident!("{}", v.name);
         let label = &v.name;
         if union.sensitive || v.sensitive {
-            quote!(Self::#ident(_) => f.debug_tuple(#label).field(&leansdk_runtime::wire::REDACTED).finish(),)
+            quote!(Self::#ident(_) => f.debug_tuple(#label).field(&leansdk_runtime::REDACTED).finish(),)
         } else {
             quote!(Self::#ident(value) => f.debug_tuple(#label).field(value).finish(),)
         }

@@ -41,7 +41,7 @@ impl ConstantQueryStringInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new(
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
                 "GET",
                 "/ConstantQueryString/{hello}?foo=bar&hello",
             )
@@ -106,7 +106,7 @@ impl ConstantQueryStringOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

@@ -38,7 +38,10 @@ impl DatetimeOffsetsResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/DatetimeOffsets")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "POST",
+                "/DatetimeOffsets",
+            )
             .build()
     }
 }
@@ -84,7 +87,7 @@ pub struct DatetimeOffsetsResponseOutput {
     #[serde(
         rename = "datetime",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::DateTimeString>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DateTimeString>>"
     )]
     pub datetime: Option<leansdk_runtime::DateTime>,
     /// The request ID the service returned, for support cases. Not a model member.
@@ -97,9 +100,9 @@ impl DatetimeOffsetsResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         })
     }
 }

@@ -43,7 +43,10 @@ impl DocumentTypeAsMapValueInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("PUT", "/DocumentTypeAsMapValue")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "PUT",
+                "/DocumentTypeAsMapValue",
+            )
             .json_body(self)
             .build()
     }
@@ -111,7 +114,7 @@ impl DocumentTypeAsMapValueOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

@@ -38,7 +38,10 @@ impl DocumentTypeAsPayloadResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("PUT", "/DocumentTypeAsPayload")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "PUT",
+                "/DocumentTypeAsPayload",
+            )
             .build()
     }
 }
@@ -93,11 +96,13 @@ impl DocumentTypeAsPayloadResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         let mut output = Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
             ..Self::default()
         };
-        output.document_value = leansdk_runtime::rest_json::json_payload(response)?;
+        output.document_value = leansdk_runtime::protocol::rest_json::json_payload(
+            response,
+        )?;
         Ok(output)
     }
 }

@@ -38,7 +38,11 @@ impl DocumentTypeResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("PUT", "/DocumentType").build()
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "PUT",
+                "/DocumentType",
+            )
+            .build()
     }
 }
 /// Builds and sends `DocumentTypeResponse`: set members, then [`send`](Self::send). Created by [`Client::document_type_response`](crate::client::Client::document_type_response).
@@ -94,9 +98,9 @@ impl DocumentTypeResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         })
     }
 }

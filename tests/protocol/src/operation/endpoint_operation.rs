@@ -38,7 +38,10 @@ impl EndpointOperationInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/EndpointOperation")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "POST",
+                "/EndpointOperation",
+            )
             .host_prefix("foo.", &[])
             .build()
     }
@@ -92,7 +95,7 @@ impl EndpointOperationOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

@@ -38,7 +38,10 @@ impl GreetingWithErrorsResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("PUT", "/GreetingWithErrors")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "PUT",
+                "/GreetingWithErrors",
+            )
             .build()
     }
 }
@@ -93,11 +96,14 @@ impl GreetingWithErrorsResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         let mut output = Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         };
-        output.greeting = leansdk_runtime::rest_json::header(response, "X-Greeting")?;
+        output.greeting = leansdk_runtime::protocol::http_binding::header(
+            response,
+            "X-Greeting",
+        )?;
         Ok(output)
     }
 }

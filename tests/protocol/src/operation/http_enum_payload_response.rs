@@ -38,7 +38,11 @@ impl HttpEnumPayloadResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/EnumPayload").build()
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "POST",
+                "/EnumPayload",
+            )
+            .build()
     }
 }
 /// Builds and sends `HttpEnumPayloadResponse`: set members, then [`send`](Self::send). Created by [`Client::http_enum_payload_response`](crate::client::Client::http_enum_payload_response).
@@ -92,11 +96,11 @@ impl HttpEnumPayloadResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         let mut output = Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
             ..Self::default()
         };
-        output.payload = leansdk_runtime::rest_json::text_payload(response)?
+        output.payload = leansdk_runtime::protocol::http_binding::text_payload(response)?
             .map(|text| crate::types::StringEnum::from(text.as_str()));
         Ok(output)
     }

@@ -43,7 +43,10 @@ impl HttpPayloadTraitsInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/HttpPayloadTraits")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "POST",
+                "/HttpPayloadTraits",
+            )
             .blob_payload(self.blob.as_ref())
             .header("X-Foo", self.foo.as_ref())
             .build()
@@ -114,7 +117,7 @@ impl HttpPayloadTraitsOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

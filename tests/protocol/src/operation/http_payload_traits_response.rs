@@ -38,7 +38,10 @@ impl HttpPayloadTraitsResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/HttpPayloadTraits")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "POST",
+                "/HttpPayloadTraits",
+            )
             .build()
     }
 }
@@ -84,7 +87,7 @@ pub struct HttpPayloadTraitsResponseOutput {
     #[serde(
         rename = "blob",
         skip_deserializing,
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::Base64>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Base64>>"
     )]
     pub blob: Option<Vec<u8>>,
     #[serde(rename = "foo", skip_deserializing)]
@@ -99,12 +102,12 @@ impl HttpPayloadTraitsResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         let mut output = Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
             ..Self::default()
         };
         output.blob = (!response.body.is_empty()).then(|| response.body.clone());
-        output.foo = leansdk_runtime::rest_json::header(response, "X-Foo")?;
+        output.foo = leansdk_runtime::protocol::http_binding::header(response, "X-Foo")?;
         Ok(output)
     }
 }

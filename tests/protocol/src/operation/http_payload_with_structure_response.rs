@@ -38,7 +38,7 @@ impl HttpPayloadWithStructureResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new(
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
                 "PUT",
                 "/HttpPayloadWithStructure",
             )
@@ -96,11 +96,11 @@ impl HttpPayloadWithStructureResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         let mut output = Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
             ..Self::default()
         };
-        output.nested = leansdk_runtime::rest_json::json_payload(response)?;
+        output.nested = leansdk_runtime::protocol::rest_json::json_payload(response)?;
         Ok(output)
     }
 }

@@ -38,7 +38,7 @@ impl HttpPrefixHeadersInResponseResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new(
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
                 "GET",
                 "/HttpPrefixHeadersResponse",
             )
@@ -96,11 +96,14 @@ impl HttpPrefixHeadersInResponseResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         let mut output = Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         };
-        output.prefix_headers = leansdk_runtime::rest_json::prefix_headers(response, "");
+        output.prefix_headers = leansdk_runtime::protocol::http_binding::prefix_headers(
+            response,
+            "",
+        );
         Ok(output)
     }
 }

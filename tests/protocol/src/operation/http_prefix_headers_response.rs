@@ -38,7 +38,10 @@ impl HttpPrefixHeadersResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("GET", "/HttpPrefixHeaders")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "GET",
+                "/HttpPrefixHeaders",
+            )
             .build()
     }
 }
@@ -95,12 +98,15 @@ impl HttpPrefixHeadersResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         let mut output = Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         };
-        output.foo = leansdk_runtime::rest_json::header(response, "x-foo")?;
-        output.foo_map = leansdk_runtime::rest_json::prefix_headers(response, "x-foo-");
+        output.foo = leansdk_runtime::protocol::http_binding::header(response, "x-foo")?;
+        output.foo_map = leansdk_runtime::protocol::http_binding::prefix_headers(
+            response,
+            "x-foo-",
+        );
         Ok(output)
     }
 }

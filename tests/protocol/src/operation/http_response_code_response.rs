@@ -38,7 +38,10 @@ impl HttpResponseCodeResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("PUT", "/HttpResponseCode")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "PUT",
+                "/HttpResponseCode",
+            )
             .build()
     }
 }
@@ -93,9 +96,9 @@ impl HttpResponseCodeResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         let mut output = Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         };
         output.status = Some(i32::from(response.status));
         Ok(output)

@@ -75,7 +75,7 @@ impl InputAndOutputWithHeadersInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new(
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
                 "POST",
                 "/InputAndOutputWithHeaders",
             )
@@ -305,7 +305,7 @@ impl InputAndOutputWithHeadersOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

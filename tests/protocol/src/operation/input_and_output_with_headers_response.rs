@@ -38,7 +38,7 @@ impl InputAndOutputWithHeadersResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new(
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
                 "POST",
                 "/InputAndOutputWithHeaders",
             )
@@ -91,7 +91,7 @@ pub struct InputAndOutputWithHeadersResponseOutput {
     #[serde(
         rename = "headerDouble",
         skip_deserializing,
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::F64>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::F64>>"
     )]
     pub header_double: Option<f64>,
     #[serde(rename = "headerEnum", skip_deserializing)]
@@ -103,7 +103,7 @@ pub struct InputAndOutputWithHeadersResponseOutput {
     #[serde(
         rename = "headerFloat",
         skip_deserializing,
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::F32>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::F32>>"
     )]
     pub header_float: Option<f32>,
     #[serde(rename = "headerInteger", skip_deserializing)]
@@ -127,7 +127,7 @@ pub struct InputAndOutputWithHeadersResponseOutput {
     #[serde(
         rename = "headerTimestampList",
         skip_deserializing,
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::List<leansdk_runtime::wire::EpochSeconds>>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::List<leansdk_runtime::protocol::json::codec::EpochSeconds>>>"
     )]
     pub header_timestamp_list: Option<Vec<leansdk_runtime::DateTime>>,
     #[serde(rename = "headerTrueBool", skip_deserializing)]
@@ -142,58 +142,79 @@ impl InputAndOutputWithHeadersResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         let mut output = Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         };
-        output.header_boolean_list = leansdk_runtime::rest_json::header(
+        output.header_boolean_list = leansdk_runtime::protocol::http_binding::header(
             response,
             "X-BooleanList",
         )?;
-        output.header_byte = leansdk_runtime::rest_json::header(response, "X-Byte")?;
-        output.header_double = leansdk_runtime::rest_json::header(response, "X-Double")?;
-        output.header_enum = leansdk_runtime::rest_json::header(response, "X-Enum")?;
-        output.header_enum_list = leansdk_runtime::rest_json::header(
+        output.header_byte = leansdk_runtime::protocol::http_binding::header(
+            response,
+            "X-Byte",
+        )?;
+        output.header_double = leansdk_runtime::protocol::http_binding::header(
+            response,
+            "X-Double",
+        )?;
+        output.header_enum = leansdk_runtime::protocol::http_binding::header(
+            response,
+            "X-Enum",
+        )?;
+        output.header_enum_list = leansdk_runtime::protocol::http_binding::header(
             response,
             "X-EnumList",
         )?;
-        output.header_false_bool = leansdk_runtime::rest_json::header(
+        output.header_false_bool = leansdk_runtime::protocol::http_binding::header(
             response,
             "X-Boolean2",
         )?;
-        output.header_float = leansdk_runtime::rest_json::header(response, "X-Float")?;
-        output.header_integer = leansdk_runtime::rest_json::header(
+        output.header_float = leansdk_runtime::protocol::http_binding::header(
+            response,
+            "X-Float",
+        )?;
+        output.header_integer = leansdk_runtime::protocol::http_binding::header(
             response,
             "X-Integer",
         )?;
-        output.header_integer_enum = leansdk_runtime::rest_json::header(
+        output.header_integer_enum = leansdk_runtime::protocol::http_binding::header(
             response,
             "X-IntegerEnum",
         )?;
-        output.header_integer_enum_list = leansdk_runtime::rest_json::header(
+        output.header_integer_enum_list = leansdk_runtime::protocol::http_binding::header(
             response,
             "X-IntegerEnumList",
         )?;
-        output.header_integer_list = leansdk_runtime::rest_json::header(
+        output.header_integer_list = leansdk_runtime::protocol::http_binding::header(
             response,
             "X-IntegerList",
         )?;
-        output.header_long = leansdk_runtime::rest_json::header(response, "X-Long")?;
-        output.header_short = leansdk_runtime::rest_json::header(response, "X-Short")?;
-        output.header_string = leansdk_runtime::rest_json::header(response, "X-String")?;
-        output.header_string_list = leansdk_runtime::rest_json::header(
+        output.header_long = leansdk_runtime::protocol::http_binding::header(
+            response,
+            "X-Long",
+        )?;
+        output.header_short = leansdk_runtime::protocol::http_binding::header(
+            response,
+            "X-Short",
+        )?;
+        output.header_string = leansdk_runtime::protocol::http_binding::header(
+            response,
+            "X-String",
+        )?;
+        output.header_string_list = leansdk_runtime::protocol::http_binding::header(
             response,
             "X-StringList",
         )?;
-        output.header_string_set = leansdk_runtime::rest_json::header(
+        output.header_string_set = leansdk_runtime::protocol::http_binding::header(
             response,
             "X-StringSet",
         )?;
-        output.header_timestamp_list = leansdk_runtime::rest_json::header(
+        output.header_timestamp_list = leansdk_runtime::protocol::http_binding::header(
             response,
             "X-TimestampList",
         )?;
-        output.header_true_bool = leansdk_runtime::rest_json::header(
+        output.header_true_bool = leansdk_runtime::protocol::http_binding::header(
             response,
             "X-Boolean1",
         )?;

@@ -15,7 +15,7 @@ pub struct JsonBlobsInput {
     #[serde(
         rename = "data",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::Base64>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Base64>>"
     )]
     pub data: Option<Vec<u8>>,
 }
@@ -42,7 +42,10 @@ impl JsonBlobsInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/JsonBlobs")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "POST",
+                "/JsonBlobs",
+            )
             .json_body(self)
             .build()
     }
@@ -101,7 +104,7 @@ impl JsonBlobsOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

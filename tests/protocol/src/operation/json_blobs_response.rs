@@ -38,7 +38,11 @@ impl JsonBlobsResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/JsonBlobs").build()
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "POST",
+                "/JsonBlobs",
+            )
+            .build()
     }
 }
 /// Builds and sends `JsonBlobsResponse`: set members, then [`send`](Self::send). Created by [`Client::json_blobs_response`](crate::client::Client::json_blobs_response).
@@ -83,7 +87,7 @@ pub struct JsonBlobsResponseOutput {
     #[serde(
         rename = "data",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::Base64>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Base64>>"
     )]
     pub data: Option<Vec<u8>>,
     /// The request ID the service returned, for support cases. Not a model member.
@@ -96,9 +100,9 @@ impl JsonBlobsResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         })
     }
 }

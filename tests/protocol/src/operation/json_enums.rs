@@ -50,7 +50,7 @@ impl JsonEnumsInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("PUT", "/JsonEnums")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new("PUT", "/JsonEnums")
             .json_body(self)
             .build()
     }
@@ -164,7 +164,7 @@ impl JsonEnumsOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

@@ -38,7 +38,11 @@ impl JsonIntEnumsResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("PUT", "/JsonIntEnums").build()
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "PUT",
+                "/JsonIntEnums",
+            )
+            .build()
     }
 }
 /// Builds and sends `JsonIntEnumsResponse`: set members, then [`send`](Self::send). Created by [`Client::json_int_enums_response`](crate::client::Client::json_int_enums_response).
@@ -102,9 +106,9 @@ impl JsonIntEnumsResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         })
     }
 }

@@ -31,7 +31,7 @@ pub struct JsonListsInput {
     #[serde(
         rename = "timestampList",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::List<leansdk_runtime::wire::EpochSeconds>>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::List<leansdk_runtime::protocol::json::codec::EpochSeconds>>>"
     )]
     pub timestamp_list: Option<Vec<leansdk_runtime::DateTime>>,
 }
@@ -58,7 +58,7 @@ impl JsonListsInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("PUT", "/JsonLists")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new("PUT", "/JsonLists")
             .json_body(self)
             .build()
     }
@@ -193,7 +193,7 @@ impl JsonListsOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

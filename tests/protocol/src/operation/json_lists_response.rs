@@ -38,7 +38,8 @@ impl JsonListsResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("PUT", "/JsonLists").build()
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new("PUT", "/JsonLists")
+            .build()
     }
 }
 /// Builds and sends `JsonListsResponse`: set members, then [`send`](Self::send). Created by [`Client::json_lists_response`](crate::client::Client::json_lists_response).
@@ -99,7 +100,7 @@ pub struct JsonListsResponseOutput {
     #[serde(
         rename = "timestampList",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::List<leansdk_runtime::wire::EpochSeconds>>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::List<leansdk_runtime::protocol::json::codec::EpochSeconds>>>"
     )]
     pub timestamp_list: Option<Vec<leansdk_runtime::DateTime>>,
     /// The request ID the service returned, for support cases. Not a model member.
@@ -112,9 +113,9 @@ impl JsonListsResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         })
     }
 }

@@ -48,7 +48,7 @@ impl JsonMapsInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/JsonMaps")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new("POST", "/JsonMaps")
             .json_body(self)
             .build()
     }
@@ -171,7 +171,7 @@ impl JsonMapsOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

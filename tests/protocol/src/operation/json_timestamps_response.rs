@@ -38,7 +38,10 @@ impl JsonTimestampsResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/JsonTimestamps")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "POST",
+                "/JsonTimestamps",
+            )
             .build()
     }
 }
@@ -84,43 +87,43 @@ pub struct JsonTimestampsResponseOutput {
     #[serde(
         rename = "dateTime",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::DateTimeString>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DateTimeString>>"
     )]
     pub date_time: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "dateTimeOnTarget",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::DateTimeString>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DateTimeString>>"
     )]
     pub date_time_on_target: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "epochSeconds",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::EpochSeconds>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::EpochSeconds>>"
     )]
     pub epoch_seconds: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "epochSecondsOnTarget",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::EpochSeconds>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::EpochSeconds>>"
     )]
     pub epoch_seconds_on_target: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "httpDate",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::HttpDate>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::HttpDate>>"
     )]
     pub http_date: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "httpDateOnTarget",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::HttpDate>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::HttpDate>>"
     )]
     pub http_date_on_target: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "normal",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::EpochSeconds>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::EpochSeconds>>"
     )]
     pub normal: Option<leansdk_runtime::DateTime>,
     /// The request ID the service returned, for support cases. Not a model member.
@@ -133,9 +136,9 @@ impl JsonTimestampsResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         })
     }
 }

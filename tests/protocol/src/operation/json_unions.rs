@@ -38,7 +38,10 @@ impl JsonUnionsInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("PUT", "/JsonUnions")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "PUT",
+                "/JsonUnions",
+            )
             .json_body(self)
             .build()
     }
@@ -97,7 +100,7 @@ impl JsonUnionsOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

@@ -38,7 +38,10 @@ impl NoInputAndNoOutputInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/NoInputAndNoOutput")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "POST",
+                "/NoInputAndNoOutput",
+            )
             .build()
     }
 }
@@ -91,7 +94,7 @@ impl NoInputAndNoOutputOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

@@ -43,7 +43,7 @@ impl OmitsNullSerializesEmptyStringInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new(
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
                 "GET",
                 "/OmitsNullSerializesEmptyString",
             )
@@ -117,7 +117,7 @@ impl OmitsNullSerializesEmptyStringOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

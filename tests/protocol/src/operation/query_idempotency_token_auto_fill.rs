@@ -25,7 +25,7 @@ impl QueryIdempotencyTokenAutoFillInput {
         leansdk_runtime::error::SdkError<QueryIdempotencyTokenAutoFillError>,
     > {
         let mut input = self;
-        input.token.get_or_insert_with(leansdk_runtime::client::uuid_v4);
+        input.token.get_or_insert_with(leansdk_runtime::orchestrator::uuid_v4);
         client
             .handle()
             .invoke(
@@ -42,7 +42,7 @@ impl QueryIdempotencyTokenAutoFillInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new(
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
                 "POST",
                 "/QueryIdempotencyTokenAutoFill",
             )
@@ -107,7 +107,7 @@ impl QueryIdempotencyTokenAutoFillOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

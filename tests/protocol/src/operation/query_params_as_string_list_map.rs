@@ -43,7 +43,10 @@ impl QueryParamsAsStringListMapInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/StringListMap")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "POST",
+                "/StringListMap",
+            )
             .query_params(self.foo.as_ref())
             .query("corge", self.qux.as_ref())
             .build()
@@ -120,7 +123,7 @@ impl QueryParamsAsStringListMapOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

@@ -41,7 +41,10 @@ impl RecursiveShapesInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("PUT", "/RecursiveShapes")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "PUT",
+                "/RecursiveShapes",
+            )
             .json_body(self)
             .build()
     }
@@ -109,7 +112,7 @@ impl RecursiveShapesOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

@@ -17,7 +17,7 @@ pub struct SimpleScalarPropertiesInput {
     #[serde(
         rename = "DoubleDribble",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::F64>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::F64>>"
     )]
     pub double_value: Option<f64>,
     #[serde(rename = "falseBooleanValue", skip_serializing_if = "Option::is_none")]
@@ -25,7 +25,7 @@ pub struct SimpleScalarPropertiesInput {
     #[serde(
         rename = "floatValue",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::F32>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::F32>>"
     )]
     pub float_value: Option<f32>,
     #[serde(rename = "foo", skip)]
@@ -67,7 +67,10 @@ impl SimpleScalarPropertiesInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("PUT", "/SimpleScalarProperties")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "PUT",
+                "/SimpleScalarProperties",
+            )
             .header("X-Foo", self.foo.as_ref())
             .json_body(self)
             .build()
@@ -202,7 +205,7 @@ impl SimpleScalarPropertiesOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

@@ -38,7 +38,10 @@ impl SimpleScalarPropertiesResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("PUT", "/SimpleScalarProperties")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "PUT",
+                "/SimpleScalarProperties",
+            )
             .build()
     }
 }
@@ -86,7 +89,7 @@ pub struct SimpleScalarPropertiesResponseOutput {
     #[serde(
         rename = "DoubleDribble",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::F64>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::F64>>"
     )]
     pub double_value: Option<f64>,
     #[serde(rename = "falseBooleanValue", skip_serializing_if = "Option::is_none")]
@@ -94,7 +97,7 @@ pub struct SimpleScalarPropertiesResponseOutput {
     #[serde(
         rename = "floatValue",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::F32>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::F32>>"
     )]
     pub float_value: Option<f32>,
     #[serde(rename = "foo", skip_deserializing)]
@@ -119,11 +122,11 @@ impl SimpleScalarPropertiesResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         let mut output = Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         };
-        output.foo = leansdk_runtime::rest_json::header(response, "X-Foo")?;
+        output.foo = leansdk_runtime::protocol::http_binding::header(response, "X-Foo")?;
         Ok(output)
     }
 }

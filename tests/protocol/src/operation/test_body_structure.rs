@@ -43,7 +43,7 @@ impl TestBodyStructureInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/body")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new("POST", "/body")
             .header("x-amz-test-id", self.test_id.as_ref())
             .json_body(self)
             .build()
@@ -114,7 +114,7 @@ impl TestBodyStructureOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

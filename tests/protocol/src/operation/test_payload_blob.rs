@@ -43,7 +43,10 @@ impl TestPayloadBlobInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/blob_payload")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "POST",
+                "/blob_payload",
+            )
             .header("Content-Type", self.content_type.as_ref())
             .blob_payload(self.data.as_ref())
             .build()
@@ -114,7 +117,7 @@ impl TestPayloadBlobOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

@@ -43,7 +43,7 @@ impl TestPayloadStructureInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/payload")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new("POST", "/payload")
             .json_payload(self.payload_config.as_ref())
             .header("x-amz-test-id", self.test_id.as_ref())
             .build()
@@ -120,7 +120,7 @@ impl TestPayloadStructureOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

@@ -41,7 +41,10 @@ impl TestPostNoPayloadInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/no_payload")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
+                "POST",
+                "/no_payload",
+            )
             .header("X-Amz-Test-Id", self.test_id.as_ref())
             .build()
     }
@@ -103,7 +106,7 @@ impl TestPostNoPayloadOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
         })
     }

@@ -38,7 +38,7 @@ impl TimestampFormatHeadersResponseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new(
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
                 "POST",
                 "/TimestampFormatHeaders",
             )
@@ -87,43 +87,43 @@ pub struct TimestampFormatHeadersResponseOutput {
     #[serde(
         rename = "defaultFormat",
         skip_deserializing,
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::EpochSeconds>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::EpochSeconds>>"
     )]
     pub default_format: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "memberDateTime",
         skip_deserializing,
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::DateTimeString>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DateTimeString>>"
     )]
     pub member_date_time: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "memberEpochSeconds",
         skip_deserializing,
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::EpochSeconds>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::EpochSeconds>>"
     )]
     pub member_epoch_seconds: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "memberHttpDate",
         skip_deserializing,
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::HttpDate>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::HttpDate>>"
     )]
     pub member_http_date: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "targetDateTime",
         skip_deserializing,
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::DateTimeString>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DateTimeString>>"
     )]
     pub target_date_time: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "targetEpochSeconds",
         skip_deserializing,
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::EpochSeconds>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::EpochSeconds>>"
     )]
     pub target_epoch_seconds: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "targetHttpDate",
         skip_deserializing,
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::HttpDate>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::HttpDate>>"
     )]
     pub target_http_date: Option<leansdk_runtime::DateTime>,
     /// The request ID the service returned, for support cases. Not a model member.
@@ -136,39 +136,39 @@ impl TimestampFormatHeadersResponseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         let mut output = Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         };
-        output.default_format = leansdk_runtime::rest_json::header(
+        output.default_format = leansdk_runtime::protocol::http_binding::header(
             response,
             "X-defaultFormat",
         )?;
-        output.member_date_time = leansdk_runtime::rest_json::header_with_timestamps(
+        output.member_date_time = leansdk_runtime::protocol::http_binding::header_with_timestamps(
             response,
             "X-memberDateTime",
-            leansdk_runtime::rest_json::HeaderTimestamp::DateTime,
+            leansdk_runtime::protocol::http_binding::HeaderTimestamp::DateTime,
         )?;
-        output.member_epoch_seconds = leansdk_runtime::rest_json::header_with_timestamps(
+        output.member_epoch_seconds = leansdk_runtime::protocol::http_binding::header_with_timestamps(
             response,
             "X-memberEpochSeconds",
-            leansdk_runtime::rest_json::HeaderTimestamp::EpochSeconds,
+            leansdk_runtime::protocol::http_binding::HeaderTimestamp::EpochSeconds,
         )?;
-        output.member_http_date = leansdk_runtime::rest_json::header(
+        output.member_http_date = leansdk_runtime::protocol::http_binding::header(
             response,
             "X-memberHttpDate",
         )?;
-        output.target_date_time = leansdk_runtime::rest_json::header_with_timestamps(
+        output.target_date_time = leansdk_runtime::protocol::http_binding::header_with_timestamps(
             response,
             "X-targetDateTime",
-            leansdk_runtime::rest_json::HeaderTimestamp::DateTime,
+            leansdk_runtime::protocol::http_binding::HeaderTimestamp::DateTime,
         )?;
-        output.target_epoch_seconds = leansdk_runtime::rest_json::header_with_timestamps(
+        output.target_epoch_seconds = leansdk_runtime::protocol::http_binding::header_with_timestamps(
             response,
             "X-targetEpochSeconds",
-            leansdk_runtime::rest_json::HeaderTimestamp::EpochSeconds,
+            leansdk_runtime::protocol::http_binding::HeaderTimestamp::EpochSeconds,
         )?;
-        output.target_http_date = leansdk_runtime::rest_json::header(
+        output.target_http_date = leansdk_runtime::protocol::http_binding::header(
             response,
             "X-targetHttpDate",
         )?;

@@ -30,9 +30,12 @@ impl ComplexError {
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         let mut output = Self {
             meta,
-            ..leansdk_runtime::rest_json::parse_body(response)?
+            ..leansdk_runtime::protocol::json::parse_body(response)?
         };
-        output.header = leansdk_runtime::rest_json::header(response, "X-Header")?;
+        output.header = leansdk_runtime::protocol::http_binding::header(
+            response,
+            "X-Header",
+        )?;
         Ok(output)
     }
     /// The human-readable message the service sent, if any.

@@ -5,7 +5,7 @@
 pub enum MyUnion {
     #[serde(
         rename = "blobValue",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Base64>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Base64>"
     )]
     BlobValue(Vec<u8>),
     #[serde(rename = "booleanValue")]
@@ -26,7 +26,7 @@ pub enum MyUnion {
     StructureValue(crate::types::GreetingStruct),
     #[serde(
         rename = "timestampValue",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::EpochSeconds>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::EpochSeconds>"
     )]
     TimestampValue(leansdk_runtime::DateTime),
     /// A member this version of the SDK does not know. It cannot be sent back.
@@ -43,15 +43,15 @@ impl<'de> leansdk_runtime::serde::Deserialize<'de> for MyUnion {
     fn deserialize<D: leansdk_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        leansdk_runtime::wire::deserialize_union(
+        leansdk_runtime::protocol::json::codec::deserialize_union(
             deserializer,
             |member, value| {
                 Ok(
                     match member {
                         "blobValue" => {
                             Self::BlobValue(
-                                leansdk_runtime::wire::With::<
-                                    leansdk_runtime::wire::Base64,
+                                leansdk_runtime::protocol::json::codec::With::<
+                                    leansdk_runtime::protocol::json::codec::Base64,
                                 >::deserialize(value)?,
                             )
                         }
@@ -118,8 +118,8 @@ impl<'de> leansdk_runtime::serde::Deserialize<'de> for MyUnion {
                         }
                         "timestampValue" => {
                             Self::TimestampValue(
-                                leansdk_runtime::wire::With::<
-                                    leansdk_runtime::wire::EpochSeconds,
+                                leansdk_runtime::protocol::json::codec::With::<
+                                    leansdk_runtime::protocol::json::codec::EpochSeconds,
                                 >::deserialize(value)?,
                             )
                         }

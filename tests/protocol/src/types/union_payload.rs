@@ -19,7 +19,7 @@ impl<'de> leansdk_runtime::serde::Deserialize<'de> for UnionPayload {
     fn deserialize<D: leansdk_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        leansdk_runtime::wire::deserialize_union(
+        leansdk_runtime::protocol::json::codec::deserialize_union(
             deserializer,
             |member, value| {
                 Ok(

@@ -6,12 +6,12 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
+use leansdk_runtime::auth::credentials::Credentials;
 use leansdk_runtime::config::Config;
-use leansdk_runtime::credentials::Credentials;
+use leansdk_runtime::config::retry::RetryConfig;
 use leansdk_runtime::http::{
     BoxFuture, ConnectorError, Headers, HttpClient, HttpRequest, HttpResponse,
 };
-use leansdk_runtime::retry::RetryConfig;
 use leansdk_runtime::serde_json;
 
 /// Records every request and answers each with the same response.

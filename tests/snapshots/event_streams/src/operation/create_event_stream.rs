@@ -51,7 +51,7 @@ impl CreateEventStreamInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new(
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
                 "POST",
                 "/domains/{DomainName}/event-streams/{EventStreamName}",
             )
@@ -163,9 +163,9 @@ impl CreateEventStreamOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         })
     }
 }

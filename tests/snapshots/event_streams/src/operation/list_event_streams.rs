@@ -48,7 +48,7 @@ impl ListEventStreamsInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new(
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(
                 "GET",
                 "/domains/{DomainName}/event-streams",
             )
@@ -115,7 +115,7 @@ impl ListEventStreamsFluentBuilder {
         self.input.send_with(&self.client).await
     }
 }
-impl leansdk_runtime::paginator::Paginated for ListEventStreamsInput {
+impl leansdk_runtime::orchestrator::paginator::Paginated for ListEventStreamsInput {
     type Client = crate::client::Client;
     type Output = ListEventStreamsOutput;
     type Error = ListEventStreamsError;
@@ -143,7 +143,7 @@ impl leansdk_runtime::paginator::Paginated for ListEventStreamsInput {
         output.next_token.as_deref()
     }
 }
-impl leansdk_runtime::paginator::PaginatedItems for ListEventStreamsInput {
+impl leansdk_runtime::orchestrator::paginator::PaginatedItems for ListEventStreamsInput {
     type Item = crate::types::EventStreamSummary;
     fn items(output: ListEventStreamsOutput) -> Vec<Self::Item> {
         output.items.into_iter().flatten().collect()
@@ -153,8 +153,8 @@ impl ListEventStreamsFluentBuilder {
     /// Sends this request page after page, each with the previous page's `NextToken` as its `NextToken`: call `next_page()` on the result, or `.items()` then `next_item()`. Stops after the page without a next token (or repeating the one it was sent with).
     pub fn into_paginator(
         self,
-    ) -> leansdk_runtime::paginator::Paginator<ListEventStreamsInput> {
-        leansdk_runtime::paginator::Paginator::new(self.client, self.input)
+    ) -> leansdk_runtime::orchestrator::paginator::Paginator<ListEventStreamsInput> {
+        leansdk_runtime::orchestrator::paginator::Paginator::new(self.client, self.input)
     }
 }
 /// Output of `ListEventStreams`.
@@ -185,9 +185,9 @@ impl ListEventStreamsOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         })
     }
 }

@@ -22,7 +22,7 @@ pub struct DestinationSummary {
     #[serde(
         rename = "UnhealthySince",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::EpochSeconds>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::EpochSeconds>>"
     )]
     pub unhealthy_since: Option<leansdk_runtime::DateTime>,
 }

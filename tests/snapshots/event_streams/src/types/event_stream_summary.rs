@@ -28,7 +28,7 @@ pub struct EventStreamSummary {
     #[serde(
         rename = "StoppedSince",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::EpochSeconds>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::EpochSeconds>>"
     )]
     pub stopped_since: Option<leansdk_runtime::DateTime>,
     /// Where the events go and how that is going.

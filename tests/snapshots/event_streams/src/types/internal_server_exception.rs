@@ -27,7 +27,7 @@ impl InternalServerException {
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
             meta,
-            ..leansdk_runtime::rest_json::parse_body(response)?
+            ..leansdk_runtime::protocol::json::parse_body(response)?
         })
     }
     /// The human-readable message the service sent, if any.

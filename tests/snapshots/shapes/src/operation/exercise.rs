@@ -20,12 +20,12 @@ pub struct ExerciseInput {
     #[serde(
         rename = "ratio",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::F64>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::F64>>"
     )]
     pub ratio: Option<f64>,
     #[serde(
         rename = "small",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::F32>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::F32>"
     )]
     pub small: f32,
     #[serde(rename = "tiny", skip_serializing_if = "Option::is_none")]
@@ -49,7 +49,7 @@ pub struct ExerciseInput {
     #[serde(
         rename = "payload",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::Base64>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Base64>>"
     )]
     pub payload: Option<Vec<u8>>,
     #[serde(rename = "doc", skip_serializing_if = "Option::is_none")]
@@ -57,19 +57,19 @@ pub struct ExerciseInput {
     #[serde(
         rename = "createdAt",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::EpochSeconds>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::EpochSeconds>>"
     )]
     pub created_at: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "isoAt",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::DateTimeString>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DateTimeString>>"
     )]
     pub iso_at: Option<leansdk_runtime::DateTime>,
     #[serde(
         rename = "httpAt",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::HttpDate>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::HttpDate>>"
     )]
     pub http_at: Option<leansdk_runtime::DateTime>,
     #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
@@ -81,13 +81,13 @@ pub struct ExerciseInput {
     #[serde(
         rename = "sparseAttributes",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::Map<leansdk_runtime::wire::Opt<leansdk_runtime::wire::F64>>>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Map<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::F64>>>>"
     )]
     pub sparse_attributes: Option<::std::collections::BTreeMap<String, Option<f64>>>,
     #[serde(
         rename = "times",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::Opt<leansdk_runtime::wire::List<leansdk_runtime::wire::EpochSeconds>>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::List<leansdk_runtime::protocol::json::codec::EpochSeconds>>>"
     )]
     pub times: Option<Vec<leansdk_runtime::DateTime>>,
     #[serde(rename = "password", skip_serializing_if = "Option::is_none")]
@@ -157,8 +157,8 @@ impl ::std::fmt::Debug for ExerciseInput {
             .field("attributes", &self.attributes)
             .field("sparse_attributes", &self.sparse_attributes)
             .field("times", &self.times)
-            .field("password", &leansdk_runtime::wire::REDACTED)
-            .field("secrets", &leansdk_runtime::wire::REDACTED)
+            .field("password", &leansdk_runtime::REDACTED)
+            .field("secrets", &leansdk_runtime::REDACTED)
             .field("shape", &self.shape)
             .finish()
     }
@@ -186,7 +186,7 @@ impl ExerciseInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        leansdk_runtime::rest_json::RequestBuilder::new("POST", "/")
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new("POST", "/")
             .require("name", self.name.as_ref())
             .require("big", self.big.as_ref())
             .require("createdAt", self.created_at.as_ref())
@@ -470,7 +470,7 @@ pub struct ExerciseOutput {
 impl ::std::fmt::Debug for ExerciseOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ExerciseOutput")
-            .field("credentials", &leansdk_runtime::wire::REDACTED)
+            .field("credentials", &leansdk_runtime::REDACTED)
             .field("root", &self.root)
             .field("request_id", &self.request_id)
             .finish()
@@ -482,9 +482,9 @@ impl ExerciseOutput {
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
-            request_id: leansdk_runtime::rest_json::request_id(&response.headers)
+            request_id: leansdk_runtime::http::request_id(&response.headers)
                 .map(str::to_owned),
-            ..leansdk_runtime::rest_json::parse_body::<Self>(response)?
+            ..leansdk_runtime::protocol::json::parse_body::<Self>(response)?
         })
     }
 }

@@ -13,7 +13,7 @@
 pub struct Circle {
     #[serde(
         rename = "radius",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::F64>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::F64>"
     )]
     pub radius: f64,
 }

@@ -17,6 +17,6 @@ pub struct Credentials {
 }
 impl ::std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(leansdk_runtime::wire::REDACTED)
+        f.write_str(leansdk_runtime::REDACTED)
     }
 }

@@ -19,7 +19,7 @@ pub struct SecretError {
 impl ::std::fmt::Debug for SecretError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SecretError")
-            .field("message", &leansdk_runtime::wire::REDACTED)
+            .field("message", &leansdk_runtime::REDACTED)
             .field("meta", &self.meta)
             .finish()
     }
@@ -33,7 +33,7 @@ impl SecretError {
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
             meta: meta.without_message(),
-            ..leansdk_runtime::rest_json::parse_body(response)?
+            ..leansdk_runtime::protocol::json::parse_body(response)?
         })
     }
     /// The human-readable message the service sent, if any.

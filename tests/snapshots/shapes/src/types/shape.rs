@@ -9,7 +9,7 @@ pub enum Shape {
     Label(String),
     #[serde(
         rename = "at",
-        with = "leansdk_runtime::wire::With::<leansdk_runtime::wire::EpochSeconds>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::EpochSeconds>"
     )]
     At(leansdk_runtime::DateTime),
     #[serde(rename = "secret")]
@@ -28,7 +28,7 @@ impl<'de> leansdk_runtime::serde::Deserialize<'de> for Shape {
     fn deserialize<D: leansdk_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        leansdk_runtime::wire::deserialize_union(
+        leansdk_runtime::protocol::json::codec::deserialize_union(
             deserializer,
             |member, value| {
                 Ok(
@@ -49,8 +49,8 @@ impl<'de> leansdk_runtime::serde::Deserialize<'de> for Shape {
                         }
                         "at" => {
                             Self::At(
-                                leansdk_runtime::wire::With::<
-                                    leansdk_runtime::wire::EpochSeconds,
+                                leansdk_runtime::protocol::json::codec::With::<
+                                    leansdk_runtime::protocol::json::codec::EpochSeconds,
                                 >::deserialize(value)?,
                             )
                         }
@@ -75,7 +75,7 @@ impl ::std::fmt::Debug for Shape {
             Self::Label(value) => f.debug_tuple("Label").field(value).finish(),
             Self::At(value) => f.debug_tuple("At").field(value).finish(),
             Self::Secret(_) => {
-                f.debug_tuple("Secret").field(&leansdk_runtime::wire::REDACTED).finish()
+                f.debug_tuple("Secret").field(&leansdk_runtime::REDACTED).finish()
             }
             Self::Unknown => f.write_str("Unknown"),
         }

@@ -28,7 +28,7 @@ impl ValidationError {
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(Self {
             meta,
-            ..leansdk_runtime::rest_json::parse_body(response)?
+            ..leansdk_runtime::protocol::json::parse_body(response)?
         })
     }
     /// The human-readable message the service sent, if any.

@@ -6,11 +6,20 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
-use crate::env::{Env, SharedSettings};
+pub mod credentials;
+pub mod env;
+pub mod profile;
+pub mod retry;
+pub mod settings;
+
+use crate::auth::credentials::{Credentials, ProvideCredentials};
 use crate::http::HttpClient;
-use crate::profile::ProfileError;
-use crate::retry::{RetryConfig, Sleep, TokioSleep};
+use crate::sleep::{Sleep, TokioSleep};
+use credentials::DefaultCredentialsChain;
+use env::Env;
+use profile::ProfileError;
+use retry::RetryConfig;
+use settings::SharedSettings;
 
 /// Time limits. Every one is finite by default so that a dead network never hangs a caller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 use std::error::Error;
 use std::fmt;
 
-pub use crate::credentials::BoxFuture;
+pub use crate::BoxFuture;
 
 /// Header list that keeps insertion order and compares names case-insensitively.
 /// Its `Debug` redacts headers that carry secrets (see [`is_secret_header`]).
@@ -211,3 +211,24 @@ impl Error for ConnectorError {
 mod hyper_client;
 #[cfg(feature = "default-client")]
 pub use hyper_client::HyperClient;
+
+/// The request ID AWS services return, in either of the headers they use.
+pub fn request_id(headers: &Headers) -> Option<&str> {
+    headers
+        .get("x-amzn-requestid")
+        .or_else(|| headers.get("x-amz-request-id"))
+}
+
+/// A response with these headers and body, for unit tests of the parsers.
+#[cfg(test)]
+pub(crate) fn test_response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+    let mut map = Headers::new();
+    for (name, value) in headers {
+        map.append(*name, *value);
+    }
+    HttpResponse {
+        status,
+        headers: map,
+        body: body.as_bytes().to_vec(),
+    }
+}

@@ -14,7 +14,7 @@
 //!     signing_name: "profile",                    // aws.auth#sigv4 name
 //!     sdk_version: env!("CARGO_PKG_VERSION"),
 //!     resolve_endpoint: crate::endpoint::resolve_for_config, // the rule set, or `endpoint_url_only`
-//!     error_metadata: rest_json::error_metadata,  // the protocol's error reader
+//!     error_metadata: protocol::rest_json::error_metadata, // the protocol's error reader
 //! };
 //!
 //! // Per operation (src/operation/get_workflow.rs): input -> request -> invoke -> output or error enum.
@@ -34,15 +34,15 @@
 //! }
 //! impl GetWorkflowOutput {
 //!     pub fn from_response(response: &HttpResponse) -> Result<Self, ResponseError> {
-//!         Ok(Self { request_id: rest_json::request_id(&response.headers).map(str::to_owned),
-//!                   ..rest_json::parse_body::<Self>(response)? })
+//!         Ok(Self { request_id: http::request_id(&response.headers).map(str::to_owned),
+//!                   ..protocol::json::parse_body::<Self>(response)? })
 //!     }
 //! }
 //! impl GetWorkflowError {
 //!     pub fn from_response(meta: ErrorMetadata, response: &HttpResponse) -> Result<Self, ResponseError> {
 //!         Ok(match meta.code() {
 //!             Some("ResourceNotFoundException") => Self::ResourceNotFoundException(
-//!                 ResourceNotFoundException { meta, ..rest_json::parse_body(response)? }),
+//!                 ResourceNotFoundException { meta, ..protocol::json::parse_body(response)? }),
 //!             _ => Self::Unhandled(UnhandledError::new(meta)),
 //!         })
 //!     }
@@ -56,25 +56,30 @@
 //! region overrides from its `authSchemes`), joins endpoint URL and request path, adds the
 //! endpoint's headers and the user agent, gets credentials, and per attempt signs with a fresh
 //! time, sends under the attempt timeout, classifies the outcome and retries as
-//! [`crate::retry`] says, all under the operation timeout.
+//! [`retry`] says, all under the operation timeout.
+
+pub mod paginator;
+pub mod retry;
+pub mod user_agent;
 
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use tracing::Instrument;
 
+use crate::auth::credentials::Credentials;
+use crate::auth::sigv4::{self, SigningParams, SigningSettings};
 use crate::config::Config;
-use crate::credentials::Credentials;
 use crate::endpoint::{Endpoint, EndpointError};
 use crate::error::{
     AuthError, BuildError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
     TimeoutKind,
 };
-use crate::http::{ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse};
-use crate::rest_json::request_id;
-use crate::retry::{self, RetryKind, RetryQuota};
-use crate::sigv4::{self, SigningParams, SigningSettings};
-use crate::user_agent::UserAgent;
+use crate::http::{
+    ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse, request_id,
+};
+use retry::{RetryKind, RetryQuota};
+use user_agent::UserAgent;
 
 /// What the endpoint rule set of a service is evaluated with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,7 +149,7 @@ impl ClientHandle {
     }
 
     /// Runs one operation. `request` holds the path and query only (see
-    /// [`crate::rest_json::RequestBuilder`]); `parse_output` reads a 2xx response,
+    /// [`crate::protocol::http_binding::RequestBuilder`]); `parse_output` reads a 2xx response,
     /// `parse_error` turns any other final response into the operation's error enum.
     pub async fn invoke<O, E>(
         &self,
@@ -402,8 +407,8 @@ pub fn endpoint_url_only(config: &EndpointConfig<'_>) -> Result<Endpoint, Endpoi
 /// A random (version 4) UUID, e.g. for `smithy.api#idempotencyToken` members left unset.
 /// Tokens only need to differ between calls, so the retry jitter's randomness is enough.
 pub fn uuid_v4() -> String {
-    let high = crate::retry::random_u64();
-    let low = crate::retry::random_u64();
+    let high = retry::random_u64();
+    let low = retry::random_u64();
     // Version 4 in the top nibble of the 7th byte, RFC 4122 variant in the 9th byte.
     let high = (high & !0xf000) | 0x4000;
     let low = (low & !(0xc000 << 48)) | (0x8000 << 48);

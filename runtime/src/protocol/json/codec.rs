@@ -1,11 +1,11 @@
-//! serde helpers that generated types use for JSON wire formats serde cannot derive:
+//! serde codecs that generated types use for JSON wire formats serde cannot derive:
 //! timestamps in a chosen format, base64 blobs, floats with `NaN`/`Infinity` strings, and
 //! unions with unknown members.
 //!
 //! A [`Codec`] describes one leaf format; [`Opt`], [`List`] and [`Map`] lift it to
 //! `Option`, `Vec` and `BTreeMap`; [`With`] turns any codec into the module-like path
 //! `#[serde(with = "...")]` expects:
-//! `#[serde(with = "leansdk_runtime::wire::With::<Opt<EpochSeconds>>")]`.
+//! `#[serde(with = "leansdk_runtime::protocol::json::codec::With::<Opt<EpochSeconds>>")]`.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -15,12 +15,6 @@ use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use crate::DateTime;
-
-/// A Smithy `document`: untyped JSON.
-pub type Document = serde_json::Value;
-
-/// What `Debug` prints in place of `@sensitive` data.
-pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 /// One way of writing a value of type `Value` to the wire and reading it back.
 pub trait Codec {

@@ -13,7 +13,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use crate::DateTime;
-use crate::credentials::Credentials;
+use crate::auth::credentials::Credentials;
 use crate::http::HttpRequest;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";

@@ -1,19 +1,17 @@
-//! `aws.protocols#restJson1` helpers, so that each generated operation only lists its
+//! The HTTP bindings of the REST protocols, so that each generated operation only lists its
 //! bindings: [`RequestBuilder`] serialises `smithy.api#http` URI templates,
 //! `smithy.api#httpLabel`, `smithy.api#httpQuery`, `smithy.api#httpQueryParams`,
-//! `smithy.api#httpHeader`, `smithy.api#httpPrefixHeaders`, `smithy.api#httpPayload` and JSON
-//! bodies; [`parse_body`], [`header`], [`prefix_headers`], [`json_payload`], [`text_payload`]
-//! and [`error_metadata`] read responses.
+//! `smithy.api#httpHeader`, `smithy.api#httpPrefixHeaders` and blob or text
+//! `smithy.api#httpPayload`s; [`header`], [`prefix_headers`] and [`text_payload`] read
+//! responses. The RPC protocols use the same builder for what they share (required members,
+//! host prefixes, the body); each protocol's module adds its bodies and error parsing.
 
 use std::collections::BTreeMap;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-
 use crate::DateTime;
-use crate::error::{BuildError, ErrorMetadata, ResponseError};
+use crate::error::{BuildError, ResponseError};
 use crate::http::{Headers, HttpRequest, HttpResponse};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// RFC 3986 unreserved characters stay as they are; everything else is percent-encoded.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -292,32 +290,16 @@ impl RequestBuilder {
         self
     }
 
-    /// Serialises the body members as JSON (`Content-Type: application/json`).
-    pub fn json_body<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
-        match serde_json::to_vec(body) {
+    /// The body, labelled `content_type` unless a header member or the protocol set a
+    /// `Content-Type` already; a body that could not be serialised fails the request.
+    pub fn body(mut self, body: Result<Vec<u8>, BuildError>, content_type: &'static str) -> Self {
+        match body {
             Ok(bytes) => {
                 self.body = bytes;
-                self.headers.insert("Content-Type", "application/json");
+                self.payload_content_type = Some(content_type);
                 self
             }
-            Err(e) => self.fail(BuildError::invalid("body", e.to_string())),
-        }
-    }
-
-    /// A `smithy.api#httpPayload` structure, union or document, as JSON; an unset payload
-    /// is sent as `{}`, as restJson1 requires for structures.
-    pub fn json_payload<T: Serialize>(self, payload: Option<&T>) -> Self {
-        match payload {
-            Some(payload) => self.json_body(payload),
-            None => self.json_body(&serde_json::Map::new()),
-        }
-    }
-
-    /// A `smithy.api#httpPayload` union: JSON when set, no body at all when unset.
-    pub fn union_payload<T: Serialize>(self, payload: Option<&T>) -> Self {
-        match payload {
-            Some(payload) => self.json_body(payload),
-            None => self,
+            Err(error) => self.fail(error),
         }
     }
 
@@ -470,70 +452,6 @@ fn quote(value: &str) -> String {
     format!("\"{escaped}\"")
 }
 
-/// The request ID AWS services return, in either of the headers they use.
-pub fn request_id(headers: &Headers) -> Option<&str> {
-    headers
-        .get("x-amzn-requestid")
-        .or_else(|| headers.get("x-amz-request-id"))
-}
-
-/// Reads an error response: the code from `X-Amzn-ErrorType`, else the body's `code`, else
-/// its `__type` (namespace and `:suffix` stripped); the message from `message` or `Message`.
-/// A body that is not JSON still yields the header code and the request ID.
-pub fn error_metadata(response: &HttpResponse) -> ErrorMetadata {
-    let body: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(&response.body).unwrap_or_default();
-    let body_str = |key: &str| body.get(key).and_then(serde_json::Value::as_str);
-    let code = response
-        .headers
-        .get("x-amzn-errortype")
-        .or_else(|| body_str("code"))
-        .or_else(|| body_str("__type"))
-        .map(sanitize_error_code)
-        .filter(|code| !code.is_empty());
-    let message = body_str("message").or_else(|| body_str("Message"));
-    ErrorMetadata::new(
-        response.status,
-        code.map(str::to_owned),
-        message.map(str::to_owned),
-        request_id(&response.headers).map(str::to_owned),
-    )
-}
-
-/// `aws.protocoltests#FooError:http://internal.amazon.com/...` becomes `FooError`.
-fn sanitize_error_code(raw: &str) -> &str {
-    let without_suffix = raw.split(':').next().unwrap_or(raw);
-    let name = without_suffix.rsplit('#').next().unwrap_or(without_suffix);
-    name.trim()
-}
-
-/// Parses the JSON body; an empty body reads as `{}`. A body that is not JSON, is cut
-/// short, does not match `T`, or is labelled with a non-JSON content type is a
-/// [`ResponseError`].
-pub fn parse_body<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, ResponseError> {
-    if let Some(content_type) = response.headers.get("content-type") {
-        let media_type = content_type.split(';').next().unwrap_or_default().trim();
-        let is_json = media_type.eq_ignore_ascii_case("application/json")
-            || media_type.to_ascii_lowercase().ends_with("+json")
-            || media_type
-                .to_ascii_lowercase()
-                .starts_with("application/x-amz-json");
-        if !is_json && !response.body.is_empty() {
-            return Err(ResponseError::new(
-                response,
-                format!("expected a JSON body, got content type `{content_type}`"),
-            ));
-        }
-    }
-    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        &response.body
-    };
-    serde_json::from_slice(body)
-        .map_err(|e| ResponseError::new(response, format!("invalid JSON body: {e}")))
-}
-
 /// Headers starting with `prefix` (case-insensitive), keyed by the rest of their name;
 /// `None` when there are none (`smithy.api#httpPrefixHeaders`).
 pub fn prefix_headers(response: &HttpResponse, prefix: &str) -> Option<BTreeMap<String, String>> {
@@ -548,16 +466,6 @@ pub fn prefix_headers(response: &HttpResponse, prefix: &str) -> Option<BTreeMap<
         .map(|(name, value)| (name[prefix.len()..].to_owned(), value.to_owned()))
         .collect();
     (!map.is_empty()).then_some(map)
-}
-
-/// A `smithy.api#httpPayload` structure, union or document; `None` for an empty body.
-pub fn json_payload<T: DeserializeOwned>(
-    response: &HttpResponse,
-) -> Result<Option<T>, ResponseError> {
-    if response.body.is_empty() {
-        return Ok(None);
-    }
-    parse_body(response).map(Some)
 }
 
 /// A `smithy.api#httpPayload` string; `None` for an empty body, an error if not UTF-8.
@@ -709,17 +617,7 @@ fn split_header_list(value: &str) -> Result<Vec<String>, String> {
 mod tests {
     use super::*;
 
-    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
-        let mut map = Headers::new();
-        for (name, value) in headers {
-            map.append(*name, *value);
-        }
-        HttpResponse {
-            status,
-            headers: map,
-            body: body.as_bytes().to_vec(),
-        }
-    }
+    use crate::http::test_response as response;
 
     #[test]
     fn host_prefix_labels_are_filled_and_validated() {
@@ -845,10 +743,9 @@ mod tests {
     }
 
     #[test]
-    fn bodies_carry_content_length_and_an_unset_json_payload_is_an_empty_object() {
-        let none: Option<&serde_json::Value> = None;
+    fn bodies_carry_content_length_and_a_content_type_unless_a_header_set_one() {
         let request = RequestBuilder::new("POST", "/p")
-            .json_payload(none)
+            .body(Ok(b"{}".to_vec()), "application/json")
             .build()
             .unwrap();
         assert_eq!(request.body, b"{}");
@@ -857,117 +754,21 @@ mod tests {
             request.headers.get("Content-Type"),
             Some("application/json")
         );
+        let labelled = RequestBuilder::new("POST", "/p")
+            .header("Content-Type", Some("application/x-amz-json-1.0"))
+            .body(Ok(b"{}".to_vec()), "application/json")
+            .build()
+            .unwrap();
+        assert_eq!(
+            labelled.headers.get("Content-Type"),
+            Some("application/x-amz-json-1.0")
+        );
         let empty = RequestBuilder::new("GET", "/p").build().unwrap();
         assert!(!empty.headers.contains("Content-Length"));
-        let unset_union = RequestBuilder::new("PUT", "/p")
-            .union_payload(none)
-            .build()
-            .unwrap();
-        assert!(unset_union.body.is_empty());
-        assert!(!unset_union.headers.contains("Content-Type"));
-    }
-
-    #[test]
-    fn json_body_sets_content_type() {
-        let request = RequestBuilder::new("POST", "/d")
-            .json_body(&serde_json::json!({"Name": "x"}))
-            .build()
-            .unwrap();
-        assert_eq!(request.body, br#"{"Name":"x"}"#);
-        assert_eq!(
-            request.headers.get("Content-Type"),
-            Some("application/json")
-        );
-    }
-
-    #[test]
-    fn error_code_sources_in_order_and_sanitised() {
-        let from_header = response(
-            400,
-            &[
-                (
-                    "X-Amzn-ErrorType",
-                    "FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/",
-                ),
-                ("x-amzn-requestid", "r1"),
-            ],
-            r#"{"code": "BodyCode", "message": "hi"}"#,
-        );
-        let meta = error_metadata(&from_header);
-        assert_eq!(meta.code(), Some("FooError"));
-        assert_eq!(meta.message(), Some("hi"));
-        assert_eq!(meta.request_id(), Some("r1"));
-        assert_eq!(meta.status(), 400);
-
-        let from_code = response(
-            404,
-            &[],
-            r#"{"code": "aws.protocoltests.restjson#NotFound", "__type": "Other"}"#,
-        );
-        assert_eq!(error_metadata(&from_code).code(), Some("NotFound"));
-
-        let from_type = response(
-            400,
-            &[("x-amz-request-id", "r2")],
-            r#"{"__type": "aws.protocoltests.restjson#FooError:http://x", "Message": "Upper"}"#,
-        );
-        let meta = error_metadata(&from_type);
-        assert_eq!(meta.code(), Some("FooError"));
-        assert_eq!(meta.message(), Some("Upper"));
-        assert_eq!(meta.request_id(), Some("r2"));
-
-        let garbage = response(502, &[], "<html>Bad Gateway</html>");
-        let meta = error_metadata(&garbage);
-        assert_eq!(
-            (meta.code(), meta.message(), meta.status()),
-            (None, None, 502)
-        );
-    }
-
-    #[derive(serde::Deserialize, Debug, PartialEq)]
-    struct Output {
-        #[serde(rename = "Name")]
-        name: Option<String>,
-    }
-
-    #[test]
-    fn body_parsing_accepts_empty_and_rejects_bad_input_without_panicking() {
-        let ok = response(
-            200,
-            &[("content-type", "application/json")],
-            r#"{"Name":"n","Extra":1}"#,
-        );
-        assert_eq!(
-            parse_body::<Output>(&ok).unwrap().name.as_deref(),
-            Some("n")
-        );
-        let empty = response(200, &[], "");
-        assert_eq!(parse_body::<Output>(&empty).unwrap(), Output { name: None });
-
-        let truncated = response(200, &[("x-amzn-requestid", "r9")], r#"{"Name":"#);
-        let error = parse_body::<Output>(&truncated).unwrap_err();
-        assert_eq!(error.request_id(), Some("r9"));
-        assert!(
-            error.reason().contains("invalid JSON"),
-            "{}",
-            error.reason()
-        );
-
-        let wrong_type = response(200, &[], r#"{"Name": 5}"#);
-        assert!(parse_body::<Output>(&wrong_type).is_err());
-        let html = response(200, &[("Content-Type", "text/html")], "<html/>");
-        assert!(
-            parse_body::<Output>(&html)
-                .unwrap_err()
-                .reason()
-                .contains("text/html")
-        );
-        let not_utf8 = HttpResponse {
-            status: 200,
-            headers: Headers::new(),
-            body: vec![0xff, 0xfe],
-        };
-        assert!(parse_body::<Output>(&not_utf8).is_err());
+        let failed = RequestBuilder::new("POST", "/p")
+            .body(Err(BuildError::invalid("body", "no")), "application/json")
+            .build();
+        assert_eq!(failed, Err(BuildError::invalid("body", "no")));
     }
 
     #[test]

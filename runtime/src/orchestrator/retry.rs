@@ -1,104 +1,11 @@
-//! The AWS "standard" retry mode: which failures are retried, how long to wait, and the
-//! per-client retry quota that stops a struggling service from being hammered.
+//! The AWS "standard" retry mode at run time: which failures are retried and the per-client
+//! retry quota that stops a struggling service from being hammered (the settings, backoff
+//! included, are [`crate::config::retry::RetryConfig`]).
 //! Reference: "Retry behavior" in the AWS SDKs and Tools reference guide.
 
-use std::fmt;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Mutex;
 use std::time::Duration;
-
-use crate::http::BoxFuture;
-
-/// How often and how patiently an operation is retried.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RetryConfig {
-    max_attempts: u32,
-    initial_backoff: Duration,
-    max_backoff: Duration,
-    quota_capacity: u32,
-}
-
-impl Default for RetryConfig {
-    fn default() -> Self {
-        Self::standard()
-    }
-}
-
-impl RetryConfig {
-    /// The AWS SDKs' standard mode: 3 attempts, backoff from 1 s doubling up to 20 s, a
-    /// retry quota of 500 tokens.
-    pub fn standard() -> Self {
-        Self {
-            max_attempts: 3,
-            initial_backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(20),
-            quota_capacity: 500,
-        }
-    }
-
-    /// One attempt, no retries.
-    pub fn disabled() -> Self {
-        Self::standard().with_max_attempts(1)
-    }
-
-    /// Total attempts including the first; 0 is treated as 1.
-    pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
-        self.max_attempts = max_attempts.max(1);
-        self
-    }
-
-    pub fn with_initial_backoff(mut self, initial_backoff: Duration) -> Self {
-        self.initial_backoff = initial_backoff;
-        self
-    }
-
-    pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
-        self.max_backoff = max_backoff;
-        self
-    }
-
-    /// Tokens in the client's retry quota (see [`RetryQuota`]).
-    pub fn with_quota_capacity(mut self, capacity: u32) -> Self {
-        self.quota_capacity = capacity;
-        self
-    }
-
-    pub fn max_attempts(&self) -> u32 {
-        self.max_attempts
-    }
-
-    pub fn initial_backoff(&self) -> Duration {
-        self.initial_backoff
-    }
-
-    pub fn max_backoff(&self) -> Duration {
-        self.max_backoff
-    }
-
-    pub fn quota_capacity(&self) -> u32 {
-        self.quota_capacity
-    }
-
-    /// Delay before retry number `retry_index` (0 for the first retry): full jitter, i.e.
-    /// `unit_random * min(max_backoff, initial_backoff * 2^retry_index)` with `unit_random`
-    /// in `[0, 1]`. A server's `x-amz-retry-after` hint replaces the computed delay, capped
-    /// at `max_backoff` so that a bad hint cannot stall the caller.
-    pub fn backoff(
-        &self,
-        retry_index: u32,
-        unit_random: f64,
-        retry_after: Option<Duration>,
-    ) -> Duration {
-        if let Some(hint) = retry_after {
-            return hint.min(self.max_backoff);
-        }
-        let ceiling = self
-            .initial_backoff
-            .saturating_mul(2u32.saturating_pow(retry_index))
-            .min(self.max_backoff);
-        ceiling.mul_f64(unit_random.clamp(0.0, 1.0))
-    }
-}
 
 /// Why a failed attempt may (or may not) be tried again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -232,45 +139,9 @@ pub(crate) fn random_u64() -> u64 {
     RandomState::new().hash_one(COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
-/// Waits between attempts. Tests inject one that records the delays and returns at once.
-pub trait Sleep: Send + Sync + fmt::Debug {
-    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
-}
-
-/// Sleeps on the tokio timer.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct TokioSleep;
-
-impl Sleep for TokioSleep {
-    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
-        Box::pin(tokio::time::sleep(duration))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_is_full_jitter_under_a_doubling_ceiling() {
-        let config = RetryConfig::standard();
-        assert_eq!(config.backoff(0, 1.0, None), Duration::from_secs(1));
-        assert_eq!(config.backoff(1, 1.0, None), Duration::from_secs(2));
-        assert_eq!(config.backoff(3, 0.5, None), Duration::from_secs(4));
-        assert_eq!(config.backoff(2, 0.0, None), Duration::ZERO);
-        // Capped by max_backoff, and no overflow for absurd attempt numbers.
-        assert_eq!(config.backoff(5, 1.0, None), Duration::from_secs(20));
-        assert_eq!(config.backoff(200, 1.0, None), Duration::from_secs(20));
-    }
-
-    #[test]
-    fn retry_after_hint_replaces_backoff_but_is_capped() {
-        let config = RetryConfig::standard();
-        let hint = Some(Duration::from_millis(1500));
-        assert_eq!(config.backoff(0, 0.0, hint), Duration::from_millis(1500));
-        let huge = Some(Duration::from_secs(3600));
-        assert_eq!(config.backoff(0, 0.0, huge), Duration::from_secs(20));
-    }
 
     #[test]
     fn retry_after_header_parses_milliseconds_only() {
