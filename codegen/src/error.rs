@@ -40,6 +40,12 @@ pub enum Error {
     /// An operation's `smithy.api#paginated` (merged with the service's) names a member that
     /// is missing or of the wrong type.
     Paginated { operation: String, message: String },
+    /// None of the service's protocol traits (listed; empty when it has none) is one this
+    /// generator builds.
+    UnsupportedProtocol {
+        service: String,
+        protocols: Vec<String>,
+    },
 }
 
 impl Error {
@@ -104,6 +110,20 @@ impl fmt::Display for Error {
             Error::Paginated { operation, message } => {
                 write!(f, "`smithy.api#paginated` of `{operation}`: {message}")
             }
+            Error::UnsupportedProtocol { service, protocols } if protocols.is_empty() => write!(
+                f,
+                "service `{service}` has no protocol trait (e.g. `aws.protocols#restJson1`), so \
+                 no client can call it"
+            ),
+            Error::UnsupportedProtocol { service, protocols } => write!(
+                f,
+                "service `{service}` speaks {}, which this generator does not build yet",
+                protocols
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ),
             Error::InvalidTokens { file, message } => {
                 write!(
                     f,

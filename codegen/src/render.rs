@@ -79,11 +79,14 @@ pub fn generate(model: &Model, manifest: &Manifest<'_>) -> Result<Vec<GeneratedF
     files.extend(endpoint);
     for def in &krate.types {
         let path = format!("src/types/{}.rs", def.module);
-        files.push(format_file(&path, emit::type_file(def))?);
+        files.push(format_file(&path, emit::type_file(def, krate.protocol))?);
     }
     for op in &krate.operations {
         let path = format!("src/operation/{}.rs", op.module);
-        files.push(format_file(&path, emit::operation::emit(op))?);
+        files.push(format_file(
+            &path,
+            emit::operation::emit(op, krate.protocol),
+        )?);
         if let Some(example) = emit::example::emit(&krate, op) {
             files.push(format_file(&format!("examples/{}.rs", op.module), example)?);
         }
@@ -243,7 +246,7 @@ mod tests {
         Model::from_json(&format!(
             r#"{{"smithy":"2.0","shapes":{{
                 "x#Svc":{{"type":"service","operations":[{{"target":"x#Ping"}}],
-                          "traits":{{{service_traits}}}}},
+                          "traits":{{"aws.protocols#restJson1":{{}}{service_traits}}}}},
                 "x#Ping":{{"type":"operation","input":{{"target":"x#PingRequest"}},
                            "traits":{{"smithy.api#http":{{"method":"GET","uri":"/ping/{{Name}}"}}}}}},
                 "x#PingRequest":{{"type":"structure","members":{{
@@ -260,7 +263,7 @@ mod tests {
 
     #[test]
     fn an_unknown_rule_function_fails_generation_naming_it() {
-        let rules = r#""smithy.rules#endpointRuleSet":{"version":"1.0","parameters":{},
+        let rules = r#","smithy.rules#endpointRuleSet":{"version":"1.0","parameters":{},
             "rules":[{"type":"error","conditions":[{"fn":"aws.frobnicate","argv":[]}],
                       "error":"never"}]}"#;
         let error = generate(&model(rules), &IN_REPOSITORY).unwrap_err();

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
+use leansdk_codegen::Error;
 use leansdk_codegen::ir::Crate;
 use leansdk_codegen::model::Model;
 use leansdk_codegen::render::{self, Manifest};
@@ -57,6 +58,8 @@ struct Row {
     skipped: Vec<String>,
     /// Why generation failed.
     failure: Option<String>,
+    /// The model's protocols, none of which is built yet: reported, not a failure.
+    unbuilt_protocols: Option<Vec<String>>,
     warnings: usize,
     errors: usize,
 }
@@ -124,6 +127,7 @@ fn generate(model: &Path, out: &Path) -> Row {
         operations: 0,
         skipped: Vec::new(),
         failure: None,
+        unbuilt_protocols: None,
         warnings: 0,
         errors: 0,
     };
@@ -148,6 +152,9 @@ fn generate(model: &Path, out: &Path) -> Row {
                 .iter()
                 .map(|op| format!("{}: {}", op.name, op.reason))
                 .collect();
+        }
+        Err(Error::UnsupportedProtocol { protocols, .. }) => {
+            row.unbuilt_protocols = Some(protocols);
         }
         Err(e) => row.failure = Some(e.to_string()),
     }
@@ -257,10 +264,21 @@ fn table(rows: &[Row]) -> String {
         "model", "operations", "skipped"
     );
     for row in rows {
-        let result = match (&row.failure, row.errors, row.warnings) {
-            (Some(failure), _, _) => format!("FAILED to generate: {failure}"),
-            (None, 0, 0) => "ok".to_owned(),
-            (None, errors, warnings) => format!("FAILED: {errors} errors, {warnings} warnings"),
+        let result = match (
+            &row.failure,
+            &row.unbuilt_protocols,
+            row.errors,
+            row.warnings,
+        ) {
+            (Some(failure), _, _, _) => format!("FAILED to generate: {failure}"),
+            (None, Some(protocols), _, _) => format!(
+                "skipped: its protocol ({}) is not built yet",
+                protocols.join(", ")
+            ),
+            (None, None, 0, 0) => "ok".to_owned(),
+            (None, None, errors, warnings) => {
+                format!("FAILED: {errors} errors, {warnings} warnings")
+            }
         };
         let _ = writeln!(
             table,
@@ -297,6 +315,7 @@ mod tests {
             operations: 3,
             skipped: Vec::new(),
             failure: None,
+            unbuilt_protocols: None,
             warnings: 0,
             errors: 0,
         };
@@ -308,7 +327,12 @@ mod tests {
             warnings: 2,
             ..row("broken")
         };
-        let table = table(&[row("fine"), streams, broken]);
+        let xml = Row {
+            package: None,
+            unbuilt_protocols: Some(vec!["aws.protocols#restXml".to_owned()]),
+            ..row("xml")
+        };
+        let table = table(&[row("fine"), streams, broken, xml]);
         let lines: Vec<Vec<&str>> = table
             .lines()
             .map(|l| l.split_whitespace().collect())
@@ -324,6 +348,12 @@ mod tests {
         assert_eq!(
             lines[4][3..],
             ["FAILED:", "0", "errors,", "2", "warnings"],
+            "{table}"
+        );
+        assert!(
+            lines[5]
+                .join(" ")
+                .ends_with("skipped: its protocol (aws.protocols#restXml) is not built yet"),
             "{table}"
         );
     }

@@ -3,8 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, ident};
 use crate::ir::Crate;
+use crate::protocol;
+use crate::tokens::{doc_attrs, ident};
 
 /// `has_endpoint_rules`: whether `crate::endpoint` exists; without it every request goes
 /// to the configured endpoint URL, and a client without one fails with a `BuildError`.
@@ -20,7 +21,7 @@ pub fn emit(krate: &Crate, has_endpoint_rules: bool) -> TokenStream {
         let docs = doc_attrs(&op.docs);
         let method = ident(&op.module);
         let module = ident(&op.module);
-        let builder = format_ident!("{}FluentBuilder", op.name);
+        let builder = format_ident!("{}", op.names.builder);
         quote! {
             #docs
             pub fn #method(&self) -> crate::operation::#module::#builder {
@@ -32,6 +33,10 @@ pub fn emit(krate: &Crate, has_endpoint_rules: bool) -> TokenStream {
         " Client for {sdk_id}: one method per operation, each returning a fluent builder. \
          Cheap to clone; clones share connections and the retry quota."
     );
+    let protocol::ClientItems {
+        error_metadata,
+        statics,
+    } = protocol::client_items(krate);
     quote! {
         //! The service client.
 
@@ -43,8 +48,10 @@ pub fn emit(krate: &Crate, has_endpoint_rules: bool) -> TokenStream {
             signing_name: #signing_name,
             sdk_version: env!("CARGO_PKG_VERSION"),
             resolve_endpoint: #resolver,
-            error_metadata: leansdk_runtime::protocol::rest_json::error_metadata,
+            error_metadata: #error_metadata,
         };
+
+        #statics
 
         #[doc = #client_docs]
         #[derive(Clone, Debug)]

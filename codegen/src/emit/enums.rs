@@ -3,8 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::doc_attrs;
 use crate::ir::{EnumVariant, TypeDef, UNKNOWN_VARIANT};
+use crate::tokens::doc_attrs;
 
 pub fn emit(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
     let name = format_ident!("{}", def.name);

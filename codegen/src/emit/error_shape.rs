@@ -5,19 +5,18 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::ident;
-use super::operation::response_binding;
-use super::structure::is_string;
-use crate::ir::{ERROR_META_FIELD, ErrorInfo, Presence, Struct, TypeDef};
+use crate::ir::{ERROR_META_FIELD, ErrorInfo, Presence, Protocol, RustType, Struct, TypeDef};
+use crate::protocol;
+use crate::tokens::ident;
 
-pub fn emit(def: &TypeDef, shape: &Struct, error: &ErrorInfo) -> TokenStream {
+pub fn emit(def: &TypeDef, shape: &Struct, error: &ErrorInfo, protocol: Protocol) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let label = &def.name;
     let message_field = error
         .message_field
         .as_ref()
         .and_then(|m| shape.fields.iter().find(|f| &f.name == m))
-        .filter(|f| is_string(&f.ty));
+        .filter(|f| f.ty == RustType::String);
     let message = match message_field {
         Some(f) if f.presence == Presence::Optional => {
             let field = ident(&f.name);
@@ -41,33 +40,16 @@ pub fn emit(def: &TypeDef, shape: &Struct, error: &ErrorInfo) -> TokenStream {
     } else {
         quote!(#meta)
     };
-    let reads: Vec<_> = error
-        .headers
-        .iter()
-        .filter_map(|(field, binding)| response_binding(field, binding))
-        .collect();
-    // An error without members has no body to read.
-    let parsed = if shape.fields.is_empty() {
-        quote!(Self { #meta_value })
+    let (body, reads_response) = protocol::error_parser(protocol, shape, meta_value);
+    let response = if reads_response {
+        quote!(response)
     } else {
-        quote!(Self { #meta_value, ..leansdk_runtime::protocol::json::parse_body(response)? })
-    };
-    let (response, body) = match (shape.fields.is_empty(), reads.is_empty()) {
-        (true, _) => (quote!(_response), quote!(Ok(#parsed))),
-        (false, true) => (quote!(response), quote!(Ok(#parsed))),
-        (false, false) => (
-            quote!(response),
-            quote! {
-                let mut output = #parsed;
-                #(#reads)*
-                Ok(output)
-            },
-        ),
+        quote!(_response)
     };
     quote! {
         impl #name {
-            /// Reads this error from a response whose error code named it: the JSON body,
-            /// then any header-bound members.
+            /// Reads this error from a response whose error code named it: the body, then
+            /// any header-bound members.
             pub fn from_response(
                 #meta: leansdk_runtime::error::ErrorMetadata,
                 #response: &leansdk_runtime::http::HttpResponse,

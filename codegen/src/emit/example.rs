@@ -6,8 +6,8 @@ use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::ident;
 use crate::ir::{Crate, Operation, RustType, TypeKind};
+use crate::tokens::ident;
 
 /// The example for `op`, or `None` when an input member is not a scalar.
 pub fn emit(krate: &Crate, op: &Operation) -> Option<TokenStream> {

@@ -3,8 +3,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::doc_attrs;
 use crate::ir::{IntEnumVariant, TypeDef, UNKNOWN_VARIANT};
+use crate::tokens::doc_attrs;
 
 pub fn emit(def: &TypeDef, variants: &[IntEnumVariant]) -> TokenStream {
     let name = format_ident!("{}", def.name);

@@ -3,13 +3,15 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{Codec, doc_attrs, error_shape, ident, rust_type, serde_crate};
+use super::error_shape;
 use crate::ir::{
-    DefaultValue, ERROR_META_FIELD, Field, Presence, REQUEST_ID_FIELD, RustType, Struct,
+    DefaultValue, ERROR_META_FIELD, Field, Presence, Protocol, REQUEST_ID_FIELD, Struct,
     StructRole, TypeDef,
 };
+use crate::protocol::json::Codec;
+use crate::tokens::{doc_attrs, ident, rust_type, serde_crate};
 
-pub fn emit(def: &TypeDef, shape: &Struct) -> TokenStream {
+pub fn emit(def: &TypeDef, shape: &Struct, protocol: Protocol) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let docs = doc_attrs(&def.docs);
     let fields = shape.fields.iter().map(|f| field(f, shape.role));
@@ -35,7 +37,7 @@ pub fn emit(def: &TypeDef, shape: &Struct) -> TokenStream {
     let error_impls = shape
         .error
         .as_ref()
-        .map(|e| error_shape::emit(def, shape, e));
+        .map(|e| error_shape::emit(def, shape, e, protocol));
     let serde_crate = serde_crate();
     quote! {
         #docs
@@ -82,12 +84,12 @@ fn field(field: &Field, role: StructRole) -> TokenStream {
     let ty = if optional { quote!(Option<#ty>) } else { ty };
     // HTTP-bound members are not in the JSON body; outputs still serialise them, so that
     // printing an output shows every member.
-    let skip = match (field.http_bound, role) {
+    let skip = match (field.is_http_bound(), role) {
         (true, StructRole::Output) => Some(quote!(, skip_deserializing)),
         (true, _) => Some(quote!(, skip)),
         (false, _) => optional.then(|| quote!(, skip_serializing_if = "Option::is_none")),
     };
-    let skipped = field.http_bound && role == StructRole::Input;
+    let skipped = field.is_http_bound() && role == StructRole::Input;
     let with = (!skipped)
         .then(|| Codec::for_type(&field.ty, optional))
         .flatten()
@@ -185,9 +187,4 @@ fn debug_impl(def: &TypeDef, shape: &Struct) -> TokenStream {
             }
         }
     }
-}
-
-/// Whether `ty` is plain `String` (for `message()` of error shapes).
-pub(super) fn is_string(ty: &RustType) -> bool {
-    matches!(ty, RustType::String)
 }

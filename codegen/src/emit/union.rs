@@ -3,8 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{Codec, doc_attrs, rust_type, serde_crate};
 use crate::ir::{TypeDef, UNKNOWN_VARIANT, Union};
+use crate::protocol::json::Codec;
+use crate::tokens::{doc_attrs, rust_type, serde_crate};
 
 pub fn emit(def: &TypeDef, union: &Union) -> TokenStream {
     let name = format_ident!("{}", def.name);

@@ -4,6 +4,7 @@ mod closure;
 pub(crate) mod names;
 mod operation;
 mod paginator;
+mod protocol;
 mod recursion;
 
 use std::collections::BTreeMap;
@@ -18,10 +19,11 @@ use crate::model::{Member, Model, Shape, ShapeId, ShapeKind, TimestampFormat, pr
 
 pub use names::escape_ident;
 pub use operation::{
-    Binding, HostPrefix, Http, MemberBinding, Operation, OperationError, PayloadKind, ServiceInfo,
+    Binding, HostPrefix, Http, Operation, OperationError, OperationNames, PayloadKind, ServiceInfo,
     SkippedOperation,
 };
-pub use paginator::Paginator;
+pub use paginator::{Paginator, TokenPath};
+pub use protocol::{AwsJsonVersion, Protocol};
 
 /// Name of the catch-all variant of enums and unions.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
@@ -41,6 +43,8 @@ pub struct Crate {
     /// Operations of the service left out of the crate, each with the reason.
     pub skipped_operations: Vec<SkippedOperation>,
     pub service: ServiceInfo,
+    /// The wire protocol every operation speaks.
+    pub protocol: Protocol,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -77,7 +81,7 @@ pub struct Struct {
 pub enum StructRole {
     /// A shape in `types` (error shapes included).
     Data,
-    /// An operation's `<Op>Input`: HTTP-bound fields stay out of the JSON body.
+    /// An operation's `<Op>Input`: HTTP-bound fields stay out of the body.
     Input,
     /// An operation's `<Op>Output`: HTTP-bound fields are not read from the body, and the
     /// request ID is kept in the extra field [`REQUEST_ID_FIELD`].
@@ -96,16 +100,14 @@ pub struct ErrorInfo {
     pub message_field: Option<String>,
     /// The message is `@sensitive`: it is dropped from the error's metadata.
     pub sensitive_message: bool,
-    /// Members bound to response headers (`smithy.api#httpHeader`,
-    /// `smithy.api#httpPrefixHeaders`), read after the body.
-    pub headers: Vec<(Field, operation::MemberBinding)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
     /// Rust identifier, possibly raw (`r#type`).
     pub name: String,
-    /// JSON member name (`@jsonName` or the member name).
+    /// The member's name in bodies: the member name, or its `smithy.api#jsonName` where
+    /// the protocol honours it.
     pub wire_name: String,
     pub docs: String,
     pub ty: RustType,
@@ -116,9 +118,21 @@ pub struct Field {
     pub checked_required: bool,
     /// The model's member name, used in error messages.
     pub member: String,
-    /// Bound to a URI label, query, header or payload rather than the JSON body
-    /// (operation inputs and outputs only).
-    pub http_bound: bool,
+    /// Where the member travels: the body, unless an HTTP binding trait of a REST protocol
+    /// places it in an operation's input or output or an error.
+    pub binding: Binding,
+    /// The member's own (or its target's) `smithy.api#timestampFormat`, which overrides the
+    /// default of its binding (date-time in URIs, http-date in headers).
+    pub timestamp_format: Option<TimestampFormat>,
+    /// `smithy.api#idempotencyToken`: filled with a fresh UUID when left unset.
+    pub idempotency_token: bool,
+}
+
+impl Field {
+    /// Whether the member travels outside the body.
+    pub fn is_http_bound(&self) -> bool {
+        self.binding != Binding::Body
+    }
 }
 
 /// How a member's absence is represented.
@@ -218,6 +232,7 @@ impl Crate {
     /// Builds the IR of the service `service` (or the model's only service).
     pub fn build(model: &Model, service: Option<&str>) -> Result<Self, Error> {
         let service = model.service(service)?;
+        let protocol = protocol::select(service)?;
         let closure = closure::data_shapes(model, service);
         let (skipped_operations, operation_shapes): (Vec<_>, Vec<_>) =
             operation::operation_shapes(model, &closure)
@@ -242,6 +257,7 @@ impl Crate {
             model,
             names: &names,
             graph: recursion::ValueGraph::new(model),
+            protocol,
         };
         let mut types = Vec::new();
         for id in &shapes {
@@ -258,7 +274,7 @@ impl Crate {
             .into_iter()
             .map(|shape| {
                 let mut op = builder.operation(shape, &mut method_scope)?;
-                op.paginator = paginator::resolve(service, shape, &op.input, &op.output)?;
+                op.paginator = paginator::resolve(&types, service, shape, &op.input, &op.output)?;
                 Ok(op)
             })
             .collect::<Result<_, Error>>()?;
@@ -269,6 +285,7 @@ impl Crate {
             operations,
             skipped_operations,
             service: ServiceInfo::new(service),
+            protocol,
         })
     }
 }
@@ -338,6 +355,7 @@ struct Builder<'m> {
     model: &'m Model,
     names: &'m BTreeMap<ShapeId, String>,
     graph: recursion::ValueGraph<'m>,
+    protocol: Protocol,
 }
 
 fn docs(traits: &crate::model::Traits) -> String {
@@ -353,13 +371,7 @@ impl Builder<'_> {
             return Ok(None);
         };
         let kind = match &shape.kind {
-            ShapeKind::Structure(_) => {
-                let mut structure = self.structure(shape, StructRole::Data)?;
-                if structure.error.is_some() {
-                    self.bind_error_headers(shape, &mut structure)?;
-                }
-                TypeKind::Struct(structure)
-            }
+            ShapeKind::Structure(_) => TypeKind::Struct(self.structure(shape, StructRole::Data)?),
             ShapeKind::Union(_) => TypeKind::Union(self.union(shape)?),
             ShapeKind::Enum(_) | ShapeKind::String => TypeKind::Enum(enum_variants(shape)),
             ShapeKind::IntEnum(_) => TypeKind::IntEnum(int_enum_variants(shape)),
@@ -381,6 +393,8 @@ impl Builder<'_> {
             (_, Some(_)) => names::Scope::with_reserved(&[ERROR_META_FIELD]),
             _ => names::Scope::default(),
         };
+        // Binding traits place members of operation inputs, outputs and errors only.
+        let bound = role != StructRole::Data || shape.traits.error().is_some();
         let mut fields = Vec::new();
         for member in shape.members() {
             let target = self.target(shape, member)?;
@@ -390,16 +404,27 @@ impl Builder<'_> {
             if checked_required {
                 presence = Presence::Optional;
             }
+            let binding = if bound && self.protocol.has_http_bindings() {
+                operation::binding(&member.traits, target.kind())
+            } else {
+                Binding::Body
+            };
+            let target_format = match &target {
+                Target::Model(shape) => shape.traits.timestamp_format(),
+                Target::Prelude(..) => None,
+            };
             fields.push(Field {
                 name: names::field_name(&mut scope, &member.name),
-                wire_name: member.traits.json_name().unwrap_or(&member.name).to_owned(),
+                wire_name: self.wire_name(member).to_owned(),
                 docs: docs(&member.traits),
                 ty,
                 presence,
                 sensitive: self.is_sensitive(member, &target),
                 checked_required,
                 member: member.name.clone(),
-                http_bound: false,
+                binding,
+                timestamp_format: member.traits.timestamp_format().or(target_format),
+                idempotency_token: member.traits.has("smithy.api#idempotencyToken"),
             });
         }
         // `smithy.api#error` shapes get `message()`, backed by `Message` or `message`.
@@ -411,7 +436,6 @@ impl Builder<'_> {
         let error = shape.traits.error().map(|_| ErrorInfo {
             message_field: message.map(|(_, f)| f.name.clone()),
             sensitive_message: message.is_some_and(|(_, f)| f.sensitive),
-            headers: Vec::new(),
         });
         Ok(Struct {
             fields,
@@ -428,7 +452,7 @@ impl Builder<'_> {
             let target = self.target(shape, member)?;
             variants.push(UnionVariant {
                 name: names::variant_name(&mut scope, &member.name),
-                wire_name: member.traits.json_name().unwrap_or(&member.name).to_owned(),
+                wire_name: self.wire_name(member).to_owned(),
                 docs: docs(&member.traits),
                 ty: self.rust_type(shape, member, &target)?,
                 sensitive: self.is_sensitive(member, &target),
@@ -438,6 +462,15 @@ impl Builder<'_> {
             variants,
             sensitive: shape.traits.is_sensitive(),
         })
+    }
+
+    /// `smithy.api#jsonName` where the protocol honours it, else the member name.
+    fn wire_name<'a>(&self, member: &'a Member) -> &'a str {
+        member
+            .traits
+            .json_name()
+            .filter(|_| self.protocol.honours_json_name())
+            .unwrap_or(&member.name)
     }
 
     fn target(&self, container: &Shape, member: &Member) -> Result<Target<'_>, Error> {
@@ -523,11 +556,10 @@ impl Builder<'_> {
             ShapeKind::Float => RustType::F32,
             ShapeKind::Double => RustType::F64,
             ShapeKind::BigInteger | ShapeKind::BigDecimal => RustType::BigNumber,
-            // restJson1 bodies default to epoch-seconds.
             ShapeKind::Timestamp => RustType::Timestamp(
                 traits
                     .and_then(|t| t.timestamp_format())
-                    .unwrap_or(TimestampFormat::EpochSeconds),
+                    .unwrap_or(self.protocol.body_timestamp_format()),
             ),
             ShapeKind::Document => RustType::Document,
             ShapeKind::List(member) => RustType::List {

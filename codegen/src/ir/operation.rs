@@ -6,31 +6,54 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::paginator::Paginator;
-use super::{Builder, Field, Struct, StructRole, Target, docs, names};
+use super::{Builder, Field, Struct, StructRole, docs, names};
 use crate::error::Error;
-use crate::model::{Model, Shape, ShapeId, ShapeKind, TimestampFormat};
+use crate::model::{Model, Shape, ShapeId, ShapeKind, Traits};
 
 /// One operation: `operation/<module>.rs` and a `Client` method.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Operation {
-    /// The operation's shape name, e.g. `GetWorkflow`: the prefix of its Rust type names
-    /// and the name the orchestrator logs.
+    /// The operation's shape name in UpperCamelCase, e.g. `GetWorkflow`: the prefix of its
+    /// Rust type names and the name the orchestrator logs.
     pub name: String,
+    /// The operation's shape name exactly as in the model, e.g. `DescribeDBInstances`: what
+    /// RPC protocols name it by on the wire.
+    pub wire_name: String,
     /// Module under `operation/` and `Client` method name, e.g. `get_workflow`.
     pub module: String,
+    /// The Rust types of the operation's module.
+    pub names: OperationNames,
     pub docs: String,
+    /// `smithy.api#http` for REST protocols; `POST /` for RPC ones, which ignore it.
     pub http: Http,
     pub input: Struct,
-    /// One per input field, same order.
-    pub input_bindings: Vec<MemberBinding>,
     pub output: Struct,
-    /// One per output field, same order.
-    pub output_bindings: Vec<MemberBinding>,
     pub errors: Vec<OperationError>,
     /// `smithy.api#paginated`, resolved to fields.
     pub paginator: Option<Paginator>,
     /// `smithy.api#endpoint`: put in front of the endpoint's host.
     pub host_prefix: Option<HostPrefix>,
+}
+
+/// The type names of one operation's module: `<Op>Input`, `<Op>Output`, `<Op>Error` and
+/// `<Op>FluentBuilder`, decided here once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationNames {
+    pub input: String,
+    pub output: String,
+    pub error: String,
+    pub builder: String,
+}
+
+impl OperationNames {
+    fn new(operation: &str) -> Self {
+        Self {
+            input: format!("{operation}Input"),
+            output: format!("{operation}Output"),
+            error: format!("{operation}Error"),
+            builder: format!("{operation}FluentBuilder"),
+        }
+    }
 }
 
 /// `smithy.api#endpoint` `hostPrefix`, e.g. `{AccountId}.data.`, with the input fields
@@ -84,21 +107,10 @@ pub struct Http {
     pub code: u16,
 }
 
-/// A member's binding, with the timestamp format it states itself (member or target
-/// `smithy.api#timestampFormat`), which overrides the binding's default (date-time in URIs,
-/// http-date in headers).
-#[derive(Clone, Debug, PartialEq)]
-pub struct MemberBinding {
-    pub binding: Binding,
-    pub timestamp_format: Option<TimestampFormat>,
-    /// `smithy.api#idempotencyToken`: filled with a fresh UUID when left unset.
-    pub idempotency_token: bool,
-}
-
 /// Where a member travels in the HTTP message.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Binding {
-    /// In the JSON body with the other unbound members.
+    /// In the body with the other unbound members.
     Body,
     /// `smithy.api#httpLabel`.
     Label,
@@ -135,8 +147,10 @@ pub enum PayloadKind {
 pub struct OperationError {
     /// The error type in `types`, also the enum variant name.
     pub type_name: String,
-    /// The error code on the wire: the shape name.
-    pub code: String,
+    /// The error codes that name it on the wire, the one callers see first: the shape
+    /// name, and for query-compatible services its `aws.protocols#awsQueryError` code
+    /// before that.
+    pub codes: Vec<String>,
     /// `is_<snake>()` helper name.
     pub snake: String,
 }
@@ -146,6 +160,8 @@ pub struct OperationError {
 pub struct ServiceInfo {
     /// `aws.api#service` `sdkId`, or the service shape name.
     pub sdk_id: String,
+    /// The service shape's name, e.g. `DynamoDB_20120810` (awsJson's `X-Amz-Target` prefix).
+    pub shape_name: String,
     /// `aws.auth#sigv4` `name`, or the `sdk_id` lowercased.
     pub signing_name: String,
     /// `smithy.rules#endpointRuleSet` as compact JSON, if the service has one.
@@ -164,6 +180,7 @@ impl ServiceInfo {
             .and_then(Value::as_str)
             .map_or_else(|| sdk_id.to_ascii_lowercase(), str::to_owned);
         Self {
+            shape_name: service.id.name().to_owned(),
             signing_name,
             endpoint_rule_set: traits
                 .get("smithy.rules#endpointRuleSet")
@@ -221,7 +238,10 @@ impl Builder<'_> {
                 target: "operation".to_owned(),
             });
         };
-        let http = shape.traits.get("smithy.api#http");
+        let http = shape
+            .traits
+            .get("smithy.api#http")
+            .filter(|_| self.protocol.has_http_bindings());
         let text = |key: &str| http.and_then(|h| h.get(key)).and_then(Value::as_str);
         let http = Http {
             method: text("method").unwrap_or("POST").to_owned(),
@@ -232,7 +252,7 @@ impl Builder<'_> {
                 .and_then(|c| u16::try_from(c).ok())
                 .unwrap_or(200),
         };
-        let (input, input_bindings) = self.io_struct(op.input.as_ref(), StructRole::Input)?;
+        let input = self.io_struct(op.input.as_ref(), StructRole::Input)?;
         let host_prefix = shape
             .traits
             .get("smithy.api#endpoint")
@@ -251,22 +271,23 @@ impl Builder<'_> {
                     .map(|(member, field)| (member.name.clone(), field.clone()))
                     .collect(),
             });
-        let (output, output_bindings) = self.io_struct(op.output.as_ref(), StructRole::Output)?;
+        let output = self.io_struct(op.output.as_ref(), StructRole::Output)?;
         let errors = op
             .errors
             .iter()
             .filter_map(|id| Some((self.names.get(id)?, self.model.shape(id)?)))
             .map(|(name, shape)| self.operation_error(name, shape))
             .collect();
+        let name = names::upper_camel(shape.id.name());
         Ok(Operation {
-            name: names::upper_camel(shape.id.name()),
+            names: OperationNames::new(&name),
+            name,
+            wire_name: shape.id.name().to_owned(),
             module: scope.claim(&[names::module_name(shape.id.name())], "_"),
             docs: docs(&shape.traits),
             http,
             input,
-            input_bindings,
             output,
-            output_bindings,
             errors,
             paginator: None,
             host_prefix,
@@ -274,75 +295,42 @@ impl Builder<'_> {
     }
 
     fn operation_error(&self, type_name: &str, shape: &Shape) -> OperationError {
+        let query_code = shape
+            .traits
+            .get("aws.protocols#awsQueryError")
+            .and_then(|e| e.get("code"))
+            .and_then(Value::as_str)
+            .filter(|_| self.protocol.uses_query_error_codes());
+        let name = shape.id.name();
+        let mut codes: Vec<String> = query_code
+            .filter(|code| *code != name)
+            .map(str::to_owned)
+            .into_iter()
+            .collect();
+        codes.push(name.to_owned());
         OperationError {
             type_name: type_name.to_owned(),
-            code: shape.id.name().to_owned(),
+            codes,
             snake: names::snake(type_name),
         }
     }
 
-    /// Records an error structure's header-bound members (they are not in its JSON body).
-    pub(super) fn bind_error_headers(
-        &self,
-        shape: &Shape,
-        structure: &mut Struct,
-    ) -> Result<(), Error> {
-        let bindings = self.bindings(shape, structure)?;
-        let headers = structure
-            .fields
-            .iter()
-            .zip(bindings)
-            .filter(|(_, b)| matches!(b.binding, Binding::Header(_) | Binding::PrefixHeaders(_)))
-            .map(|(field, binding)| (field.clone(), binding))
-            .collect();
-        if let Some(error) = &mut structure.error {
-            error.headers = headers;
-        }
-        Ok(())
-    }
-
-    /// The input or output structure (empty for `smithy.api#Unit`) and its bindings.
-    fn io_struct(
-        &self,
-        id: Option<&ShapeId>,
-        role: StructRole,
-    ) -> Result<(Struct, Vec<MemberBinding>), Error> {
-        let Some(shape) = id.and_then(|id| self.model.shape(id)) else {
-            let empty = Struct {
+    /// The input or output structure (empty for `smithy.api#Unit`).
+    fn io_struct(&self, id: Option<&ShapeId>, role: StructRole) -> Result<Struct, Error> {
+        match id.and_then(|id| self.model.shape(id)) {
+            Some(shape) => self.structure(shape, role),
+            None => Ok(Struct {
                 fields: Vec::new(),
                 sensitive: false,
                 error: None,
                 role,
-            };
-            return Ok((empty, Vec::new()));
-        };
-        let mut structure = self.structure(shape, role)?;
-        let bindings = self.bindings(shape, &mut structure)?;
-        Ok((structure, bindings))
-    }
-
-    /// The HTTP binding of each member of `shape`, marking the bound fields of `structure`.
-    fn bindings(&self, shape: &Shape, structure: &mut Struct) -> Result<Vec<MemberBinding>, Error> {
-        let mut bindings = Vec::new();
-        for (member, field) in shape.members().iter().zip(&mut structure.fields) {
-            let target = self.target(shape, member)?;
-            let binding = binding(&member.traits, target.kind());
-            field.http_bound = binding != Binding::Body;
-            let target_format = match &target {
-                Target::Model(shape) => shape.traits.timestamp_format(),
-                Target::Prelude(..) => None,
-            };
-            bindings.push(MemberBinding {
-                binding,
-                timestamp_format: member.traits.timestamp_format().or(target_format),
-                idempotency_token: member.traits.has("smithy.api#idempotencyToken"),
-            });
+            }),
         }
-        Ok(bindings)
     }
 }
 
-fn binding(traits: &crate::model::Traits, target: &ShapeKind) -> Binding {
+/// The member's HTTP binding trait, in a REST protocol.
+pub(super) fn binding(traits: &Traits, target: &ShapeKind) -> Binding {
     let name = |id: &str| traits.get(id).and_then(Value::as_str).map(str::to_owned);
     if traits.has("smithy.api#httpLabel") {
         Binding::Label

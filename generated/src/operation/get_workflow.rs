@@ -25,12 +25,11 @@ impl GetWorkflowInput {
         self,
         client: &crate::client::Client,
     ) -> Result<GetWorkflowOutput, leansdk_runtime::error::SdkError<GetWorkflowError>> {
-        let input = self;
         client
             .handle()
             .invoke(
                 "GetWorkflow",
-                input.to_request(),
+                self.to_request(),
                 GetWorkflowOutput::from_response,
                 GetWorkflowError::from_response,
             )
@@ -144,7 +143,7 @@ pub struct GetWorkflowOutput {
     pub request_id: Option<String>,
 }
 impl GetWorkflowOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -157,6 +156,7 @@ impl GetWorkflowOutput {
 }
 /// Errors `GetWorkflow` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum GetWorkflowError {
     /// See [`AccessDeniedException`](crate::types::AccessDeniedException).
     AccessDeniedException(crate::types::AccessDeniedException),

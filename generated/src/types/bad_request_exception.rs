@@ -19,8 +19,8 @@ pub struct BadRequestException {
     pub meta: leansdk_runtime::error::ErrorMetadata,
 }
 impl BadRequestException {
-    /// Reads this error from a response whose error code named it: the JSON body,
-    /// then any header-bound members.
+    /// Reads this error from a response whose error code named it: the body, then
+    /// any header-bound members.
     pub fn from_response(
         meta: leansdk_runtime::error::ErrorMetadata,
         response: &leansdk_runtime::http::HttpResponse,

@@ -12,10 +12,35 @@
 //! while let Some(thing) = things.next_item().await { let thing = thing?; }
 //! ```
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
 
 use crate::error::SdkError;
+
+/// A continuation token: a string for most services, a map for some (DynamoDB's
+/// `ExclusiveStartKey`). An empty one means there are no more pages.
+pub trait PageToken: Clone + PartialEq {
+    /// Whether the token says "no more pages".
+    fn is_empty(&self) -> bool;
+}
+
+impl PageToken for String {
+    fn is_empty(&self) -> bool {
+        str::is_empty(self)
+    }
+}
+
+impl<V: Clone + PartialEq> PageToken for BTreeMap<String, V> {
+    fn is_empty(&self) -> bool {
+        BTreeMap::is_empty(self)
+    }
+}
+
+impl<T: Clone + PartialEq> PageToken for Vec<T> {
+    fn is_empty(&self) -> bool {
+        <[T]>::is_empty(self)
+    }
+}
 
 /// An operation input whose responses come in pages linked by a token.
 pub trait Paginated: Clone {
@@ -24,6 +49,8 @@ pub trait Paginated: Clone {
     type Output;
     /// The operation's error enum.
     type Error;
+    /// The type of the `inputToken` and `outputToken` members.
+    type Token: PageToken;
 
     /// Sends one request.
     fn send(
@@ -32,10 +59,10 @@ pub trait Paginated: Clone {
     ) -> impl Future<Output = Result<Self::Output, SdkError<Self::Error>>> + Send;
 
     /// The `inputToken` member: the token this request continues from.
-    fn token(&self) -> Option<&str>;
+    fn token(&self) -> Option<&Self::Token>;
 
     /// Sets the `inputToken` member to the previous page's `outputToken`.
-    fn set_token(&mut self, token: Option<String>);
+    fn set_token(&mut self, token: Option<Self::Token>);
 
     /// Sets the `pageSize` member. Operations whose trait names none keep this default:
     /// the service alone decides their page size.
@@ -43,8 +70,8 @@ pub trait Paginated: Clone {
         let _ = size;
     }
 
-    /// The `outputToken` member of a page.
-    fn next_token(output: &Self::Output) -> Option<&str>;
+    /// The `outputToken` member of a page (which may sit in a nested structure).
+    fn next_token(output: &Self::Output) -> Option<&Self::Token>;
 }
 
 /// A paginated operation whose trait names the `items` member of its output.
@@ -89,7 +116,7 @@ impl<I: Paginated> Paginator<I> {
         match &page {
             Ok(output) => match I::next_token(output) {
                 Some(token) if !token.is_empty() && self.input.token() != Some(token) => {
-                    self.input.set_token(Some(token.to_owned()));
+                    self.input.set_token(Some(token.clone()));
                 }
                 _ => self.done = true,
             },
@@ -151,7 +178,7 @@ mod tests {
 
     #[derive(Debug, PartialEq)]
     struct Page {
-        next: Option<&'static str>,
+        next: Option<String>,
         items: Vec<u32>,
     }
 
@@ -165,6 +192,7 @@ mod tests {
         type Client = Service;
         type Output = Page;
         type Error = ();
+        type Token = String;
 
         fn send(self, client: &Service) -> impl Future<Output = Result<Page, SdkError<()>>> + Send {
             let client = client.clone();
@@ -180,8 +208,8 @@ mod tests {
                 }
             }
         }
-        fn token(&self) -> Option<&str> {
-            self.token.as_deref()
+        fn token(&self) -> Option<&String> {
+            self.token.as_ref()
         }
         fn set_token(&mut self, token: Option<String>) {
             self.token = token;
@@ -189,8 +217,8 @@ mod tests {
         fn set_page_size(&mut self, size: i32) {
             self.size = Some(size);
         }
-        fn next_token(output: &Page) -> Option<&str> {
-            output.next
+        fn next_token(output: &Page) -> Option<&String> {
+            output.next.as_ref()
         }
     }
 
@@ -209,7 +237,7 @@ mod tests {
 
     fn page(next: Option<&'static str>, items: &[u32]) -> Result<Page, ()> {
         Ok(Page {
-            next,
+            next: next.map(str::to_owned),
             items: items.to_vec(),
         })
     }
@@ -272,6 +300,15 @@ mod tests {
         let mut pages = Paginator::new(service.clone(), ListInput::default());
         assert!(block_on(pages.next_page()).is_some_and(|p| p.is_ok()));
         assert!(block_on(pages.next_page()).is_none());
+    }
+
+    #[test]
+    fn map_tokens_are_empty_when_they_have_no_entries() {
+        let key = BTreeMap::from([("id".to_owned(), 7)]);
+        assert!(!PageToken::is_empty(&key));
+        assert!(PageToken::is_empty(&BTreeMap::<String, i32>::new()));
+        assert!(PageToken::is_empty(&Vec::<u8>::new()));
+        assert!(PageToken::is_empty(&String::new()));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! One `#[test]` per compliance case, in one module per suite (`tests/compliance.rs`).
 
-use leansdk_codegen::emit::ident;
 use leansdk_codegen::ir::{Crate, Operation, Struct};
 use leansdk_codegen::model::{Model, ShapeId, ShapeKind};
+use leansdk_codegen::tokens::ident;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -292,7 +292,7 @@ fn error_checks(
     let variant = operation
         .errors
         .iter()
-        .find(|e| e.code == code)
+        .find(|e| e.codes.iter().any(|c| c == code))
         .ok_or_else(|| format!("`{}` has no error `{code}`", operation.name))?;
     let def = generated
         .krate

@@ -66,12 +66,11 @@ impl AllQueryStringTypesInput {
         AllQueryStringTypesOutput,
         leansdk_runtime::error::SdkError<AllQueryStringTypesError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "AllQueryStringTypes",
-                input.to_request(),
+                self.to_request(),
                 AllQueryStringTypesOutput::from_response,
                 AllQueryStringTypesError::from_response,
             )
@@ -347,7 +346,7 @@ pub struct AllQueryStringTypesOutput {
     pub request_id: Option<String>,
 }
 impl AllQueryStringTypesOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -359,6 +358,7 @@ impl AllQueryStringTypesOutput {
 }
 /// Errors `AllQueryStringTypes` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum AllQueryStringTypesError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -26,12 +26,11 @@ impl ConstantAndVariableQueryStringInput {
         ConstantAndVariableQueryStringOutput,
         leansdk_runtime::error::SdkError<ConstantAndVariableQueryStringError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "ConstantAndVariableQueryString",
-                input.to_request(),
+                self.to_request(),
                 ConstantAndVariableQueryStringOutput::from_response,
                 ConstantAndVariableQueryStringError::from_response,
             )
@@ -112,7 +111,7 @@ pub struct ConstantAndVariableQueryStringOutput {
     pub request_id: Option<String>,
 }
 impl ConstantAndVariableQueryStringOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -124,6 +123,7 @@ impl ConstantAndVariableQueryStringOutput {
 }
 /// Errors `ConstantAndVariableQueryString` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ConstantAndVariableQueryStringError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

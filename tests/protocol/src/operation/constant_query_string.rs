@@ -24,12 +24,11 @@ impl ConstantQueryStringInput {
         ConstantQueryStringOutput,
         leansdk_runtime::error::SdkError<ConstantQueryStringError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "ConstantQueryString",
-                input.to_request(),
+                self.to_request(),
                 ConstantQueryStringOutput::from_response,
                 ConstantQueryStringError::from_response,
             )
@@ -101,7 +100,7 @@ pub struct ConstantQueryStringOutput {
     pub request_id: Option<String>,
 }
 impl ConstantQueryStringOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -113,6 +112,7 @@ impl ConstantQueryStringOutput {
 }
 /// Errors `ConstantQueryString` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ConstantQueryStringError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl DatetimeOffsetsResponseInput {
         DatetimeOffsetsResponseOutput,
         leansdk_runtime::error::SdkError<DatetimeOffsetsResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "DatetimeOffsetsResponse",
-                input.to_request(),
+                self.to_request(),
                 DatetimeOffsetsResponseOutput::from_response,
                 DatetimeOffsetsResponseError::from_response,
             )
@@ -95,7 +94,7 @@ pub struct DatetimeOffsetsResponseOutput {
     pub request_id: Option<String>,
 }
 impl DatetimeOffsetsResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -108,6 +107,7 @@ impl DatetimeOffsetsResponseOutput {
 }
 /// Errors `DatetimeOffsetsResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum DatetimeOffsetsResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -26,12 +26,11 @@ impl DocumentTypeInput {
         DocumentTypeOutput,
         leansdk_runtime::error::SdkError<DocumentTypeError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "DocumentType",
-                input.to_request(),
+                self.to_request(),
                 DocumentTypeOutput::from_response,
                 DocumentTypeError::from_response,
             )
@@ -117,7 +116,7 @@ pub struct DocumentTypeOutput {
     pub request_id: Option<String>,
 }
 impl DocumentTypeOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -129,6 +128,7 @@ impl DocumentTypeOutput {
 }
 /// Errors `DocumentType` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum DocumentTypeError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -26,12 +26,11 @@ impl DocumentTypeAsMapValueInput {
         DocumentTypeAsMapValueOutput,
         leansdk_runtime::error::SdkError<DocumentTypeAsMapValueError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "DocumentTypeAsMapValue",
-                input.to_request(),
+                self.to_request(),
                 DocumentTypeAsMapValueOutput::from_response,
                 DocumentTypeAsMapValueError::from_response,
             )
@@ -109,7 +108,7 @@ pub struct DocumentTypeAsMapValueOutput {
     pub request_id: Option<String>,
 }
 impl DocumentTypeAsMapValueOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -121,6 +120,7 @@ impl DocumentTypeAsMapValueOutput {
 }
 /// Errors `DocumentTypeAsMapValue` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum DocumentTypeAsMapValueError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

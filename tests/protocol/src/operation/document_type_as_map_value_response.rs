@@ -21,12 +21,11 @@ impl DocumentTypeAsMapValueResponseInput {
         DocumentTypeAsMapValueResponseOutput,
         leansdk_runtime::error::SdkError<DocumentTypeAsMapValueResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "DocumentTypeAsMapValueResponse",
-                input.to_request(),
+                self.to_request(),
                 DocumentTypeAsMapValueResponseOutput::from_response,
                 DocumentTypeAsMapValueResponseError::from_response,
             )
@@ -93,7 +92,7 @@ pub struct DocumentTypeAsMapValueResponseOutput {
     pub request_id: Option<String>,
 }
 impl DocumentTypeAsMapValueResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -106,6 +105,7 @@ impl DocumentTypeAsMapValueResponseOutput {
 }
 /// Errors `DocumentTypeAsMapValueResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum DocumentTypeAsMapValueResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

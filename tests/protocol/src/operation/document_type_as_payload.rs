@@ -24,12 +24,11 @@ impl DocumentTypeAsPayloadInput {
         DocumentTypeAsPayloadOutput,
         leansdk_runtime::error::SdkError<DocumentTypeAsPayloadError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "DocumentTypeAsPayload",
-                input.to_request(),
+                self.to_request(),
                 DocumentTypeAsPayloadOutput::from_response,
                 DocumentTypeAsPayloadError::from_response,
             )
@@ -107,7 +106,7 @@ pub struct DocumentTypeAsPayloadOutput {
     pub request_id: Option<String>,
 }
 impl DocumentTypeAsPayloadOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -119,6 +118,7 @@ impl DocumentTypeAsPayloadOutput {
 }
 /// Errors `DocumentTypeAsPayload` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum DocumentTypeAsPayloadError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl DocumentTypeAsPayloadResponseInput {
         DocumentTypeAsPayloadResponseOutput,
         leansdk_runtime::error::SdkError<DocumentTypeAsPayloadResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "DocumentTypeAsPayloadResponse",
-                input.to_request(),
+                self.to_request(),
                 DocumentTypeAsPayloadResponseOutput::from_response,
                 DocumentTypeAsPayloadResponseError::from_response,
             )
@@ -91,7 +90,7 @@ pub struct DocumentTypeAsPayloadResponseOutput {
     pub request_id: Option<String>,
 }
 impl DocumentTypeAsPayloadResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -108,6 +107,7 @@ impl DocumentTypeAsPayloadResponseOutput {
 }
 /// Errors `DocumentTypeAsPayloadResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum DocumentTypeAsPayloadResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

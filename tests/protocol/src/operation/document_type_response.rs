@@ -21,12 +21,11 @@ impl DocumentTypeResponseInput {
         DocumentTypeResponseOutput,
         leansdk_runtime::error::SdkError<DocumentTypeResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "DocumentTypeResponse",
-                input.to_request(),
+                self.to_request(),
                 DocumentTypeResponseOutput::from_response,
                 DocumentTypeResponseError::from_response,
             )
@@ -93,7 +92,7 @@ pub struct DocumentTypeResponseOutput {
     pub request_id: Option<String>,
 }
 impl DocumentTypeResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -106,6 +105,7 @@ impl DocumentTypeResponseOutput {
 }
 /// Errors `DocumentTypeResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum DocumentTypeResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

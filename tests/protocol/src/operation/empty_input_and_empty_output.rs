@@ -21,12 +21,11 @@ impl EmptyInputAndEmptyOutputInput {
         EmptyInputAndEmptyOutputOutput,
         leansdk_runtime::error::SdkError<EmptyInputAndEmptyOutputError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "EmptyInputAndEmptyOutput",
-                input.to_request(),
+                self.to_request(),
                 EmptyInputAndEmptyOutputOutput::from_response,
                 EmptyInputAndEmptyOutputError::from_response,
             )
@@ -89,7 +88,7 @@ pub struct EmptyInputAndEmptyOutputOutput {
     pub request_id: Option<String>,
 }
 impl EmptyInputAndEmptyOutputOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -101,6 +100,7 @@ impl EmptyInputAndEmptyOutputOutput {
 }
 /// Errors `EmptyInputAndEmptyOutput` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum EmptyInputAndEmptyOutputError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl EmptyInputAndEmptyOutputResponseInput {
         EmptyInputAndEmptyOutputResponseOutput,
         leansdk_runtime::error::SdkError<EmptyInputAndEmptyOutputResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "EmptyInputAndEmptyOutputResponse",
-                input.to_request(),
+                self.to_request(),
                 EmptyInputAndEmptyOutputResponseOutput::from_response,
                 EmptyInputAndEmptyOutputResponseError::from_response,
             )
@@ -89,7 +88,7 @@ pub struct EmptyInputAndEmptyOutputResponseOutput {
     pub request_id: Option<String>,
 }
 impl EmptyInputAndEmptyOutputResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -101,6 +100,7 @@ impl EmptyInputAndEmptyOutputResponseOutput {
 }
 /// Errors `EmptyInputAndEmptyOutputResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum EmptyInputAndEmptyOutputResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

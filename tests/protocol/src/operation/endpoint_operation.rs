@@ -21,12 +21,11 @@ impl EndpointOperationInput {
         EndpointOperationOutput,
         leansdk_runtime::error::SdkError<EndpointOperationError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "EndpointOperation",
-                input.to_request(),
+                self.to_request(),
                 EndpointOperationOutput::from_response,
                 EndpointOperationError::from_response,
             )
@@ -90,7 +89,7 @@ pub struct EndpointOperationOutput {
     pub request_id: Option<String>,
 }
 impl EndpointOperationOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -102,6 +101,7 @@ impl EndpointOperationOutput {
 }
 /// Errors `EndpointOperation` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum EndpointOperationError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

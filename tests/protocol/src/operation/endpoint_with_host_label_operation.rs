@@ -24,12 +24,11 @@ impl EndpointWithHostLabelOperationInput {
         EndpointWithHostLabelOperationOutput,
         leansdk_runtime::error::SdkError<EndpointWithHostLabelOperationError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "EndpointWithHostLabelOperation",
-                input.to_request(),
+                self.to_request(),
                 EndpointWithHostLabelOperationOutput::from_response,
                 EndpointWithHostLabelOperationError::from_response,
             )
@@ -103,7 +102,7 @@ pub struct EndpointWithHostLabelOperationOutput {
     pub request_id: Option<String>,
 }
 impl EndpointWithHostLabelOperationOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -115,6 +114,7 @@ impl EndpointWithHostLabelOperationOutput {
 }
 /// Errors `EndpointWithHostLabelOperation` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum EndpointWithHostLabelOperationError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl FractionalSecondsResponseInput {
         FractionalSecondsResponseOutput,
         leansdk_runtime::error::SdkError<FractionalSecondsResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "FractionalSecondsResponse",
-                input.to_request(),
+                self.to_request(),
                 FractionalSecondsResponseOutput::from_response,
                 FractionalSecondsResponseError::from_response,
             )
@@ -95,7 +94,7 @@ pub struct FractionalSecondsResponseOutput {
     pub request_id: Option<String>,
 }
 impl FractionalSecondsResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -108,6 +107,7 @@ impl FractionalSecondsResponseOutput {
 }
 /// Errors `FractionalSecondsResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum FractionalSecondsResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl GreetingWithErrorsResponseInput {
         GreetingWithErrorsResponseOutput,
         leansdk_runtime::error::SdkError<GreetingWithErrorsResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "GreetingWithErrorsResponse",
-                input.to_request(),
+                self.to_request(),
                 GreetingWithErrorsResponseOutput::from_response,
                 GreetingWithErrorsResponseError::from_response,
             )
@@ -91,7 +90,7 @@ pub struct GreetingWithErrorsResponseOutput {
     pub request_id: Option<String>,
 }
 impl GreetingWithErrorsResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -109,6 +108,7 @@ impl GreetingWithErrorsResponseOutput {
 }
 /// Errors `GreetingWithErrorsResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum GreetingWithErrorsResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl GreetingWithErrorsResponse2Input {
         GreetingWithErrorsResponse2Output,
         leansdk_runtime::error::SdkError<GreetingWithErrorsResponse2Error>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "GreetingWithErrorsResponse2",
-                input.to_request(),
+                self.to_request(),
                 GreetingWithErrorsResponse2Output::from_response,
                 GreetingWithErrorsResponse2Error::from_response,
             )
@@ -89,7 +88,7 @@ pub struct GreetingWithErrorsResponse2Output {
     pub request_id: Option<String>,
 }
 impl GreetingWithErrorsResponse2Output {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -101,6 +100,7 @@ impl GreetingWithErrorsResponse2Output {
 }
 /// Errors `GreetingWithErrorsResponse2` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum GreetingWithErrorsResponse2Error {
     /// See [`FooError`](crate::types::FooError).
     FooError(crate::types::FooError),

@@ -21,12 +21,11 @@ impl GreetingWithErrorsResponse3Input {
         GreetingWithErrorsResponse3Output,
         leansdk_runtime::error::SdkError<GreetingWithErrorsResponse3Error>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "GreetingWithErrorsResponse3",
-                input.to_request(),
+                self.to_request(),
                 GreetingWithErrorsResponse3Output::from_response,
                 GreetingWithErrorsResponse3Error::from_response,
             )
@@ -89,7 +88,7 @@ pub struct GreetingWithErrorsResponse3Output {
     pub request_id: Option<String>,
 }
 impl GreetingWithErrorsResponse3Output {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -101,6 +100,7 @@ impl GreetingWithErrorsResponse3Output {
 }
 /// Errors `GreetingWithErrorsResponse3` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum GreetingWithErrorsResponse3Error {
     /// See [`ComplexError`](crate::types::ComplexError).
     ComplexError(crate::types::ComplexError),

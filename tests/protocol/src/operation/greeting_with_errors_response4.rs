@@ -21,12 +21,11 @@ impl GreetingWithErrorsResponse4Input {
         GreetingWithErrorsResponse4Output,
         leansdk_runtime::error::SdkError<GreetingWithErrorsResponse4Error>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "GreetingWithErrorsResponse4",
-                input.to_request(),
+                self.to_request(),
                 GreetingWithErrorsResponse4Output::from_response,
                 GreetingWithErrorsResponse4Error::from_response,
             )
@@ -89,7 +88,7 @@ pub struct GreetingWithErrorsResponse4Output {
     pub request_id: Option<String>,
 }
 impl GreetingWithErrorsResponse4Output {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -101,6 +100,7 @@ impl GreetingWithErrorsResponse4Output {
 }
 /// Errors `GreetingWithErrorsResponse4` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum GreetingWithErrorsResponse4Error {
     /// See [`InvalidGreeting`](crate::types::InvalidGreeting).
     InvalidGreeting(crate::types::InvalidGreeting),

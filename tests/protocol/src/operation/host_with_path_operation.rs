@@ -21,12 +21,11 @@ impl HostWithPathOperationInput {
         HostWithPathOperationOutput,
         leansdk_runtime::error::SdkError<HostWithPathOperationError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HostWithPathOperation",
-                input.to_request(),
+                self.to_request(),
                 HostWithPathOperationOutput::from_response,
                 HostWithPathOperationError::from_response,
             )
@@ -89,7 +88,7 @@ pub struct HostWithPathOperationOutput {
     pub request_id: Option<String>,
 }
 impl HostWithPathOperationOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -101,6 +100,7 @@ impl HostWithPathOperationOutput {
 }
 /// Errors `HostWithPathOperation` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HostWithPathOperationError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

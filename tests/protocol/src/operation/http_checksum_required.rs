@@ -24,12 +24,11 @@ impl HttpChecksumRequiredInput {
         HttpChecksumRequiredOutput,
         leansdk_runtime::error::SdkError<HttpChecksumRequiredError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpChecksumRequired",
-                input.to_request(),
+                self.to_request(),
                 HttpChecksumRequiredOutput::from_response,
                 HttpChecksumRequiredError::from_response,
             )
@@ -101,7 +100,7 @@ pub struct HttpChecksumRequiredOutput {
     pub request_id: Option<String>,
 }
 impl HttpChecksumRequiredOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -113,6 +112,7 @@ impl HttpChecksumRequiredOutput {
 }
 /// Errors `HttpChecksumRequired` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpChecksumRequiredError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -24,12 +24,11 @@ impl HttpEnumPayloadInput {
         HttpEnumPayloadOutput,
         leansdk_runtime::error::SdkError<HttpEnumPayloadError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpEnumPayload",
-                input.to_request(),
+                self.to_request(),
                 HttpEnumPayloadOutput::from_response,
                 HttpEnumPayloadError::from_response,
             )
@@ -101,7 +100,7 @@ pub struct HttpEnumPayloadOutput {
     pub request_id: Option<String>,
 }
 impl HttpEnumPayloadOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -113,6 +112,7 @@ impl HttpEnumPayloadOutput {
 }
 /// Errors `HttpEnumPayload` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpEnumPayloadError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl HttpEnumPayloadResponseInput {
         HttpEnumPayloadResponseOutput,
         leansdk_runtime::error::SdkError<HttpEnumPayloadResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpEnumPayloadResponse",
-                input.to_request(),
+                self.to_request(),
                 HttpEnumPayloadResponseOutput::from_response,
                 HttpEnumPayloadResponseError::from_response,
             )
@@ -91,7 +90,7 @@ pub struct HttpEnumPayloadResponseOutput {
     pub request_id: Option<String>,
 }
 impl HttpEnumPayloadResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -107,6 +106,7 @@ impl HttpEnumPayloadResponseOutput {
 }
 /// Errors `HttpEnumPayloadResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpEnumPayloadResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -26,12 +26,11 @@ impl HttpPayloadTraitsInput {
         HttpPayloadTraitsOutput,
         leansdk_runtime::error::SdkError<HttpPayloadTraitsError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpPayloadTraits",
-                input.to_request(),
+                self.to_request(),
                 HttpPayloadTraitsOutput::from_response,
                 HttpPayloadTraitsError::from_response,
             )
@@ -112,7 +111,7 @@ pub struct HttpPayloadTraitsOutput {
     pub request_id: Option<String>,
 }
 impl HttpPayloadTraitsOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -124,6 +123,7 @@ impl HttpPayloadTraitsOutput {
 }
 /// Errors `HttpPayloadTraits` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpPayloadTraitsError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl HttpPayloadTraitsResponseInput {
         HttpPayloadTraitsResponseOutput,
         leansdk_runtime::error::SdkError<HttpPayloadTraitsResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpPayloadTraitsResponse",
-                input.to_request(),
+                self.to_request(),
                 HttpPayloadTraitsResponseOutput::from_response,
                 HttpPayloadTraitsResponseError::from_response,
             )
@@ -97,7 +96,7 @@ pub struct HttpPayloadTraitsResponseOutput {
     pub request_id: Option<String>,
 }
 impl HttpPayloadTraitsResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -113,6 +112,7 @@ impl HttpPayloadTraitsResponseOutput {
 }
 /// Errors `HttpPayloadTraitsResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpPayloadTraitsResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -24,12 +24,11 @@ impl HttpPayloadWithStructureInput {
         HttpPayloadWithStructureOutput,
         leansdk_runtime::error::SdkError<HttpPayloadWithStructureError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpPayloadWithStructure",
-                input.to_request(),
+                self.to_request(),
                 HttpPayloadWithStructureOutput::from_response,
                 HttpPayloadWithStructureError::from_response,
             )
@@ -101,7 +100,7 @@ pub struct HttpPayloadWithStructureOutput {
     pub request_id: Option<String>,
 }
 impl HttpPayloadWithStructureOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -113,6 +112,7 @@ impl HttpPayloadWithStructureOutput {
 }
 /// Errors `HttpPayloadWithStructure` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpPayloadWithStructureError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl HttpPayloadWithStructureResponseInput {
         HttpPayloadWithStructureResponseOutput,
         leansdk_runtime::error::SdkError<HttpPayloadWithStructureResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpPayloadWithStructureResponse",
-                input.to_request(),
+                self.to_request(),
                 HttpPayloadWithStructureResponseOutput::from_response,
                 HttpPayloadWithStructureResponseError::from_response,
             )
@@ -91,7 +90,7 @@ pub struct HttpPayloadWithStructureResponseOutput {
     pub request_id: Option<String>,
 }
 impl HttpPayloadWithStructureResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -106,6 +105,7 @@ impl HttpPayloadWithStructureResponseOutput {
 }
 /// Errors `HttpPayloadWithStructureResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpPayloadWithStructureResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -24,12 +24,11 @@ impl HttpPayloadWithUnionInput {
         HttpPayloadWithUnionOutput,
         leansdk_runtime::error::SdkError<HttpPayloadWithUnionError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpPayloadWithUnion",
-                input.to_request(),
+                self.to_request(),
                 HttpPayloadWithUnionOutput::from_response,
                 HttpPayloadWithUnionError::from_response,
             )
@@ -101,7 +100,7 @@ pub struct HttpPayloadWithUnionOutput {
     pub request_id: Option<String>,
 }
 impl HttpPayloadWithUnionOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -113,6 +112,7 @@ impl HttpPayloadWithUnionOutput {
 }
 /// Errors `HttpPayloadWithUnion` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpPayloadWithUnionError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

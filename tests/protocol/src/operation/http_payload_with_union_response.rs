@@ -21,12 +21,11 @@ impl HttpPayloadWithUnionResponseInput {
         HttpPayloadWithUnionResponseOutput,
         leansdk_runtime::error::SdkError<HttpPayloadWithUnionResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpPayloadWithUnionResponse",
-                input.to_request(),
+                self.to_request(),
                 HttpPayloadWithUnionResponseOutput::from_response,
                 HttpPayloadWithUnionResponseError::from_response,
             )
@@ -91,7 +90,7 @@ pub struct HttpPayloadWithUnionResponseOutput {
     pub request_id: Option<String>,
 }
 impl HttpPayloadWithUnionResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -106,6 +105,7 @@ impl HttpPayloadWithUnionResponseOutput {
 }
 /// Errors `HttpPayloadWithUnionResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpPayloadWithUnionResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -26,12 +26,11 @@ impl HttpPrefixHeadersInput {
         HttpPrefixHeadersOutput,
         leansdk_runtime::error::SdkError<HttpPrefixHeadersError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpPrefixHeaders",
-                input.to_request(),
+                self.to_request(),
                 HttpPrefixHeadersOutput::from_response,
                 HttpPrefixHeadersError::from_response,
             )
@@ -118,7 +117,7 @@ pub struct HttpPrefixHeadersOutput {
     pub request_id: Option<String>,
 }
 impl HttpPrefixHeadersOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -130,6 +129,7 @@ impl HttpPrefixHeadersOutput {
 }
 /// Errors `HttpPrefixHeaders` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpPrefixHeadersError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

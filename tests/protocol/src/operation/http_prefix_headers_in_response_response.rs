@@ -21,12 +21,11 @@ impl HttpPrefixHeadersInResponseResponseInput {
         HttpPrefixHeadersInResponseResponseOutput,
         leansdk_runtime::error::SdkError<HttpPrefixHeadersInResponseResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpPrefixHeadersInResponseResponse",
-                input.to_request(),
+                self.to_request(),
                 HttpPrefixHeadersInResponseResponseOutput::from_response,
                 HttpPrefixHeadersInResponseResponseError::from_response,
             )
@@ -91,7 +90,7 @@ pub struct HttpPrefixHeadersInResponseResponseOutput {
     pub request_id: Option<String>,
 }
 impl HttpPrefixHeadersInResponseResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -109,6 +108,7 @@ impl HttpPrefixHeadersInResponseResponseOutput {
 }
 /// Errors `HttpPrefixHeadersInResponseResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpPrefixHeadersInResponseResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl HttpPrefixHeadersResponseInput {
         HttpPrefixHeadersResponseOutput,
         leansdk_runtime::error::SdkError<HttpPrefixHeadersResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpPrefixHeadersResponse",
-                input.to_request(),
+                self.to_request(),
                 HttpPrefixHeadersResponseOutput::from_response,
                 HttpPrefixHeadersResponseError::from_response,
             )
@@ -93,7 +92,7 @@ pub struct HttpPrefixHeadersResponseOutput {
     pub request_id: Option<String>,
 }
 impl HttpPrefixHeadersResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -112,6 +111,7 @@ impl HttpPrefixHeadersResponseOutput {
 }
 /// Errors `HttpPrefixHeadersResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpPrefixHeadersResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

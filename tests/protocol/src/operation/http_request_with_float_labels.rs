@@ -26,12 +26,11 @@ impl HttpRequestWithFloatLabelsInput {
         HttpRequestWithFloatLabelsOutput,
         leansdk_runtime::error::SdkError<HttpRequestWithFloatLabelsError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpRequestWithFloatLabels",
-                input.to_request(),
+                self.to_request(),
                 HttpRequestWithFloatLabelsOutput::from_response,
                 HttpRequestWithFloatLabelsError::from_response,
             )
@@ -112,7 +111,7 @@ pub struct HttpRequestWithFloatLabelsOutput {
     pub request_id: Option<String>,
 }
 impl HttpRequestWithFloatLabelsOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -124,6 +123,7 @@ impl HttpRequestWithFloatLabelsOutput {
 }
 /// Errors `HttpRequestWithFloatLabels` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpRequestWithFloatLabelsError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

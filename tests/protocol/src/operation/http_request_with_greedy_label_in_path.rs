@@ -26,12 +26,11 @@ impl HttpRequestWithGreedyLabelInPathInput {
         HttpRequestWithGreedyLabelInPathOutput,
         leansdk_runtime::error::SdkError<HttpRequestWithGreedyLabelInPathError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpRequestWithGreedyLabelInPath",
-                input.to_request(),
+                self.to_request(),
                 HttpRequestWithGreedyLabelInPathOutput::from_response,
                 HttpRequestWithGreedyLabelInPathError::from_response,
             )
@@ -112,7 +111,7 @@ pub struct HttpRequestWithGreedyLabelInPathOutput {
     pub request_id: Option<String>,
 }
 impl HttpRequestWithGreedyLabelInPathOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -124,6 +123,7 @@ impl HttpRequestWithGreedyLabelInPathOutput {
 }
 /// Errors `HttpRequestWithGreedyLabelInPath` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpRequestWithGreedyLabelInPathError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -38,12 +38,11 @@ impl HttpRequestWithLabelsInput {
         HttpRequestWithLabelsOutput,
         leansdk_runtime::error::SdkError<HttpRequestWithLabelsError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpRequestWithLabels",
-                input.to_request(),
+                self.to_request(),
                 HttpRequestWithLabelsOutput::from_response,
                 HttpRequestWithLabelsError::from_response,
             )
@@ -178,7 +177,7 @@ pub struct HttpRequestWithLabelsOutput {
     pub request_id: Option<String>,
 }
 impl HttpRequestWithLabelsOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -190,6 +189,7 @@ impl HttpRequestWithLabelsOutput {
 }
 /// Errors `HttpRequestWithLabels` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpRequestWithLabelsError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -36,12 +36,11 @@ impl HttpRequestWithLabelsAndTimestampFormatInput {
         HttpRequestWithLabelsAndTimestampFormatOutput,
         leansdk_runtime::error::SdkError<HttpRequestWithLabelsAndTimestampFormatError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpRequestWithLabelsAndTimestampFormat",
-                input.to_request(),
+                self.to_request(),
                 HttpRequestWithLabelsAndTimestampFormatOutput::from_response,
                 HttpRequestWithLabelsAndTimestampFormatError::from_response,
             )
@@ -229,7 +228,7 @@ pub struct HttpRequestWithLabelsAndTimestampFormatOutput {
     pub request_id: Option<String>,
 }
 impl HttpRequestWithLabelsAndTimestampFormatOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -241,6 +240,7 @@ impl HttpRequestWithLabelsAndTimestampFormatOutput {
 }
 /// Errors `HttpRequestWithLabelsAndTimestampFormat` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpRequestWithLabelsAndTimestampFormatError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

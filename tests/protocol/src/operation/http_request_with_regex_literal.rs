@@ -24,12 +24,11 @@ impl HttpRequestWithRegexLiteralInput {
         HttpRequestWithRegexLiteralOutput,
         leansdk_runtime::error::SdkError<HttpRequestWithRegexLiteralError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpRequestWithRegexLiteral",
-                input.to_request(),
+                self.to_request(),
                 HttpRequestWithRegexLiteralOutput::from_response,
                 HttpRequestWithRegexLiteralError::from_response,
             )
@@ -101,7 +100,7 @@ pub struct HttpRequestWithRegexLiteralOutput {
     pub request_id: Option<String>,
 }
 impl HttpRequestWithRegexLiteralOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -113,6 +112,7 @@ impl HttpRequestWithRegexLiteralOutput {
 }
 /// Errors `HttpRequestWithRegexLiteral` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpRequestWithRegexLiteralError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

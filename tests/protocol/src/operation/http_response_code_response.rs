@@ -21,12 +21,11 @@ impl HttpResponseCodeResponseInput {
         HttpResponseCodeResponseOutput,
         leansdk_runtime::error::SdkError<HttpResponseCodeResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpResponseCodeResponse",
-                input.to_request(),
+                self.to_request(),
                 HttpResponseCodeResponseOutput::from_response,
                 HttpResponseCodeResponseError::from_response,
             )
@@ -91,7 +90,7 @@ pub struct HttpResponseCodeResponseOutput {
     pub request_id: Option<String>,
 }
 impl HttpResponseCodeResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -106,6 +105,7 @@ impl HttpResponseCodeResponseOutput {
 }
 /// Errors `HttpResponseCodeResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpResponseCodeResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -24,12 +24,11 @@ impl HttpStringPayloadInput {
         HttpStringPayloadOutput,
         leansdk_runtime::error::SdkError<HttpStringPayloadError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpStringPayload",
-                input.to_request(),
+                self.to_request(),
                 HttpStringPayloadOutput::from_response,
                 HttpStringPayloadError::from_response,
             )
@@ -101,7 +100,7 @@ pub struct HttpStringPayloadOutput {
     pub request_id: Option<String>,
 }
 impl HttpStringPayloadOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -113,6 +112,7 @@ impl HttpStringPayloadOutput {
 }
 /// Errors `HttpStringPayload` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpStringPayloadError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl HttpStringPayloadResponseInput {
         HttpStringPayloadResponseOutput,
         leansdk_runtime::error::SdkError<HttpStringPayloadResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "HttpStringPayloadResponse",
-                input.to_request(),
+                self.to_request(),
                 HttpStringPayloadResponseOutput::from_response,
                 HttpStringPayloadResponseError::from_response,
             )
@@ -91,7 +90,7 @@ pub struct HttpStringPayloadResponseOutput {
     pub request_id: Option<String>,
 }
 impl HttpStringPayloadResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -107,6 +106,7 @@ impl HttpStringPayloadResponseOutput {
 }
 /// Errors `HttpStringPayloadResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum HttpStringPayloadResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

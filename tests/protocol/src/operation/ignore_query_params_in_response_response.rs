@@ -21,12 +21,11 @@ impl IgnoreQueryParamsInResponseResponseInput {
         IgnoreQueryParamsInResponseResponseOutput,
         leansdk_runtime::error::SdkError<IgnoreQueryParamsInResponseResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "IgnoreQueryParamsInResponseResponse",
-                input.to_request(),
+                self.to_request(),
                 IgnoreQueryParamsInResponseResponseOutput::from_response,
                 IgnoreQueryParamsInResponseResponseError::from_response,
             )
@@ -91,7 +90,7 @@ pub struct IgnoreQueryParamsInResponseResponseOutput {
     pub request_id: Option<String>,
 }
 impl IgnoreQueryParamsInResponseResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -104,6 +103,7 @@ impl IgnoreQueryParamsInResponseResponseOutput {
 }
 /// Errors `IgnoreQueryParamsInResponseResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum IgnoreQueryParamsInResponseResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

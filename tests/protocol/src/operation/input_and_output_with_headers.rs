@@ -58,12 +58,11 @@ impl InputAndOutputWithHeadersInput {
         InputAndOutputWithHeadersOutput,
         leansdk_runtime::error::SdkError<InputAndOutputWithHeadersError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "InputAndOutputWithHeaders",
-                input.to_request(),
+                self.to_request(),
                 InputAndOutputWithHeadersOutput::from_response,
                 InputAndOutputWithHeadersError::from_response,
             )
@@ -300,7 +299,7 @@ pub struct InputAndOutputWithHeadersOutput {
     pub request_id: Option<String>,
 }
 impl InputAndOutputWithHeadersOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -312,6 +311,7 @@ impl InputAndOutputWithHeadersOutput {
 }
 /// Errors `InputAndOutputWithHeaders` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum InputAndOutputWithHeadersError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

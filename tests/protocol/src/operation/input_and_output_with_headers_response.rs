@@ -21,12 +21,11 @@ impl InputAndOutputWithHeadersResponseInput {
         InputAndOutputWithHeadersResponseOutput,
         leansdk_runtime::error::SdkError<InputAndOutputWithHeadersResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "InputAndOutputWithHeadersResponse",
-                input.to_request(),
+                self.to_request(),
                 InputAndOutputWithHeadersResponseOutput::from_response,
                 InputAndOutputWithHeadersResponseError::from_response,
             )
@@ -137,7 +136,7 @@ pub struct InputAndOutputWithHeadersResponseOutput {
     pub request_id: Option<String>,
 }
 impl InputAndOutputWithHeadersResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -223,6 +222,7 @@ impl InputAndOutputWithHeadersResponseOutput {
 }
 /// Errors `InputAndOutputWithHeadersResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum InputAndOutputWithHeadersResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -25,12 +25,11 @@ impl JsonBlobsInput {
         self,
         client: &crate::client::Client,
     ) -> Result<JsonBlobsOutput, leansdk_runtime::error::SdkError<JsonBlobsError>> {
-        let input = self;
         client
             .handle()
             .invoke(
                 "JsonBlobs",
-                input.to_request(),
+                self.to_request(),
                 JsonBlobsOutput::from_response,
                 JsonBlobsError::from_response,
             )
@@ -99,7 +98,7 @@ pub struct JsonBlobsOutput {
     pub request_id: Option<String>,
 }
 impl JsonBlobsOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -111,6 +110,7 @@ impl JsonBlobsOutput {
 }
 /// Errors `JsonBlobs` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonBlobsError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

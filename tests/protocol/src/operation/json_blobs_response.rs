@@ -21,12 +21,11 @@ impl JsonBlobsResponseInput {
         JsonBlobsResponseOutput,
         leansdk_runtime::error::SdkError<JsonBlobsResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "JsonBlobsResponse",
-                input.to_request(),
+                self.to_request(),
                 JsonBlobsResponseOutput::from_response,
                 JsonBlobsResponseError::from_response,
             )
@@ -95,7 +94,7 @@ pub struct JsonBlobsResponseOutput {
     pub request_id: Option<String>,
 }
 impl JsonBlobsResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -108,6 +107,7 @@ impl JsonBlobsResponseOutput {
 }
 /// Errors `JsonBlobsResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonBlobsResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

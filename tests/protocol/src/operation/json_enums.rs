@@ -33,12 +33,11 @@ impl JsonEnumsInput {
         self,
         client: &crate::client::Client,
     ) -> Result<JsonEnumsOutput, leansdk_runtime::error::SdkError<JsonEnumsError>> {
-        let input = self;
         client
             .handle()
             .invoke(
                 "JsonEnums",
-                input.to_request(),
+                self.to_request(),
                 JsonEnumsOutput::from_response,
                 JsonEnumsError::from_response,
             )
@@ -159,7 +158,7 @@ pub struct JsonEnumsOutput {
     pub request_id: Option<String>,
 }
 impl JsonEnumsOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -171,6 +170,7 @@ impl JsonEnumsOutput {
 }
 /// Errors `JsonEnums` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonEnumsError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl JsonEnumsResponseInput {
         JsonEnumsResponseOutput,
         leansdk_runtime::error::SdkError<JsonEnumsResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "JsonEnumsResponse",
-                input.to_request(),
+                self.to_request(),
                 JsonEnumsResponseOutput::from_response,
                 JsonEnumsResponseError::from_response,
             )
@@ -100,7 +99,7 @@ pub struct JsonEnumsResponseOutput {
     pub request_id: Option<String>,
 }
 impl JsonEnumsResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -113,6 +112,7 @@ impl JsonEnumsResponseOutput {
 }
 /// Errors `JsonEnumsResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonEnumsResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -34,12 +34,11 @@ impl JsonIntEnumsInput {
         JsonIntEnumsOutput,
         leansdk_runtime::error::SdkError<JsonIntEnumsError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "JsonIntEnums",
-                input.to_request(),
+                self.to_request(),
                 JsonIntEnumsOutput::from_response,
                 JsonIntEnumsError::from_response,
             )
@@ -157,7 +156,7 @@ pub struct JsonIntEnumsOutput {
     pub request_id: Option<String>,
 }
 impl JsonIntEnumsOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -169,6 +168,7 @@ impl JsonIntEnumsOutput {
 }
 /// Errors `JsonIntEnums` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonIntEnumsError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl JsonIntEnumsResponseInput {
         JsonIntEnumsResponseOutput,
         leansdk_runtime::error::SdkError<JsonIntEnumsResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "JsonIntEnumsResponse",
-                input.to_request(),
+                self.to_request(),
                 JsonIntEnumsResponseOutput::from_response,
                 JsonIntEnumsResponseError::from_response,
             )
@@ -101,7 +100,7 @@ pub struct JsonIntEnumsResponseOutput {
     pub request_id: Option<String>,
 }
 impl JsonIntEnumsResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -114,6 +113,7 @@ impl JsonIntEnumsResponseOutput {
 }
 /// Errors `JsonIntEnumsResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonIntEnumsResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

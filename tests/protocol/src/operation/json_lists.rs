@@ -41,12 +41,11 @@ impl JsonListsInput {
         self,
         client: &crate::client::Client,
     ) -> Result<JsonListsOutput, leansdk_runtime::error::SdkError<JsonListsError>> {
-        let input = self;
         client
             .handle()
             .invoke(
                 "JsonLists",
-                input.to_request(),
+                self.to_request(),
                 JsonListsOutput::from_response,
                 JsonListsError::from_response,
             )
@@ -188,7 +187,7 @@ pub struct JsonListsOutput {
     pub request_id: Option<String>,
 }
 impl JsonListsOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -200,6 +199,7 @@ impl JsonListsOutput {
 }
 /// Errors `JsonLists` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonListsError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

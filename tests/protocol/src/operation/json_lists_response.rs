@@ -21,12 +21,11 @@ impl JsonListsResponseInput {
         JsonListsResponseOutput,
         leansdk_runtime::error::SdkError<JsonListsResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "JsonListsResponse",
-                input.to_request(),
+                self.to_request(),
                 JsonListsResponseOutput::from_response,
                 JsonListsResponseError::from_response,
             )
@@ -108,7 +107,7 @@ pub struct JsonListsResponseOutput {
     pub request_id: Option<String>,
 }
 impl JsonListsResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -121,6 +120,7 @@ impl JsonListsResponseOutput {
 }
 /// Errors `JsonListsResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonListsResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -31,12 +31,11 @@ impl JsonMapsInput {
         self,
         client: &crate::client::Client,
     ) -> Result<JsonMapsOutput, leansdk_runtime::error::SdkError<JsonMapsError>> {
-        let input = self;
         client
             .handle()
             .invoke(
                 "JsonMaps",
-                input.to_request(),
+                self.to_request(),
                 JsonMapsOutput::from_response,
                 JsonMapsError::from_response,
             )
@@ -166,7 +165,7 @@ pub struct JsonMapsOutput {
     pub request_id: Option<String>,
 }
 impl JsonMapsOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -178,6 +177,7 @@ impl JsonMapsOutput {
 }
 /// Errors `JsonMaps` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonMapsError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

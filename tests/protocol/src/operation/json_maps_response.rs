@@ -21,12 +21,11 @@ impl JsonMapsResponseInput {
         JsonMapsResponseOutput,
         leansdk_runtime::error::SdkError<JsonMapsResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "JsonMapsResponse",
-                input.to_request(),
+                self.to_request(),
                 JsonMapsResponseOutput::from_response,
                 JsonMapsResponseError::from_response,
             )
@@ -98,7 +97,7 @@ pub struct JsonMapsResponseOutput {
     pub request_id: Option<String>,
 }
 impl JsonMapsResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -111,6 +110,7 @@ impl JsonMapsResponseOutput {
 }
 /// Errors `JsonMapsResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonMapsResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

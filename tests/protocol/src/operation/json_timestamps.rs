@@ -64,12 +64,11 @@ impl JsonTimestampsInput {
         JsonTimestampsOutput,
         leansdk_runtime::error::SdkError<JsonTimestampsError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "JsonTimestamps",
-                input.to_request(),
+                self.to_request(),
                 JsonTimestampsOutput::from_response,
                 JsonTimestampsError::from_response,
             )
@@ -210,7 +209,7 @@ pub struct JsonTimestampsOutput {
     pub request_id: Option<String>,
 }
 impl JsonTimestampsOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -222,6 +221,7 @@ impl JsonTimestampsOutput {
 }
 /// Errors `JsonTimestamps` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonTimestampsError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl JsonTimestampsResponseInput {
         JsonTimestampsResponseOutput,
         leansdk_runtime::error::SdkError<JsonTimestampsResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "JsonTimestampsResponse",
-                input.to_request(),
+                self.to_request(),
                 JsonTimestampsResponseOutput::from_response,
                 JsonTimestampsResponseError::from_response,
             )
@@ -131,7 +130,7 @@ pub struct JsonTimestampsResponseOutput {
     pub request_id: Option<String>,
 }
 impl JsonTimestampsResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -144,6 +143,7 @@ impl JsonTimestampsResponseOutput {
 }
 /// Errors `JsonTimestampsResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonTimestampsResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

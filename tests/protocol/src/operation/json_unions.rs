@@ -21,12 +21,11 @@ impl JsonUnionsInput {
         self,
         client: &crate::client::Client,
     ) -> Result<JsonUnionsOutput, leansdk_runtime::error::SdkError<JsonUnionsError>> {
-        let input = self;
         client
             .handle()
             .invoke(
                 "JsonUnions",
-                input.to_request(),
+                self.to_request(),
                 JsonUnionsOutput::from_response,
                 JsonUnionsError::from_response,
             )
@@ -95,7 +94,7 @@ pub struct JsonUnionsOutput {
     pub request_id: Option<String>,
 }
 impl JsonUnionsOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -107,6 +106,7 @@ impl JsonUnionsOutput {
 }
 /// Errors `JsonUnions` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonUnionsError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl JsonUnionsResponseInput {
         JsonUnionsResponseOutput,
         leansdk_runtime::error::SdkError<JsonUnionsResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "JsonUnionsResponse",
-                input.to_request(),
+                self.to_request(),
                 JsonUnionsResponseOutput::from_response,
                 JsonUnionsResponseError::from_response,
             )
@@ -91,7 +90,7 @@ pub struct JsonUnionsResponseOutput {
     pub request_id: Option<String>,
 }
 impl JsonUnionsResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -104,6 +103,7 @@ impl JsonUnionsResponseOutput {
 }
 /// Errors `JsonUnionsResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonUnionsResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

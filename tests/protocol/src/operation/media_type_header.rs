@@ -24,12 +24,11 @@ impl MediaTypeHeaderInput {
         MediaTypeHeaderOutput,
         leansdk_runtime::error::SdkError<MediaTypeHeaderError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "MediaTypeHeader",
-                input.to_request(),
+                self.to_request(),
                 MediaTypeHeaderOutput::from_response,
                 MediaTypeHeaderError::from_response,
             )
@@ -101,7 +100,7 @@ pub struct MediaTypeHeaderOutput {
     pub request_id: Option<String>,
 }
 impl MediaTypeHeaderOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -113,6 +112,7 @@ impl MediaTypeHeaderOutput {
 }
 /// Errors `MediaTypeHeader` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum MediaTypeHeaderError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

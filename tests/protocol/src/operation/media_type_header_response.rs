@@ -21,12 +21,11 @@ impl MediaTypeHeaderResponseInput {
         MediaTypeHeaderResponseOutput,
         leansdk_runtime::error::SdkError<MediaTypeHeaderResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "MediaTypeHeaderResponse",
-                input.to_request(),
+                self.to_request(),
                 MediaTypeHeaderResponseOutput::from_response,
                 MediaTypeHeaderResponseError::from_response,
             )
@@ -91,7 +90,7 @@ pub struct MediaTypeHeaderResponseOutput {
     pub request_id: Option<String>,
 }
 impl MediaTypeHeaderResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -109,6 +108,7 @@ impl MediaTypeHeaderResponseOutput {
 }
 /// Errors `MediaTypeHeaderResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum MediaTypeHeaderResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

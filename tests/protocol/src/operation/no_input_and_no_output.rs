@@ -21,12 +21,11 @@ impl NoInputAndNoOutputInput {
         NoInputAndNoOutputOutput,
         leansdk_runtime::error::SdkError<NoInputAndNoOutputError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "NoInputAndNoOutput",
-                input.to_request(),
+                self.to_request(),
                 NoInputAndNoOutputOutput::from_response,
                 NoInputAndNoOutputError::from_response,
             )
@@ -89,7 +88,7 @@ pub struct NoInputAndNoOutputOutput {
     pub request_id: Option<String>,
 }
 impl NoInputAndNoOutputOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -101,6 +100,7 @@ impl NoInputAndNoOutputOutput {
 }
 /// Errors `NoInputAndNoOutput` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum NoInputAndNoOutputError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl NoInputAndNoOutputResponseInput {
         NoInputAndNoOutputResponseOutput,
         leansdk_runtime::error::SdkError<NoInputAndNoOutputResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "NoInputAndNoOutputResponse",
-                input.to_request(),
+                self.to_request(),
                 NoInputAndNoOutputResponseOutput::from_response,
                 NoInputAndNoOutputResponseError::from_response,
             )
@@ -89,7 +88,7 @@ pub struct NoInputAndNoOutputResponseOutput {
     pub request_id: Option<String>,
 }
 impl NoInputAndNoOutputResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -101,6 +100,7 @@ impl NoInputAndNoOutputResponseOutput {
 }
 /// Errors `NoInputAndNoOutputResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum NoInputAndNoOutputResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl NoInputAndOutputInput {
         NoInputAndOutputOutput,
         leansdk_runtime::error::SdkError<NoInputAndOutputError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "NoInputAndOutput",
-                input.to_request(),
+                self.to_request(),
                 NoInputAndOutputOutput::from_response,
                 NoInputAndOutputError::from_response,
             )
@@ -89,7 +88,7 @@ pub struct NoInputAndOutputOutput {
     pub request_id: Option<String>,
 }
 impl NoInputAndOutputOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -101,6 +100,7 @@ impl NoInputAndOutputOutput {
 }
 /// Errors `NoInputAndOutput` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum NoInputAndOutputError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

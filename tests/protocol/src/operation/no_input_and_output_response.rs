@@ -21,12 +21,11 @@ impl NoInputAndOutputResponseInput {
         NoInputAndOutputResponseOutput,
         leansdk_runtime::error::SdkError<NoInputAndOutputResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "NoInputAndOutputResponse",
-                input.to_request(),
+                self.to_request(),
                 NoInputAndOutputResponseOutput::from_response,
                 NoInputAndOutputResponseError::from_response,
             )
@@ -89,7 +88,7 @@ pub struct NoInputAndOutputResponseOutput {
     pub request_id: Option<String>,
 }
 impl NoInputAndOutputResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -101,6 +100,7 @@ impl NoInputAndOutputResponseOutput {
 }
 /// Errors `NoInputAndOutputResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum NoInputAndOutputResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

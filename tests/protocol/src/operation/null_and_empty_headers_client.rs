@@ -28,12 +28,11 @@ impl NullAndEmptyHeadersClientInput {
         NullAndEmptyHeadersClientOutput,
         leansdk_runtime::error::SdkError<NullAndEmptyHeadersClientError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "NullAndEmptyHeadersClient",
-                input.to_request(),
+                self.to_request(),
                 NullAndEmptyHeadersClientOutput::from_response,
                 NullAndEmptyHeadersClientError::from_response,
             )
@@ -123,7 +122,7 @@ pub struct NullAndEmptyHeadersClientOutput {
     pub request_id: Option<String>,
 }
 impl NullAndEmptyHeadersClientOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -135,6 +134,7 @@ impl NullAndEmptyHeadersClientOutput {
 }
 /// Errors `NullAndEmptyHeadersClient` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum NullAndEmptyHeadersClientError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -26,12 +26,11 @@ impl OmitsNullSerializesEmptyStringInput {
         OmitsNullSerializesEmptyStringOutput,
         leansdk_runtime::error::SdkError<OmitsNullSerializesEmptyStringError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "OmitsNullSerializesEmptyString",
-                input.to_request(),
+                self.to_request(),
                 OmitsNullSerializesEmptyStringOutput::from_response,
                 OmitsNullSerializesEmptyStringError::from_response,
             )
@@ -112,7 +111,7 @@ pub struct OmitsNullSerializesEmptyStringOutput {
     pub request_id: Option<String>,
 }
 impl OmitsNullSerializesEmptyStringOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -124,6 +123,7 @@ impl OmitsNullSerializesEmptyStringOutput {
 }
 /// Errors `OmitsNullSerializesEmptyString` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum OmitsNullSerializesEmptyStringError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -36,12 +36,11 @@ impl OmitsSerializingEmptyListsInput {
         OmitsSerializingEmptyListsOutput,
         leansdk_runtime::error::SdkError<OmitsSerializingEmptyListsError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "OmitsSerializingEmptyLists",
-                input.to_request(),
+                self.to_request(),
                 OmitsSerializingEmptyListsOutput::from_response,
                 OmitsSerializingEmptyListsError::from_response,
             )
@@ -179,7 +178,7 @@ pub struct OmitsSerializingEmptyListsOutput {
     pub request_id: Option<String>,
 }
 impl OmitsSerializingEmptyListsOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -191,6 +190,7 @@ impl OmitsSerializingEmptyListsOutput {
 }
 /// Errors `OmitsSerializingEmptyLists` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum OmitsSerializingEmptyListsError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

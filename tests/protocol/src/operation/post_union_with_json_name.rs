@@ -24,12 +24,11 @@ impl PostUnionWithJsonNameInput {
         PostUnionWithJsonNameOutput,
         leansdk_runtime::error::SdkError<PostUnionWithJsonNameError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "PostUnionWithJsonName",
-                input.to_request(),
+                self.to_request(),
                 PostUnionWithJsonNameOutput::from_response,
                 PostUnionWithJsonNameError::from_response,
             )
@@ -101,7 +100,7 @@ pub struct PostUnionWithJsonNameOutput {
     pub request_id: Option<String>,
 }
 impl PostUnionWithJsonNameOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -113,6 +112,7 @@ impl PostUnionWithJsonNameOutput {
 }
 /// Errors `PostUnionWithJsonName` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum PostUnionWithJsonNameError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl PostUnionWithJsonNameResponseInput {
         PostUnionWithJsonNameResponseOutput,
         leansdk_runtime::error::SdkError<PostUnionWithJsonNameResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "PostUnionWithJsonNameResponse",
-                input.to_request(),
+                self.to_request(),
                 PostUnionWithJsonNameResponseOutput::from_response,
                 PostUnionWithJsonNameResponseError::from_response,
             )
@@ -91,7 +90,7 @@ pub struct PostUnionWithJsonNameResponseOutput {
     pub request_id: Option<String>,
 }
 impl PostUnionWithJsonNameResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -104,6 +103,7 @@ impl PostUnionWithJsonNameResponseOutput {
 }
 /// Errors `PostUnionWithJsonNameResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum PostUnionWithJsonNameResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -26,12 +26,11 @@ impl PutWithContentEncodingInput {
         PutWithContentEncodingOutput,
         leansdk_runtime::error::SdkError<PutWithContentEncodingError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "PutWithContentEncoding",
-                input.to_request(),
+                self.to_request(),
                 PutWithContentEncodingOutput::from_response,
                 PutWithContentEncodingError::from_response,
             )
@@ -112,7 +111,7 @@ pub struct PutWithContentEncodingOutput {
     pub request_id: Option<String>,
 }
 impl PutWithContentEncodingOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -124,6 +123,7 @@ impl PutWithContentEncodingOutput {
 }
 /// Errors `PutWithContentEncoding` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum PutWithContentEncodingError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

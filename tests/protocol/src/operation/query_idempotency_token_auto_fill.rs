@@ -102,7 +102,7 @@ pub struct QueryIdempotencyTokenAutoFillOutput {
     pub request_id: Option<String>,
 }
 impl QueryIdempotencyTokenAutoFillOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -114,6 +114,7 @@ impl QueryIdempotencyTokenAutoFillOutput {
 }
 /// Errors `QueryIdempotencyTokenAutoFill` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum QueryIdempotencyTokenAutoFillError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -26,12 +26,11 @@ impl QueryParamsAsStringListMapInput {
         QueryParamsAsStringListMapOutput,
         leansdk_runtime::error::SdkError<QueryParamsAsStringListMapError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "QueryParamsAsStringListMap",
-                input.to_request(),
+                self.to_request(),
                 QueryParamsAsStringListMapOutput::from_response,
                 QueryParamsAsStringListMapError::from_response,
             )
@@ -118,7 +117,7 @@ pub struct QueryParamsAsStringListMapOutput {
     pub request_id: Option<String>,
 }
 impl QueryParamsAsStringListMapOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -130,6 +129,7 @@ impl QueryParamsAsStringListMapOutput {
 }
 /// Errors `QueryParamsAsStringListMap` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum QueryParamsAsStringListMapError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -26,12 +26,11 @@ impl QueryPrecedenceInput {
         QueryPrecedenceOutput,
         leansdk_runtime::error::SdkError<QueryPrecedenceError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "QueryPrecedence",
-                input.to_request(),
+                self.to_request(),
                 QueryPrecedenceOutput::from_response,
                 QueryPrecedenceError::from_response,
             )
@@ -118,7 +117,7 @@ pub struct QueryPrecedenceOutput {
     pub request_id: Option<String>,
 }
 impl QueryPrecedenceOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -130,6 +129,7 @@ impl QueryPrecedenceOutput {
 }
 /// Errors `QueryPrecedence` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum QueryPrecedenceError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

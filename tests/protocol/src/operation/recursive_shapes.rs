@@ -24,12 +24,11 @@ impl RecursiveShapesInput {
         RecursiveShapesOutput,
         leansdk_runtime::error::SdkError<RecursiveShapesError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "RecursiveShapes",
-                input.to_request(),
+                self.to_request(),
                 RecursiveShapesOutput::from_response,
                 RecursiveShapesError::from_response,
             )
@@ -107,7 +106,7 @@ pub struct RecursiveShapesOutput {
     pub request_id: Option<String>,
 }
 impl RecursiveShapesOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -119,6 +118,7 @@ impl RecursiveShapesOutput {
 }
 /// Errors `RecursiveShapes` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum RecursiveShapesError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

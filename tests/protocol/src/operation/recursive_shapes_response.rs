@@ -21,12 +21,11 @@ impl RecursiveShapesResponseInput {
         RecursiveShapesResponseOutput,
         leansdk_runtime::error::SdkError<RecursiveShapesResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "RecursiveShapesResponse",
-                input.to_request(),
+                self.to_request(),
                 RecursiveShapesResponseOutput::from_response,
                 RecursiveShapesResponseError::from_response,
             )
@@ -91,7 +90,7 @@ pub struct RecursiveShapesResponseOutput {
     pub request_id: Option<String>,
 }
 impl RecursiveShapesResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -104,6 +103,7 @@ impl RecursiveShapesResponseOutput {
 }
 /// Errors `RecursiveShapesResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum RecursiveShapesResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -50,12 +50,11 @@ impl SimpleScalarPropertiesInput {
         SimpleScalarPropertiesOutput,
         leansdk_runtime::error::SdkError<SimpleScalarPropertiesError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "SimpleScalarProperties",
-                input.to_request(),
+                self.to_request(),
                 SimpleScalarPropertiesOutput::from_response,
                 SimpleScalarPropertiesError::from_response,
             )
@@ -200,7 +199,7 @@ pub struct SimpleScalarPropertiesOutput {
     pub request_id: Option<String>,
 }
 impl SimpleScalarPropertiesOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -212,6 +211,7 @@ impl SimpleScalarPropertiesOutput {
 }
 /// Errors `SimpleScalarProperties` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum SimpleScalarPropertiesError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl SimpleScalarPropertiesResponseInput {
         SimpleScalarPropertiesResponseOutput,
         leansdk_runtime::error::SdkError<SimpleScalarPropertiesResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "SimpleScalarPropertiesResponse",
-                input.to_request(),
+                self.to_request(),
                 SimpleScalarPropertiesResponseOutput::from_response,
                 SimpleScalarPropertiesResponseError::from_response,
             )
@@ -117,7 +116,7 @@ pub struct SimpleScalarPropertiesResponseOutput {
     pub request_id: Option<String>,
 }
 impl SimpleScalarPropertiesResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -132,6 +131,7 @@ impl SimpleScalarPropertiesResponseOutput {
 }
 /// Errors `SimpleScalarPropertiesResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum SimpleScalarPropertiesResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -26,12 +26,11 @@ impl TestBodyStructureInput {
         TestBodyStructureOutput,
         leansdk_runtime::error::SdkError<TestBodyStructureError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "TestBodyStructure",
-                input.to_request(),
+                self.to_request(),
                 TestBodyStructureOutput::from_response,
                 TestBodyStructureError::from_response,
             )
@@ -109,7 +108,7 @@ pub struct TestBodyStructureOutput {
     pub request_id: Option<String>,
 }
 impl TestBodyStructureOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -121,6 +120,7 @@ impl TestBodyStructureOutput {
 }
 /// Errors `TestBodyStructure` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum TestBodyStructureError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

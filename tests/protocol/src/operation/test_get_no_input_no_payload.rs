@@ -21,12 +21,11 @@ impl TestGetNoInputNoPayloadInput {
         TestGetNoInputNoPayloadOutput,
         leansdk_runtime::error::SdkError<TestGetNoInputNoPayloadError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "TestGetNoInputNoPayload",
-                input.to_request(),
+                self.to_request(),
                 TestGetNoInputNoPayloadOutput::from_response,
                 TestGetNoInputNoPayloadError::from_response,
             )
@@ -89,7 +88,7 @@ pub struct TestGetNoInputNoPayloadOutput {
     pub request_id: Option<String>,
 }
 impl TestGetNoInputNoPayloadOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -101,6 +100,7 @@ impl TestGetNoInputNoPayloadOutput {
 }
 /// Errors `TestGetNoInputNoPayload` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum TestGetNoInputNoPayloadError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -24,12 +24,11 @@ impl TestGetNoPayloadInput {
         TestGetNoPayloadOutput,
         leansdk_runtime::error::SdkError<TestGetNoPayloadError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "TestGetNoPayload",
-                input.to_request(),
+                self.to_request(),
                 TestGetNoPayloadOutput::from_response,
                 TestGetNoPayloadError::from_response,
             )
@@ -101,7 +100,7 @@ pub struct TestGetNoPayloadOutput {
     pub request_id: Option<String>,
 }
 impl TestGetNoPayloadOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -113,6 +112,7 @@ impl TestGetNoPayloadOutput {
 }
 /// Errors `TestGetNoPayload` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum TestGetNoPayloadError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

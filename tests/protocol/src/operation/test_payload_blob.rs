@@ -26,12 +26,11 @@ impl TestPayloadBlobInput {
         TestPayloadBlobOutput,
         leansdk_runtime::error::SdkError<TestPayloadBlobError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "TestPayloadBlob",
-                input.to_request(),
+                self.to_request(),
                 TestPayloadBlobOutput::from_response,
                 TestPayloadBlobError::from_response,
             )
@@ -112,7 +111,7 @@ pub struct TestPayloadBlobOutput {
     pub request_id: Option<String>,
 }
 impl TestPayloadBlobOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -124,6 +123,7 @@ impl TestPayloadBlobOutput {
 }
 /// Errors `TestPayloadBlob` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum TestPayloadBlobError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

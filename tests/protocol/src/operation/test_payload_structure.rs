@@ -26,12 +26,11 @@ impl TestPayloadStructureInput {
         TestPayloadStructureOutput,
         leansdk_runtime::error::SdkError<TestPayloadStructureError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "TestPayloadStructure",
-                input.to_request(),
+                self.to_request(),
                 TestPayloadStructureOutput::from_response,
                 TestPayloadStructureError::from_response,
             )
@@ -115,7 +114,7 @@ pub struct TestPayloadStructureOutput {
     pub request_id: Option<String>,
 }
 impl TestPayloadStructureOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -127,6 +126,7 @@ impl TestPayloadStructureOutput {
 }
 /// Errors `TestPayloadStructure` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum TestPayloadStructureError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl TestPostNoInputNoPayloadInput {
         TestPostNoInputNoPayloadOutput,
         leansdk_runtime::error::SdkError<TestPostNoInputNoPayloadError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "TestPostNoInputNoPayload",
-                input.to_request(),
+                self.to_request(),
                 TestPostNoInputNoPayloadOutput::from_response,
                 TestPostNoInputNoPayloadError::from_response,
             )
@@ -89,7 +88,7 @@ pub struct TestPostNoInputNoPayloadOutput {
     pub request_id: Option<String>,
 }
 impl TestPostNoInputNoPayloadOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -101,6 +100,7 @@ impl TestPostNoInputNoPayloadOutput {
 }
 /// Errors `TestPostNoInputNoPayload` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum TestPostNoInputNoPayloadError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

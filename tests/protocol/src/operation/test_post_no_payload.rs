@@ -24,12 +24,11 @@ impl TestPostNoPayloadInput {
         TestPostNoPayloadOutput,
         leansdk_runtime::error::SdkError<TestPostNoPayloadError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "TestPostNoPayload",
-                input.to_request(),
+                self.to_request(),
                 TestPostNoPayloadOutput::from_response,
                 TestPostNoPayloadError::from_response,
             )
@@ -101,7 +100,7 @@ pub struct TestPostNoPayloadOutput {
     pub request_id: Option<String>,
 }
 impl TestPostNoPayloadOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -113,6 +112,7 @@ impl TestPostNoPayloadOutput {
 }
 /// Errors `TestPostNoPayload` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum TestPostNoPayloadError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

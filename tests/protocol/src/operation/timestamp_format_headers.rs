@@ -36,12 +36,11 @@ impl TimestampFormatHeadersInput {
         TimestampFormatHeadersOutput,
         leansdk_runtime::error::SdkError<TimestampFormatHeadersError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "TimestampFormatHeaders",
-                input.to_request(),
+                self.to_request(),
                 TimestampFormatHeadersOutput::from_response,
                 TimestampFormatHeadersError::from_response,
             )
@@ -229,7 +228,7 @@ pub struct TimestampFormatHeadersOutput {
     pub request_id: Option<String>,
 }
 impl TimestampFormatHeadersOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -241,6 +240,7 @@ impl TimestampFormatHeadersOutput {
 }
 /// Errors `TimestampFormatHeaders` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum TimestampFormatHeadersError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl TimestampFormatHeadersResponseInput {
         TimestampFormatHeadersResponseOutput,
         leansdk_runtime::error::SdkError<TimestampFormatHeadersResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "TimestampFormatHeadersResponse",
-                input.to_request(),
+                self.to_request(),
                 TimestampFormatHeadersResponseOutput::from_response,
                 TimestampFormatHeadersResponseError::from_response,
             )
@@ -131,7 +130,7 @@ pub struct TimestampFormatHeadersResponseOutput {
     pub request_id: Option<String>,
 }
 impl TimestampFormatHeadersResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -177,6 +176,7 @@ impl TimestampFormatHeadersResponseOutput {
 }
 /// Errors `TimestampFormatHeadersResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum TimestampFormatHeadersResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl UnitInputAndOutputInput {
         UnitInputAndOutputOutput,
         leansdk_runtime::error::SdkError<UnitInputAndOutputError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "UnitInputAndOutput",
-                input.to_request(),
+                self.to_request(),
                 UnitInputAndOutputOutput::from_response,
                 UnitInputAndOutputError::from_response,
             )
@@ -89,7 +88,7 @@ pub struct UnitInputAndOutputOutput {
     pub request_id: Option<String>,
 }
 impl UnitInputAndOutputOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -101,6 +100,7 @@ impl UnitInputAndOutputOutput {
 }
 /// Errors `UnitInputAndOutput` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum UnitInputAndOutputError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -21,12 +21,11 @@ impl UnitInputAndOutputResponseInput {
         UnitInputAndOutputResponseOutput,
         leansdk_runtime::error::SdkError<UnitInputAndOutputResponseError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "UnitInputAndOutputResponse",
-                input.to_request(),
+                self.to_request(),
                 UnitInputAndOutputResponseOutput::from_response,
                 UnitInputAndOutputResponseError::from_response,
             )
@@ -89,7 +88,7 @@ pub struct UnitInputAndOutputResponseOutput {
     pub request_id: Option<String>,
 }
 impl UnitInputAndOutputResponseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -101,6 +100,7 @@ impl UnitInputAndOutputResponseOutput {
 }
 /// Errors `UnitInputAndOutputResponse` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum UnitInputAndOutputResponseError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -16,8 +16,8 @@ pub struct FooError {
     pub meta: leansdk_runtime::error::ErrorMetadata,
 }
 impl FooError {
-    /// Reads this error from a response whose error code named it: the JSON body,
-    /// then any header-bound members.
+    /// Reads this error from a response whose error code named it: the body, then
+    /// any header-bound members.
     pub fn from_response(
         meta: leansdk_runtime::error::ErrorMetadata,
         _response: &leansdk_runtime::http::HttpResponse,

@@ -34,12 +34,11 @@ impl CreateEventStreamInput {
         CreateEventStreamOutput,
         leansdk_runtime::error::SdkError<CreateEventStreamError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "CreateEventStream",
-                input.to_request(),
+                self.to_request(),
                 CreateEventStreamOutput::from_response,
                 CreateEventStreamError::from_response,
             )
@@ -158,7 +157,7 @@ pub struct CreateEventStreamOutput {
     pub request_id: Option<String>,
 }
 impl CreateEventStreamOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -171,6 +170,7 @@ impl CreateEventStreamOutput {
 }
 /// Errors `CreateEventStream` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum CreateEventStreamError {
     /// See [`AccessDeniedException`](crate::types::AccessDeniedException).
     AccessDeniedException(crate::types::AccessDeniedException),

@@ -28,12 +28,11 @@ impl DeleteEventStreamInput {
         DeleteEventStreamOutput,
         leansdk_runtime::error::SdkError<DeleteEventStreamError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "DeleteEventStream",
-                input.to_request(),
+                self.to_request(),
                 DeleteEventStreamOutput::from_response,
                 DeleteEventStreamError::from_response,
             )
@@ -118,7 +117,7 @@ pub struct DeleteEventStreamOutput {
     pub request_id: Option<String>,
 }
 impl DeleteEventStreamOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -130,6 +129,7 @@ impl DeleteEventStreamOutput {
 }
 /// Errors `DeleteEventStream` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum DeleteEventStreamError {
     /// See [`AccessDeniedException`](crate::types::AccessDeniedException).
     AccessDeniedException(crate::types::AccessDeniedException),

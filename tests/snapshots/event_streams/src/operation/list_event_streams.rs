@@ -31,12 +31,11 @@ impl ListEventStreamsInput {
         ListEventStreamsOutput,
         leansdk_runtime::error::SdkError<ListEventStreamsError>,
     > {
-        let input = self;
         client
             .handle()
             .invoke(
                 "ListEventStreams",
-                input.to_request(),
+                self.to_request(),
                 ListEventStreamsOutput::from_response,
                 ListEventStreamsError::from_response,
             )
@@ -119,6 +118,7 @@ impl leansdk_runtime::orchestrator::paginator::Paginated for ListEventStreamsInp
     type Client = crate::client::Client;
     type Output = ListEventStreamsOutput;
     type Error = ListEventStreamsError;
+    type Token = String;
     fn send(
         self,
         client: &crate::client::Client,
@@ -130,17 +130,17 @@ impl leansdk_runtime::orchestrator::paginator::Paginated for ListEventStreamsInp
     > + Send {
         self.send_with(client)
     }
-    fn token(&self) -> Option<&str> {
-        self.next_token.as_deref()
+    fn token(&self) -> Option<&Self::Token> {
+        self.next_token.as_ref()
     }
-    fn set_token(&mut self, token: Option<String>) {
+    fn set_token(&mut self, token: Option<Self::Token>) {
         self.next_token = token;
     }
     fn set_page_size(&mut self, size: i32) {
         self.max_results = Some(size);
     }
-    fn next_token(output: &ListEventStreamsOutput) -> Option<&str> {
-        output.next_token.as_deref()
+    fn next_token(output: &ListEventStreamsOutput) -> Option<&Self::Token> {
+        output.next_token.as_ref()
     }
 }
 impl leansdk_runtime::orchestrator::paginator::PaginatedItems for ListEventStreamsInput {
@@ -180,7 +180,7 @@ pub struct ListEventStreamsOutput {
     pub request_id: Option<String>,
 }
 impl ListEventStreamsOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -193,6 +193,7 @@ impl ListEventStreamsOutput {
 }
 /// Errors `ListEventStreams` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ListEventStreamsError {
     /// See [`AccessDeniedException`](crate::types::AccessDeniedException).
     AccessDeniedException(crate::types::AccessDeniedException),

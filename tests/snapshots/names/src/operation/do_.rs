@@ -41,12 +41,11 @@ impl DoInput {
         self,
         client: &crate::client::Client,
     ) -> Result<DoOutput, leansdk_runtime::error::SdkError<DoError>> {
-        let input = self;
         client
             .handle()
             .invoke(
                 "Do",
-                input.to_request(),
+                self.to_request(),
                 DoOutput::from_response,
                 DoError::from_response,
             )
@@ -194,7 +193,7 @@ pub struct DoOutput {
     pub request_id: Option<String>,
 }
 impl DoOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -207,6 +206,7 @@ impl DoOutput {
 }
 /// Errors `Do` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum DoError {
     /// See [`ErrorShape`](crate::types::ErrorShape).
     ErrorShape(crate::types::ErrorShape),

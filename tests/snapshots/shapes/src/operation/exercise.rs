@@ -169,12 +169,11 @@ impl ExerciseInput {
         self,
         client: &crate::client::Client,
     ) -> Result<ExerciseOutput, leansdk_runtime::error::SdkError<ExerciseError>> {
-        let input = self;
         client
             .handle()
             .invoke(
                 "Exercise",
-                input.to_request(),
+                self.to_request(),
                 ExerciseOutput::from_response,
                 ExerciseError::from_response,
             )
@@ -477,7 +476,7 @@ impl ::std::fmt::Debug for ExerciseOutput {
     }
 }
 impl ExerciseOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -490,6 +489,7 @@ impl ExerciseOutput {
 }
 /// Errors `Exercise` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ExerciseError {
     /// See [`ValidationError`](crate::types::ValidationError).
     ValidationError(crate::types::ValidationError),

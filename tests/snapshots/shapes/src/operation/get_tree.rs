@@ -21,12 +21,11 @@ impl GetTreeInput {
         self,
         client: &crate::client::Client,
     ) -> Result<GetTreeOutput, leansdk_runtime::error::SdkError<GetTreeError>> {
-        let input = self;
         client
             .handle()
             .invoke(
                 "GetTree",
-                input.to_request(),
+                self.to_request(),
                 GetTreeOutput::from_response,
                 GetTreeError::from_response,
             )
@@ -101,7 +100,7 @@ pub struct GetTreeOutput {
     pub request_id: Option<String>,
 }
 impl GetTreeOutput {
-    /// Reads a successful response: the JSON body and the HTTP-bound members.
+    /// Reads a successful response: the body and the HTTP-bound members.
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -114,6 +113,7 @@ impl GetTreeOutput {
 }
 /// Errors `GetTree` can return.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum GetTreeError {
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),

@@ -1,0 +1,28 @@
+//! `aws.protocols#restJson1`: the operation's `smithy.api#http` method and URI, members
+//! placed by their HTTP binding traits, the rest in a JSON body.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{host_prefix, http_binding};
+use crate::ir::Operation;
+
+pub(super) fn request(op: &Operation) -> TokenStream {
+    let method = &op.http.method;
+    let uri = &op.http.uri;
+    let bindings = op.input.fields.iter().map(http_binding::request_binding);
+    let json_body = op
+        .input
+        .fields
+        .iter()
+        .any(|f| !f.is_http_bound())
+        .then(|| quote!(.json_body(self)));
+    let host_prefix = host_prefix(op);
+    quote! {
+        leansdk_runtime::protocol::http_binding::RequestBuilder::new(#method, #uri)
+            #(#bindings)*
+            #json_body
+            #host_prefix
+            .build()
+    }
+}

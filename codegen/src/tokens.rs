@@ -1,0 +1,72 @@
+//! Token helpers every emitter shares: identifiers, doc attributes and Rust types.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::RustType;
+
+/// An identifier that may be raw (`r#type`).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => format_ident!("{}", name),
+    }
+}
+
+/// One `#[doc]` attribute per line, so prettyplease prints `///` comments.
+pub fn doc_attrs(docs: &str) -> TokenStream {
+    let lines = docs.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// The field or variant type as written in generated code.
+pub fn rust_type(ty: &RustType) -> TokenStream {
+    match ty {
+        RustType::Bool => quote!(bool),
+        RustType::I8 => quote!(i8),
+        RustType::I16 => quote!(i16),
+        RustType::I32 => quote!(i32),
+        RustType::I64 => quote!(i64),
+        RustType::F32 => quote!(f32),
+        RustType::F64 => quote!(f64),
+        RustType::String | RustType::BigNumber => quote!(String),
+        RustType::Blob => quote!(Vec<u8>),
+        RustType::Timestamp(_) => quote!(leansdk_runtime::DateTime),
+        RustType::Document => quote!(leansdk_runtime::Document),
+        RustType::Named { name, boxed } => {
+            let name = format_ident!("{}", name);
+            if *boxed {
+                quote!(Box<crate::types::#name>)
+            } else {
+                quote!(crate::types::#name)
+            }
+        }
+        RustType::List { item, sparse } => {
+            let item = rust_type(item);
+            if *sparse {
+                quote!(Vec<Option<#item>>)
+            } else {
+                quote!(Vec<#item>)
+            }
+        }
+        RustType::Map { value, sparse } => {
+            let value = rust_type(value);
+            if *sparse {
+                quote!(::std::collections::BTreeMap<String, Option<#value>>)
+            } else {
+                quote!(::std::collections::BTreeMap<String, #value>)
+            }
+        }
+    }
+}
+
+/// `#[serde(crate = ...)]`, so users depend on the runtime only.
+pub fn serde_crate() -> TokenStream {
+    quote!(#[serde(crate = "leansdk_runtime::serde")])
+}
