@@ -405,14 +405,11 @@ impl Builder<'_> {
                 presence = Presence::Optional;
             }
             let binding = if bound && self.protocol.has_http_bindings() {
-                operation::binding(&member.traits, target.kind())
+                operation::binding(&member.traits, target.kind(), target.traits())
             } else {
                 Binding::Body
             };
-            let target_format = match &target {
-                Target::Model(shape) => shape.traits.timestamp_format(),
-                Target::Prelude(..) => None,
-            };
+            let target_format = target.traits().and_then(|t| t.timestamp_format());
             fields.push(Field {
                 name: names::field_name(&mut scope, &member.name),
                 wire_name: self.wire_name(member).to_owned(),
@@ -600,6 +597,14 @@ fn resolve<'m>(model: &'m Model, id: &ShapeId) -> Option<Target<'m>> {
 }
 
 impl Target<'_> {
+    /// The target's traits; prelude shapes have none that matter here.
+    fn traits(&self) -> Option<&crate::model::Traits> {
+        match self {
+            Target::Model(shape) => Some(&shape.traits),
+            Target::Prelude(..) => None,
+        }
+    }
+
     fn kind(&self) -> &ShapeKind {
         match self {
             Target::Model(shape) => &shape.kind,

@@ -120,6 +120,9 @@ pub enum Binding {
     QueryParams,
     /// `smithy.api#httpHeader` with the header name.
     Header(String),
+    /// `smithy.api#httpHeader` on a string with `smithy.api#mediaType`: its value travels
+    /// base64-encoded (it may hold line breaks, e.g. JSON).
+    MediaTypeHeader(String),
     /// `smithy.api#httpPrefixHeaders` with the prefix.
     PrefixHeaders(String),
     /// `smithy.api#httpPayload`: the member is the whole body.
@@ -330,7 +333,11 @@ impl Builder<'_> {
 }
 
 /// The member's HTTP binding trait, in a REST protocol.
-pub(super) fn binding(traits: &Traits, target: &ShapeKind) -> Binding {
+pub(super) fn binding(
+    traits: &Traits,
+    target: &ShapeKind,
+    target_traits: Option<&Traits>,
+) -> Binding {
     let name = |id: &str| traits.get(id).and_then(Value::as_str).map(str::to_owned);
     if traits.has("smithy.api#httpLabel") {
         Binding::Label
@@ -339,7 +346,12 @@ pub(super) fn binding(traits: &Traits, target: &ShapeKind) -> Binding {
     } else if traits.has("smithy.api#httpQueryParams") {
         Binding::QueryParams
     } else if let Some(header) = name("smithy.api#httpHeader") {
-        Binding::Header(header)
+        let media_type = target_traits.is_some_and(|t| t.has("smithy.api#mediaType"));
+        if media_type && matches!(target, ShapeKind::String) {
+            Binding::MediaTypeHeader(header)
+        } else {
+            Binding::Header(header)
+        }
     } else if let Some(prefix) = name("smithy.api#httpPrefixHeaders") {
         Binding::PrefixHeaders(prefix)
     } else if traits.has("smithy.api#httpPayload") {

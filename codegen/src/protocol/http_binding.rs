@@ -82,6 +82,10 @@ fn bind_member(field: &Field) -> TokenStream {
                 quote!(.header(#name, #value))
             }
         }
+        Binding::MediaTypeHeader(name) => {
+            let value = param_value(field, TimestampFormat::HttpDate);
+            quote!(.media_type_header(#name, #value))
+        }
         Binding::QueryParams => {
             let value = param_value(field, TimestampFormat::DateTime);
             quote!(.query_params(#value))
@@ -117,6 +121,9 @@ pub(crate) fn response_binding(field: &Field) -> Option<TokenStream> {
             Some(TimestampFormat::DateTime) => timestamp_header(header, quote!(DateTime)),
             Some(TimestampFormat::EpochSeconds) => timestamp_header(header, quote!(EpochSeconds)),
         },
+        Binding::MediaTypeHeader(header) => {
+            quote!(leansdk_runtime::protocol::http_binding::media_type_header(response, #header)?)
+        }
         Binding::PrefixHeaders(prefix) => {
             quote!(leansdk_runtime::protocol::http_binding::prefix_headers(response, #prefix))
         }

@@ -8,58 +8,84 @@ use quote::{format_ident, quote};
 use super::http_binding::response_binding;
 use crate::ir::{Binding, Operation, REQUEST_ID_FIELD, RustType, Struct};
 use crate::model::TimestampFormat;
+use crate::tokens::rust_type;
 
-/// A `leansdk_runtime::protocol::json::codec` for values serde's derive cannot handle: combinators
-/// (`Opt`, `List`, `Map`) outermost first, then the leaf codec.
-pub struct Codec(Vec<&'static str>);
+/// A `leansdk_runtime::protocol::json::codec` for values serde's derive cannot handle:
+/// combinators (`Opt`, `List`, `Map`, `DenseMap`) outermost first, then the leaf.
+pub struct Codec {
+    combinators: Vec<&'static str>,
+    leaf: TokenStream,
+}
 
 impl Codec {
-    /// The codec for a value of `ty`, optionally wrapped in `Option`.
+    /// The codec for a value of `ty`, optionally wrapped in `Option`: needed for leaves
+    /// serde cannot derive (timestamps, blobs, floats) and for dense maps, which drop the
+    /// `null` values a service may send.
     pub fn for_type(ty: &RustType, optional: bool) -> Option<Codec> {
-        let mut chain = Vec::new();
+        let mut combinators = Vec::new();
         if optional {
-            chain.push("Opt");
+            combinators.push("Opt");
         }
+        let mut dense_map = false;
         let mut ty = ty;
         loop {
-            let (outer, inner, sparse) = match ty {
-                RustType::List { item, sparse } => ("List", item, *sparse),
-                RustType::Map { value, sparse } => ("Map", value, *sparse),
+            ty = match ty {
+                RustType::List { item, sparse } => {
+                    combinators.push("List");
+                    if *sparse {
+                        combinators.push("Opt");
+                    }
+                    item
+                }
+                RustType::Map {
+                    value,
+                    sparse: true,
+                } => {
+                    combinators.extend(["Map", "Opt"]);
+                    value
+                }
+                RustType::Map {
+                    value,
+                    sparse: false,
+                } => {
+                    combinators.push("DenseMap");
+                    dense_map = true;
+                    value
+                }
                 leaf => {
-                    chain.push(leaf_codec(leaf)?);
-                    return Some(Codec(chain));
+                    let leaf = match leaf_codec(leaf) {
+                        Some(name) => {
+                            let name = format_ident!("{}", name);
+                            quote!(leansdk_runtime::protocol::json::codec::#name)
+                        }
+                        None if dense_map => {
+                            let ty = rust_type(leaf);
+                            quote!(leansdk_runtime::protocol::json::codec::Serde<#ty>)
+                        }
+                        None => return None,
+                    };
+                    return Some(Codec { combinators, leaf });
                 }
             };
-            chain.push(outer);
-            if sparse {
-                chain.push("Opt");
-            }
-            ty = inner;
         }
     }
 
-    /// `With::<...>`, the path `#[serde(with = "...")]` takes.
-    pub fn with_path(&self) -> String {
-        let mut path = String::new();
-        for name in &self.0 {
-            path.push_str(&format!("leansdk_runtime::protocol::json::codec::{name}<"));
-        }
-        path.truncate(path.len() - 1);
-        path.push_str(&">".repeat(self.0.len() - 1));
-        format!("leansdk_runtime::protocol::json::codec::With::<{path}>")
-    }
-
-    /// The same path as tokens, for calling `deserialize` directly.
+    /// `With::<...>` as tokens, for calling `deserialize` directly.
     pub fn with_tokens(&self) -> TokenStream {
-        let codec = self.0.iter().rev().fold(TokenStream::new(), |inner, name| {
-            let name = format_ident!("{}", name);
-            if inner.is_empty() {
-                quote!(leansdk_runtime::protocol::json::codec::#name)
-            } else {
+        let codec = self
+            .combinators
+            .iter()
+            .rev()
+            .fold(self.leaf.clone(), |inner, name| {
+                let name = format_ident!("{}", name);
                 quote!(leansdk_runtime::protocol::json::codec::#name<#inner>)
-            }
-        });
+            });
         quote!(leansdk_runtime::protocol::json::codec::With::<#codec>)
+    }
+
+    /// The same path as the string `#[serde(with = "...")]` takes.
+    pub fn with_path(&self) -> String {
+        self.with_tokens().to_string().replace(' ', "")
     }
 }
 

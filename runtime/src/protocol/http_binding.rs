@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use crate::DateTime;
 use crate::error::{BuildError, ResponseError};
 use crate::http::{Headers, HttpRequest, HttpResponse};
+use crate::protocol::base64;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// RFC 3986 unreserved characters stay as they are; everything else is percent-encoded.
@@ -262,6 +263,15 @@ impl RequestBuilder {
                     .join(", ");
                 self.set_header(name, joined)
             }
+            None => self,
+        }
+    }
+
+    /// Sets header `name` to the base64 of a `smithy.api#mediaType` string (which may hold
+    /// line breaks, e.g. JSON) when the member is set.
+    pub fn media_type_header(self, name: &'static str, value: Option<&String>) -> Self {
+        match value {
+            Some(value) => self.set_header(name, base64::encode(value.as_bytes())),
             None => self,
         }
     }
@@ -565,6 +575,24 @@ pub fn header<T: FromHeader>(
     header_with_timestamps(response, name, HeaderTimestamp::HttpDate)
 }
 
+/// A header holding a base64-encoded `smithy.api#mediaType` string; `None` when absent, a
+/// [`ResponseError`] naming it when it is not base64 of UTF-8 text.
+pub fn media_type_header(
+    response: &HttpResponse,
+    name: &str,
+) -> Result<Option<String>, ResponseError> {
+    response
+        .headers
+        .get(name)
+        .map(|value| {
+            base64::decode(value.trim())
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "not UTF-8".to_owned()))
+                .map_err(|e| ResponseError::new(response, format!("invalid header `{name}`: {e}")))
+        })
+        .transpose()
+}
+
 /// [`header`] for timestamps (or lists of them) with a `smithy.api#timestampFormat`.
 pub fn header_with_timestamps<T: FromHeader>(
     response: &HttpResponse,
@@ -716,6 +744,24 @@ mod tests {
             h.get("x-times"),
             Some("Tue, 29 Apr 2014 18:30:38 GMT, Tue, 29 Apr 2014 18:30:38 GMT")
         );
+    }
+
+    #[test]
+    fn media_type_headers_travel_as_base64() {
+        let json = r#"{"a": [1, 2]}"#.to_owned();
+        let request = RequestBuilder::new("GET", "/")
+            .media_type_header("X-Json", Some(&json))
+            .build()
+            .unwrap();
+        assert_eq!(request.headers.get("x-json"), Some("eyJhIjogWzEsIDJdfQ=="));
+        let r = response(200, &[("X-Json", "dHJ1ZQ=="), ("X-Bad", "%%")], "");
+        assert_eq!(
+            media_type_header(&r, "x-json").unwrap().as_deref(),
+            Some("true")
+        );
+        assert_eq!(media_type_header(&r, "x-absent").unwrap(), None);
+        let error = media_type_header(&r, "x-bad").unwrap_err();
+        assert!(error.reason().contains("x-bad"), "{}", error.reason());
     }
 
     #[test]

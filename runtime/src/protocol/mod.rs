@@ -11,6 +11,7 @@
 //! Adding a protocol is adding its module here and its emitter in `codegen/src/protocol/`.
 
 pub mod aws_json;
+pub(crate) mod base64;
 pub mod error_code;
 pub mod http_binding;
 pub mod json;

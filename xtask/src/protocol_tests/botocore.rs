@@ -25,9 +25,28 @@ impl Direction {
 #[derive(Debug, Deserialize)]
 pub struct Suite {
     pub description: String,
+    pub metadata: Metadata,
     pub shapes: BTreeMap<String, Shape>,
     pub cases: Vec<Case>,
 }
+
+/// What a suite says of its service; the protocol's suites all say the same.
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata {
+    /// botocore's protocol name: `rest-json`, `json`, `query`, `ec2`, `rest-xml`...
+    pub protocol: String,
+    /// `1.0` or `1.1` for `json`.
+    pub json_version: Option<String>,
+    /// awsJson's `X-Amz-Target` prefix: the service shape's name.
+    pub target_prefix: Option<String>,
+    /// Present for `aws.protocols#awsQueryCompatible` services.
+    pub aws_query_compatible: Option<Value>,
+}
+
+/// Keys of botocore's format that the translation does not read. Collected so that an
+/// unknown key fails its suite's cases, naming it, instead of being silently dropped.
+pub type Unread = BTreeMap<String, Value>;
 
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -54,17 +73,25 @@ pub struct Shape {
     #[serde(default)]
     pub fault: bool,
     pub error: Option<ErrorInfo>,
+    #[serde(flatten)]
+    pub unread: Unread,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorInfo {
-    pub http_status_code: u16,
+    /// The awsQuery error code (`aws.protocols#awsQueryError`).
+    pub code: Option<String>,
+    pub http_status_code: Option<u16>,
+    #[serde(default)]
+    pub sender_fault: bool,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
 pub struct ShapeRef {
     pub shape: String,
+    #[serde(flatten)]
+    pub unread: Unread,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -80,6 +107,8 @@ pub struct Member {
     #[serde(default)]
     pub idempotency_token: bool,
     pub timestamp_format: Option<String>,
+    #[serde(flatten)]
+    pub unread: Unread,
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,6 +141,8 @@ pub struct Operation {
     #[serde(default)]
     pub http_checksum_required: bool,
     pub requestcompression: Option<Value>,
+    #[serde(flatten)]
+    pub unread: Unread,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,8 +164,8 @@ pub struct Endpoint {
 pub struct SerializedRequest {
     pub method: String,
     pub uri: String,
-    #[serde(default)]
-    pub body: String,
+    /// Absent: the case does not say what the body is, so it is not compared.
+    pub body: Option<String>,
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
     #[serde(default)]
@@ -159,7 +190,7 @@ pub struct TestData {
     pub ignored: Ignored,
 }
 
-/// Case ids botocore skips as Python-specific, per direction; whole suites by description.
+/// Case ids botocore skips, per direction; whole input suites by description.
 #[derive(Default)]
 pub struct Ignored {
     pub suites: Vec<String>,
@@ -169,11 +200,12 @@ pub struct Ignored {
 
 impl Ignored {
     pub fn contains(&self, direction: Direction, suite: &Suite, case: &Case) -> bool {
-        let cases = match direction {
-            Direction::Input => &self.input,
-            Direction::Output => &self.output,
-        };
-        self.suites.contains(&suite.description) || cases.contains(&case.id)
+        match direction {
+            Direction::Input => {
+                self.suites.contains(&suite.description) || self.input.contains(&case.id)
+            }
+            Direction::Output => self.output.contains(&case.id),
+        }
     }
 }
 
@@ -213,27 +245,28 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Reads `input/rest-json.json`, `output/rest-json.json` and the ignore list under `dir`.
-pub fn load(dir: &Path) -> Result<TestData, String> {
+/// Reads `input/<stem>.json`, `output/<stem>.json` and, from the ignore list under `dir`,
+/// the cases botocore skips for `ignore_key` (its name for the protocol).
+pub fn load(dir: &Path, stem: &str, ignore_key: &str) -> Result<TestData, String> {
     let mut suites = Vec::new();
     for direction in [Direction::Input, Direction::Output] {
-        let path = dir.join(direction.name()).join("rest-json.json");
+        let path = dir.join(direction.name()).join(format!("{stem}.json"));
         let file: Vec<Suite> = read_json(&path)?;
         suites.extend(file.into_iter().map(|suite| (direction, suite)));
     }
     let list: IgnoreList = read_json(&dir.join("protocol-tests-ignore-list.json"))?;
-    let rest_json = list
+    let protocol = list
         .protocols
         .into_iter()
-        .find(|(name, _)| name == "rest-json")
+        .find(|(name, _)| name == ignore_key)
         .map(|(_, directions)| directions)
         .unwrap_or_default();
     Ok(TestData {
         suites,
         ignored: Ignored {
             suites: list.general.input.suites,
-            input: rest_json.input.cases,
-            output: rest_json.output.cases,
+            input: protocol.input.cases,
+            output: protocol.output.cases,
         },
     })
 }

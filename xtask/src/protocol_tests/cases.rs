@@ -16,6 +16,8 @@ pub struct SuiteOperation<'a> {
     pub direction: Direction,
     pub suite: &'a Suite,
     pub operation: &'a ShapeId,
+    /// Why the suite could not be translated: its cases fail with this.
+    pub failure: Option<&'a str>,
 }
 
 /// The generated crate's pieces a test needs.
@@ -24,6 +26,8 @@ pub struct Generated<'a> {
     pub krate: &'a Crate,
     pub literals: Literals<'a>,
     pub crate_ident: proc_macro2::Ident,
+    /// botocore's name of the protocol, for the file's docs.
+    pub protocol_name: &'a str,
 }
 
 /// Module name of a suite's tests: direction plus the operation, unique like the operation.
@@ -47,21 +51,31 @@ pub fn compliance_tests(
 ) -> Result<TokenStream, String> {
     let mut modules = Vec::new();
     for suite in suites {
-        let operation = generated
-            .krate
-            .operations
-            .iter()
-            .find(|op| op.name == suite.operation.name())
-            .ok_or_else(|| format!("no generated operation for `{}`", suite.operation))?;
+        let operation = match suite.failure {
+            Some(failure) => Err(format!("cannot translate the suite: {failure}")),
+            None => generated
+                .krate
+                .operations
+                .iter()
+                .find(|op| op.wire_name == suite.operation.name())
+                .ok_or_else(|| format!("no generated operation for `{}`", suite.operation)),
+        };
         let mut tests = Vec::new();
         for case in &suite.suite.cases {
             let skip = skip_reason(ignored, suite.direction, suite.suite, case)
                 .map(|reason| quote!(#[ignore = #reason]));
-            let body = match suite.direction {
-                Direction::Input => request_test(generated, suite.operation, operation, case),
-                Direction::Output => response_test(generated, suite.operation, operation, case),
-            }
-            .map_err(|e| format!("case `{}`: {e}", case.id))?;
+            let body = operation
+                .as_ref()
+                .map_err(String::clone)
+                .and_then(|operation| match suite.direction {
+                    Direction::Input => request_test(generated, suite.operation, operation, case),
+                    Direction::Output => response_test(generated, suite.operation, operation, case),
+                })
+                // A case that cannot be translated fails with the reason; the others run.
+                .unwrap_or_else(|reason| {
+                    let message = format!("case `{}` cannot be translated: {reason}", case.id);
+                    quote!(panic!("{}", #message);)
+                });
             let name = ident(&test_name(case));
             let docs = case.description.as_deref().unwrap_or(&case.id);
             let docs = format!(" {}", docs.replace('\n', " "));
@@ -77,30 +91,40 @@ pub fn compliance_tests(
         let module = format_ident!("{}", module_name(suite.direction, suite.operation));
         let docs = format!(" {}", suite.suite.description);
         let krate = &generated.crate_ident;
-        let op_module = ident(&operation.module);
+        let uses = operation.as_ref().ok().map(|operation| {
+            let op_module = ident(&operation.module);
+            quote!(use #krate::operation::#op_module::*;)
+        });
         modules.push(quote! {
             #[doc = #docs]
             // prettyplease formats this file; rustfmt would only re-wrap the literals.
             #[rustfmt::skip]
             mod #module {
-                use crate::harness;
-                use #krate::operation::#op_module::*;
+                #[allow(unused_imports)]
+                use leansdk_protocol_harness as harness;
+                #uses
 
                 #(#tests)*
             }
         });
     }
+    let docs = format!(
+        " botocore's {} compliance cases, one test each; see `tests/protocol/README.md`.",
+        generated.protocol_name
+    );
     Ok(quote! {
-        //! botocore's restJson1 compliance cases, one test each; see `tests/protocol/README.md`.
-        mod harness;
+        #![doc = #docs]
 
         #(#modules)*
     })
 }
 
-fn client(generated: &Generated<'_>) -> TokenStream {
+/// The client, sending to `https://<endpoint>` (`example.com` unless the case names a host,
+/// which may carry a path: `example.com/custom`).
+fn client(generated: &Generated<'_>, endpoint: Option<&str>) -> TokenStream {
     let krate = &generated.crate_ident;
-    quote!(let client = #krate::client::Client::new(&capture.config());)
+    let endpoint = format!("https://{}", endpoint.unwrap_or("example.com"));
+    quote!(let client = #krate::client::Client::new(&capture.config(#endpoint));)
 }
 
 /// The operation's input, built from the case's `params`.
@@ -168,7 +192,9 @@ fn request_test(
         operation,
         case.params.as_ref().unwrap_or(&Value::Null),
     )?;
-    let client = client(generated);
+    // A host with a path is the endpoint the user configured; a host prefix is added to it.
+    let endpoint = expected.host.as_deref().filter(|host| host.contains('/'));
+    let client = client(generated, endpoint);
     let expected = expected_request(expected);
     Ok(quote! {
         let capture = harness::Capture::ok();
@@ -193,6 +219,10 @@ fn expected_request(expected: &SerializedRequest) -> TokenStream {
         None => quote!(None),
     };
     let headers = headers.iter().map(|(name, value)| quote!((#name, #value)));
+    let body = match body {
+        Some(body) => quote!(Some(#body)),
+        None => quote!(None),
+    };
     quote! {
         harness::Expected {
             method: #method,
@@ -227,7 +257,7 @@ fn response_test(
         .as_ref()
         .ok_or("an output case without `response`")?;
     let response = canned_response(response);
-    let client = client(generated);
+    let client = client(generated, None);
     let input = input_value(generated, operation_id, operation, &Value::Null)?;
     let check = match (&case.error, &case.error_code) {
         (Some(error), Some(code)) => error_checks(generated, operation, case, error, code)?,

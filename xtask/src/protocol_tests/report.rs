@@ -13,9 +13,44 @@ struct Counts {
     skipped: Vec<(String, String)>,
 }
 
-/// `cargo test -p <package> --test compliance`, then a table per suite. Returns whether no
-/// case failed.
-pub fn run_and_summarise(generation: &Generation) -> Result<bool, String> {
+/// Totals of one run.
+#[derive(Default)]
+struct Totals {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+}
+
+/// Each crate's compliance tests, a table per file and suite, then the totals. Returns
+/// whether no case failed.
+pub fn run_and_summarise(generations: &[Generation]) -> Result<bool, String> {
+    let mut all_passed = true;
+    let mut per_file = Vec::new();
+    for generation in generations {
+        let (passed, totals) = run_one(generation)?;
+        all_passed &= passed;
+        per_file.push((generation.stem, totals));
+    }
+    println!("\n{:<30} {:>5} {:>5} {:>5}", "file", "pass", "fail", "skip");
+    let mut sum = Totals::default();
+    for (stem, totals) in &per_file {
+        println!(
+            "{stem:<30} {:>5} {:>5} {:>5}",
+            totals.passed, totals.failed, totals.skipped
+        );
+        sum.passed += totals.passed;
+        sum.failed += totals.failed;
+        sum.skipped += totals.skipped;
+    }
+    println!(
+        "total: {} passed, {} failed, {} skipped",
+        sum.passed, sum.failed, sum.skipped
+    );
+    Ok(all_passed)
+}
+
+/// `cargo test -p <package> --test compliance`, then the file's table per suite.
+fn run_one(generation: &Generation) -> Result<(bool, Totals), String> {
     let target = TESTS_FILE
         .trim_start_matches("tests/")
         .trim_end_matches(".rs");
@@ -30,7 +65,8 @@ pub fn run_and_summarise(generation: &Generation) -> Result<bool, String> {
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !stdout.contains("test result:") {
         return Err(format!(
-            "the compliance tests did not run:\n{}",
+            "the compliance tests of {} did not run:\n{}",
+            generation.stem,
             String::from_utf8_lossy(&output.stderr)
         ));
     }
@@ -38,7 +74,13 @@ pub fn run_and_summarise(generation: &Generation) -> Result<bool, String> {
     let failures = failure_messages(&stdout);
     let mut all_passed = true;
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
-    println!("{:<60} {:>5} {:>5} {:>5}", "suite", "pass", "fail", "skip");
+    println!(
+        "\n{:<60} {:>5} {:>5} {:>5}",
+        format!("{}: suite", generation.stem),
+        "pass",
+        "fail",
+        "skip"
+    );
     for (module, description) in &generation.suites {
         let suite = counts.get(module.as_str());
         let suite_counts = suite.map_or((0, 0, 0), |c| (c.passed, c.failed.len(), c.skipped.len()));
@@ -63,8 +105,16 @@ pub fn run_and_summarise(generation: &Generation) -> Result<bool, String> {
             println!("    skipped {test}: {reason}");
         }
     }
-    println!("total: {passed} passed, {failed} failed, {skipped} skipped");
-    Ok(all_passed && output.status.success())
+    println!(
+        "{}: {passed} passed, {failed} failed, {skipped} skipped",
+        generation.stem
+    );
+    let totals = Totals {
+        passed,
+        failed,
+        skipped,
+    };
+    Ok((all_passed && output.status.success(), totals))
 }
 
 fn truncate(text: &str, width: usize) -> String {

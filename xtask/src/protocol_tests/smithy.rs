@@ -1,29 +1,45 @@
-//! botocore shapes -> one Smithy 2.0 JSON AST model with a single restJson1 service, so that
-//! every suite compiles as one generated crate.
+//! botocore shapes -> one Smithy 2.0 JSON AST model with a single service speaking the
+//! file's protocol, so that every suite of a file compiles as one generated crate.
 //!
 //! Each suite gets its own namespace (suites reuse shape names with different definitions);
 //! shapes that are defined identically everywhere, and are not an operation's input, output
-//! or error, live once in the service namespace to keep the generated crate small.
+//! or error, live once in the service namespace to keep the generated crate small. A suite
+//! whose shapes cannot be translated is left out of the model with the reason, so that its
+//! cases fail with it while the other suites run.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
 use serde_json::{Map, Value, json};
 
-use super::botocore::{Direction, Member, Operation, Shape, Suite};
+use super::botocore::{Direction, Member, Metadata, Operation, Shape, ShapeRef, Suite, Unread};
 
-/// Namespace of the service and of the shapes all suites share.
-pub const SERVICE_NAMESPACE: &str = "aws.protocoltests.restjson";
-pub const SERVICE_ID: &str = "aws.protocoltests.restjson#RestJson";
+/// The service a protocol file's suites become.
+pub struct Service {
+    /// Namespace of the service and of the shapes all suites share.
+    pub namespace: &'static str,
+    /// `aws.api#service` `sdkId`, which names the generated package.
+    pub sdk_id: &'static str,
+    /// The service shape's name when botocore gives no `targetPrefix` (REST protocols).
+    pub default_name: &'static str,
+}
 
-/// The model, and per suite (in input order) the ID of its operation shape.
+/// The model, and per suite (in input order) its operation.
 pub struct Translated {
     pub model: Value,
-    pub operations: Vec<String>,
+    pub suites: Vec<TranslatedSuite>,
+}
+
+pub struct TranslatedSuite {
+    /// The ID of the suite's operation shape (unique in the model).
+    pub operation: String,
+    /// Why the suite is not in the model, when it could not be translated.
+    pub failure: Option<String>,
 }
 
 /// Where one suite's shapes live.
 struct SuiteScope<'a> {
+    service_namespace: &'a str,
     namespace: String,
     shared: &'a BTreeSet<String>,
 }
@@ -31,17 +47,28 @@ struct SuiteScope<'a> {
 impl SuiteScope<'_> {
     fn id(&self, name: &str) -> String {
         if self.shared.contains(name) {
-            format!("{SERVICE_NAMESPACE}#{name}")
+            format!("{}#{name}", self.service_namespace)
         } else {
             format!("{}#{name}", self.namespace)
         }
     }
 }
 
-pub fn translate(suites: &[(Direction, Suite)]) -> Result<Translated, String> {
+pub fn translate(service: &Service, suites: &[(Direction, Suite)]) -> Result<Translated, String> {
+    let metadata = suites
+        .first()
+        .map(|(_, suite)| &suite.metadata)
+        .ok_or("the file has no suites")?;
+    if let Some((_, other)) = suites.iter().find(|(_, s)| s.metadata != *metadata) {
+        return Err(format!(
+            "suite `{}` describes another service than the first: {:?} and {:?}",
+            other.description, other.metadata, metadata
+        ));
+    }
+    let protocol = protocol_traits(metadata)?;
     let shared = shared_shapes(suites);
     let mut shapes = Map::new();
-    let mut operations = Vec::new();
+    let mut translated_suites = Vec::new();
     let mut taken = BTreeSet::new();
     for (direction, suite) in suites {
         let operation = suite
@@ -51,42 +78,109 @@ pub fn translate(suites: &[(Direction, Suite)]) -> Result<Translated, String> {
             .ok_or_else(|| format!("suite `{}` has no cases", suite.description))?;
         let name = unique_operation_name(&mut taken, *direction, &operation.name);
         let scope = SuiteScope {
-            namespace: format!("{SERVICE_NAMESPACE}.{}", name.to_snake_case()),
+            service_namespace: service.namespace,
+            namespace: format!("{}.{}", service.namespace, name.to_snake_case()),
             shared: &shared,
         };
-        for (shape_name, shape) in &suite.shapes {
-            let id = scope.id(shape_name);
-            if !shapes.contains_key(&id) {
-                let translated = translate_shape(&scope, shape_name, shape, &mut shapes)?;
-                shapes.insert(id, translated);
+        // A shared shape another suite already translated is reused as it is.
+        let mut suite_shapes = Map::new();
+        let translated = suite
+            .shapes
+            .iter()
+            .filter(|(shape_name, _)| !shapes.contains_key(&scope.id(shape_name)))
+            .try_for_each(|(shape_name, shape)| {
+                let translated = translate_shape(&scope, shape_name, shape, &mut suite_shapes)?;
+                suite_shapes.insert(scope.id(shape_name), translated);
+                Ok::<_, String>(())
+            })
+            .and_then(|()| translate_operation(&scope, suite, operation));
+        let operation = format!("{}#{name}", scope.namespace);
+        let failure = match translated {
+            Ok(operation_shape) => {
+                shapes.extend(suite_shapes);
+                shapes.insert(operation.clone(), operation_shape);
+                None
             }
-        }
-        let id = format!("{}#{name}", scope.namespace);
-        shapes.insert(id.clone(), translate_operation(&scope, suite, operation)?);
-        operations.push(id);
+            Err(reason) => Some(reason),
+        };
+        translated_suites.push(TranslatedSuite { operation, failure });
     }
-    let targets: Vec<Value> = operations
+    let targets: Vec<Value> = translated_suites
         .iter()
-        .map(|id| json!({ "target": id }))
+        .filter(|suite| suite.failure.is_none())
+        .map(|suite| json!({ "target": suite.operation }))
         .collect();
+    let name = metadata
+        .target_prefix
+        .as_deref()
+        .unwrap_or(service.default_name);
+    let mut traits = protocol;
+    traits.insert("aws.api#service".into(), json!({ "sdkId": service.sdk_id }));
+    traits.insert(
+        "aws.auth#sigv4".into(),
+        json!({ "name": name.to_ascii_lowercase() }),
+    );
+    traits.insert(
+        "smithy.api#title".into(),
+        format!("{} protocol compliance tests", metadata.protocol).into(),
+    );
     shapes.insert(
-        SERVICE_ID.to_owned(),
+        format!("{}#{name}", service.namespace),
         json!({
             "type": "service",
             "version": "2019-12-16",
             "operations": targets,
-            "traits": {
-                "aws.protocols#restJson1": {},
-                "aws.api#service": { "sdkId": "Protocol Tests" },
-                "aws.auth#sigv4": { "name": "restjson" },
-                "smithy.api#title": "restJson1 protocol compliance tests",
-            },
+            "traits": traits,
         }),
     );
     Ok(Translated {
         model: json!({ "smithy": "2.0", "shapes": shapes }),
-        operations,
+        suites: translated_suites,
     })
+}
+
+/// The Smithy protocol traits of botocore's protocol name.
+fn protocol_traits(metadata: &Metadata) -> Result<Map<String, Value>, String> {
+    let protocol = match (metadata.protocol.as_str(), metadata.json_version.as_deref()) {
+        ("rest-json", _) => "aws.protocols#restJson1",
+        ("json", Some("1.0")) => "aws.protocols#awsJson1_0",
+        ("json", Some("1.1")) => "aws.protocols#awsJson1_1",
+        ("rest-xml", _) => "aws.protocols#restXml",
+        ("query", _) => "aws.protocols#awsQuery",
+        ("ec2", _) => "aws.protocols#ec2Query",
+        (other, version) => {
+            return Err(format!(
+                "botocore protocol `{other}` (jsonVersion {version:?}) has no Smithy protocol here"
+            ));
+        }
+    };
+    let mut traits = Map::new();
+    traits.insert(protocol.into(), json!({}));
+    if metadata.aws_query_compatible.is_some() {
+        traits.insert("aws.protocols#awsQueryCompatible".into(), json!({}));
+    }
+    Ok(traits)
+}
+
+/// botocore keys that change nothing a Smithy client does: docs, `box` (a nullable
+/// primitive; members here are nullable anyway) and `idempotent` (retry safety, which the
+/// standard retry mode does not distinguish).
+const NO_EFFECT: &[&str] = &["documentation", "box", "idempotent"];
+
+/// An error naming the botocore keys that nothing translates.
+fn unread(what: &str, unread: &Unread) -> Result<(), String> {
+    let keys: Vec<&str> = unread
+        .keys()
+        .map(String::as_str)
+        .filter(|key| !NO_EFFECT.contains(key))
+        .collect();
+    if keys.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{what} has botocore keys this runner does not translate: {}",
+        keys.join(", ")
+    ))
 }
 
 /// Input suites keep botocore's name; output suites get `Response` (and a number when
@@ -176,6 +270,7 @@ fn translate_shape(
     shape: &Shape,
     synthesized: &mut Map<String, Value>,
 ) -> Result<Value, String> {
+    unread(&format!("shape `{name}`"), &shape.unread)?;
     let mut traits = Map::new();
     if let Some(format) = &shape.timestamp_format {
         traits.insert(
@@ -183,10 +278,12 @@ fn translate_shape(
             timestamp_format(format)?.into(),
         );
     }
-    let element = |r: &Option<super::botocore::ShapeRef>, what: &str| {
-        r.as_ref()
-            .map(|r| json!({ "target": scope.id(&r.shape) }))
-            .ok_or_else(|| format!("shape `{name}` has no `{what}`"))
+    let element = |r: &Option<ShapeRef>, what: &str| {
+        let r = r
+            .as_ref()
+            .ok_or_else(|| format!("shape `{name}` has no `{what}`"))?;
+        unread(&format!("`{what}` of shape `{name}`"), &r.unread)?;
+        Ok::<_, String>(json!({ "target": scope.id(&r.shape) }))
     };
     let mut value = match shape.kind.as_str() {
         "structure" if shape.document => json!({ "type": "document" }),
@@ -204,7 +301,16 @@ fn translate_shape(
                 traits.insert("smithy.api#error".into(), fault.into());
             }
             if let Some(error) = &shape.error {
-                traits.insert("smithy.api#httpError".into(), error.http_status_code.into());
+                if let Some(status) = error.http_status_code {
+                    traits.insert("smithy.api#httpError".into(), status.into());
+                }
+                if let Some(code) = &error.code {
+                    let mut query_error = json!({ "code": code });
+                    if let Some(status) = error.http_status_code {
+                        query_error["httpResponseCode"] = status.into();
+                    }
+                    traits.insert("aws.protocols#awsQueryError".into(), query_error);
+                }
             }
             let kind = if shape.union { "union" } else { "structure" };
             json!({ "type": kind, "members": members })
@@ -241,6 +347,7 @@ fn translate_member(
     payload: bool,
     synthesized: &mut Map<String, Value>,
 ) -> Result<Value, String> {
+    unread(&format!("member `{name}`"), &member.unread)?;
     let mut traits = Map::new();
     let wire_name = || {
         member
@@ -314,6 +421,10 @@ fn translate_operation(
     suite: &Suite,
     operation: &Operation,
 ) -> Result<Value, String> {
+    unread(
+        &format!("operation `{}`", operation.name),
+        &operation.unread,
+    )?;
     let mut http = json!({
         "method": operation.http.method,
         "uri": smithy_uri(suite, operation)?,

@@ -15,6 +15,7 @@ use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use crate::DateTime;
+use crate::protocol::base64;
 
 /// One way of writing a value of type `Value` to the wire and reading it back.
 pub trait Codec {
@@ -92,7 +93,7 @@ impl<C: Codec> Codec for List<C> {
     }
 }
 
-/// `BTreeMap<String, C::Value>`.
+/// `BTreeMap<String, C::Value>` of a sparse map (`C` is an [`Opt`], so `null` values stay).
 pub struct Map<C>(PhantomData<C>);
 
 impl<C: Codec> Codec for Map<C> {
@@ -109,6 +110,42 @@ impl<C: Codec> Codec for Map<C> {
     fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self::Value, D::Error> {
         let entries = BTreeMap::<String, De<C>>::deserialize(deserializer)?;
         Ok(entries.into_iter().map(|(k, v)| (k, v.0)).collect())
+    }
+}
+
+/// `BTreeMap<String, C::Value>` of a dense map: a `null` value, which a service may send
+/// although the map is dense, drops its entry, as Smithy asks of clients.
+pub struct DenseMap<C>(PhantomData<C>);
+
+impl<C: Codec> Codec for DenseMap<C> {
+    type Value = BTreeMap<String, C::Value>;
+
+    fn serialize<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error> {
+        Map::<C>::serialize(value, serializer)
+    }
+
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self::Value, D::Error> {
+        let entries = BTreeMap::<String, Option<De<C>>>::deserialize(deserializer)?;
+        Ok(entries
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?.0)))
+            .collect())
+    }
+}
+
+/// A value written and read by its own serde impls: the leaf of a chain whose combinators
+/// need a codec when the leaf does not (a dense map of structures, say).
+pub struct Serde<T>(PhantomData<T>);
+
+impl<T: Serialize + de::DeserializeOwned> Codec for Serde<T> {
+    type Value = T;
+
+    fn serialize<S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        T::deserialize(deserializer)
     }
 }
 
@@ -337,75 +374,6 @@ where
     }
 }
 
-mod base64 {
-    //! Standard alphabet with padding (RFC 4648 section 4); small enough to not need a crate.
-
-    use std::fmt;
-
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-    pub fn encode(bytes: &[u8]) -> String {
-        let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-        for chunk in bytes.chunks(3) {
-            let b = [
-                chunk[0],
-                *chunk.get(1).unwrap_or(&0),
-                *chunk.get(2).unwrap_or(&0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
-    }
-
-    /// Why a base64 string could not be decoded.
-    #[derive(Debug, PartialEq)]
-    pub struct DecodeError(&'static str);
-
-    impl fmt::Display for DecodeError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "invalid base64: {}", self.0)
-        }
-    }
-
-    fn value(c: u8) -> Result<u32, DecodeError> {
-        ALPHABET
-            .iter()
-            .position(|&a| a == c)
-            .map(|p| p as u32)
-            .ok_or(DecodeError("character outside the base64 alphabet"))
-    }
-
-    pub fn decode(text: &str) -> Result<Vec<u8>, DecodeError> {
-        let bytes = text.as_bytes();
-        if bytes.len() % 4 != 0 {
-            return Err(DecodeError("length is not a multiple of 4"));
-        }
-        let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
-        let chunks = bytes.chunks(4).count();
-        for (index, chunk) in bytes.chunks(4).enumerate() {
-            let padding = chunk.iter().rev().take_while(|&&c| c == b'=').count();
-            if padding > 2 || (padding > 0 && index + 1 != chunks) {
-                return Err(DecodeError("misplaced padding"));
-            }
-            let mut n = 0u32;
-            for &c in &chunk[..4 - padding] {
-                n = (n << 6) | value(c)?;
-            }
-            n <<= 6 * padding as u32;
-            let decoded = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-            out.extend_from_slice(&decoded[..3 - padding]);
-        }
-        Ok(out)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,6 +385,27 @@ mod tests {
 
     fn from_json<C: Codec>(value: serde_json::Value) -> Result<C::Value, serde_json::Error> {
         With::<C>::deserialize(value)
+    }
+
+    #[test]
+    fn dense_maps_drop_null_values_and_sparse_maps_keep_them() {
+        let body = json!({"a": [1], "b": null});
+        let dense = from_json::<DenseMap<Serde<Vec<i32>>>>(body.clone()).unwrap();
+        assert_eq!(dense, BTreeMap::from([("a".to_owned(), vec![1])]));
+        let sparse = from_json::<Map<Opt<Serde<Vec<i32>>>>>(body).unwrap();
+        assert_eq!(sparse.len(), 2);
+        assert_eq!(sparse["b"], None);
+        assert_eq!(
+            to_json::<DenseMap<Serde<Vec<i32>>>>(&dense),
+            json!({"a": [1]})
+        );
+    }
+
+    #[test]
+    fn blobs_are_base64_strings() {
+        assert_eq!(to_json::<Base64>(&b"foo".to_vec()), json!("Zm9v"));
+        assert_eq!(from_json::<Base64>(json!("Zm9v")).unwrap(), b"foo");
+        assert!(from_json::<Base64>(json!("***")).is_err());
     }
 
     #[test]
@@ -483,24 +472,6 @@ mod tests {
         );
         assert_eq!(from_json::<F32>(json!(3)).unwrap(), 3.0);
         assert!(from_json::<F64>(json!("nan")).is_err());
-    }
-
-    #[test]
-    fn base64_round_trips() {
-        for (raw, encoded) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-        ] {
-            assert_eq!(base64::encode(raw.as_bytes()), encoded);
-            assert_eq!(base64::decode(encoded).unwrap(), raw.as_bytes());
-        }
-        assert!(base64::decode("Zm9").is_err());
-        assert!(base64::decode("Zg==Zg==").is_err());
-        assert!(base64::decode("Z!==").is_err());
-        assert!(from_json::<Base64>(json!("***")).is_err());
     }
 
     #[test]

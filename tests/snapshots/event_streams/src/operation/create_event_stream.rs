@@ -22,7 +22,11 @@ pub struct CreateEventStreamInput {
     #[serde(rename = "EventStreamName", skip)]
     pub event_stream_name: Option<String>,
     /// Tags to put on the stream.
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DenseMap<leansdk_runtime::protocol::json::codec::Serde<String>>>>"
+    )]
     pub tags: Option<::std::collections::BTreeMap<String, String>>,
 }
 impl CreateEventStreamInput {
@@ -150,7 +154,11 @@ pub struct CreateEventStreamOutput {
     #[serde(rename = "EventStreamArn")]
     pub event_stream_arn: String,
     /// Tags on the stream.
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DenseMap<leansdk_runtime::protocol::json::codec::Serde<String>>>>"
+    )]
     pub tags: Option<::std::collections::BTreeMap<String, String>>,
     /// The request ID the service returned, for support cases. Not a model member.
     #[serde(skip)]

@@ -35,6 +35,10 @@ pub struct EventStreamSummary {
     #[serde(rename = "DestinationSummary", skip_serializing_if = "Option::is_none")]
     pub destination_summary: Option<crate::types::DestinationSummary>,
     /// Tags on the stream.
-    #[serde(rename = "Tags", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tags",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DenseMap<leansdk_runtime::protocol::json::codec::Serde<String>>>>"
+    )]
     pub tags: Option<::std::collections::BTreeMap<String, String>>,
 }

@@ -76,7 +76,11 @@ pub struct ExerciseInput {
     pub tags: Option<Vec<String>>,
     #[serde(rename = "sparseTags", skip_serializing_if = "Option::is_none")]
     pub sparse_tags: Option<Vec<Option<String>>>,
-    #[serde(rename = "Attrs", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Attrs",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DenseMap<leansdk_runtime::protocol::json::codec::Serde<i32>>>>"
+    )]
     pub attributes: Option<::std::collections::BTreeMap<String, i32>>,
     #[serde(
         rename = "sparseAttributes",
