@@ -27,8 +27,11 @@ pub struct DateTime {
 pub enum DateTimeError {
     /// The text does not follow `format`; `reason` says which part is wrong.
     Invalid {
+        /// The expected format: `RFC 3339`, `HTTP date` or `epoch-seconds`.
         format: &'static str,
+        /// The text that was parsed.
         input: String,
+        /// What is wrong with it, e.g. `expected 2-digit month`.
         reason: &'static str,
     },
     /// The instant cannot be represented by the target type.
@@ -51,6 +54,7 @@ impl fmt::Display for DateTimeError {
 impl std::error::Error for DateTimeError {}
 
 impl DateTime {
+    /// The instant `secs` whole seconds after 1970-01-01T00:00:00Z (before it when negative).
     pub const fn from_secs(secs: i64) -> Self {
         Self { secs, nanos: 0 }
     }
@@ -118,18 +122,24 @@ impl DateTime {
         }
     }
 
+    /// The current time of the system clock.
     pub fn now() -> Self {
         Self::from(SystemTime::now())
     }
 
+    /// Whole seconds since the Unix epoch, rounded down: `-1.5 s` gives `-2`.
     pub const fn secs(&self) -> i64 {
         self.secs
     }
 
+    /// Nanoseconds after [`secs`](Self::secs), always in `0..1_000_000_000`: `-1.5 s`
+    /// gives `500_000_000`.
     pub const fn subsec_nanos(&self) -> u32 {
         self.nanos
     }
 
+    /// Seconds since the Unix epoch as `f64`, e.g. `-1.5`. Not exact to the nanosecond:
+    /// for present-day times, `f64` resolves about a quarter of a microsecond.
     pub fn as_fractional_secs(&self) -> f64 {
         self.secs as f64 + f64::from(self.nanos) / f64::from(NANOS_PER_SEC)
     }

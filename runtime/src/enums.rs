@@ -1,12 +1,14 @@
 //! The trait impls every generated enum shares, written once.
 //!
 //! A generated string enum defines its variants, `as_str`, `values` and `From<&str>` (the
-//! parts that depend on the model) and then invokes [`string_enum_impls!`]; an `intEnum`
-//! defines `value` and `From<i32>` and invokes [`int_enum_impls!`]. The macros add parsing,
+//! parts that depend on the model) and then invokes
+//! [`string_enum_impls!`](crate::string_enum_impls); an `intEnum` defines `value` and
+//! `From<i32>` and invokes [`int_enum_impls!`](crate::int_enum_impls). The macros add parsing,
 //! `Display`, the `Default` used by Smithy error correction, and serde as the wire value.
 
 /// `FromStr` (infallible), `Display`, `Default` (`Unknown("")`) and serde as a string, for a
 /// type with `as_str(&self) -> &str`, `From<&str>` and an `Unknown(String)` variant.
+#[doc(hidden)]
 #[macro_export]
 macro_rules! string_enum_impls {
     ($name:ident) => {
@@ -75,6 +77,7 @@ macro_rules! string_enum_impls {
 
 /// `Display`, `Default` (the variant for 0, else `Unknown(0)`) and serde as an integer, for a
 /// type with `value(self) -> i32` and `From<i32>`.
+#[doc(hidden)]
 #[macro_export]
 macro_rules! int_enum_impls {
     ($name:ident) => {

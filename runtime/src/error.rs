@@ -19,6 +19,8 @@ pub struct ErrorMetadata {
 }
 
 impl ErrorMetadata {
+    /// Metadata as a protocol reads it from an error response. For an error made in code,
+    /// e.g. a mock, pass status 0: modelled errors then leave the HTTP part out of `Display`.
     pub fn new(
         status: u16,
         code: Option<String>,
@@ -33,18 +35,25 @@ impl ErrorMetadata {
         }
     }
 
+    /// The error code, e.g. `ResourceNotFoundException`: the error's shape name, without
+    /// namespace. `None` when the response named no code.
     pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
 
+    /// The service's human-readable message; `None` when it sent none, or when the error's
+    /// message member is `@sensitive`.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 
+    /// The request ID (`x-amzn-RequestId` or `x-amz-request-id`), what AWS Support asks
+    /// for; `None` when the response carried none.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
 
+    /// The HTTP status code of the error response; 0 for metadata made in code.
     pub fn status(&self) -> u16 {
         self.status
     }
@@ -71,6 +80,7 @@ impl ErrorMetadata {
 /// the member did not catch (`message` vs `Message`) is taken from the metadata, which holds
 /// none for sensitive messages. The part in parentheses is left out for an error built in
 /// code (status 0), e.g. a mock.
+#[doc(hidden)]
 pub fn display_modelled(
     f: &mut fmt::Formatter<'_>,
     code: &str,
@@ -110,16 +120,22 @@ impl fmt::Display for ErrorMetadata {
 
 /// Access to a service error's metadata, implemented by every generated error type.
 pub trait ProvideErrorMetadata {
+    /// The code, message, request ID and status read from the error response.
     fn meta(&self) -> &ErrorMetadata;
 
+    /// The error code, e.g. `ResourceNotFoundException` (see [`ErrorMetadata::code`]).
     fn code(&self) -> Option<&str> {
         self.meta().code()
     }
 
+    /// The service's message, `None` when absent or `@sensitive` (see
+    /// [`ErrorMetadata::message`]).
     fn message(&self) -> Option<&str> {
         self.meta().message()
     }
 
+    /// The request ID, `None` when the response carried none (see
+    /// [`ErrorMetadata::request_id`]).
     fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
@@ -139,6 +155,8 @@ pub struct UnhandledError {
 }
 
 impl UnhandledError {
+    /// An error known only by its metadata. Generated error parsers make one for codes
+    /// the model does not list; tests can make one to mock such an error.
     pub fn new(meta: ErrorMetadata) -> Self {
         Self { meta }
     }
@@ -160,24 +178,42 @@ impl Error for UnhandledError {}
 
 /// The request could not be built: input or configuration is missing or invalid.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BuildError {
     /// A required input member (named as in the model) has no value.
-    MissingMember { member: String },
+    MissingMember {
+        /// The member's name in the model, e.g. `DomainName`.
+        member: String,
+    },
     /// An input member's value cannot be sent, e.g. an empty URI label.
-    InvalidMember { member: String, reason: String },
+    InvalidMember {
+        /// The member's name in the model, e.g. `WorkflowId`.
+        member: String,
+        /// What is wrong with the value, e.g. `empty URI label`.
+        reason: String,
+    },
     /// The client configuration lacks something, e.g. a region.
-    Config { reason: String },
+    Config {
+        /// What is missing and how to set it.
+        reason: String,
+    },
     /// The endpoint rule set rejected the configuration.
-    Endpoint { reason: String },
+    Endpoint {
+        /// The rule set's error message, as in
+        /// [`EndpointError::message`](crate::endpoint::EndpointError::message).
+        reason: String,
+    },
 }
 
 impl BuildError {
+    /// A [`BuildError::MissingMember`] for the model member `member`.
     pub fn missing(member: impl Into<String>) -> Self {
         Self::MissingMember {
             member: member.into(),
         }
     }
 
+    /// A [`BuildError::InvalidMember`] for the model member `member`.
     pub fn invalid(member: impl Into<String>, reason: impl Into<String>) -> Self {
         Self::InvalidMember {
             member: member.into(),
@@ -206,7 +242,9 @@ impl Error for BuildError {}
 /// input, and apart from dispatch errors because retrying the request cannot help.
 #[derive(Debug)]
 pub enum AuthError {
+    /// No source gave credentials; the error lists every source tried and why.
     Credentials(CredentialsError),
+    /// The request could not be signed, e.g. its URL is not absolute.
     Signing(SigningError),
 }
 
@@ -239,6 +277,8 @@ pub enum TimeoutKind {
     Operation,
 }
 
+/// A time limit of [`TimeoutConfig`](crate::config::TimeoutConfig) elapsed. `Display`
+/// names the limit and its length.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimeoutError {
     kind: TimeoutKind,
@@ -246,10 +286,12 @@ pub struct TimeoutError {
 }
 
 impl TimeoutError {
+    /// The `kind` limit elapsed; `limit` is its length, `None` when unknown.
     pub fn new(kind: TimeoutKind, limit: Option<Duration>) -> Self {
         Self { kind, limit }
     }
 
+    /// Which limit elapsed.
     pub fn kind(&self) -> TimeoutKind {
         self.kind
     }
@@ -281,6 +323,8 @@ pub struct ResponseError {
 }
 
 impl ResponseError {
+    /// `response` (copied, with its status and request ID) could not be parsed, and
+    /// `reason` says why.
     pub fn new(response: &HttpResponse, reason: impl Into<String>) -> Self {
         Self {
             status: response.status,
@@ -290,18 +334,23 @@ impl ResponseError {
         }
     }
 
+    /// The response's HTTP status code.
     pub fn status(&self) -> u16 {
         self.status
     }
 
+    /// The response's request ID, `None` when it carried none.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
 
+    /// What could not be understood, e.g. a body that is not the output's JSON, or a
+    /// malformed header. The parser's message may quote a value from the response.
     pub fn reason(&self) -> &str {
         &self.reason
     }
 
+    /// The response as received. Its body may hold `@sensitive` data: do not log it.
     pub fn raw(&self) -> &HttpResponse {
         &self.raw
     }
@@ -329,25 +378,31 @@ pub struct ServiceError<E> {
 }
 
 impl<E> ServiceError<E> {
+    /// The error `source` parsed from `raw`.
     pub fn new(source: E, raw: HttpResponse) -> Self {
         Self { source, raw }
     }
 
+    /// The operation's error enum: match it for the modelled errors.
     pub fn err(&self) -> &E {
         &self.source
     }
 
+    /// The operation's error enum, by value.
     pub fn into_err(self) -> E {
         self.source
     }
 
+    /// The error response as received. Its body may hold `@sensitive` data: do not log it.
     pub fn raw(&self) -> &HttpResponse {
         &self.raw
     }
 }
 
-/// Everything an operation can fail with.
+/// Everything an operation can fail with. Non-exhaustive: a new kind of failure (say, from a
+/// new protocol) must not break callers' `match`es.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum SdkError<E> {
     /// The request could not be built (input, configuration or endpoint).
     Construction(BuildError),
@@ -364,6 +419,7 @@ pub enum SdkError<E> {
 }
 
 impl<E> SdkError<E> {
+    /// The operation's error enum when the service answered with an error, else `None`.
     pub fn as_service_error(&self) -> Option<&E> {
         match self {
             Self::Service(e) => Some(e.err()),
@@ -371,6 +427,7 @@ impl<E> SdkError<E> {
         }
     }
 
+    /// Like [`as_service_error`](Self::as_service_error), by value.
     pub fn into_service_error(self) -> Option<E> {
         match self {
             Self::Service(e) => Some(e.into_err()),
@@ -442,6 +499,7 @@ impl<E: ProvideErrorMetadata + Error + 'static> Error for SdkError<E> {
 /// enum, whose variants each hold a modelled error (listed) or, `Unhandled`, an
 /// [`UnhandledError`]: all three delegate to the variant. One macro instead of three match
 /// blocks in every operation file.
+#[doc(hidden)]
 #[macro_export]
 macro_rules! operation_error_impls {
     ($name:ident { $($variant:ident),* $(,)? }) => {

@@ -1,22 +1,30 @@
 //! Runtime shared by every generated leansdk crate. It knows nothing of any one service.
 //!
 //! Users meet [`config::Config`], [`auth::credentials::Credentials`], [`error::SdkError`],
-//! [`DateTime`] and paginators, all re-exported by each generated crate. The rest is what
-//! generated code calls (`#[doc(hidden)]`): the protocols, the orchestrator, the rules engine.
+//! [`DateTime`] and the paginators of [`orchestrator::paginator`], all re-exported by each
+//! generated crate. What only generated code calls is `#[doc(hidden)]`: the protocols, the
+//! orchestrator's client handle, the endpoint rules engine.
 
+#![warn(missing_docs)]
+
+#[doc(hidden)]
 pub use serde;
+#[doc(hidden)]
 pub use serde_json;
 
 pub mod auth;
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod cli;
 pub mod config;
 pub mod datetime;
 pub mod endpoint;
+#[doc(hidden)]
 pub mod enums;
 pub mod error;
 pub mod http;
 pub mod orchestrator;
+#[doc(hidden)]
 pub mod protocol;
 pub mod sleep;
 

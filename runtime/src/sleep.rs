@@ -8,6 +8,8 @@ use crate::BoxFuture;
 
 /// Waits between attempts. Tests inject one that records the delays and returns at once.
 pub trait Sleep: Send + Sync + fmt::Debug {
+    /// A future that completes once `duration` has passed (or at once, in tests). It runs
+    /// under the operation timeout, which still uses the tokio timer.
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
 }
 

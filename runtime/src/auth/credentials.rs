@@ -21,6 +21,10 @@ pub struct Credentials {
 }
 
 impl Credentials {
+    /// Credentials from an access key pair, with the session token that temporary
+    /// credentials (from STS, SSO or `credential_process`) come with, and their expiry.
+    /// `expiry: None` means they never expire, so a [`LazyCachingProvider`] keeps them
+    /// forever.
     pub fn new(
         access_key_id: impl Into<String>,
         secret_access_key: impl Into<String>,
@@ -35,18 +39,25 @@ impl Credentials {
         }
     }
 
+    /// The access key ID, e.g. `AKIAIOSFODNN7EXAMPLE`. It identifies the key but does not
+    /// authorise, which is why `Debug` and `Display` show it and redact the secrets.
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
     }
 
+    /// The secret access key, for signing. Never log or print it; `Debug` and `Display`
+    /// redact it.
     pub fn secret_access_key(&self) -> &str {
         &self.secret_access_key
     }
 
+    /// The session token of temporary credentials, sent as `x-amz-security-token`; `None`
+    /// for long-term keys. As secret as the secret key.
     pub fn session_token(&self) -> Option<&str> {
         self.session_token.as_deref()
     }
 
+    /// When the credentials stop working; `None` means they do not expire.
     pub fn expiry(&self) -> Option<SystemTime> {
         self.expiry
     }
@@ -83,6 +94,10 @@ impl fmt::Display for Credentials {
 /// A source of credentials. Implementations are cheap to call repeatedly only when wrapped
 /// in a [`LazyCachingProvider`].
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    /// Loads credentials, called once per operation (not per attempt). Return
+    /// [`CredentialsError::not_loaded`] when this source has nothing configured, so a
+    /// [`CredentialsChain`] tries the next one, and [`CredentialsError::failed`] when it is
+    /// configured but broken. `Debug` of an implementation must not show secrets.
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>>;
 }
 
@@ -105,6 +120,7 @@ impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
 pub struct SourceAttempt {
     /// e.g. `environment variables`, `profile "dev" in shared files`.
     pub source: String,
+    /// Why the source gave no credentials, e.g. `profile not found`; never a secret value.
     pub reason: String,
     /// The source is configured but broken; a chain stops here instead of trying the next
     /// source, so a typo never silently switches to other credentials.
@@ -139,10 +155,13 @@ impl CredentialsError {
         }
     }
 
+    /// Every source tried, in order, with why it gave no credentials.
     pub fn attempts(&self) -> &[SourceAttempt] {
         &self.attempts
     }
 
+    /// Whether some source was configured but broken (see [`SourceAttempt::fatal`]), as
+    /// opposed to every source having nothing configured.
     pub fn is_fatal(&self) -> bool {
         self.attempts.iter().any(|a| a.fatal)
     }
@@ -167,6 +186,8 @@ pub struct CredentialsChain {
 }
 
 impl CredentialsChain {
+    /// A chain trying `providers` first to last. It stops at the first credentials, or at
+    /// the first fatal error; its error lists every source tried.
     pub fn new(providers: Vec<Box<dyn ProvideCredentials>>) -> Self {
         Self { providers }
     }
@@ -210,6 +231,8 @@ impl<P: ProvideCredentials> LazyCachingProvider<P> {
     /// Five minutes, as the AWS SDKs use.
     pub const DEFAULT_REFRESH_BEFORE: Duration = Duration::from_secs(300);
 
+    /// Caches `inner`, refreshing [`DEFAULT_REFRESH_BEFORE`](Self::DEFAULT_REFRESH_BEFORE)
+    /// before expiry and reading the system clock. Nothing is loaded until the first call.
     pub fn new(inner: P) -> Self {
         Self {
             inner,
@@ -219,11 +242,15 @@ impl<P: ProvideCredentials> LazyCachingProvider<P> {
         }
     }
 
+    /// Uses `clock` instead of [`SystemTime::now`] to decide whether the cached credentials
+    /// are still fresh (tests).
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
         self
     }
 
+    /// How long before their expiry cached credentials are reloaded; default
+    /// [`DEFAULT_REFRESH_BEFORE`](Self::DEFAULT_REFRESH_BEFORE).
     pub fn with_refresh_before(mut self, refresh_before: Duration) -> Self {
         self.refresh_before = refresh_before;
         self

@@ -48,11 +48,20 @@ impl Default for SigningSettings {
     }
 }
 
+/// What [`sign`] and [`sign_parts`] sign a request with, besides the request itself.
 pub struct SigningParams<'a> {
+    /// The key pair the signature is made with; its session token, if any, is sent too.
     pub credentials: &'a Credentials,
+    /// The signing region, e.g. `us-east-1`; part of the credential scope.
     pub region: &'a str,
+    /// The signing name, e.g. `profile` for Customer Profiles (the model's `aws.auth#sigv4`
+    /// name, not the endpoint prefix); part of the credential scope.
     pub service: &'a str,
+    /// The signing time, sent as `x-amz-date`. Use the current time: AWS rejects a request
+    /// signed more than 15 minutes away from its own clock.
     pub time: SystemTime,
+    /// The service-dependent choices; [`SigningSettings::default`] suits every service
+    /// but S3.
     pub settings: SigningSettings,
 }
 
@@ -60,7 +69,12 @@ pub struct SigningParams<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SigningError {
     /// `url` must be absolute, like `https://host/path?query`.
-    InvalidUrl { url: String, reason: &'static str },
+    InvalidUrl {
+        /// The request's URL as given.
+        url: String,
+        /// What is wrong with it, e.g. `URL has no host`.
+        reason: &'static str,
+    },
     /// The signing time is before 0000 or after 9999.
     TimeOutOfRange,
 }
@@ -82,11 +96,16 @@ impl std::error::Error for SigningError {}
 /// the rest authorises the request, so `Debug` shows only the signed header names.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignatureParts {
+    /// The canonical request: method, path, query, signed headers and payload hash, one
+    /// per line. Holds the session token when there is one.
     pub canonical_request: String,
+    /// `AWS4-HMAC-SHA256`, the time, the credential scope and the canonical request's hash.
     pub string_to_sign: String,
+    /// The signature, lower-case hex.
     pub signature: String,
     /// `host;x-amz-date`: lower-case names joined by `;`.
     pub signed_headers: String,
+    /// The `Authorization` header value; [`sign`] adds it to the request.
     pub authorization: String,
 }
 

@@ -20,6 +20,8 @@ pub struct EnvCredentialsProvider {
 }
 
 impl EnvCredentialsProvider {
+    /// Takes the variables from `env` (usually [`Env::real`]). Both key variables unset (or
+    /// empty) means "not configured"; only one of them set is a fatal error.
     pub fn new(env: Env) -> Self {
         Self { env }
     }
@@ -79,6 +81,11 @@ const UNSUPPORTED_SOURCES: &[(&str, &str)] = &[
 ];
 
 impl ProfileCredentialsProvider {
+    /// Finds the files and the profile through `env` (`AWS_CONFIG_FILE`,
+    /// `AWS_SHARED_CREDENTIALS_FILE`, `AWS_PROFILE`). A missing profile, or one with neither
+    /// keys nor `credential_process`, means "not configured". Fatal errors: an unreadable
+    /// file, a profile named by `AWS_PROFILE` that does not exist, half a key pair, a failing
+    /// `credential_process`, and role, SSO or web-identity settings (not supported).
     pub fn new(env: Env) -> Self {
         Self { env }
     }
@@ -202,10 +209,13 @@ pub struct DefaultCredentialsChain {
 }
 
 impl DefaultCredentialsChain {
+    /// The chain [`ConfigLoader::load`](crate::config::ConfigLoader::load) uses when no
+    /// credentials are set in code, reading `env` (usually [`Env::real`]).
     pub fn new(env: Env) -> Self {
         Self::with_clock(env, Arc::new(SystemTime::now))
     }
 
+    /// Like [`new`](Self::new), with `clock` deciding when cached credentials expire (tests).
     pub fn with_clock(env: Env, clock: Clock) -> Self {
         let chain = CredentialsChain::new(vec![
             Box::new(EnvCredentialsProvider::new(env.clone())),

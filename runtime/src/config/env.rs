@@ -21,6 +21,9 @@ impl Env {
         }
     }
 
+    /// An environment holding exactly `vars`, for tests and for callers that want the SDK
+    /// to ignore the process environment (and, with no home directory among `vars`, the
+    /// files under `~/.aws`).
     pub fn from_vars<K, V>(vars: impl IntoIterator<Item = (K, V)>) -> Self
     where
         K: Into<String>,
@@ -34,6 +37,7 @@ impl Env {
         }
     }
 
+    /// The variable's value as captured, empty or not; `None` when it is unset.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str)
     }

@@ -32,8 +32,9 @@ pub struct TimeoutConfig {
 impl Default for TimeoutConfig {
     /// - connect 3.1 s: the AWS SDKs' "standard" defaults mode value; a TCP+TLS handshake to
     ///   an AWS region takes well under a second, and 3.1 s outlasts one SYN retransmit (3 s).
-    /// - attempt 30 s: Customer Profiles calls are small JSON requests; 30 s leaves room for
-    ///   slow searches while still letting a stuck connection be retried.
+    /// - attempt 30 s: most AWS calls are small requests answered in well under a second;
+    ///   30 s leaves room for slow ones (searches, scans) while a stuck connection can still
+    ///   be retried.
     /// - operation 90 s: three full attempts plus backoff, so retries are never cut short by
     ///   default yet the caller gets an answer in bounded time.
     fn default() -> Self {
@@ -46,29 +47,40 @@ impl Default for TimeoutConfig {
 }
 
 impl TimeoutConfig {
+    /// Limit on establishing a connection (TCP and TLS); default 3.1 s. The HTTP client
+    /// enforces it, so it applies to the default client only: a client given to
+    /// [`ConfigBuilder::http_client`] keeps its own.
     pub fn with_connect(mut self, timeout: Duration) -> Self {
         self.connect = timeout;
         self
     }
 
+    /// Limit on one attempt, from sending the request to reading the whole response;
+    /// default 30 s. An attempt that runs out is retried like any other timeout.
     pub fn with_attempt(mut self, timeout: Duration) -> Self {
         self.attempt = timeout;
         self
     }
 
+    /// Limit on the whole operation: loading credentials, every attempt and the waits
+    /// between them; default 90 s. When it runs out the operation fails at once with
+    /// [`TimeoutKind::Operation`](crate::error::TimeoutKind::Operation).
     pub fn with_operation(mut self, timeout: Duration) -> Self {
         self.operation = timeout;
         self
     }
 
+    /// The connect limit (see [`with_connect`](Self::with_connect)).
     pub fn connect(&self) -> Duration {
         self.connect
     }
 
+    /// The per-attempt limit (see [`with_attempt`](Self::with_attempt)).
     pub fn attempt(&self) -> Duration {
         self.attempt
     }
 
+    /// The whole-operation limit (see [`with_operation`](Self::with_operation)).
     pub fn operation(&self) -> Duration {
         self.operation
     }
@@ -97,6 +109,8 @@ struct Inner {
 }
 
 impl Config {
+    /// A builder that uses only the settings made in code: nothing is read from the
+    /// environment or the profile files. Use [`Config::from_env`] for that.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
@@ -109,10 +123,19 @@ impl Config {
         }
     }
 
+    /// The region requests go to and are signed for: set in code, else (with
+    /// [`Config::from_env`]) `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile's `region`.
+    /// `None` when none is configured: operations then fail with a
+    /// [`BuildError`](crate::error::BuildError), unless the resolved endpoint names its own
+    /// signing region.
     pub fn region(&self) -> Option<&str> {
         self.inner.region.as_deref()
     }
 
+    /// Where operations get their credentials: set in code, else (with
+    /// [`Config::from_env`]) the [`DefaultCredentialsChain`]. `None` only for a
+    /// [`Config::builder`] configuration without credentials, whose operations fail with
+    /// [`BuildError::Config`](crate::error::BuildError::Config).
     pub fn credentials_provider(&self) -> Option<&Arc<dyn ProvideCredentials>> {
         self.inner.credentials.as_ref()
     }
@@ -128,18 +151,29 @@ impl Config {
         })
     }
 
+    /// Whether endpoints resolve to FIPS endpoints: set in code, else (with
+    /// [`Config::from_env`]) `AWS_USE_FIPS_ENDPOINT` or the profile's `use_fips_endpoint`;
+    /// `false` by default.
     pub fn use_fips(&self) -> bool {
         self.inner.use_fips
     }
 
+    /// Whether endpoints resolve to dual-stack (IPv4 and IPv6) endpoints: set in code, else
+    /// (with [`Config::from_env`]) `AWS_USE_DUALSTACK_ENDPOINT` or the profile's
+    /// `use_dualstack_endpoint`; `false` by default.
     pub fn use_dual_stack(&self) -> bool {
         self.inner.use_dual_stack
     }
 
+    /// How operations are retried: set in code, else [`RetryConfig::standard`], whose
+    /// attempts (with [`Config::from_env`]) `AWS_MAX_ATTEMPTS` or the profile's
+    /// `max_attempts` may change.
     pub fn retry_config(&self) -> &RetryConfig {
         &self.inner.retry
     }
 
+    /// The time limits: set in code, else [`TimeoutConfig::default`]. Never read from the
+    /// environment or the profile.
     pub fn timeout_config(&self) -> &TimeoutConfig {
         &self.inner.timeout
     }
@@ -149,10 +183,12 @@ impl Config {
         self.inner.http_client.as_ref()
     }
 
+    /// How operations wait between attempts: set in code, else [`TokioSleep`].
     pub fn sleep_impl(&self) -> &Arc<dyn Sleep> {
         &self.inner.sleep
     }
 
+    /// The application name sent in `x-amz-user-agent`, set in code only; `None` when unset.
     pub fn app_name(&self) -> Option<&str> {
         self.inner.app_name.as_deref()
     }
@@ -197,11 +233,16 @@ pub struct ConfigBuilder {
 }
 
 impl ConfigBuilder {
+    /// The region requests go to and are signed for, e.g. `us-east-1`. Wins over
+    /// `AWS_REGION`, `AWS_DEFAULT_REGION` and the profile's `region`.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
     }
 
+    /// Where credentials come from, instead of the [`DefaultCredentialsChain`]. It is asked
+    /// once per operation, so wrap a provider that does real work in a
+    /// [`LazyCachingProvider`](crate::auth::credentials::LazyCachingProvider).
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(Arc::new(provider));
         self
@@ -218,26 +259,37 @@ impl ConfigBuilder {
         self
     }
 
+    /// Resolve FIPS endpoints; wins over `AWS_USE_FIPS_ENDPOINT` and the profile's
+    /// `use_fips_endpoint`. Where the service has none, operations fail with
+    /// [`BuildError::Endpoint`](crate::error::BuildError::Endpoint).
     pub fn use_fips(mut self, use_fips: bool) -> Self {
         self.use_fips = Some(use_fips);
         self
     }
 
+    /// Resolve dual-stack (IPv4 and IPv6) endpoints; wins over `AWS_USE_DUALSTACK_ENDPOINT`
+    /// and the profile's `use_dualstack_endpoint`. Where the service has none, operations
+    /// fail with [`BuildError::Endpoint`](crate::error::BuildError::Endpoint).
     pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
         self.use_dual_stack = Some(use_dual_stack);
         self
     }
 
+    /// How often and how patiently to retry; default [`RetryConfig::standard`]. Replaces
+    /// `AWS_MAX_ATTEMPTS` and the profile's `max_attempts` entirely.
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
         self
     }
 
+    /// The time limits; default [`TimeoutConfig::default`].
     pub fn timeout_config(mut self, timeout: TimeoutConfig) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
+    /// Sends requests with `client` instead of the default hyper client; required when the
+    /// `default-client` feature is off. The client enforces its own connect timeout.
     pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
         self.http_client = Some(Arc::new(client));
         self
@@ -255,6 +307,9 @@ impl ConfigBuilder {
         self
     }
 
+    /// The configuration, with defaults for what was not set: no region, no credentials,
+    /// FIPS and dual-stack off, [`RetryConfig::standard`], [`TimeoutConfig::default`], the
+    /// default HTTP client (feature `default-client`) and [`TokioSleep`].
     pub fn build(self) -> Config {
         self.build_with(None)
     }
@@ -352,6 +407,8 @@ impl ConfigLoader {
 /// The environment or profile files hold an invalid setting.
 #[derive(Debug)]
 pub enum ConfigError {
+    /// A shared file exists but cannot be read, or a setting in the environment or the
+    /// selected profile has a malformed value.
     Profile(ProfileError),
 }
 

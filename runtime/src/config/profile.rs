@@ -23,7 +23,11 @@ const SECRET_KEYS: &[&str] = &["aws_secret_access_key", "aws_session_token"];
 /// Which shared file a line came from; the two use different section header rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
+    /// The config file (`AWS_CONFIG_FILE`, else `~/.aws/config`): `[default]`,
+    /// `[profile NAME]`, `[services NAME]` and `[sso-session NAME]` sections.
     Config,
+    /// The credentials file (`AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`):
+    /// `[NAME]` profile sections only.
     Credentials,
 }
 
@@ -39,8 +43,11 @@ impl fmt::Display for FileKind {
 /// A skipped line or section. Never quotes the line itself: it may hold a secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProfileWarning {
+    /// The file the line is in.
     pub file: FileKind,
+    /// The line number, counting from 1.
     pub line: usize,
+    /// What is wrong with the line, e.g. `expected 'key = value'`.
     pub message: String,
 }
 
@@ -53,14 +60,20 @@ impl fmt::Display for ProfileWarning {
 /// A shared file exists but cannot be read, or a setting has a malformed value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProfileError {
+    /// The file exists but could not be read, or is not UTF-8. A missing file is no error.
     Unreadable {
+        /// The file's path.
         path: PathBuf,
+        /// The I/O error, or `not valid UTF-8`.
         reason: String,
     },
     /// `source` names the environment variable or `profile NAME: key` that holds `value`.
     InvalidValue {
+        /// Where the value came from, e.g. `AWS_MAX_ATTEMPTS` or `profile dev: max_attempts`.
         source: String,
+        /// The value as written.
         value: String,
+        /// What the setting takes, e.g. `true or false`.
         expected: &'static str,
     },
 }
@@ -127,6 +140,8 @@ pub struct Section {
 }
 
 impl Section {
+    /// The section's name without its `profile `, `services ` or `sso-session ` prefix,
+    /// e.g. `dev` for `[profile dev]`.
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -138,6 +153,8 @@ impl Section {
             .filter(|v| !v.is_empty())
     }
 
+    /// The whole property `key` (case-insensitive), with its sub-properties; unlike
+    /// [`get`](Self::get), an empty value is returned.
     pub fn property(&self, key: &str) -> Option<&Property> {
         self.properties.get(&key.to_ascii_lowercase())
     }
@@ -190,6 +207,8 @@ impl ProfileSet {
         Ok(Self::parse(config.as_deref(), credentials.as_deref()))
     }
 
+    /// The profile `name` (case-sensitive): `[profile NAME]` or `[default]` in the config
+    /// file merged with `[NAME]` in the credentials file, whose keys win.
     pub fn profile(&self, name: &str) -> Option<&Section> {
         self.profiles.get(name)
     }
@@ -204,10 +223,12 @@ impl ProfileSet {
         self.sso_sessions.get(name)
     }
 
+    /// The names of every profile in either file, sorted.
     pub fn profile_names(&self) -> impl Iterator<Item = &str> {
         self.profiles.keys().map(String::as_str)
     }
 
+    /// The lines and sections skipped while parsing, config file first.
     pub fn warnings(&self) -> &[ProfileWarning] {
         &self.warnings
     }

@@ -41,34 +41,46 @@ impl RetryConfig {
         self
     }
 
+    /// The longest wait before the first retry (the actual wait is a random fraction of it); it
+    /// doubles for each later retry, up to [`max_backoff`](Self::max_backoff). Default 1 s.
     pub fn with_initial_backoff(mut self, initial_backoff: Duration) -> Self {
         self.initial_backoff = initial_backoff;
         self
     }
 
+    /// The longest wait between two attempts, also capping a server's `x-amz-retry-after`
+    /// hint. Default 20 s.
     pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
         self.max_backoff = max_backoff;
         self
     }
 
-    /// Tokens in the client's retry quota (see [`RetryQuota`](crate::orchestrator::retry::RetryQuota)).
+    /// Tokens in the client's retry quota, shared by all its operations; default 500. Each
+    /// retry takes 5 (10 after a timeout) and a success gives some back; while the quota is
+    /// empty, failures are returned instead of retried.
     pub fn with_quota_capacity(mut self, capacity: u32) -> Self {
         self.quota_capacity = capacity;
         self
     }
 
+    /// Total attempts including the first, at least 1; default 3.
     pub fn max_attempts(&self) -> u32 {
         self.max_attempts
     }
 
+    /// The longest wait before the first retry (see
+    /// [`with_initial_backoff`](Self::with_initial_backoff)).
     pub fn initial_backoff(&self) -> Duration {
         self.initial_backoff
     }
 
+    /// The longest wait between two attempts (see [`with_max_backoff`](Self::with_max_backoff)).
     pub fn max_backoff(&self) -> Duration {
         self.max_backoff
     }
 
+    /// Tokens in the client's retry quota (see
+    /// [`with_quota_capacity`](Self::with_quota_capacity)).
     pub fn quota_capacity(&self) -> u32 {
         self.quota_capacity
     }

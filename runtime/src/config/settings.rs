@@ -76,14 +76,17 @@ impl SharedSettings {
         self.max_attempts
     }
 
+    /// The selected profile: `AWS_PROFILE`, else `default`. It need not exist in the files.
     pub fn profile_name(&self) -> &str {
         &self.profile_name
     }
 
+    /// The environment the settings were read from.
     pub fn env(&self) -> &Env {
         &self.env
     }
 
+    /// Every profile of the shared files, with the warnings met while parsing them.
     pub fn profiles(&self) -> &ProfileSet {
         &self.profiles
     }

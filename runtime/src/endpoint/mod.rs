@@ -3,22 +3,33 @@
 //! Generated crates embed their rule set as JSON, parse it once into a [`RuleSet`] and call
 //! [`resolve`]: one interpreter for every service instead of rules compiled to Rust per service.
 
+// The rules engine, for generated `endpoint` modules and the generator.
+#[doc(hidden)]
 mod eval;
+#[doc(hidden)]
 mod expr;
+#[doc(hidden)]
 pub mod functions;
+#[doc(hidden)]
 mod rule_set;
+#[doc(hidden)]
 pub mod test_case;
+#[doc(hidden)]
 mod value;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
+#[doc(hidden)]
 pub use eval::{ParamValues, resolve};
+#[doc(hidden)]
 pub use expr::{AttrPath, Call, Expr, Function, PathSegment, Template, TemplatePart};
+#[doc(hidden)]
 pub use rule_set::{
     Condition, Deprecated, EndpointTemplate, Parameter, ParameterType, Rule, RuleKind, RuleSet,
     RuleSetError,
 };
+#[doc(hidden)]
 pub use value::Value;
 
 /// Customer Profiles endpoint test cases whose expectation the embedded partitions data
@@ -43,6 +54,7 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// An endpoint at `url` without headers or properties, like a configured endpoint URL.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
@@ -51,16 +63,20 @@ impl Endpoint {
         }
     }
 
+    /// Replaces the headers (name to values) to send with every request to this endpoint.
     pub fn with_headers(mut self, headers: BTreeMap<String, Vec<String>>) -> Self {
         self.headers = headers;
         self
     }
 
+    /// Replaces the rule-set properties, e.g. `authSchemes`.
     pub fn with_properties(mut self, properties: BTreeMap<String, serde_json::Value>) -> Self {
         self.properties = properties;
         self
     }
 
+    /// The base URL, e.g. `https://profile.us-east-1.amazonaws.com`; each operation's path
+    /// and query are appended to it (and its host prefix, if any, put before the host).
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -83,12 +99,16 @@ pub struct EndpointError {
 }
 
 impl EndpointError {
+    #[doc(hidden)]
     pub fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
         }
     }
 
+    /// Why no endpoint was resolved, e.g. the rule set's `Invalid Configuration: Missing
+    /// Region`. Operations report it as
+    /// [`BuildError::Endpoint`](crate::error::BuildError::Endpoint).
     pub fn message(&self) -> &str {
         &self.message
     }

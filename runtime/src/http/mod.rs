@@ -12,6 +12,7 @@ pub use crate::BoxFuture;
 pub struct Headers(Vec<(String, String)>);
 
 impl Headers {
+    /// No headers.
     pub fn new() -> Self {
         Self::default()
     }
@@ -44,22 +45,28 @@ impl Headers {
         self.0.push((name.into(), value.into()));
     }
 
+    /// Removes every value of `name`, compared case-insensitively.
     pub fn remove(&mut self, name: &str) {
         self.0.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
     }
 
+    /// Whether `name` has a value, compared case-insensitively.
     pub fn contains(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
 
+    /// Every name and value in insertion order, names as written. Unlike `Debug`, this does
+    /// not redact: do not log what it yields for [secret headers](is_secret_header).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
 
+    /// The number of values, each value of a repeated name counted.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether there are no headers.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -70,9 +77,13 @@ impl Headers {
 /// `Debug` shows the body's length only: bodies may hold `@sensitive` members.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct HttpRequest {
+    /// The HTTP method, upper-case, e.g. `POST`.
     pub method: String,
+    /// The absolute URL once the endpoint is resolved; before that, the path and query.
     pub url: String,
+    /// The request headers; signing adds `Authorization` and the other signed headers.
     pub headers: Headers,
+    /// The serialised body, empty for none.
     pub body: Vec<u8>,
     /// The operation's `smithy.api#endpoint` hostPrefix with its labels filled in (empty
     /// for most operations): the orchestrator puts it in front of the endpoint's host.
@@ -82,8 +93,11 @@ pub struct HttpRequest {
 /// A response as received, body fully read. `Debug` shows the body's length only.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct HttpResponse {
+    /// The HTTP status code, e.g. 200.
     pub status: u16,
+    /// The response headers, as received.
     pub headers: Headers,
+    /// The whole body, as received.
     pub body: Vec<u8>,
 }
 
@@ -147,6 +161,7 @@ impl fmt::Debug for HttpResponse {
 }
 
 impl HttpResponse {
+    /// Whether the status is 2xx; any other status is read as an error response.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
@@ -156,6 +171,10 @@ impl HttpResponse {
 /// of an SDK client (and by every SDK client built from the same [`Config`](crate::config::Config)),
 /// so implementations keep their connection pool inside.
 pub trait HttpClient: Send + Sync + fmt::Debug {
+    /// Sends the signed `request` (its URL absolute) and reads the whole response. Every
+    /// HTTP status is `Ok`; a [`ConnectorError`] is only for failures below HTTP. The
+    /// client enforces its own connect timeout, reported as [`ConnectorErrorKind::Timeout`];
+    /// the attempt and operation timeouts are applied around this call.
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>>;
 }
 
@@ -171,6 +190,8 @@ pub enum ConnectorErrorKind {
     Io,
 }
 
+/// A request could not be sent or its response was lost, below HTTP: what an
+/// [`HttpClient`] fails with. `Display` says which [`ConnectorErrorKind`] and gives the cause.
 #[derive(Debug)]
 pub struct ConnectorError {
     kind: ConnectorErrorKind,
@@ -178,6 +199,8 @@ pub struct ConnectorError {
 }
 
 impl ConnectorError {
+    /// A failure of `kind`, caused by `source` (the underlying I/O, DNS or TLS error, or a
+    /// message), which [`Error::source`] returns.
     pub fn new(kind: ConnectorErrorKind, source: impl Into<Box<dyn Error + Send + Sync>>) -> Self {
         Self {
             kind,
@@ -185,6 +208,7 @@ impl ConnectorError {
         }
     }
 
+    /// What went wrong; every kind is retryable.
     pub fn kind(&self) -> ConnectorErrorKind {
         self.kind
     }

@@ -59,7 +59,9 @@
 //! [`retry`] says, all under the operation timeout.
 
 pub mod paginator;
+#[doc(hidden)]
 pub mod retry;
+#[doc(hidden)]
 pub mod user_agent;
 
 use std::sync::Arc;
@@ -82,6 +84,7 @@ use retry::{RetryKind, RetryQuota};
 use user_agent::UserAgent;
 
 /// What the endpoint rule set of a service is evaluated with.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EndpointConfig<'a> {
     pub region: Option<&'a str>,
@@ -91,6 +94,7 @@ pub struct EndpointConfig<'a> {
 }
 
 /// The service-level facts generated code hands to the runtime.
+#[doc(hidden)]
 #[derive(Debug)]
 pub struct ServiceMeta {
     /// The model's `sdkId`, e.g. `Customer Profiles` (also picks `AWS_ENDPOINT_URL_<ID>`).
@@ -106,6 +110,7 @@ pub struct ServiceMeta {
 
 /// The shared part of a generated client: configuration, service facts and the retry quota
 /// of this client. Cheap to clone; clones share the quota and the connection pool.
+#[doc(hidden)]
 #[derive(Clone, Debug)]
 pub struct ClientHandle {
     config: Config,
@@ -396,6 +401,7 @@ fn with_host_prefix(url: &str, prefix: &str) -> Result<String, BuildError> {
 
 /// The resolver of services without an endpoint rule set: the configured endpoint URL, or
 /// an error saying it is needed.
+#[doc(hidden)]
 pub fn endpoint_url_only(config: &EndpointConfig<'_>) -> Result<Endpoint, EndpointError> {
     config.endpoint_url.map(Endpoint::new).ok_or_else(|| {
         EndpointError::new(
@@ -406,6 +412,7 @@ pub fn endpoint_url_only(config: &EndpointConfig<'_>) -> Result<Endpoint, Endpoi
 
 /// A random (version 4) UUID, e.g. for `smithy.api#idempotencyToken` members left unset.
 /// Tokens only need to differ between calls, so the retry jitter's randomness is enough.
+#[doc(hidden)]
 pub fn uuid_v4() -> String {
     let high = retry::random_u64();
     let low = retry::random_u64();

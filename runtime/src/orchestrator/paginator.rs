@@ -46,6 +46,7 @@ impl<T: Clone + PartialEq> PageToken for Vec<T> {
 pub trait Paginated: Clone {
     /// The generated client that sends the input.
     type Client;
+    /// The operation's output: one page.
     type Output;
     /// The operation's error enum.
     type Error;
@@ -76,6 +77,7 @@ pub trait Paginated: Clone {
 
 /// A paginated operation whose trait names the `items` member of its output.
 pub trait PaginatedItems: Paginated {
+    /// One item of a page: the `items` member's element (a `(key, value)` pair for a map).
     type Item;
 
     /// The page's items, in order (map entries as pairs).
@@ -90,6 +92,7 @@ pub struct Paginator<I: Paginated> {
 }
 
 impl<I: Paginated> Paginator<I> {
+    #[doc(hidden)]
     pub fn new(client: I::Client, input: I) -> Self {
         Self {
             client,
