@@ -45,8 +45,24 @@ pub fn parse_body<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, Res
             Some(content_type) => format!(" (content type `{content_type}`)"),
             None => String::new(),
         };
-        ResponseError::new(response, format!("invalid JSON body{labelled}: {e}"))
+        let reason = without_quoted_values(&e.to_string());
+        ResponseError::new(response, format!("invalid JSON body{labelled}: {reason}"))
     })
+}
+
+/// serde_json's message with every quoted string value blanked: `invalid type: string
+/// "s3cr3t", expected i32` could quote an `@sensitive` member, and errors end up in logs.
+fn without_quoted_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('"');
+    out.extend(parts.next());
+    let mut quoted = true;
+    for part in parts {
+        out.push('"');
+        out.push_str(if quoted { "…" } else { part });
+        quoted = !quoted;
+    }
+    out
 }
 
 /// Reads an error response of a JSON protocol: the code from the `X-Amzn-ErrorType` header,
@@ -194,6 +210,15 @@ mod tests {
 
         let wrong_type = response(200, &[], r#"{"Name": 5}"#);
         assert!(parse_body::<Output>(&wrong_type).is_err());
+        #[derive(serde::Deserialize, Debug)]
+        struct Count {
+            #[serde(rename = "Count")]
+            _count: Option<i32>,
+        }
+        let secret = response(200, &[], r#"{"Count": "s3cr3t"}"#);
+        let reason = parse_body::<Count>(&secret).unwrap_err().reason().to_owned();
+        assert!(!reason.contains("s3cr3t"), "{reason}");
+        assert!(reason.contains("invalid type: string"), "{reason}");
         let html = response(200, &[("Content-Type", "text/html")], "<html/>");
         let reason = parse_body::<Output>(&html).unwrap_err();
         assert!(reason.reason().contains("text/html"), "{}", reason.reason());
