@@ -219,6 +219,18 @@ fn is_variant(error: &GetWorkflowError, code: &str) -> bool {
     }
 }
 
+/// The inherent `message()` of the modelled error inside `error`.
+fn modelled_message(error: &GetWorkflowError) -> Option<&str> {
+    match error {
+        GetWorkflowError::AccessDeniedException(e) => e.message(),
+        GetWorkflowError::BadRequestException(e) => e.message(),
+        GetWorkflowError::InternalServerException(e) => e.message(),
+        GetWorkflowError::ResourceNotFoundException(e) => e.message(),
+        GetWorkflowError::ThrottlingException(e) => e.message(),
+        _ => None,
+    }
+}
+
 /// The three places restJson1 puts the error code.
 fn error_replies(code: &str, status: u16) -> Vec<(&'static str, Reply)> {
     let message = format!("{code} happened");
@@ -265,6 +277,12 @@ async fn every_modelled_error_from_every_code_source() {
             assert_eq!(service_error.meta().status(), status, "{source}");
             let message = format!("{code} happened");
             assert_eq!(service_error.message(), Some(message.as_str()), "{source}");
+            // The error type's own `message()` too, whichever case the body spelled it in.
+            assert_eq!(
+                modelled_message(&service_error),
+                Some(message.as_str()),
+                "{source}"
+            );
             for part in [code, message.as_str(), "req-err"] {
                 assert!(shown.contains(part), "{source}: {shown}");
                 assert!(service_error.to_string().contains(part), "{source}");

@@ -32,7 +32,7 @@ fn snapshots_match_generator_output() {
             .to_string_lossy()
             .into_owned();
         let model = Model::from_path(&model_path).unwrap();
-        let files = render::generate(&model, &SNAPSHOT_MANIFEST).unwrap();
+        let files = render::generate(&model, &SNAPSHOT_MANIFEST, &[]).unwrap();
         let dir = root.join("snapshots").join(&name);
         if update {
             render::write(&dir, &files).unwrap();

@@ -49,7 +49,7 @@ fn generating(c: &mut Criterion) {
         group.bench_function("parse", |b| b.iter(|| Model::from_json(black_box(&json))));
         group.bench_function("ir", |b| b.iter(|| Crate::build(black_box(&model), None)));
         group.bench_function("generate", |b| {
-            b.iter(|| render::generate(black_box(&model), &render::IN_REPOSITORY))
+            b.iter(|| render::generate(black_box(&model), &render::IN_REPOSITORY, &[]))
         });
         group.finish();
     }

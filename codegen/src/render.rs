@@ -6,8 +6,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use leansdk_runtime::endpoint::RuleSet;
 use leansdk_runtime::endpoint::test_case::TestSuite;
-use leansdk_runtime::endpoint::{KNOWN_DIVERGENCES, RuleSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -50,11 +50,18 @@ pub fn format_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, Err
     })
 }
 
-/// Every file of the crate for `model`'s service, sorted by path.
-pub fn generate(model: &Model, manifest: &Manifest<'_>) -> Result<Vec<GeneratedFile>, Error> {
+/// Every file of the crate for `model`'s service, sorted by path. `endpoint_divergences`
+/// names endpoint test cases (by `documentation`) known to disagree with the runtime's
+/// partitions data: their generated tests assert the difference (the caller knows which;
+/// the generator knows no service).
+pub fn generate(
+    model: &Model,
+    manifest: &Manifest<'_>,
+    endpoint_divergences: &[&str],
+) -> Result<Vec<GeneratedFile>, Error> {
     let krate = Crate::build(model, None)?;
     let service = model.service(None)?.id.to_string();
-    let endpoint = endpoint_files(&krate, &service)?;
+    let endpoint = endpoint_files(&krate, &service, endpoint_divergences)?;
     // Top-level modules of `src/lib.rs`; an emitter that adds a module adds it here.
     let mut modules = vec!["client", "operation", "types"];
     if !endpoint.is_empty() {
@@ -98,7 +105,11 @@ pub fn generate(model: &Model, manifest: &Manifest<'_>) -> Result<Vec<GeneratedF
 /// `src/endpoint.rs` and `tests/endpoint_tests.rs` from the service's endpoint rule set and
 /// test cases; nothing when it has no rule set. The rule set is parsed (and so validated)
 /// with the runtime's own parser, which the generated module uses too.
-fn endpoint_files(krate: &Crate, service: &str) -> Result<Vec<GeneratedFile>, Error> {
+fn endpoint_files(
+    krate: &Crate,
+    service: &str,
+    known_divergences: &[&str],
+) -> Result<Vec<GeneratedFile>, Error> {
     let Some(json) = &krate.service.endpoint_rule_set else {
         return Ok(Vec::new());
     };
@@ -116,9 +127,8 @@ fn endpoint_files(krate: &Crate, service: &str) -> Result<Vec<GeneratedFile>, Er
         let cases = TestSuite::from_json(tests)
             .map_err(|e| rules_error(format!("smithy.rules#endpointTests: {e}")))?
             .test_cases;
-        // The divergences are facts about the runtime's partitions data; only those among
-        // this model's cases apply.
-        let divergences: Vec<&str> = KNOWN_DIVERGENCES
+        // Only the divergences among this model's cases apply.
+        let divergences: Vec<&str> = known_divergences
             .iter()
             .copied()
             .filter(|name| cases.iter().any(|case| case.documentation == *name))
@@ -266,7 +276,7 @@ mod tests {
         let rules = r#","smithy.rules#endpointRuleSet":{"version":"1.0","parameters":{},
             "rules":[{"type":"error","conditions":[{"fn":"aws.frobnicate","argv":[]}],
                       "error":"never"}]}"#;
-        let error = generate(&model(rules), &IN_REPOSITORY).unwrap_err();
+        let error = generate(&model(rules), &IN_REPOSITORY, &[]).unwrap_err();
         assert!(matches!(error, Error::EndpointRules { .. }), "{error:?}");
         let shown = error.to_string();
         assert!(shown.contains("aws.frobnicate"), "{shown}");
@@ -275,7 +285,7 @@ mod tests {
 
     #[test]
     fn without_rules_there_is_no_endpoint_module_and_the_client_needs_a_url() {
-        let files = generate(&model(""), &IN_REPOSITORY).unwrap_or_else(|e| panic!("{e}"));
+        let files = generate(&model(""), &IN_REPOSITORY, &[]).unwrap_or_else(|e| panic!("{e}"));
         let paths = paths(&files);
         assert!(!paths.contains(&"src/endpoint.rs"), "{paths:?}");
         assert!(!paths.contains(&"tests/endpoint_tests.rs"), "{paths:?}");

@@ -11,22 +11,18 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::time::Instant;
 
 use leansdk_codegen::Error;
-use leansdk_codegen::ir::Crate;
-use leansdk_codegen::model::Model;
-use leansdk_codegen::render::{self, Manifest};
 use serde_json::Value;
 
-use crate::workspace;
+use crate::generated_workspace::{self, GeneratedWorkspace};
 
-const DEFAULT_MODELS: &str = "../shared/models/aws";
 const USAGE: &str = "usage: cargo xtask conformance [--models DIR]";
 
 pub fn command(mut args: impl Iterator<Item = String>) -> ExitCode {
-    let mut models = workspace::root().join(DEFAULT_MODELS);
+    let mut models = generated_workspace::reference_models();
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
             ("--models", Some(dir)) => models = PathBuf::from(dir),
@@ -66,8 +62,7 @@ struct Row {
 
 fn run(models: &Path) -> Result<bool, String> {
     let started = Instant::now();
-    let target = workspace::root().join("target");
-    let out = target.join("conformance");
+    let out = GeneratedWorkspace::of_command("conformance");
     let mut rows = Vec::new();
     for model in model_files(models)? {
         rows.push(generate(&model, &out));
@@ -80,12 +75,12 @@ fn run(models: &Path) -> Result<bool, String> {
         .filter(|row| row.package.is_some())
         .map(|row| row.model.as_str())
         .collect();
-    write_workspace(&out, &members)?;
+    out.write_manifest(&members)?;
     let generated = started.elapsed();
     eprintln!("generated {} crates in {generated:.1?}", members.len());
 
     let checked = Instant::now();
-    let diagnostics = cargo_check(&out, &target)?;
+    let diagnostics = cargo_check(&out)?;
     for row in &mut rows {
         if let Some(counts) = row.package.as_ref().and_then(|p| diagnostics.counts.get(p)) {
             (row.warnings, row.errors) = *counts;
@@ -116,13 +111,10 @@ fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(models)
 }
 
-/// Generates `model` into `out/<file stem>`, as a member of the conformance workspace.
-fn generate(model: &Path, out: &Path) -> Row {
-    let name = model
-        .file_stem()
-        .map_or_else(|| "model".to_owned(), |s| s.to_string_lossy().into_owned());
+/// Generates `model` as a member of the conformance workspace.
+fn generate(model: &Path, out: &GeneratedWorkspace) -> Row {
     let mut row = Row {
-        model: name.clone(),
+        model: generated_workspace::member_name(model),
         package: None,
         operations: 0,
         skipped: Vec::new(),
@@ -131,19 +123,7 @@ fn generate(model: &Path, out: &Path) -> Row {
         warnings: 0,
         errors: 0,
     };
-    let runtime = workspace::runtime();
-    let manifest = Manifest {
-        runtime_path: &runtime.to_string_lossy(),
-        // A member of the conformance workspace, not a workspace of its own.
-        standalone: false,
-    };
-    let generated = Model::from_path(model).and_then(|model| {
-        let krate = Crate::build(&model, None)?;
-        let files = render::generate(&model, &manifest)?;
-        render::write(&out.join(&name), &files)?;
-        Ok(krate)
-    });
-    match generated {
+    match out.generate(model) {
         Ok(krate) => {
             row.package = Some(krate.package_name);
             row.operations = krate.operations.len();
@@ -161,21 +141,6 @@ fn generate(model: &Path, out: &Path) -> Row {
     row
 }
 
-/// The workspace manifest listing `members`, and the repository's lock file so that the
-/// dependency versions (and so the builds in `target/`) are the ones already checked.
-fn write_workspace(out: &Path, members: &[&str]) -> Result<(), String> {
-    let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
-    let manifest = format!(
-        "# written by `cargo xtask conformance`\n[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-        members.join(", ")
-    );
-    let path = out.join("Cargo.toml");
-    std::fs::write(&path, manifest).map_err(|e| format!("{}: {e}", path.display()))?;
-    let lock = workspace::root().join("Cargo.lock");
-    std::fs::copy(&lock, out.join("Cargo.lock")).map_err(|e| format!("{}: {e}", lock.display()))?;
-    Ok(())
-}
-
 /// What one `cargo check` reported.
 struct Diagnostics {
     success: bool,
@@ -185,17 +150,10 @@ struct Diagnostics {
 
 /// Checks every target (library, examples, endpoint tests) of every member at once,
 /// printing each diagnostic as rustc renders it.
-fn cargo_check(workspace: &Path, target: &Path) -> Result<Diagnostics, String> {
-    let mut child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "check",
-            "--workspace",
-            "--all-targets",
-            "--message-format=json",
-        ])
-        .arg("--manifest-path")
-        .arg(workspace.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target)
+fn cargo_check(workspace: &GeneratedWorkspace) -> Result<Diagnostics, String> {
+    let mut child = workspace
+        .cargo("check")
+        .args(["--workspace", "--all-targets", "--message-format=json"])
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("running cargo: {e}"))?;

@@ -2,7 +2,9 @@
 
 mod codegen;
 mod conformance;
+mod e2e;
 mod endpoint_tests;
+mod generated_workspace;
 mod protocol_tests;
 mod workspace;
 
@@ -22,6 +24,11 @@ const COMMANDS: &[(&str, &str, Run)] = &[
         "conformance",
         "[--models DIR]                        generate every reference model and cargo check them all",
         |args| conformance::command(args),
+    ),
+    (
+        "e2e",
+        "[--models DIR]                        run tests/moto against DynamoDB and Kinesis clients generated into target/e2e, on moto",
+        |args| e2e::command(args),
     ),
     (
         "endpoint-tests",

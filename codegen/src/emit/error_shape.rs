@@ -17,16 +17,19 @@ pub fn emit(def: &TypeDef, shape: &Struct, error: &ErrorInfo, protocol: Protocol
         .as_ref()
         .and_then(|m| shape.fields.iter().find(|f| &f.name == m))
         .filter(|f| f.ty == RustType::String);
+    let meta = format_ident!("{}", ERROR_META_FIELD);
+    // The member, else the message the metadata read (services and emulators differ on
+    // `message` and `Message`), which holds none for `@sensitive` messages.
     let message = match message_field {
         Some(f) if f.presence == Presence::Optional => {
             let field = ident(&f.name);
-            quote!(self.#field.as_deref())
+            quote!(self.#field.as_deref().or(self.#meta.message()))
         }
         Some(f) => {
             let field = ident(&f.name);
-            quote!(Some(self.#field.as_str()))
+            quote!(Some(self.#field.as_str()).filter(|m| !m.is_empty()).or(self.#meta.message()))
         }
-        None => quote!(None),
+        None => quote!(self.#meta.message()),
     };
     // A `@sensitive` message stays out of `Display`, which ends up in logs.
     let shown_message = if message_field.is_some_and(|f| f.sensitive) {
@@ -34,7 +37,6 @@ pub fn emit(def: &TypeDef, shape: &Struct, error: &ErrorInfo, protocol: Protocol
     } else {
         quote!(self.message())
     };
-    let meta = format_ident!("{}", ERROR_META_FIELD);
     let meta_value = if error.sensitive_message {
         quote!(#meta: #meta.without_message())
     } else {

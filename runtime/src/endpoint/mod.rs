@@ -32,19 +32,6 @@ pub use rule_set::{
 #[doc(hidden)]
 pub use value::Value;
 
-/// Customer Profiles endpoint test cases whose expectation the embedded partitions data
-/// (`data/partitions.json`) no longer meets: botocore 1.44.8's partitions give aws-iso and
-/// aws-iso-b `supportsDualStack: true`, so these resolve a URL where the model (written
-/// against older data) expects an error. They must keep diverging; one that starts passing
-/// means this list is stale. Used by the generator (generated endpoint tests assert the
-/// divergence) and by `cargo xtask endpoint-tests`.
-pub const KNOWN_DIVERGENCES: &[&str] = &[
-    "For region us-iso-east-1 with FIPS enabled and DualStack enabled",
-    "For region us-iso-east-1 with FIPS disabled and DualStack enabled",
-    "For region us-isob-east-1 with FIPS enabled and DualStack enabled",
-    "For region us-isob-east-1 with FIPS disabled and DualStack enabled",
-];
-
 /// Where to send a request, as resolved by a service's endpoint rule set.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Endpoint {

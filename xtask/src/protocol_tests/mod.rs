@@ -114,7 +114,7 @@ pub fn generate(data: &Path, file: &ProtocolFile) -> Result<Generation, String> 
         runtime_path: "../../../runtime",
         standalone: false,
     };
-    let mut files = render::generate(&model, &manifest).map_err(|e| in_file(e.to_string()))?;
+    let mut files = render::generate(&model, &manifest, &[]).map_err(|e| in_file(e.to_string()))?;
     // Example programs of a test service help nobody and each costs a link step.
     files.retain(|file| !file.path.starts_with("examples/"));
 

@@ -216,7 +216,10 @@ mod tests {
             _count: Option<i32>,
         }
         let secret = response(200, &[], r#"{"Count": "s3cr3t"}"#);
-        let reason = parse_body::<Count>(&secret).unwrap_err().reason().to_owned();
+        let reason = parse_body::<Count>(&secret)
+            .unwrap_err()
+            .reason()
+            .to_owned();
         assert!(!reason.contains("s3cr3t"), "{reason}");
         assert!(reason.contains("invalid type: string"), "{reason}");
         let html = response(200, &[("Content-Type", "text/html")], "<html/>");

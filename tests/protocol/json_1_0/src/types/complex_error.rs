@@ -33,7 +33,7 @@ impl ComplexError {
     }
     /// The human-readable message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
-        None
+        self.meta.message()
     }
 }
 impl leansdk_runtime::error::ProvideErrorMetadata for ComplexError {

@@ -26,7 +26,7 @@ impl FooError {
     }
     /// The human-readable message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
-        None
+        self.meta.message()
     }
 }
 impl leansdk_runtime::error::ProvideErrorMetadata for FooError {

@@ -31,7 +31,7 @@ impl ErrorShape {
     }
     /// The human-readable message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
+        self.message.as_deref().or(self.meta.message())
     }
 }
 impl leansdk_runtime::error::ProvideErrorMetadata for ErrorShape {

@@ -33,7 +33,7 @@ impl ValidationError {
     }
     /// The human-readable message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
-        Some(self.message.as_str())
+        Some(self.message.as_str()).filter(|m| !m.is_empty()).or(self.meta.message())
     }
 }
 impl leansdk_runtime::error::ProvideErrorMetadata for ValidationError {
