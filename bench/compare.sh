@@ -79,13 +79,14 @@ done
 
 section "Dependency graph and binary"
 echo "crates = unique 'name version' lines of"
-echo "  cargo tree -e normal --prefix none -p <SDK crate>"
-echo "run in a throwaway workspace whose only dependency is the SDK crate (its dependency line"
-echo "from the program's Cargo.toml, versions from bench/Cargo.lock), so that no other package's"
-echo "features count; host target; includes the SDK crate itself and proc-macro crates, excludes"
-echo "build-script-only and dev dependencies."
+echo "  cargo tree -e normal --prefix none"
+echo "in a throwaway package whose only dependencies are what a user adds for the same job (the"
+echo "lines of the program's Cargo.toml, versions from bench/Cargo.lock): the official side is"
+echo "aws-sdk-customerprofiles plus aws-config, since leansdk's Config::from_env does aws-config's"
+echo "work. So no other package's features count; host target; includes the SDK crates themselves"
+echo "and proc-macro crates, excludes the throwaway package, build-script-only and dev dependencies."
 declare -A SDK_DEPENDENCY=(
-    [official]=$(grep '^aws-sdk-customerprofiles *=' "$BENCH/official/Cargo.toml")
+    [official]=$(grep -E '^(aws-sdk-customerprofiles|aws-config) *=' "$BENCH/official/Cargo.toml")
     [lean]="leansdk-customerprofiles = { path = \"$ROOT/generated\" }"
 )
 graph_crates() { # sdk
@@ -95,8 +96,8 @@ graph_crates() { # sdk
     printf '[package]\nname = "graph"\nversion = "0.0.0"\nedition = "2024"\n\n[workspace]\n\n[dependencies]\n%s\n' \
         "${SDK_DEPENDENCY[$1]}" >"$dir/Cargo.toml"
     cp "$BENCH/Cargo.lock" "$dir/"
-    (cd "$dir" && cargo tree --offline -e normal --prefix none -p "${SDK_CRATE[$1]}") |
-        awk 'NF { print $1, $2 }' | sort -u | tee "$SCRATCH/crates-$1.txt" | wc -l
+    (cd "$dir" && cargo tree --offline -e normal --prefix none) |
+        awk 'NF && $1 != "graph" { print $1, $2 }' | sort -u | tee "$SCRATCH/crates-$1.txt" | wc -l
 }
 for sdk in "${SDKS[@]}"; do
     VALUE[crates_$sdk]=$(graph_crates "$sdk")
@@ -170,11 +171,12 @@ row() { # metric official lean goal-ratio
 printf '| %-34s | %12s | %12s | %6s | %6s | %-4s |\n' metric official leansdk ratio goal met
 printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..36})" "$(printf -- '-%.0s' {1..14})" \
     "$(printf -- '-%.0s' {1..14})" "--------" "--------" "------"
-row "cold release build (s)" "${VALUE[build_s_official]}" "${VALUE[build_s_lean]}" 0.33
+# The floors: ratios no change may break (README, Performance).
+row "cold release build (s)" "${VALUE[build_s_official]}" "${VALUE[build_s_lean]}" 0.25
 row "crates compiled by that build" "${VALUE[units_official]}" "${VALUE[units_lean]}" -
-row "crates in SDK's normal dep graph" "${VALUE[crates_official]}" "${VALUE[crates_lean]}" 0.5
-row "stripped binary (MB)" "${VALUE[binary_mb_official]}" "${VALUE[binary_mb_lean]}" 0.5
-row "client CPU per call (us, median)" "${VALUE[cpu_us_official]}" "${VALUE[cpu_us_lean]}" 0.7
+row "crates in SDK's normal dep graph" "${VALUE[crates_official]}" "${VALUE[crates_lean]}" 0.4
+row "stripped binary (MB)" "${VALUE[binary_mb_official]}" "${VALUE[binary_mb_lean]}" 0.3
+row "client CPU per call (us, median)" "${VALUE[cpu_us_official]}" "${VALUE[cpu_us_lean]}" 0.5
 row "generated lines per operation" "${VALUE[lines_per_op_official]}" "${VALUE[lines_per_op_lean]}" -
 printf '| %-34s | %12s | %12s | %6s | %6s | %-4s |\n' "codegen of official model (s)" - \
     "${VALUE[codegen_s]}" - "< 0.5" \
