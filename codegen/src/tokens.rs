@@ -39,7 +39,7 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
         RustType::Blob => quote!(Vec<u8>),
         RustType::Timestamp(_) => quote!(leansdk_runtime::DateTime),
         RustType::Document => quote!(leansdk_runtime::Document),
-        RustType::Named { name, boxed } => {
+        RustType::Named { name, boxed, .. } => {
             let name = format_ident!("{}", name);
             if *boxed {
                 quote!(Box<crate::types::#name>)
@@ -47,7 +47,7 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
                 quote!(crate::types::#name)
             }
         }
-        RustType::List { item, sparse } => {
+        RustType::List { item, sparse, .. } => {
             let item = rust_type(item);
             if *sparse {
                 quote!(Vec<Option<#item>>)
@@ -55,7 +55,7 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
                 quote!(Vec<#item>)
             }
         }
-        RustType::Map { value, sparse } => {
+        RustType::Map { value, sparse, .. } => {
             let value = rust_type(value);
             if *sparse {
                 quote!(::std::collections::BTreeMap<String, Option<#value>>)

@@ -9,6 +9,7 @@ static SERVICE: ServiceMeta = ServiceMeta {
     sdk_version: env!("CARGO_PKG_VERSION"),
     resolve_endpoint: crate::endpoint::resolve_for_config,
     error_metadata: leansdk_runtime::protocol::rest_json::error_metadata,
+    error_in_success: None,
 };
 /// Client for Customer Profiles: one method per operation, each returning a fluent builder. Cheap to clone; clones share connections and the retry quota.
 #[derive(Clone, Debug)]

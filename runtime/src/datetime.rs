@@ -53,6 +53,18 @@ impl fmt::Display for DateTimeError {
 
 impl std::error::Error for DateTimeError {}
 
+/// The three ways Smithy writes a timestamp (`smithy.api#timestampFormat`); which one a
+/// member uses depends on where it travels unless the model says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// RFC 3339 `date-time`, e.g. `2014-04-29T18:30:38Z`: bodies of the XML protocols, URIs.
+    DateTime,
+    /// IMF-fixdate `http-date`, e.g. `Tue, 29 Apr 2014 18:30:38 GMT`: headers.
+    HttpDate,
+    /// Seconds since the epoch, e.g. `1398796238.5`: bodies of the JSON protocols.
+    EpochSeconds,
+}
+
 impl DateTime {
     /// The instant `secs` whole seconds after 1970-01-01T00:00:00Z (before it when negative).
     pub const fn from_secs(secs: i64) -> Self {
@@ -294,6 +306,24 @@ impl DateTime {
             secs: civil.to_epoch_secs().map_err(err)?,
             nanos,
         })
+    }
+
+    /// The timestamp written in `format`.
+    pub fn format(&self, format: Format) -> String {
+        match format {
+            Format::DateTime => self.to_rfc3339(),
+            Format::HttpDate => self.to_http_date(),
+            Format::EpochSeconds => self.to_epoch_seconds_string(),
+        }
+    }
+
+    /// Parses a timestamp written in `format`.
+    pub fn parse(input: &str, format: Format) -> Result<Self, DateTimeError> {
+        match format {
+            Format::DateTime => Self::parse_rfc3339(input),
+            Format::HttpDate => Self::parse_http_date(input),
+            Format::EpochSeconds => Self::parse_epoch_seconds(input),
+        }
     }
 
     /// `1398796238`, or `1398796238.123` when there is a fraction (trailing zeros trimmed).

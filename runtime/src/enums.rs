@@ -40,7 +40,7 @@ macro_rules! string_enum_impls {
         impl $crate::protocol::http_binding::FromHeader for $name {
             fn from_header(
                 value: &str,
-                _: $crate::protocol::http_binding::HeaderTimestamp,
+                _: $crate::datetime::Format,
             ) -> ::std::result::Result<Self, ::std::string::String> {
                 Ok(Self::from(value))
             }
@@ -97,7 +97,7 @@ macro_rules! int_enum_impls {
         impl $crate::protocol::http_binding::FromHeader for $name {
             fn from_header(
                 value: &str,
-                _: $crate::protocol::http_binding::HeaderTimestamp,
+                _: $crate::datetime::Format,
             ) -> ::std::result::Result<Self, ::std::string::String> {
                 value
                     .trim()

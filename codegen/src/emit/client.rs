@@ -35,6 +35,7 @@ pub fn emit(krate: &Crate, has_endpoint_rules: bool) -> TokenStream {
     );
     let protocol::ClientItems {
         error_metadata,
+        error_in_success,
         statics,
     } = protocol::client_items(krate);
     quote! {
@@ -49,6 +50,7 @@ pub fn emit(krate: &Crate, has_endpoint_rules: bool) -> TokenStream {
             sdk_version: env!("CARGO_PKG_VERSION"),
             resolve_endpoint: #resolver,
             error_metadata: #error_metadata,
+            error_in_success: #error_in_success,
         };
 
         #statics

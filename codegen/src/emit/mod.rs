@@ -22,6 +22,6 @@ pub fn type_file(def: &TypeDef, protocol: Protocol) -> TokenStream {
         TypeKind::Struct(s) => structure::emit(def, s, protocol),
         TypeKind::Enum(variants) => enums::emit(def, variants),
         TypeKind::IntEnum(variants) => int_enum::emit(def, variants),
-        TypeKind::Union(u) => union::emit(def, u),
+        TypeKind::Union(u) => union::emit(def, u, protocol),
     }
 }

@@ -119,8 +119,8 @@ pub fn emit(op: &Operation) -> TokenStream {
 /// What iterating the `items` field yields: list items, or map entries as pairs.
 fn item_type(ty: &RustType) -> TokenStream {
     match ty {
-        RustType::List { item, sparse } => optional_type(rust_type(item), *sparse),
-        RustType::Map { value, sparse } => {
+        RustType::List { item, sparse, .. } => optional_type(rust_type(item), *sparse),
+        RustType::Map { value, sparse, .. } => {
             let value = optional_type(rust_type(value), *sparse);
             quote!((String, #value))
         }

@@ -38,6 +38,7 @@ pub fn emit(def: &TypeDef, shape: &Struct, protocol: Protocol) -> TokenStream {
         .error
         .as_ref()
         .map(|e| error_shape::emit(def, shape, e, protocol));
+    let codec = crate::protocol::struct_codec(protocol, &name, shape);
     let serde_crate = serde_crate();
     quote! {
         #docs
@@ -53,6 +54,7 @@ pub fn emit(def: &TypeDef, shape: &Struct, protocol: Protocol) -> TokenStream {
         #default_impl
         #debug_impl
         #error_impls
+        #codec
     }
 }
 

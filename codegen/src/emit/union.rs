@@ -3,11 +3,11 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{TypeDef, UNKNOWN_VARIANT, Union};
+use crate::ir::{Protocol, TypeDef, UNKNOWN_VARIANT, Union};
 use crate::protocol::json::Codec;
 use crate::tokens::{doc_attrs, rust_type, serde_crate};
 
-pub fn emit(def: &TypeDef, union: &Union) -> TokenStream {
+pub fn emit(def: &TypeDef, union: &Union, protocol: Protocol) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let docs = doc_attrs(&def.docs);
     let unknown = format_ident!("{}", UNKNOWN_VARIANT);
@@ -45,6 +45,7 @@ pub fn emit(def: &TypeDef, union: &Union) -> TokenStream {
         quote!(#wire => Self::#ident(#read),)
     });
     let debug_impl = sensitive.then(|| debug_impl(def, union));
+    let codec = crate::protocol::union_codec(protocol, &name, union);
     quote! {
         #docs
         #[derive(Clone, PartialEq, #derive_debug leansdk_runtime::serde::Serialize)]
@@ -75,6 +76,7 @@ pub fn emit(def: &TypeDef, union: &Union) -> TokenStream {
         }
 
         #debug_impl
+        #codec
     }
 }
 

@@ -68,6 +68,9 @@ pub enum TypeKind {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Struct {
+    /// The element the structure is written as when it is a body's root: its
+    /// `smithy.api#xmlName` (or shape name) and `smithy.api#xmlNamespace`.
+    pub xml_name: XmlName,
     pub fields: Vec<Field>,
     /// `@sensitive` on the structure itself: `Debug` redacts the whole value.
     pub sensitive: bool,
@@ -126,6 +129,50 @@ pub struct Field {
     pub timestamp_format: Option<TimestampFormat>,
     /// `smithy.api#idempotencyToken`: filled with a fresh UUID when left unset.
     pub idempotency_token: bool,
+    /// How the member travels in XML bodies.
+    pub xml: XmlMember,
+    /// The member's key in awsQuery and ec2Query requests (`smithy.api#xmlName`, or for
+    /// ec2Query `aws.protocols#ec2QueryName` or the capitalised name).
+    pub query_name: String,
+}
+
+/// An element (or attribute) name in XML bodies, with the `smithy.api#xmlNamespace`
+/// declared on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XmlName {
+    pub name: String,
+    pub namespace: Option<XmlNamespace>,
+}
+
+/// `smithy.api#xmlNamespace`: `xmlns="uri"`, or `xmlns:prefix="uri"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XmlNamespace {
+    pub prefix: Option<String>,
+    pub uri: String,
+}
+
+impl XmlName {
+    pub(crate) fn new(name: &str, traits: &crate::model::Traits) -> Self {
+        Self {
+            name: name.to_owned(),
+            namespace: traits.xml_namespace().map(|(prefix, uri)| XmlNamespace {
+                prefix: prefix.map(str::to_owned),
+                uri: uri.to_owned(),
+            }),
+        }
+    }
+}
+
+/// A member's XML form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XmlMember {
+    /// `smithy.api#xmlName` or the member name, with the member's namespace.
+    pub name: XmlName,
+    /// `smithy.api#xmlAttribute`: an attribute of the structure's element.
+    pub attribute: bool,
+    /// `smithy.api#xmlFlattened`: list items (or map entries) are repeated elements named
+    /// after the member, not children of one.
+    pub flattened: bool,
 }
 
 impl Field {
@@ -181,15 +228,34 @@ pub enum RustType {
     Named {
         name: String,
         boxed: bool,
+        kind: NamedKind,
     },
     List {
         item: Box<RustType>,
         sparse: bool,
+        /// The items' element name in XML bodies (`member` unless the list's member has a
+        /// `smithy.api#xmlName`); it names them in awsQuery requests too.
+        member: XmlName,
     },
     Map {
         value: Box<RustType>,
         sparse: bool,
+        /// The element names of an entry's key and value in XML bodies and awsQuery
+        /// requests (`key` and `value` unless renamed).
+        key: XmlName,
+        value_name: XmlName,
     },
+}
+
+/// What a generated type is, for the codecs that read and write it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NamedKind {
+    Structure,
+    Union,
+    /// A string enum (`From<&str>`).
+    Enum,
+    /// An `intEnum` (`From<i32>`).
+    IntEnum,
 }
 
 impl RustType {
@@ -215,6 +281,9 @@ pub struct IntEnumVariant {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Union {
+    /// The element the union is written as when it is a payload: its `smithy.api#xmlName`
+    /// (or shape name) and `smithy.api#xmlNamespace`.
+    pub xml_name: XmlName,
     pub variants: Vec<UnionVariant>,
     pub sensitive: bool,
 }
@@ -223,6 +292,10 @@ pub struct Union {
 pub struct UnionVariant {
     pub name: String,
     pub wire_name: String,
+    /// The member's element in XML bodies.
+    pub xml_name: XmlName,
+    /// The member's key in awsQuery and ec2Query requests.
+    pub query_name: String,
     pub docs: String,
     pub ty: RustType,
     pub sensitive: bool,
@@ -253,11 +326,13 @@ impl Crate {
             .filter(|id| !io_only.contains(id))
             .collect();
         let names = assign_type_names(model, &shapes, service.id.namespace());
+        let service_info = ServiceInfo::new(service);
         let builder = Builder {
             model,
             names: &names,
             graph: recursion::ValueGraph::new(model),
             protocol,
+            root_namespace: service_info.xml_namespace.clone(),
         };
         let mut types = Vec::new();
         for id in &shapes {
@@ -270,10 +345,11 @@ impl Crate {
         types.sort_by(|a, b| a.module.cmp(&b.module));
         // `Client` has `new` and `config` of its own.
         let mut method_scope = names::Scope::with_reserved(&["new", "config"]);
+        let mut operation_types = names::Scope::default();
         let operations = operation_shapes
             .into_iter()
             .map(|shape| {
-                let mut op = builder.operation(shape, &mut method_scope)?;
+                let mut op = builder.operation(shape, &mut method_scope, &mut operation_types)?;
                 op.paginator = paginator::resolve(&types, service, shape, &op.input, &op.output)?;
                 Ok(op)
             })
@@ -284,7 +360,7 @@ impl Crate {
             types,
             operations,
             skipped_operations,
-            service: ServiceInfo::new(service),
+            service: service_info,
             protocol,
         })
     }
@@ -356,6 +432,9 @@ struct Builder<'m> {
     names: &'m BTreeMap<ShapeId, String>,
     graph: recursion::ValueGraph<'m>,
     protocol: Protocol,
+    /// The service's `smithy.api#xmlNamespace`, declared on XML bodies' roots that declare
+    /// none of their own.
+    root_namespace: Option<XmlNamespace>,
 }
 
 fn docs(traits: &crate::model::Traits) -> String {
@@ -405,12 +484,19 @@ impl Builder<'_> {
                 presence = Presence::Optional;
             }
             let binding = if bound && self.protocol.has_http_bindings() {
-                operation::binding(&member.traits, target.kind(), target.traits())
+                operation::binding(member, &target, self.root_namespace.as_ref()).filter_for(role)
             } else {
                 Binding::Body
             };
             let target_format = target.traits().and_then(|t| t.timestamp_format());
+            let xml_name = member.traits.xml_name().unwrap_or(&member.name);
             fields.push(Field {
+                xml: XmlMember {
+                    name: XmlName::new(xml_name, &member.traits),
+                    attribute: member.traits.is_xml_attribute(),
+                    flattened: member.traits.is_xml_flattened(),
+                },
+                query_name: self.query_name(member),
                 name: names::field_name(&mut scope, &member.name),
                 wire_name: self.wire_name(member).to_owned(),
                 docs: docs(&member.traits),
@@ -434,7 +520,16 @@ impl Builder<'_> {
             message_field: message.map(|(_, f)| f.name.clone()),
             sensitive_message: message.is_some_and(|(_, f)| f.sensitive),
         });
+        let mut xml_name = XmlName::new(
+            shape.traits.xml_name().unwrap_or(shape.id.name()),
+            &shape.traits,
+        );
+        // An input's body is a document of its own: its root declares the service's namespace.
+        if role == StructRole::Input && xml_name.namespace.is_none() {
+            xml_name.namespace.clone_from(&self.root_namespace);
+        }
         Ok(Struct {
+            xml_name,
             fields,
             sensitive: shape.traits.is_sensitive(),
             error,
@@ -448,6 +543,11 @@ impl Builder<'_> {
         for member in shape.members() {
             let target = self.target(shape, member)?;
             variants.push(UnionVariant {
+                query_name: self.query_name(member),
+                xml_name: XmlName::new(
+                    member.traits.xml_name().unwrap_or(&member.name),
+                    &member.traits,
+                ),
                 name: names::variant_name(&mut scope, &member.name),
                 wire_name: self.wire_name(member).to_owned(),
                 docs: docs(&member.traits),
@@ -456,9 +556,26 @@ impl Builder<'_> {
             });
         }
         Ok(Union {
+            xml_name: XmlName::new(
+                shape.traits.xml_name().unwrap_or(shape.id.name()),
+                &shape.traits,
+            ),
             variants,
             sensitive: shape.traits.is_sensitive(),
         })
+    }
+
+    /// The member's key in query requests: ec2Query's own name, capitalised (a rule of the
+    /// protocol), else `smithy.api#xmlName` or the member name.
+    fn query_name(&self, member: &Member) -> String {
+        let xml_name = member.traits.xml_name().unwrap_or(&member.name);
+        match self.protocol {
+            Protocol::Ec2Query => match member.traits.ec2_query_name() {
+                Some(name) => name.to_owned(),
+                None => capitalise(xml_name),
+            },
+            _ => xml_name.to_owned(),
+        }
     }
 
     /// `smithy.api#jsonName` where the protocol honours it, else the member name.
@@ -527,9 +644,16 @@ impl Builder<'_> {
         };
         if let Some(name) = self.names.get(id) {
             let boxed = depth == 0 && self.graph.needs_box(&container.id, id);
+            let kind = match target.kind() {
+                ShapeKind::Structure(_) => NamedKind::Structure,
+                ShapeKind::Union(_) => NamedKind::Union,
+                ShapeKind::IntEnum(_) => NamedKind::IntEnum,
+                _ => NamedKind::Enum,
+            };
             return Ok(RustType::Named {
                 name: name.clone(),
                 boxed,
+                kind,
             });
         }
         let element = |member: &Member| -> Result<RustType, Error> {
@@ -562,10 +686,13 @@ impl Builder<'_> {
             ShapeKind::List(member) => RustType::List {
                 item: Box::new(element(member)?),
                 sparse,
+                member: XmlName::new(member.traits.xml_name().unwrap_or("member"), &member.traits),
             },
-            ShapeKind::Map { value, .. } => RustType::Map {
+            ShapeKind::Map { key, value } => RustType::Map {
                 value: Box::new(element(value)?),
                 sparse,
+                key: XmlName::new(key.traits.xml_name().unwrap_or("key"), &key.traits),
+                value_name: XmlName::new(value.traits.xml_name().unwrap_or("value"), &value.traits),
             },
             // Aggregates and enums are named above; a prelude Unit has no Rust type.
             _ => RustType::Document,
@@ -577,6 +704,15 @@ impl Builder<'_> {
 enum Target<'m> {
     Model(&'m Shape),
     Prelude(Box<ShapeKind>, bool),
+}
+
+/// `name` with its first letter in upper case.
+fn capitalise(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// `smithy.api#timestampFormat` on a member overrides the one on its target.

@@ -160,6 +160,15 @@ pub fn type_name(scope: &mut Scope, namespace: &str, name: &str) -> String {
     scope.claim(&[camel, qualified], "")
 }
 
+/// The prefix of an operation's type names (`<Op>Input`...): its UpperCamelCase name,
+/// qualified by its namespace in the rare model that repeats one.
+pub fn operation_name(scope: &mut Scope, namespace: &str, name: &str) -> String {
+    let camel = upper_camel(name);
+    let ns = namespace.rsplit('.').next().unwrap_or(namespace);
+    let qualified = format!("{}{camel}", upper_camel(ns));
+    scope.claim(&[camel, qualified], "")
+}
+
 /// Names a struct field from a member name.
 pub fn field_name(scope: &mut Scope, member: &str) -> String {
     escape_ident(&scope.claim(&[snake(member)], "_"))

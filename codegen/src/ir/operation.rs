@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::paginator::Paginator;
-use super::{Builder, Field, Struct, StructRole, docs, names};
+use super::{Builder, Field, Struct, StructRole, Target, XmlName, docs, names};
 use crate::error::Error;
-use crate::model::{Model, Shape, ShapeId, ShapeKind, Traits};
+use crate::model::{Member, Model, Shape, ShapeId, ShapeKind};
 
 /// One operation: `operation/<module>.rs` and a `Client` method.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,6 +19,8 @@ pub struct Operation {
     /// The operation's shape name exactly as in the model, e.g. `DescribeDBInstances`: what
     /// RPC protocols name it by on the wire.
     pub wire_name: String,
+    /// The operation's shape ID.
+    pub shape_id: String,
     /// Module under `operation/` and `Client` method name, e.g. `get_workflow`.
     pub module: String,
     /// The Rust types of the operation's module.
@@ -125,18 +127,34 @@ pub enum Binding {
     MediaTypeHeader(String),
     /// `smithy.api#httpPrefixHeaders` with the prefix.
     PrefixHeaders(String),
-    /// `smithy.api#httpPayload`: the member is the whole body.
-    Payload(PayloadKind),
+    /// `smithy.api#httpPayload`: the member is the whole body; a structure or union payload
+    /// of an XML protocol is the root element named here (the member's `smithy.api#xmlName`,
+    /// else its target's, else the target's shape name).
+    Payload(PayloadKind, super::XmlName),
     /// `smithy.api#httpResponseCode` (outputs only).
     ResponseCode,
+}
+
+impl Binding {
+    /// The binding where it applies: labels and query parameters are request things, the
+    /// response code a response thing; elsewhere Smithy ignores them and the member travels
+    /// in the body.
+    pub(super) fn filter_for(self, role: StructRole) -> Binding {
+        let applies = match &self {
+            Binding::Label | Binding::Query(_) | Binding::QueryParams => role == StructRole::Input,
+            Binding::ResponseCode => role != StructRole::Input,
+            _ => true,
+        };
+        if applies { self } else { Binding::Body }
+    }
 }
 
 /// How an `smithy.api#httpPayload` member is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PayloadKind {
-    /// Structures and documents: JSON (`{}` when unset).
-    Json,
-    /// Unions: JSON, and no body at all when unset (an empty union has no JSON form).
+    /// Structures and documents: in the protocol's format (JSON: `{}` when unset).
+    Structure,
+    /// Unions: in the protocol's format, and no body at all when unset.
     Union,
     /// Blobs (streaming or not): the raw bytes.
     Blob,
@@ -165,6 +183,11 @@ pub struct ServiceInfo {
     pub sdk_id: String,
     /// The service shape's name, e.g. `DynamoDB_20120810` (awsJson's `X-Amz-Target` prefix).
     pub shape_name: String,
+    /// The service's API version, e.g. `2011-06-15` (awsQuery's `Version`).
+    pub version: String,
+    /// The service's `smithy.api#xmlNamespace`: declared on the root of XML bodies whose
+    /// shape declares none.
+    pub xml_namespace: Option<super::XmlNamespace>,
     /// `aws.auth#sigv4` `name`, or the `sdk_id` lowercased.
     pub signing_name: String,
     /// `smithy.rules#endpointRuleSet` as compact JSON, if the service has one.
@@ -182,7 +205,18 @@ impl ServiceInfo {
             .and_then(|sigv4| sigv4.get("name"))
             .and_then(Value::as_str)
             .map_or_else(|| sdk_id.to_ascii_lowercase(), str::to_owned);
+        let version = match &service.kind {
+            ShapeKind::Service(service) => service.version.clone().unwrap_or_default(),
+            _ => String::new(),
+        };
         Self {
+            version,
+            xml_namespace: traits
+                .xml_namespace()
+                .map(|(prefix, uri)| super::XmlNamespace {
+                    prefix: prefix.map(str::to_owned),
+                    uri: uri.to_owned(),
+                }),
             shape_name: service.id.name().to_owned(),
             signing_name,
             endpoint_rule_set: traits
@@ -230,10 +264,13 @@ pub(super) fn io_only_shapes(
 }
 
 impl Builder<'_> {
+    /// `methods` keeps client method (and module) names unique, `types` the type-name
+    /// prefixes (a model merging several services' operations may repeat a name).
     pub(super) fn operation(
         &self,
         shape: &Shape,
-        scope: &mut names::Scope,
+        methods: &mut names::Scope,
+        types: &mut names::Scope,
     ) -> Result<Operation, Error> {
         let ShapeKind::Operation(op) = &shape.kind else {
             return Err(Error::UnknownReference {
@@ -281,12 +318,13 @@ impl Builder<'_> {
             .filter_map(|id| Some((self.names.get(id)?, self.model.shape(id)?)))
             .map(|(name, shape)| self.operation_error(name, shape))
             .collect();
-        let name = names::upper_camel(shape.id.name());
+        let name = names::operation_name(types, shape.id.namespace(), shape.id.name());
         Ok(Operation {
             names: OperationNames::new(&name),
             name,
             wire_name: shape.id.name().to_owned(),
-            module: scope.claim(&[names::module_name(shape.id.name())], "_"),
+            shape_id: shape.id.to_string(),
+            module: methods.claim(&[names::module_name(shape.id.name())], "_"),
             docs: docs(&shape.traits),
             http,
             input,
@@ -323,6 +361,10 @@ impl Builder<'_> {
         match id.and_then(|id| self.model.shape(id)) {
             Some(shape) => self.structure(shape, role),
             None => Ok(Struct {
+                xml_name: super::XmlName {
+                    name: String::new(),
+                    namespace: None,
+                },
                 fields: Vec::new(),
                 sensitive: false,
                 error: None,
@@ -334,10 +376,13 @@ impl Builder<'_> {
 
 /// The member's HTTP binding trait, in a REST protocol.
 pub(super) fn binding(
-    traits: &Traits,
-    target: &ShapeKind,
-    target_traits: Option<&Traits>,
+    member: &Member,
+    target: &Target<'_>,
+    root_namespace: Option<&super::XmlNamespace>,
 ) -> Binding {
+    let traits = &member.traits;
+    let target_traits = target.traits();
+    let target = target.kind();
     let name = |id: &str| traits.get(id).and_then(Value::as_str).map(str::to_owned);
     if traits.has("smithy.api#httpLabel") {
         Binding::Label
@@ -355,12 +400,31 @@ pub(super) fn binding(
     } else if let Some(prefix) = name("smithy.api#httpPrefixHeaders") {
         Binding::PrefixHeaders(prefix)
     } else if traits.has("smithy.api#httpPayload") {
-        Binding::Payload(match target {
+        let kind = match target {
             ShapeKind::Blob => PayloadKind::Blob,
             ShapeKind::String | ShapeKind::Enum(_) => PayloadKind::Text,
             ShapeKind::Union(_) => PayloadKind::Union,
-            _ => PayloadKind::Json,
-        })
+            _ => PayloadKind::Structure,
+        };
+        let target_name = member.target.name();
+        let root = match (traits.xml_name(), target_traits) {
+            (Some(name), _) => XmlName::new(name, traits),
+            (None, Some(target)) => {
+                let name = XmlName::new(target.xml_name().unwrap_or(target_name), target);
+                match traits.xml_namespace() {
+                    Some(_) => XmlName::new(&name.name, traits),
+                    None => name,
+                }
+            }
+            (None, None) => XmlName::new(target_name, traits),
+        };
+        // The payload is the document: its root declares the service's namespace if it has
+        // none of its own.
+        let root = XmlName {
+            namespace: root.namespace.or_else(|| root_namespace.cloned()),
+            ..root
+        };
+        Binding::Payload(kind, root)
     } else if traits.has("smithy.api#httpResponseCode") {
         Binding::ResponseCode
     } else {

@@ -17,6 +17,15 @@ pub enum Protocol {
         /// `aws.protocols#awsQueryCompatible`: errors also carry their awsQuery code.
         query_compatible: bool,
     },
+    /// `aws.protocols#restXml`: HTTP bindings with XML bodies.
+    RestXml {
+        /// `noErrorWrapping` (S3): errors are a bare `<Error>`, not `<ErrorResponse><Error>`.
+        no_error_wrapping: bool,
+    },
+    /// `aws.protocols#awsQuery`: form-encoded `POST /` requests, XML responses.
+    AwsQuery,
+    /// `aws.protocols#ec2Query`: awsQuery with EC2's naming and flattened lists.
+    Ec2Query,
 }
 
 /// The two awsJson versions differ in their `Content-Type` only.
@@ -39,7 +48,16 @@ impl Protocol {
     /// Whether the HTTP binding traits (`smithy.api#http`, `smithy.api#httpLabel`,
     /// `smithy.api#httpHeader`...) place members; RPC protocols ignore them.
     pub fn has_http_bindings(self) -> bool {
-        matches!(self, Protocol::RestJson1)
+        matches!(self, Protocol::RestJson1 | Protocol::RestXml { .. })
+    }
+
+    /// Whether bodies are XML (requests too, for restXml; responses only, for the query
+    /// protocols).
+    pub fn is_xml(self) -> bool {
+        matches!(
+            self,
+            Protocol::RestXml { .. } | Protocol::AwsQuery | Protocol::Ec2Query
+        )
     }
 
     /// Whether `smithy.api#jsonName` renames members in bodies (restJson1 only).
@@ -49,7 +67,11 @@ impl Protocol {
 
     /// How a timestamp without `smithy.api#timestampFormat` is written in a body.
     pub fn body_timestamp_format(self) -> TimestampFormat {
-        TimestampFormat::EpochSeconds
+        if self.is_xml() {
+            TimestampFormat::DateTime
+        } else {
+            TimestampFormat::EpochSeconds
+        }
     }
 
     /// Whether an error's awsQuery code (`aws.protocols#awsQueryError`) is the one callers
@@ -60,7 +82,7 @@ impl Protocol {
             Protocol::AwsJson {
                 query_compatible: true,
                 ..
-            }
+            } | Protocol::AwsQuery
         )
     }
 }
@@ -85,9 +107,14 @@ const PROTOCOLS: &[(&str, Option<Protocol>)] = &[
         }),
     ),
     ("aws.protocols#restJson1", Some(Protocol::RestJson1)),
-    ("aws.protocols#restXml", None),
-    ("aws.protocols#awsQuery", None),
-    ("aws.protocols#ec2Query", None),
+    (
+        "aws.protocols#restXml",
+        Some(Protocol::RestXml {
+            no_error_wrapping: false,
+        }),
+    ),
+    ("aws.protocols#awsQuery", Some(Protocol::AwsQuery)),
+    ("aws.protocols#ec2Query", Some(Protocol::Ec2Query)),
 ];
 
 const QUERY_COMPATIBLE: &str = "aws.protocols#awsQueryCompatible";
@@ -109,6 +136,14 @@ pub(super) fn select(service: &Shape) -> Result<Protocol, Error> {
         Some(Protocol::AwsJson { version, .. }) => Ok(Protocol::AwsJson {
             version,
             query_compatible: service.traits.has(QUERY_COMPATIBLE),
+        }),
+        Some(Protocol::RestXml { .. }) => Ok(Protocol::RestXml {
+            no_error_wrapping: service
+                .traits
+                .get("aws.protocols#restXml")
+                .and_then(|t| t.get("noErrorWrapping"))
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false),
         }),
         Some(protocol) => Ok(protocol),
         None => Err(Error::UnsupportedProtocol {
@@ -166,11 +201,35 @@ mod tests {
     }
 
     #[test]
+    fn the_xml_protocols_are_read() {
+        assert_eq!(
+            service(r#""aws.protocols#restXml":{"noErrorWrapping":true}"#).unwrap(),
+            Protocol::RestXml {
+                no_error_wrapping: true
+            }
+        );
+        assert_eq!(
+            service(r#""aws.protocols#restXml":{}"#).unwrap(),
+            Protocol::RestXml {
+                no_error_wrapping: false
+            }
+        );
+        assert_eq!(
+            service(r#""aws.protocols#awsQuery":{}"#).unwrap(),
+            Protocol::AwsQuery
+        );
+        assert_eq!(
+            service(r#""aws.protocols#ec2Query":{}"#).unwrap(),
+            Protocol::Ec2Query
+        );
+    }
+
+    #[test]
     fn unbuilt_or_missing_protocols_are_errors_naming_them() {
-        let error = service(r#""aws.protocols#awsQuery":{},"aws.protocols#ec2Query":{}"#)
+        let error = service(r#""smithy.protocols#rpcv2Cbor":{}"#)
             .unwrap_err()
             .to_string();
-        for part in ["x#Svc", "aws.protocols#awsQuery", "aws.protocols#ec2Query"] {
+        for part in ["x#Svc", "smithy.protocols#rpcv2Cbor"] {
             assert!(error.contains(part), "{error}");
         }
         let error = service(r#""smithy.api#title":"t""#)

@@ -123,6 +123,32 @@ impl Traits {
         )
     }
 
+    /// `smithy.api#xmlName`: the element (or attribute) name in XML bodies, and the member's
+    /// name in awsQuery requests.
+    pub fn xml_name(&self) -> Option<&str> {
+        self.string("smithy.api#xmlName")
+    }
+
+    pub fn is_xml_attribute(&self) -> bool {
+        self.has("smithy.api#xmlAttribute")
+    }
+
+    pub fn is_xml_flattened(&self) -> bool {
+        self.has("smithy.api#xmlFlattened")
+    }
+
+    /// `smithy.api#xmlNamespace` as `(prefix, uri)`.
+    pub fn xml_namespace(&self) -> Option<(Option<&str>, &str)> {
+        let namespace = self.get("smithy.api#xmlNamespace")?;
+        let uri = namespace.get("uri")?.as_str()?;
+        Some((namespace.get("prefix").and_then(Value::as_str), uri))
+    }
+
+    /// `aws.protocols#ec2QueryName`: the member's name in ec2Query requests.
+    pub fn ec2_query_name(&self) -> Option<&str> {
+        self.string("aws.protocols#ec2QueryName")
+    }
+
     pub fn title(&self) -> Option<&str> {
         self.string("smithy.api#title")
     }

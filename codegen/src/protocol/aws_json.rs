@@ -36,6 +36,7 @@ pub(super) fn client_items(
     };
     ClientItems {
         error_metadata,
+        error_in_success: quote!(None),
         statics: quote! {
             /// How this service's requests are framed (`X-Amz-Target`, content type).
             pub(crate) static PROTOCOL: leansdk_runtime::protocol::aws_json::AwsJson =

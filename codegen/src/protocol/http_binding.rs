@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::require;
+use super::{BodyFormat, require};
 use crate::ir::{Binding, Field, PayloadKind, Presence, RustType};
 use crate::model::TimestampFormat;
 use crate::tokens::{ident, rust_type};
@@ -49,15 +49,15 @@ fn param_value(field: &Field, default: TimestampFormat) -> TokenStream {
 
 /// The builder calls binding one input member: its required check (labels check
 /// themselves), then its binding (nothing for body members).
-pub(super) fn request_binding(field: &Field) -> TokenStream {
+pub(super) fn request_binding(field: &Field, format: BodyFormat) -> TokenStream {
     let check = (field.binding != Binding::Label)
         .then(|| require(field))
         .flatten();
-    let bind = bind_member(field);
+    let bind = bind_member(field, format);
     quote!(#check #bind)
 }
 
-fn bind_member(field: &Field) -> TokenStream {
+fn bind_member(field: &Field, format: BodyFormat) -> TokenStream {
     let wire = &field.wire_name;
     let is_list = matches!(field.ty, RustType::List { .. });
     match &field.binding {
@@ -94,13 +94,18 @@ fn bind_member(field: &Field) -> TokenStream {
             let value = param_value(field, TimestampFormat::HttpDate);
             quote!(.prefix_headers(#prefix, #value))
         }
-        Binding::Payload(kind) => {
+        Binding::Payload(kind, root) => {
             let value = param_value(field, TimestampFormat::DateTime);
-            match kind {
-                PayloadKind::Json => quote!(.json_payload(#value)),
-                PayloadKind::Union => quote!(.union_payload(#value)),
-                PayloadKind::Blob => quote!(.blob_payload(#value)),
-                PayloadKind::Text => {
+            match (kind, format) {
+                (PayloadKind::Structure, BodyFormat::Json) => quote!(.json_payload(#value)),
+                (PayloadKind::Union, BodyFormat::Json) => quote!(.union_payload(#value)),
+                (PayloadKind::Structure | PayloadKind::Union, BodyFormat::Xml) => {
+                    let name = &root.name;
+                    let namespace = super::xml::namespace(root.namespace.as_ref());
+                    quote!(.xml_payload(#value, #name, #namespace))
+                }
+                (PayloadKind::Blob, _) => quote!(.blob_payload(#value)),
+                (PayloadKind::Text, _) => {
                     quote!(.text_payload(#value.map(|v| v.to_string()).as_deref()))
                 }
             }
@@ -109,7 +114,7 @@ fn bind_member(field: &Field) -> TokenStream {
 }
 
 /// A statement setting `output.<field>` from the response, for HTTP-bound members.
-pub(crate) fn response_binding(field: &Field) -> Option<TokenStream> {
+pub(crate) fn response_binding(field: &Field, format: BodyFormat) -> Option<TokenStream> {
     let name = ident(&field.name);
     let optional = field.presence == Presence::Optional;
     let read = match &field.binding {
@@ -136,16 +141,17 @@ pub(crate) fn response_binding(field: &Field) -> Option<TokenStream> {
                 quote!(output.#name = #code;)
             });
         }
-        Binding::Payload(PayloadKind::Json | PayloadKind::Union) => {
-            quote!(leansdk_runtime::protocol::rest_json::json_payload(
+        Binding::Payload(PayloadKind::Structure | PayloadKind::Union, _) => match format {
+            BodyFormat::Json => quote!(leansdk_runtime::protocol::rest_json::json_payload(
                 response
-            )?)
-        }
+            )?),
+            BodyFormat::Xml => quote!(leansdk_runtime::protocol::rest_xml::payload(response)?),
+        },
         // An empty body is an absent blob, not an empty one.
-        Binding::Payload(PayloadKind::Blob) => {
+        Binding::Payload(PayloadKind::Blob, _) => {
             quote!((!response.body.is_empty()).then(|| response.body.clone()))
         }
-        Binding::Payload(PayloadKind::Text) => {
+        Binding::Payload(PayloadKind::Text, _) => {
             let ty = rust_type(&field.ty);
             quote!(leansdk_runtime::protocol::http_binding::text_payload(response)?.map(|text| #ty::from(text.as_str())))
         }
@@ -153,13 +159,13 @@ pub(crate) fn response_binding(field: &Field) -> Option<TokenStream> {
     Some(assign(field, read))
 }
 
-/// Reads a header of timestamps in `format` (a `protocol::http_binding::HeaderTimestamp` variant).
+/// Reads a header of timestamps in `format` (a `leansdk_runtime::datetime::Format` variant).
 fn timestamp_header(header: &str, format: TokenStream) -> TokenStream {
     quote! {
         leansdk_runtime::protocol::http_binding::header_with_timestamps(
             response,
             #header,
-            leansdk_runtime::protocol::http_binding::HeaderTimestamp::#format,
+            leansdk_runtime::datetime::Format::#format,
         )?
     }
 }

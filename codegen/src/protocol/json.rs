@@ -5,6 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::BodyFormat;
 use super::http_binding::response_binding;
 use crate::ir::{Binding, Operation, REQUEST_ID_FIELD, RustType, Struct};
 use crate::model::TimestampFormat;
@@ -30,7 +31,7 @@ impl Codec {
         let mut ty = ty;
         loop {
             ty = match ty {
-                RustType::List { item, sparse } => {
+                RustType::List { item, sparse, .. } => {
                     combinators.push("List");
                     if *sparse {
                         combinators.push("Opt");
@@ -40,6 +41,7 @@ impl Codec {
                 RustType::Map {
                     value,
                     sparse: true,
+                    ..
                 } => {
                     combinators.extend(["Map", "Opt"]);
                     value
@@ -47,6 +49,7 @@ impl Codec {
                 RustType::Map {
                     value,
                     sparse: false,
+                    ..
                 } => {
                     combinators.push("DenseMap");
                     dense_map = true;
@@ -107,7 +110,7 @@ pub(super) fn output_parser(op: &Operation) -> TokenStream {
     let fields = &op.output.fields;
     let has_payload = fields
         .iter()
-        .any(|f| matches!(f.binding, Binding::Payload(_)));
+        .any(|f| matches!(f.binding, Binding::Payload(..)));
     let start = if has_payload {
         quote!(Self::default())
     } else {
@@ -115,7 +118,10 @@ pub(super) fn output_parser(op: &Operation) -> TokenStream {
             response
         )?)
     };
-    let reads: Vec<TokenStream> = fields.iter().filter_map(response_binding).collect();
+    let reads: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|f| response_binding(f, BodyFormat::Json))
+        .collect();
     let request_id = format_ident!("{}", REQUEST_ID_FIELD);
     let request_id = quote!(#request_id: leansdk_runtime::http::request_id(&response.headers).map(str::to_owned));
     if fields.is_empty() {
@@ -143,7 +149,7 @@ pub(super) fn error_parser(structure: &Struct, meta_value: TokenStream) -> (Toke
     let reads: Vec<TokenStream> = structure
         .fields
         .iter()
-        .filter_map(response_binding)
+        .filter_map(|f| response_binding(f, BodyFormat::Json))
         .collect();
     let body = if reads.is_empty() {
         quote!(Ok(#parsed))

@@ -1,21 +1,36 @@
 //! What generated code does differently per protocol: how an operation's request is built,
-//! how responses and errors are read, and the statics `client.rs` hands the runtime. One
-//! module per protocol ([`rest_json`], [`aws_json`]) over what they share: the HTTP bindings
-//! of the REST protocols ([`http_binding`]) and the JSON codec ([`json`]).
+//! how responses and errors are read, the codecs of data types, and the statics `client.rs`
+//! hands the runtime. One module per protocol ([`rest_json`], [`aws_json`], [`rest_xml`],
+//! [`aws_query`] for awsQuery and ec2Query) over what they share: the HTTP bindings of the
+//! REST protocols ([`http_binding`]), the JSON codec ([`json`]), the XML codec ([`xml`])
+//! and the query encoding ([`query`]).
 //!
 //! Adding a protocol: a variant of [`Protocol`], a module here with a match arm in each
 //! function below, and its runtime module in `runtime/src/protocol/`.
 
 mod aws_json;
+mod aws_query;
 pub(crate) mod http_binding;
 pub(crate) mod json;
+mod query;
 mod rest_json;
+mod rest_xml;
+pub(crate) mod xml;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::ir::{Crate, Field, Operation, Presence, Protocol, Struct};
+use crate::ir::{Crate, Field, Operation, Presence, Protocol, Struct, StructRole, Union};
 use crate::tokens::ident;
+
+use aws_query::Flavour;
+
+/// How the structure and union payloads of the REST protocols' HTTP bindings are written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyFormat {
+    Json,
+    Xml,
+}
 
 /// The expression `<Op>Input::to_request` returns: a runtime `RequestBuilder` chain ending
 /// in `.build()`.
@@ -23,6 +38,8 @@ pub fn request(protocol: Protocol, op: &Operation) -> TokenStream {
     match protocol {
         Protocol::RestJson1 => rest_json::request(op),
         Protocol::AwsJson { .. } => aws_json::request(op),
+        Protocol::RestXml { .. } => rest_xml::request(op),
+        Protocol::AwsQuery | Protocol::Ec2Query => aws_query::request(op),
     }
 }
 
@@ -30,6 +47,9 @@ pub fn request(protocol: Protocol, op: &Operation) -> TokenStream {
 pub fn output_parser(protocol: Protocol, op: &Operation) -> TokenStream {
     match protocol {
         Protocol::RestJson1 | Protocol::AwsJson { .. } => json::output_parser(op),
+        Protocol::RestXml { .. } => rest_xml::output_parser(op),
+        Protocol::AwsQuery => aws_query::output_parser(op, Flavour::AwsQuery),
+        Protocol::Ec2Query => aws_query::output_parser(op, Flavour::Ec2Query),
     }
 }
 
@@ -42,13 +62,45 @@ pub fn error_parser(
 ) -> (TokenStream, bool) {
     match protocol {
         Protocol::RestJson1 | Protocol::AwsJson { .. } => json::error_parser(structure, meta_value),
+        Protocol::RestXml { .. } | Protocol::AwsQuery | Protocol::Ec2Query => {
+            rest_xml::error_parser(structure, meta_value)
+        }
     }
+}
+
+/// The impls beyond serde that a structure (a data type, or an operation's input or
+/// output) needs for the protocol's bodies: the XML and query codecs.
+pub fn struct_codec(protocol: Protocol, name: &Ident, structure: &Struct) -> TokenStream {
+    let reads = structure.role != StructRole::Input;
+    let writes = structure.role != StructRole::Output;
+    let from_xml = (protocol.is_xml() && reads).then(|| xml::struct_from_xml(name, structure));
+    let to_body = writes.then(|| match protocol {
+        Protocol::RestXml { .. } => xml::struct_to_xml(name, structure),
+        Protocol::AwsQuery => query::struct_to_query(name, structure, query::Dialect::AwsQuery),
+        Protocol::Ec2Query => query::struct_to_query(name, structure, query::Dialect::Ec2Query),
+        Protocol::RestJson1 | Protocol::AwsJson { .. } => TokenStream::new(),
+    });
+    quote!(#from_xml #to_body)
+}
+
+/// [`struct_codec`] for a union.
+pub fn union_codec(protocol: Protocol, name: &Ident, union: &Union) -> TokenStream {
+    let from_xml = protocol.is_xml().then(|| xml::union_from_xml(name, union));
+    let to_body = match protocol {
+        Protocol::RestXml { .. } => xml::union_to_xml(name, union),
+        Protocol::AwsQuery => query::union_to_query(name, union, query::Dialect::AwsQuery),
+        Protocol::Ec2Query => query::union_to_query(name, union, query::Dialect::Ec2Query),
+        Protocol::RestJson1 | Protocol::AwsJson { .. } => TokenStream::new(),
+    };
+    quote!(#from_xml #to_body)
 }
 
 /// What `client.rs` needs from the protocol.
 pub struct ClientItems {
     /// The runtime function reading an error response's code, message and request ID.
     pub error_metadata: TokenStream,
+    /// `Some` runtime function telling a 2xx response that is an error all the same (S3).
+    pub error_in_success: TokenStream,
     /// Items the protocol's requests refer to, e.g. awsJson's `PROTOCOL`.
     pub statics: TokenStream,
 }
@@ -57,12 +109,27 @@ pub fn client_items(krate: &Crate) -> ClientItems {
     match krate.protocol {
         Protocol::RestJson1 => ClientItems {
             error_metadata: quote!(leansdk_runtime::protocol::rest_json::error_metadata),
+            error_in_success: quote!(None),
             statics: TokenStream::new(),
         },
         Protocol::AwsJson {
             version,
             query_compatible,
         } => aws_json::client_items(krate, version, query_compatible),
+        Protocol::RestXml { no_error_wrapping } => ClientItems {
+            error_metadata: quote!(leansdk_runtime::protocol::rest_xml::error_metadata),
+            // Services that send bare `<Error>`s (S3) also send some with status 200.
+            error_in_success: if no_error_wrapping {
+                quote!(Some(
+                    leansdk_runtime::protocol::rest_xml::is_error_despite_status
+                ))
+            } else {
+                quote!(None)
+            },
+            statics: TokenStream::new(),
+        },
+        Protocol::AwsQuery => aws_query::client_items(krate, Flavour::AwsQuery),
+        Protocol::Ec2Query => aws_query::client_items(krate, Flavour::Ec2Query),
     }
 }
 

@@ -4,13 +4,17 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{host_prefix, http_binding};
+use super::{BodyFormat, host_prefix, http_binding};
 use crate::ir::Operation;
 
 pub(super) fn request(op: &Operation) -> TokenStream {
     let method = &op.http.method;
     let uri = &op.http.uri;
-    let bindings = op.input.fields.iter().map(http_binding::request_binding);
+    let bindings = op
+        .input
+        .fields
+        .iter()
+        .map(|f| http_binding::request_binding(f, BodyFormat::Json));
     let json_body = op
         .input
         .fields

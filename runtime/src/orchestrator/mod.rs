@@ -15,6 +15,7 @@
 //!     sdk_version: env!("CARGO_PKG_VERSION"),
 //!     resolve_endpoint: crate::endpoint::resolve_for_config, // the rule set, or `endpoint_url_only`
 //!     error_metadata: protocol::rest_json::error_metadata, // the protocol's error reader
+//!     error_in_success: None,                        // (S3: a 200 may carry an error)
 //! };
 //!
 //! // Per operation (src/operation/get_workflow.rs): input -> request -> invoke -> output or error enum.
@@ -106,6 +107,9 @@ pub struct ServiceMeta {
     pub resolve_endpoint: fn(&EndpointConfig<'_>) -> Result<Endpoint, EndpointError>,
     /// Reads code, message and request ID from an error response (protocol specific).
     pub error_metadata: fn(&HttpResponse) -> ErrorMetadata,
+    /// Tells a 2xx response that is an error all the same (S3's 200 with an `<Error>`
+    /// body); `None` for the protocols where the status always says.
+    pub error_in_success: Option<fn(&HttpResponse) -> bool>,
 }
 
 /// The shared part of a generated client: configuration, service facts and the retry quota
@@ -304,7 +308,13 @@ impl ClientHandle {
                 .instrument(span.clone())
                 .await;
             let (kind, failure) = match sent {
-                Ok(Ok(response)) if response.is_success() => {
+                Ok(Ok(response))
+                    if response.is_success()
+                        && !self
+                            .service
+                            .error_in_success
+                            .is_some_and(|is_error| is_error(&response)) =>
+                {
                     span.in_scope(|| log_response(&response));
                     self.quota.release(last_retry_cost);
                     return Ok((response, None));

@@ -36,6 +36,8 @@ pub struct Suite {
 pub struct Metadata {
     /// botocore's protocol name: `rest-json`, `json`, `query`, `ec2`, `rest-xml`...
     pub protocol: String,
+    /// The service's version: awsQuery's `Version`.
+    pub api_version: String,
     /// `1.0` or `1.1` for `json`.
     pub json_version: Option<String>,
     /// awsJson's `X-Amz-Target` prefix: the service shape's name.
@@ -73,8 +75,19 @@ pub struct Shape {
     #[serde(default)]
     pub fault: bool,
     pub error: Option<ErrorInfo>,
+    /// The shape's `smithy.api#xmlName`.
+    pub location_name: Option<String>,
+    pub xml_namespace: Option<XmlNamespace>,
     #[serde(flatten)]
     pub unread: Unread,
+}
+
+/// botocore writes an `xmlNamespace` as its URI, or as `{prefix, uri}`.
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum XmlNamespace {
+    Uri(String),
+    Prefixed { prefix: Option<String>, uri: String },
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -88,8 +101,12 @@ pub struct ErrorInfo {
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
 pub struct ShapeRef {
     pub shape: String,
+    /// The element name of a list's items or a map's keys or values.
+    pub location_name: Option<String>,
+    pub xml_namespace: Option<XmlNamespace>,
     #[serde(flatten)]
     pub unread: Unread,
 }
@@ -107,6 +124,11 @@ pub struct Member {
     #[serde(default)]
     pub idempotency_token: bool,
     pub timestamp_format: Option<String>,
+    #[serde(default)]
+    pub flattened: bool,
+    #[serde(default)]
+    pub xml_attribute: bool,
+    pub xml_namespace: Option<XmlNamespace>,
     #[serde(flatten)]
     pub unread: Unread,
 }

@@ -30,13 +30,11 @@ pub struct Generated<'a> {
     pub protocol_name: &'a str,
 }
 
-/// Module name of a suite's tests: direction plus the operation, unique like the operation.
+/// Module name of a suite's tests: direction plus the suite's namespace, unique per suite.
 pub fn module_name(direction: Direction, operation: &ShapeId) -> String {
-    format!(
-        "{}_{}",
-        direction.name(),
-        heck::ToSnakeCase::to_snake_case(operation.name())
-    )
+    let namespace = operation.namespace();
+    let suite = namespace.rsplit('.').next().unwrap_or(namespace);
+    format!("{}_{suite}", direction.name())
 }
 
 pub fn test_name(case: &Case) -> String {
@@ -57,7 +55,7 @@ pub fn compliance_tests(
                 .krate
                 .operations
                 .iter()
-                .find(|op| op.wire_name == suite.operation.name())
+                .find(|op| op.shape_id == suite.operation.as_str())
                 .ok_or_else(|| format!("no generated operation for `{}`", suite.operation)),
         };
         let mut tests = Vec::new();

@@ -132,7 +132,7 @@ impl<'a> Literals<'a> {
                 let text = json.to_string();
                 quote!(leansdk_runtime::serde_json::from_str::<leansdk_runtime::Document>(#text).unwrap())
             }
-            RustType::Named { name, boxed } => {
+            RustType::Named { name, boxed, .. } => {
                 let value = self.named(name, json)?;
                 if *boxed {
                     quote!(Box::new(#value))
@@ -140,7 +140,7 @@ impl<'a> Literals<'a> {
                     value
                 }
             }
-            RustType::List { item, sparse } => {
+            RustType::List { item, sparse, .. } => {
                 let items = json
                     .as_array()
                     .ok_or_else(mismatch)?
@@ -149,7 +149,7 @@ impl<'a> Literals<'a> {
                     .collect::<Result<Vec<_>, _>>()?;
                 quote!(vec![#(#items),*])
             }
-            RustType::Map { value, sparse } => {
+            RustType::Map { value, sparse, .. } => {
                 let entries = json
                     .as_object()
                     .ok_or_else(mismatch)?

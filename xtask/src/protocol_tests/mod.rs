@@ -79,6 +79,36 @@ pub const FILES: &[ProtocolFile] = &[
         },
         hand_written: &[],
     },
+    ProtocolFile {
+        stem: "query",
+        ignore_key: "query",
+        service: smithy::Service {
+            namespace: "aws.protocoltests.query",
+            sdk_id: "Query Protocol",
+            default_name: "AwsQuery",
+        },
+        hand_written: &[],
+    },
+    ProtocolFile {
+        stem: "ec2",
+        ignore_key: "ec2",
+        service: smithy::Service {
+            namespace: "aws.protocoltests.ec2",
+            sdk_id: "EC2 Protocol",
+            default_name: "AwsEc2",
+        },
+        hand_written: &[],
+    },
+    ProtocolFile {
+        stem: "rest-xml",
+        ignore_key: "rest-xml",
+        service: smithy::Service {
+            namespace: "aws.protocoltests.restxml",
+            sdk_id: "Rest Xml Protocol",
+            default_name: "RestXml",
+        },
+        hand_written: &[],
+    },
 ];
 
 /// The generated test file of each crate.

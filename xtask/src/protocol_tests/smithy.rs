@@ -12,7 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToSnakeCase;
 use serde_json::{Map, Value, json};
 
-use super::botocore::{Direction, Member, Metadata, Operation, Shape, ShapeRef, Suite, Unread};
+use super::botocore::{
+    Direction, Member, Metadata, Operation, Shape, ShapeRef, Suite, Unread, XmlNamespace,
+};
 
 /// The service a protocol file's suites become.
 pub struct Service {
@@ -42,6 +44,9 @@ struct SuiteScope<'a> {
     service_namespace: &'a str,
     namespace: String,
     shared: &'a BTreeSet<String>,
+    /// botocore's `locationName` of a body member is its `smithy.api#jsonName` in the JSON
+    /// protocols and its `smithy.api#xmlName` in the others.
+    json: bool,
 }
 
 impl SuiteScope<'_> {
@@ -81,6 +86,7 @@ pub fn translate(service: &Service, suites: &[(Direction, Suite)]) -> Result<Tra
             service_namespace: service.namespace,
             namespace: format!("{}.{}", service.namespace, name.to_snake_case()),
             shared: &shared,
+            json: matches!(metadata.protocol.as_str(), "rest-json" | "json"),
         };
         // A shared shape another suite already translated is reused as it is.
         let mut suite_shapes = Map::new();
@@ -94,7 +100,8 @@ pub fn translate(service: &Service, suites: &[(Direction, Suite)]) -> Result<Tra
                 Ok::<_, String>(())
             })
             .and_then(|()| translate_operation(&scope, suite, operation));
-        let operation = format!("{}#{name}", scope.namespace);
+        // botocore's name: what the query protocols name an operation by on the wire.
+        let operation = format!("{}#{}", scope.namespace, operation.name);
         let failure = match translated {
             Ok(operation_shape) => {
                 shapes.extend(suite_shapes);
@@ -128,7 +135,7 @@ pub fn translate(service: &Service, suites: &[(Direction, Suite)]) -> Result<Tra
         format!("{}#{name}", service.namespace),
         json!({
             "type": "service",
-            "version": "2019-12-16",
+            "version": metadata.api_version,
             "operations": targets,
             "traits": traits,
         }),
@@ -183,8 +190,8 @@ fn unread(what: &str, unread: &Unread) -> Result<(), String> {
     ))
 }
 
-/// Input suites keep botocore's name; output suites get `Response` (and a number when
-/// several suites test the same operation).
+/// A name unique to the suite, for its namespace: botocore's operation name, with
+/// `Response` for output suites and a number when several suites test the same operation.
 fn unique_operation_name(taken: &mut BTreeSet<String>, direction: Direction, name: &str) -> String {
     let base = match direction {
         Direction::Input => name.to_owned(),
@@ -254,6 +261,17 @@ fn references(shape: &Shape) -> impl Iterator<Item = &str> {
         .chain(elements.into_iter().flatten().map(|r| r.shape.as_str()))
 }
 
+/// `smithy.api#xmlNamespace` of botocore's `xmlNamespace`.
+fn xml_namespace(namespace: &XmlNamespace) -> Value {
+    match namespace {
+        XmlNamespace::Uri(uri) => json!({ "uri": uri }),
+        XmlNamespace::Prefixed { prefix, uri } => match prefix {
+            Some(prefix) => json!({ "uri": uri, "prefix": prefix }),
+            None => json!({ "uri": uri }),
+        },
+    }
+}
+
 /// botocore's `timestampFormat` names -> `smithy.api#timestampFormat` values.
 fn timestamp_format(botocore: &str) -> Result<&'static str, String> {
     match botocore {
@@ -278,12 +296,29 @@ fn translate_shape(
             timestamp_format(format)?.into(),
         );
     }
+    if let Some(xml_name) = &shape.location_name {
+        traits.insert("smithy.api#xmlName".into(), xml_name.as_str().into());
+    }
+    if let Some(namespace) = &shape.xml_namespace {
+        traits.insert("smithy.api#xmlNamespace".into(), xml_namespace(namespace));
+    }
     let element = |r: &Option<ShapeRef>, what: &str| {
         let r = r
             .as_ref()
             .ok_or_else(|| format!("shape `{name}` has no `{what}`"))?;
         unread(&format!("`{what}` of shape `{name}`"), &r.unread)?;
-        Ok::<_, String>(json!({ "target": scope.id(&r.shape) }))
+        let mut element = json!({ "target": scope.id(&r.shape) });
+        let mut traits = Map::new();
+        if let Some(xml_name) = &r.location_name {
+            traits.insert("smithy.api#xmlName".into(), xml_name.as_str().into());
+        }
+        if let Some(namespace) = &r.xml_namespace {
+            traits.insert("smithy.api#xmlNamespace".into(), xml_namespace(namespace));
+        }
+        if !traits.is_empty() {
+            element["traits"] = traits.into();
+        }
+        Ok::<_, String>(element)
     };
     let mut value = match shape.kind.as_str() {
         "structure" if shape.document => json!({ "type": "document" }),
@@ -357,8 +392,16 @@ fn translate_member(
     };
     match member.location.as_deref() {
         None => {
-            if let Some(json_name) = &member.location_name {
-                traits.insert("smithy.api#jsonName".into(), json_name.as_str().into());
+            // botocore writes a member's own name as its `locationName` where Smithy has
+            // no `smithy.api#xmlName` (a payload's root is then named after its target).
+            let renamed = member.location_name.as_ref().filter(|n| n.as_str() != name);
+            if let Some(body_name) = renamed {
+                let trait_id = if scope.json {
+                    "smithy.api#jsonName"
+                } else {
+                    "smithy.api#xmlName"
+                };
+                traits.insert(trait_id.into(), body_name.as_str().into());
             }
         }
         Some("uri") => {
@@ -390,6 +433,15 @@ fn translate_member(
     }
     if member.host_label {
         traits.insert("smithy.api#hostLabel".into(), json!({}));
+    }
+    if member.flattened {
+        traits.insert("smithy.api#xmlFlattened".into(), json!({}));
+    }
+    if member.xml_attribute {
+        traits.insert("smithy.api#xmlAttribute".into(), json!({}));
+    }
+    if let Some(namespace) = &member.xml_namespace {
+        traits.insert("smithy.api#xmlNamespace".into(), xml_namespace(namespace));
     }
     if member.idempotency_token {
         traits.insert("smithy.api#idempotencyToken".into(), json!({}));

@@ -193,17 +193,144 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&decoded).into_owned()
 }
 
-/// JSON bodies compare as values (key order and whitespace are not significant), others
-/// byte for byte.
+/// JSON bodies compare as values (key order and white space are not significant), XML
+/// bodies as trees (see [`XmlNode`]), form bodies as sets of decoded pairs; others byte for
+/// byte.
 fn assert_body(actual: &[u8], expected: &str) {
     let json = |bytes: &[u8]| serde_json::from_slice::<serde_json::Value>(bytes).ok();
-    match (json(actual), json(expected.as_bytes())) {
-        (Some(actual), Some(expected)) => assert_eq!(actual, expected, "JSON body"),
-        _ => assert_eq!(
-            String::from_utf8_lossy(actual),
-            expected,
-            "body (not JSON on both sides)"
-        ),
+    if let (Some(actual), Some(expected)) = (json(actual), json(expected.as_bytes())) {
+        return assert_eq!(actual, expected, "JSON body");
+    }
+    let actual_text = String::from_utf8_lossy(actual);
+    if expected.trim_start().starts_with('<') {
+        let (actual_xml, expected_xml) = (XmlNode::parse(&actual_text), XmlNode::parse(expected));
+        return assert_eq!(
+            actual_xml, expected_xml,
+            "XML body:\n  sent {actual_text}\n  want {expected}"
+        );
+    }
+    if expected.contains('=') && !expected.contains(' ') {
+        let (mut sent, mut want) = (query_pairs(&actual_text), query_pairs(expected));
+        sent.sort();
+        want.sort();
+        return assert_eq!(sent, want, "form body: sent {actual_text}");
+    }
+    assert_eq!(actual_text, expected, "body");
+}
+
+/// An XML element for comparison: its name as written, its attributes (namespace
+/// declarations included) in any order, its trimmed text, and its children, whose order
+/// counts only among children of the same name (a structure's members may come in any
+/// order; a list's items may not), and not among map entries (elements holding a key and a
+/// value, which maps write in key order, but the cases in their JSON order).
+#[derive(Debug)]
+struct XmlNode {
+    name: String,
+    attributes: Vec<(String, String)>,
+    text: String,
+    children: std::collections::BTreeMap<String, Vec<XmlNode>>,
+}
+
+impl PartialEq for XmlNode {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.attributes == other.attributes
+            && self.text == other.text
+            && self.children.len() == other.children.len()
+            && self.children.iter().all(|(name, mine)| {
+                other.children.get(name).is_some_and(|theirs| {
+                    if mine.iter().chain(theirs).all(XmlNode::is_map_entry) {
+                        mine.len() == theirs.len()
+                            && mine.iter().all(|entry| theirs.contains(entry))
+                    } else {
+                        mine == theirs
+                    }
+                })
+            })
+    }
+}
+
+impl XmlNode {
+    /// Two child elements of different names (key and value) and no text of its own.
+    fn is_map_entry(&self) -> bool {
+        self.text.is_empty()
+            && self.children.len() == 2
+            && self.children.values().all(|group| group.len() == 1)
+    }
+
+    fn parse(text: &str) -> Option<XmlNode> {
+        use quick_xml::events::Event;
+        let mut reader = quick_xml::Reader::from_str(text);
+        let mut open: Vec<XmlNode> = Vec::new();
+        loop {
+            match reader.read_event().ok()? {
+                Event::Start(start) => open.push(Self::start(&start)?),
+                Event::Empty(start) => {
+                    let node = Self::start(&start)?;
+                    if let Some(done) = Self::close(&mut open, node) {
+                        return Some(done);
+                    }
+                }
+                Event::End(_) => {
+                    let node = open.pop()?;
+                    if let Some(done) = Self::close(&mut open, node) {
+                        return Some(done);
+                    }
+                }
+                Event::Text(text) => {
+                    // White space around the root is not content.
+                    if let Some(node) = open.last_mut() {
+                        node.text.push_str(text.xml10_content().trim());
+                    }
+                }
+                Event::GeneralRef(reference) => {
+                    let resolved = match reference.resolve_char_ref().ok()? {
+                        Some(c) => c.to_string(),
+                        None => {
+                            quick_xml::escape::unescape(&format!("&{};", reference.xml10_content()))
+                                .ok()?
+                                .into_owned()
+                        }
+                    };
+                    open.last_mut()?.text.push_str(&resolved);
+                }
+                Event::Eof => return None,
+                _ => {}
+            }
+        }
+    }
+
+    fn start(start: &quick_xml::events::BytesStart<'_>) -> Option<XmlNode> {
+        let mut attributes = Vec::new();
+        for attribute in start.attributes() {
+            let attribute = attribute.ok()?;
+            let value = attribute
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()?;
+            attributes.push((attribute.key.into_inner().to_owned(), value.into_owned()));
+        }
+        attributes.sort();
+        Some(XmlNode {
+            name: start.name().into_inner().to_owned(),
+            attributes,
+            text: String::new(),
+            children: std::collections::BTreeMap::new(),
+        })
+    }
+
+    /// Attaches `node` to its parent, or returns it when it is the root.
+    fn close(open: &mut [XmlNode], node: XmlNode) -> Option<XmlNode> {
+        match open.last_mut() {
+            Some(parent) => {
+                parent
+                    .children
+                    .entry(node.name.clone())
+                    .or_default()
+                    .push(node);
+                None
+            }
+            None => Some(node),
+        }
     }
 }
 

@@ -9,6 +9,7 @@ static SERVICE: ServiceMeta = ServiceMeta {
     sdk_version: env!("CARGO_PKG_VERSION"),
     resolve_endpoint: leansdk_runtime::orchestrator::endpoint_url_only,
     error_metadata: leansdk_runtime::protocol::aws_json::error_metadata,
+    error_in_success: None,
 };
 /// How this service's requests are framed (`X-Amz-Target`, content type).
 pub(crate) static PROTOCOL: leansdk_runtime::protocol::aws_json::AwsJson = leansdk_runtime::protocol::aws_json::AwsJson {
@@ -34,10 +35,10 @@ impl Client {
     pub(crate) fn handle(&self) -> &ClientHandle {
         &self.handle
     }
-    pub fn datetime_offsets_response(
+    pub fn datetime_offsets(
         &self,
-    ) -> crate::operation::datetime_offsets_response::DatetimeOffsetsResponseFluentBuilder {
-        crate::operation::datetime_offsets_response::DatetimeOffsetsResponseFluentBuilder::new(
+    ) -> crate::operation::datetime_offsets::DatetimeOffsetsFluentBuilder {
+        crate::operation::datetime_offsets::DatetimeOffsetsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -46,10 +47,10 @@ impl Client {
     ) -> crate::operation::empty_operation::EmptyOperationFluentBuilder {
         crate::operation::empty_operation::EmptyOperationFluentBuilder::new(self.clone())
     }
-    pub fn empty_operation_response(
+    pub fn empty_operation_2(
         &self,
-    ) -> crate::operation::empty_operation_response::EmptyOperationResponseFluentBuilder {
-        crate::operation::empty_operation_response::EmptyOperationResponseFluentBuilder::new(
+    ) -> crate::operation::empty_operation_2::EmptyOperationResponseEmptyOperationFluentBuilder {
+        crate::operation::empty_operation_2::EmptyOperationResponseEmptyOperationFluentBuilder::new(
             self.clone(),
         )
     }
@@ -67,31 +68,31 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn fractional_seconds_response(
+    pub fn fractional_seconds(
         &self,
-    ) -> crate::operation::fractional_seconds_response::FractionalSecondsResponseFluentBuilder {
-        crate::operation::fractional_seconds_response::FractionalSecondsResponseFluentBuilder::new(
+    ) -> crate::operation::fractional_seconds::FractionalSecondsFluentBuilder {
+        crate::operation::fractional_seconds::FractionalSecondsFluentBuilder::new(
             self.clone(),
         )
     }
-    pub fn greeting_with_errors_response(
+    pub fn greeting_with_errors(
         &self,
-    ) -> crate::operation::greeting_with_errors_response::GreetingWithErrorsResponseFluentBuilder {
-        crate::operation::greeting_with_errors_response::GreetingWithErrorsResponseFluentBuilder::new(
+    ) -> crate::operation::greeting_with_errors::GreetingWithErrorsFluentBuilder {
+        crate::operation::greeting_with_errors::GreetingWithErrorsFluentBuilder::new(
             self.clone(),
         )
     }
-    pub fn greeting_with_errors_response2(
+    pub fn greeting_with_errors_2(
         &self,
-    ) -> crate::operation::greeting_with_errors_response2::GreetingWithErrorsResponse2FluentBuilder {
-        crate::operation::greeting_with_errors_response2::GreetingWithErrorsResponse2FluentBuilder::new(
+    ) -> crate::operation::greeting_with_errors_2::GreetingWithErrorsResponse2GreetingWithErrorsFluentBuilder {
+        crate::operation::greeting_with_errors_2::GreetingWithErrorsResponse2GreetingWithErrorsFluentBuilder::new(
             self.clone(),
         )
     }
-    pub fn greeting_with_errors_response3(
+    pub fn greeting_with_errors_3(
         &self,
-    ) -> crate::operation::greeting_with_errors_response3::GreetingWithErrorsResponse3FluentBuilder {
-        crate::operation::greeting_with_errors_response3::GreetingWithErrorsResponse3FluentBuilder::new(
+    ) -> crate::operation::greeting_with_errors_3::GreetingWithErrorsResponse3GreetingWithErrorsFluentBuilder {
+        crate::operation::greeting_with_errors_3::GreetingWithErrorsResponse3GreetingWithErrorsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -105,10 +106,10 @@ impl Client {
     pub fn json_enums(&self) -> crate::operation::json_enums::JsonEnumsFluentBuilder {
         crate::operation::json_enums::JsonEnumsFluentBuilder::new(self.clone())
     }
-    pub fn json_enums_response(
+    pub fn json_enums_2(
         &self,
-    ) -> crate::operation::json_enums_response::JsonEnumsResponseFluentBuilder {
-        crate::operation::json_enums_response::JsonEnumsResponseFluentBuilder::new(
+    ) -> crate::operation::json_enums_2::JsonEnumsResponseJsonEnumsFluentBuilder {
+        crate::operation::json_enums_2::JsonEnumsResponseJsonEnumsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -117,20 +118,20 @@ impl Client {
     ) -> crate::operation::json_int_enums::JsonIntEnumsFluentBuilder {
         crate::operation::json_int_enums::JsonIntEnumsFluentBuilder::new(self.clone())
     }
-    pub fn json_int_enums_response(
+    pub fn json_int_enums_2(
         &self,
-    ) -> crate::operation::json_int_enums_response::JsonIntEnumsResponseFluentBuilder {
-        crate::operation::json_int_enums_response::JsonIntEnumsResponseFluentBuilder::new(
+    ) -> crate::operation::json_int_enums_2::JsonIntEnumsResponseJsonIntEnumsFluentBuilder {
+        crate::operation::json_int_enums_2::JsonIntEnumsResponseJsonIntEnumsFluentBuilder::new(
             self.clone(),
         )
     }
     pub fn json_unions(&self) -> crate::operation::json_unions::JsonUnionsFluentBuilder {
         crate::operation::json_unions::JsonUnionsFluentBuilder::new(self.clone())
     }
-    pub fn json_unions_response(
+    pub fn json_unions_2(
         &self,
-    ) -> crate::operation::json_unions_response::JsonUnionsResponseFluentBuilder {
-        crate::operation::json_unions_response::JsonUnionsResponseFluentBuilder::new(
+    ) -> crate::operation::json_unions_2::JsonUnionsResponseJsonUnionsFluentBuilder {
+        crate::operation::json_unions_2::JsonUnionsResponseJsonUnionsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -141,10 +142,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn kitchen_sink_operation_response(
+    pub fn kitchen_sink_operation_2(
         &self,
-    ) -> crate::operation::kitchen_sink_operation_response::KitchenSinkOperationResponseFluentBuilder {
-        crate::operation::kitchen_sink_operation_response::KitchenSinkOperationResponseFluentBuilder::new(
+    ) -> crate::operation::kitchen_sink_operation_2::KitchenSinkOperationResponseKitchenSinkOperationFluentBuilder {
+        crate::operation::kitchen_sink_operation_2::KitchenSinkOperationResponseKitchenSinkOperationFluentBuilder::new(
             self.clone(),
         )
     }
@@ -153,10 +154,10 @@ impl Client {
     ) -> crate::operation::null_operation::NullOperationFluentBuilder {
         crate::operation::null_operation::NullOperationFluentBuilder::new(self.clone())
     }
-    pub fn null_operation_response(
+    pub fn null_operation_2(
         &self,
-    ) -> crate::operation::null_operation_response::NullOperationResponseFluentBuilder {
-        crate::operation::null_operation_response::NullOperationResponseFluentBuilder::new(
+    ) -> crate::operation::null_operation_2::NullOperationResponseNullOperationFluentBuilder {
+        crate::operation::null_operation_2::NullOperationResponseNullOperationFluentBuilder::new(
             self.clone(),
         )
     }
@@ -174,10 +175,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn put_and_get_inline_documents_response(
+    pub fn put_and_get_inline_documents_2(
         &self,
-    ) -> crate::operation::put_and_get_inline_documents_response::PutAndGetInlineDocumentsResponseFluentBuilder {
-        crate::operation::put_and_get_inline_documents_response::PutAndGetInlineDocumentsResponseFluentBuilder::new(
+    ) -> crate::operation::put_and_get_inline_documents_2::PutAndGetInlineDocumentsResponsePutAndGetInlineDocumentsFluentBuilder {
+        crate::operation::put_and_get_inline_documents_2::PutAndGetInlineDocumentsResponsePutAndGetInlineDocumentsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -195,10 +196,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn simple_scalar_properties_response(
+    pub fn simple_scalar_properties_2(
         &self,
-    ) -> crate::operation::simple_scalar_properties_response::SimpleScalarPropertiesResponseFluentBuilder {
-        crate::operation::simple_scalar_properties_response::SimpleScalarPropertiesResponseFluentBuilder::new(
+    ) -> crate::operation::simple_scalar_properties_2::SimpleScalarPropertiesResponseSimpleScalarPropertiesFluentBuilder {
+        crate::operation::simple_scalar_properties_2::SimpleScalarPropertiesResponseSimpleScalarPropertiesFluentBuilder::new(
             self.clone(),
         )
     }

@@ -12,12 +12,12 @@
 //! # async fn call() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = leansdk_jsonprotocol::Config::from_env().load().await?;
 //! let client = leansdk_jsonprotocol::Client::new(&config);
-//! let output = client.datetime_offsets_response().send().await?;
+//! let output = client.datetime_offsets().send().await?;
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! An input built some other way (e.g. `DatetimeOffsetsResponseInput { ..Default::default() }`) is sent with
+//! An input built some other way (e.g. `DatetimeOffsetsInput { ..Default::default() }`) is sent with
 //! `send_with(&client)`. Errors are [`error::SdkError`]s; a service error is the operation's
 //! error enum (one variant per modelled error, plus `Unhandled`), and every error shows its code,
 //! message and request ID.

@@ -1925,7 +1925,7 @@ mod input_simple_scalar_properties {
 mod output_datetime_offsets_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonprotocol::operation::datetime_offsets_response::*;
+    use leansdk_jsonprotocol::operation::datetime_offsets::*;
     /// Ensures that clients can correctly parse datetime (timestamps) with offsets
     #[test]
     fn aws_json11_date_time_with_negative_offset() {
@@ -1940,10 +1940,10 @@ mod output_datetime_offsets_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            DatetimeOffsetsResponseInput::default().send_with(&client),
+            DatetimeOffsetsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = DatetimeOffsetsResponseOutput {
+        let expected = DatetimeOffsetsOutput {
             datetime: Some(leansdk_runtime::DateTime::from_secs(1576540098i64)),
             ..Default::default()
         };
@@ -1963,10 +1963,10 @@ mod output_datetime_offsets_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            DatetimeOffsetsResponseInput::default().send_with(&client),
+            DatetimeOffsetsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = DatetimeOffsetsResponseOutput {
+        let expected = DatetimeOffsetsOutput {
             datetime: Some(leansdk_runtime::DateTime::from_secs(1576540098i64)),
             ..Default::default()
         };
@@ -1978,7 +1978,7 @@ mod output_datetime_offsets_response {
 mod output_empty_operation_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonprotocol::operation::empty_operation_response::*;
+    use leansdk_jsonprotocol::operation::empty_operation_2::*;
     /// When no output is defined, the service is expected to return an empty payload, however, client must ignore a JSON payload if one is returned. This ensures that if output is added later, then it will not break the client.
     #[test]
     fn handles_empty_output_shape() {
@@ -1993,7 +1993,7 @@ mod output_empty_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            EmptyOperationResponseInput::default().send_with(&client),
+            EmptyOperationResponseEmptyOperationInput::default().send_with(&client),
         );
         outcome.expect("the response parses");
     }
@@ -2011,7 +2011,7 @@ mod output_empty_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            EmptyOperationResponseInput::default().send_with(&client),
+            EmptyOperationResponseEmptyOperationInput::default().send_with(&client),
         );
         outcome.expect("the response parses");
     }
@@ -2025,7 +2025,7 @@ mod output_empty_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            EmptyOperationResponseInput::default().send_with(&client),
+            EmptyOperationResponseEmptyOperationInput::default().send_with(&client),
         );
         outcome.expect("the response parses");
     }
@@ -2035,7 +2035,7 @@ mod output_empty_operation_response {
 mod output_fractional_seconds_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonprotocol::operation::fractional_seconds_response::*;
+    use leansdk_jsonprotocol::operation::fractional_seconds::*;
     /// Ensures that clients can correctly parse datetime timestamps with fractional seconds
     #[test]
     fn aws_json11_date_time_with_fractional_seconds() {
@@ -2050,10 +2050,10 @@ mod output_fractional_seconds_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            FractionalSecondsResponseInput::default().send_with(&client),
+            FractionalSecondsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = FractionalSecondsResponseOutput {
+        let expected = FractionalSecondsOutput {
             datetime: Some(
                 leansdk_runtime::DateTime::from_fractional_secs(946845296.123),
             ),
@@ -2067,7 +2067,7 @@ mod output_fractional_seconds_response {
 mod output_greeting_with_errors_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonprotocol::operation::greeting_with_errors_response::*;
+    use leansdk_jsonprotocol::operation::greeting_with_errors::*;
     /// Parses simple JSON errors
     #[test]
     fn aws_json11_invalid_greeting_error() {
@@ -2082,7 +2082,7 @@ mod output_greeting_with_errors_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponseInput::default().send_with(&client),
+            GreetingWithErrorsInput::default().send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -2096,7 +2096,7 @@ mod output_greeting_with_errors_response {
             leansdk_runtime::error::ProvideErrorMetadata::message(& error), Some("Hi"),
             "message"
         );
-        let GreetingWithErrorsResponseError::InvalidGreeting(error) = error else {
+        let GreetingWithErrorsError::InvalidGreeting(error) = error else {
             panic!("expected {}, got {error:?}", stringify!(InvalidGreeting));
         };
         let expected = leansdk_jsonprotocol::types::InvalidGreeting {
@@ -2111,7 +2111,7 @@ mod output_greeting_with_errors_response {
 mod output_greeting_with_errors_response2 {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonprotocol::operation::greeting_with_errors_response2::*;
+    use leansdk_jsonprotocol::operation::greeting_with_errors_2::*;
     /// Parses a complex error with no message member
     #[test]
     fn aws_json11_complex_error() {
@@ -2126,7 +2126,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -2136,7 +2137,8 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("ComplexError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::ComplexError(error) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::ComplexError(error) = error
+        else {
             panic!("expected {}, got {error:?}", stringify!(ComplexError));
         };
         let expected = leansdk_jsonprotocol::types::ComplexError {
@@ -2163,7 +2165,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -2173,7 +2176,8 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("ComplexError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::ComplexError(error) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::ComplexError(error) = error
+        else {
             panic!("expected {}, got {error:?}", stringify!(ComplexError));
         };
         let expected = leansdk_jsonprotocol::types::ComplexError {
@@ -2188,7 +2192,7 @@ mod output_greeting_with_errors_response2 {
 mod output_greeting_with_errors_response3 {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonprotocol::operation::greeting_with_errors_response3::*;
+    use leansdk_jsonprotocol::operation::greeting_with_errors_3::*;
     /// Serializes the X-Amzn-ErrorType header. For an example service, see Amazon EKS.
     #[test]
     fn aws_json11_foo_error_using_x_amzn_error_type() {
@@ -2199,7 +2203,8 @@ mod output_greeting_with_errors_response3 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse3Input::default().send_with(&client),
+            GreetingWithErrorsResponse3GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -2209,7 +2214,7 @@ mod output_greeting_with_errors_response3 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse3Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse3GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -2232,7 +2237,8 @@ mod output_greeting_with_errors_response3 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse3Input::default().send_with(&client),
+            GreetingWithErrorsResponse3GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -2242,7 +2248,7 @@ mod output_greeting_with_errors_response3 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse3Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse3GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -2265,7 +2271,8 @@ mod output_greeting_with_errors_response3 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse3Input::default().send_with(&client),
+            GreetingWithErrorsResponse3GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -2275,7 +2282,7 @@ mod output_greeting_with_errors_response3 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse3Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse3GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -2293,7 +2300,8 @@ mod output_greeting_with_errors_response3 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse3Input::default().send_with(&client),
+            GreetingWithErrorsResponse3GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -2303,7 +2311,7 @@ mod output_greeting_with_errors_response3 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse3Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse3GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -2321,7 +2329,8 @@ mod output_greeting_with_errors_response3 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse3Input::default().send_with(&client),
+            GreetingWithErrorsResponse3GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -2331,7 +2340,7 @@ mod output_greeting_with_errors_response3 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse3Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse3GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -2349,7 +2358,8 @@ mod output_greeting_with_errors_response3 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse3Input::default().send_with(&client),
+            GreetingWithErrorsResponse3GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -2359,7 +2369,7 @@ mod output_greeting_with_errors_response3 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse3Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse3GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -2377,7 +2387,8 @@ mod output_greeting_with_errors_response3 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse3Input::default().send_with(&client),
+            GreetingWithErrorsResponse3GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -2387,7 +2398,7 @@ mod output_greeting_with_errors_response3 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse3Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse3GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -2405,7 +2416,8 @@ mod output_greeting_with_errors_response3 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse3Input::default().send_with(&client),
+            GreetingWithErrorsResponse3GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -2415,7 +2427,7 @@ mod output_greeting_with_errors_response3 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse3Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse3GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -2433,7 +2445,8 @@ mod output_greeting_with_errors_response3 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse3Input::default().send_with(&client),
+            GreetingWithErrorsResponse3GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -2443,7 +2456,7 @@ mod output_greeting_with_errors_response3 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse3Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse3GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -2453,7 +2466,7 @@ mod output_greeting_with_errors_response3 {
 mod output_json_enums_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonprotocol::operation::json_enums_response::*;
+    use leansdk_jsonprotocol::operation::json_enums_2::*;
     /// Serializes simple scalar properties
     #[test]
     fn aws_json11_enums() {
@@ -2468,10 +2481,10 @@ mod output_json_enums_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonEnumsResponseInput::default().send_with(&client),
+            JsonEnumsResponseJsonEnumsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonEnumsResponseOutput {
+        let expected = JsonEnumsResponseJsonEnumsOutput {
             foo_enum1: Some(leansdk_jsonprotocol::types::FooEnum::from("Foo")),
             foo_enum2: Some(leansdk_jsonprotocol::types::FooEnum::from("0")),
             foo_enum3: Some(leansdk_jsonprotocol::types::FooEnum::from("1")),
@@ -2526,7 +2539,7 @@ mod output_json_enums_response {
 mod output_json_int_enums_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonprotocol::operation::json_int_enums_response::*;
+    use leansdk_jsonprotocol::operation::json_int_enums_2::*;
     /// Serializes simple scalar properties
     #[test]
     fn aws_json11_int_enums() {
@@ -2544,10 +2557,10 @@ mod output_json_int_enums_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonIntEnumsResponseInput::default().send_with(&client),
+            JsonIntEnumsResponseJsonIntEnumsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonIntEnumsResponseOutput {
+        let expected = JsonIntEnumsResponseJsonIntEnumsOutput {
             int_enum1: Some(1),
             int_enum2: Some(2),
             int_enum3: Some(3),
@@ -2586,7 +2599,7 @@ mod output_json_int_enums_response {
 mod output_json_unions_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonprotocol::operation::json_unions_response::*;
+    use leansdk_jsonprotocol::operation::json_unions_2::*;
     /// Deserializes a string union value
     #[test]
     fn aws_json11_deserialize_string_union_value() {
@@ -2601,10 +2614,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonprotocol::types::MyUnion::StringValue(String::from("foo")),
             ),
@@ -2626,10 +2639,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(leansdk_jsonprotocol::types::MyUnion::BooleanValue(true)),
             ..Default::default()
         };
@@ -2649,10 +2662,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(leansdk_jsonprotocol::types::MyUnion::NumberValue(1)),
             ..Default::default()
         };
@@ -2672,10 +2685,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonprotocol::types::MyUnion::BlobValue(b"foo".to_vec()),
             ),
@@ -2697,10 +2710,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonprotocol::types::MyUnion::TimestampValue(
                     leansdk_runtime::DateTime::from_secs(1398796238i64),
@@ -2724,10 +2737,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonprotocol::types::MyUnion::EnumValue(
                     leansdk_jsonprotocol::types::FooEnum::from("Foo"),
@@ -2751,10 +2764,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonprotocol::types::MyUnion::ListValue(
                     vec![String::from("foo"), String::from("bar")],
@@ -2778,10 +2791,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonprotocol::types::MyUnion::MapValue(
                     ::std::collections::BTreeMap::from([
@@ -2808,10 +2821,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonprotocol::types::MyUnion::StructureValue(leansdk_jsonprotocol::types::GreetingStruct {
                     hi: Some(String::from("hello")),
@@ -2835,10 +2848,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonprotocol::types::MyUnion::StructureValue(leansdk_jsonprotocol::types::GreetingStruct {
                     hi: Some(String::from("hello")),
@@ -2854,7 +2867,7 @@ mod output_json_unions_response {
 mod output_kitchen_sink_operation_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonprotocol::operation::kitchen_sink_operation_response::*;
+    use leansdk_jsonprotocol::operation::kitchen_sink_operation_2::*;
     /// Parses operations with empty JSON bodies
     #[test]
     fn parses_operations_with_empty_json_bodies() {
@@ -2869,10 +2882,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             ..Default::default()
         };
         harness::assert_same(&output.blob, &expected.blob, "blob");
@@ -2980,10 +2994,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             string: Some(String::from("string-value")),
             ..Default::default()
         };
@@ -3092,10 +3107,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             integer: Some(1234),
             ..Default::default()
         };
@@ -3204,10 +3220,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             long: Some(1234567890123456789),
             ..Default::default()
         };
@@ -3316,10 +3333,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             float: Some(1234.5),
             ..Default::default()
         };
@@ -3428,10 +3446,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             double: Some(123456789.1234568),
             ..Default::default()
         };
@@ -3540,10 +3559,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             boolean: Some(true),
             ..Default::default()
         };
@@ -3652,10 +3672,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             boolean: Some(false),
             ..Default::default()
         };
@@ -3764,10 +3785,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             blob: Some(b"binary-value".to_vec()),
             ..Default::default()
         };
@@ -3876,10 +3898,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             timestamp: Some(leansdk_runtime::DateTime::from_secs(946845296i64)),
             ..Default::default()
         };
@@ -3988,10 +4011,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             iso8601_timestamp: Some(leansdk_runtime::DateTime::from_secs(946845296i64)),
             ..Default::default()
         };
@@ -4100,10 +4124,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             httpdate_timestamp: Some(leansdk_runtime::DateTime::from_secs(946845296i64)),
             ..Default::default()
         };
@@ -4212,10 +4237,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             list_of_strings: Some(
                 vec![String::from("abc"), String::from("mno"), String::from("xyz")],
             ),
@@ -4326,10 +4352,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             list_of_maps_of_strings: Some(
                 vec![
                     ::std::collections::BTreeMap::from([(String::from("size"),
@@ -4445,10 +4472,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             list_of_lists: Some(
                 vec![
                     vec![String::from("abc"), String::from("mno"), String::from("xyz")],
@@ -4562,10 +4590,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             list_of_structs: Some(
                 vec![
                     leansdk_jsonprotocol::types::SimpleStruct { value :
@@ -4681,10 +4710,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             recursive_list: Some(
                 vec![
                     leansdk_jsonprotocol::types::KitchenSinkOperationResponseKitchenSink
@@ -4803,10 +4833,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             map_of_strings: Some(
                 ::std::collections::BTreeMap::from([
                     (String::from("color"), String::from("red")),
@@ -4920,10 +4951,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             map_of_lists_of_strings: Some(
                 ::std::collections::BTreeMap::from([
                     (
@@ -5043,10 +5075,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             map_of_maps: Some(
                 ::std::collections::BTreeMap::from([
                     (
@@ -5172,10 +5205,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             map_of_structs: Some(
                 ::std::collections::BTreeMap::from([
                     (
@@ -5299,10 +5333,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             recursive_map: Some(
                 ::std::collections::BTreeMap::from([
                     (
@@ -5444,10 +5479,11 @@ mod output_kitchen_sink_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            KitchenSinkOperationResponseInput::default().send_with(&client),
+            KitchenSinkOperationResponseKitchenSinkOperationInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = KitchenSinkOperationResponseOutput {
+        let expected = KitchenSinkOperationResponseKitchenSinkOperationOutput {
             ..Default::default()
         };
         harness::assert_same(&output.blob, &expected.blob, "blob");
@@ -5547,7 +5583,7 @@ mod output_kitchen_sink_operation_response {
 mod output_null_operation_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonprotocol::operation::null_operation_response::*;
+    use leansdk_jsonprotocol::operation::null_operation_2::*;
     /// Null structure values are dropped
     #[test]
     fn aws_json11_structures_dont_deserialize_null_values() {
@@ -5562,10 +5598,10 @@ mod output_null_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            NullOperationResponseInput::default().send_with(&client),
+            NullOperationResponseNullOperationInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = NullOperationResponseOutput {
+        let expected = NullOperationResponseNullOperationOutput {
             ..Default::default()
         };
         harness::assert_same(&output.string, &expected.string, "string");
@@ -5576,7 +5612,7 @@ mod output_null_operation_response {
 mod output_put_and_get_inline_documents_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonprotocol::operation::put_and_get_inline_documents_response::*;
+    use leansdk_jsonprotocol::operation::put_and_get_inline_documents_2::*;
     /// Serializes inline documents in a JSON response.
     #[test]
     fn put_and_get_inline_documents_input() {
@@ -5591,10 +5627,11 @@ mod output_put_and_get_inline_documents_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            PutAndGetInlineDocumentsResponseInput::default().send_with(&client),
+            PutAndGetInlineDocumentsResponsePutAndGetInlineDocumentsInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = PutAndGetInlineDocumentsResponseOutput {
+        let expected = PutAndGetInlineDocumentsResponsePutAndGetInlineDocumentsOutput {
             inline_document: Some(
                 leansdk_runtime::serde_json::from_str::<
                     leansdk_runtime::Document,
@@ -5615,7 +5652,7 @@ mod output_put_and_get_inline_documents_response {
 mod output_simple_scalar_properties_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonprotocol::operation::simple_scalar_properties_response::*;
+    use leansdk_jsonprotocol::operation::simple_scalar_properties_2::*;
     /// Supports handling NaN float values.
     #[test]
     fn aws_json11_supports_na_n_float_inputs() {
@@ -5630,10 +5667,11 @@ mod output_simple_scalar_properties_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            SimpleScalarPropertiesResponseInput::default().send_with(&client),
+            SimpleScalarPropertiesResponseSimpleScalarPropertiesInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = SimpleScalarPropertiesResponseOutput {
+        let expected = SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput {
             double_value: Some(f64::NAN),
             float_value: Some(f32::NAN),
             ..Default::default()
@@ -5659,10 +5697,11 @@ mod output_simple_scalar_properties_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            SimpleScalarPropertiesResponseInput::default().send_with(&client),
+            SimpleScalarPropertiesResponseSimpleScalarPropertiesInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = SimpleScalarPropertiesResponseOutput {
+        let expected = SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput {
             double_value: Some(f64::INFINITY),
             float_value: Some(f32::INFINITY),
             ..Default::default()
@@ -5688,10 +5727,11 @@ mod output_simple_scalar_properties_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            SimpleScalarPropertiesResponseInput::default().send_with(&client),
+            SimpleScalarPropertiesResponseSimpleScalarPropertiesInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = SimpleScalarPropertiesResponseOutput {
+        let expected = SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput {
             double_value: Some(f64::NEG_INFINITY),
             float_value: Some(f32::NEG_INFINITY),
             ..Default::default()

@@ -9,6 +9,7 @@ static SERVICE: ServiceMeta = ServiceMeta {
     sdk_version: env!("CARGO_PKG_VERSION"),
     resolve_endpoint: leansdk_runtime::orchestrator::endpoint_url_only,
     error_metadata: leansdk_runtime::protocol::aws_json::query_compatible_error_metadata,
+    error_in_success: None,
 };
 /// How this service's requests are framed (`X-Amz-Target`, content type).
 pub(crate) static PROTOCOL: leansdk_runtime::protocol::aws_json::AwsJson = leansdk_runtime::protocol::aws_json::AwsJson {
@@ -41,17 +42,17 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn query_compatible_operation_response(
+    pub fn query_compatible_operation_2(
         &self,
-    ) -> crate::operation::query_compatible_operation_response::QueryCompatibleOperationResponseFluentBuilder {
-        crate::operation::query_compatible_operation_response::QueryCompatibleOperationResponseFluentBuilder::new(
+    ) -> crate::operation::query_compatible_operation_2::QueryCompatibleOperationResponseQueryCompatibleOperationFluentBuilder {
+        crate::operation::query_compatible_operation_2::QueryCompatibleOperationResponseQueryCompatibleOperationFluentBuilder::new(
             self.clone(),
         )
     }
-    pub fn query_compatible_operation_response2(
+    pub fn query_compatible_operation_3(
         &self,
-    ) -> crate::operation::query_compatible_operation_response2::QueryCompatibleOperationResponse2FluentBuilder {
-        crate::operation::query_compatible_operation_response2::QueryCompatibleOperationResponse2FluentBuilder::new(
+    ) -> crate::operation::query_compatible_operation_3::QueryCompatibleOperationResponse2QueryCompatibleOperationFluentBuilder {
+        crate::operation::query_compatible_operation_3::QueryCompatibleOperationResponse2QueryCompatibleOperationFluentBuilder::new(
             self.clone(),
         )
     }

@@ -43,7 +43,7 @@ mod input_query_compatible_operation {
 mod output_query_compatible_operation_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_querycompatiblejsonrpc10::operation::query_compatible_operation_response::*;
+    use leansdk_querycompatiblejsonrpc10::operation::query_compatible_operation_2::*;
     /// Parses simple errors with no query error code
     #[test]
     fn query_compatible_aws_json10_no_custom_code_error() {
@@ -58,7 +58,8 @@ mod output_query_compatible_operation_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            QueryCompatibleOperationResponseInput::default().send_with(&client),
+            QueryCompatibleOperationResponseQueryCompatibleOperationInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -72,7 +73,9 @@ mod output_query_compatible_operation_response {
             leansdk_runtime::error::ProvideErrorMetadata::message(& error), Some("Hi"),
             "message"
         );
-        let QueryCompatibleOperationResponseError::NoCustomCodeError(error) = error else {
+        let QueryCompatibleOperationResponseQueryCompatibleOperationError::NoCustomCodeError(
+            error,
+        ) = error else {
             panic!("expected {}, got {error:?}", stringify!(NoCustomCodeError));
         };
         let expected = leansdk_querycompatiblejsonrpc10::types::NoCustomCodeError {
@@ -87,7 +90,7 @@ mod output_query_compatible_operation_response {
 mod output_query_compatible_operation_response2 {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_querycompatiblejsonrpc10::operation::query_compatible_operation_response2::*;
+    use leansdk_querycompatiblejsonrpc10::operation::query_compatible_operation_3::*;
     /// Parses simple errors with query error code
     #[test]
     fn query_compatible_aws_json10_custom_code_error() {
@@ -105,7 +108,8 @@ mod output_query_compatible_operation_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            QueryCompatibleOperationResponse2Input::default().send_with(&client),
+            QueryCompatibleOperationResponse2QueryCompatibleOperationInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -119,7 +123,9 @@ mod output_query_compatible_operation_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::message(& error), Some("Hi"),
             "message"
         );
-        let QueryCompatibleOperationResponse2Error::CustomCodeError(error) = error else {
+        let QueryCompatibleOperationResponse2QueryCompatibleOperationError::CustomCodeError(
+            error,
+        ) = error else {
             panic!("expected {}, got {error:?}", stringify!(CustomCodeError));
         };
         let expected = leansdk_querycompatiblejsonrpc10::types::CustomCodeError {

@@ -9,6 +9,7 @@ static SERVICE: ServiceMeta = ServiceMeta {
     sdk_version: env!("CARGO_PKG_VERSION"),
     resolve_endpoint: leansdk_runtime::orchestrator::endpoint_url_only,
     error_metadata: leansdk_runtime::protocol::aws_json::error_metadata,
+    error_in_success: None,
 };
 /// How this service's requests are framed (`X-Amz-Target`, content type).
 pub(crate) static PROTOCOL: leansdk_runtime::protocol::aws_json::AwsJson = leansdk_runtime::protocol::aws_json::AwsJson {
@@ -41,10 +42,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn empty_input_and_empty_output_response(
+    pub fn empty_input_and_empty_output_2(
         &self,
-    ) -> crate::operation::empty_input_and_empty_output_response::EmptyInputAndEmptyOutputResponseFluentBuilder {
-        crate::operation::empty_input_and_empty_output_response::EmptyInputAndEmptyOutputResponseFluentBuilder::new(
+    ) -> crate::operation::empty_input_and_empty_output_2::EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputFluentBuilder {
+        crate::operation::empty_input_and_empty_output_2::EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputFluentBuilder::new(
             self.clone(),
         )
     }
@@ -62,24 +63,24 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn greeting_with_errors_response(
+    pub fn greeting_with_errors(
         &self,
-    ) -> crate::operation::greeting_with_errors_response::GreetingWithErrorsResponseFluentBuilder {
-        crate::operation::greeting_with_errors_response::GreetingWithErrorsResponseFluentBuilder::new(
+    ) -> crate::operation::greeting_with_errors::GreetingWithErrorsFluentBuilder {
+        crate::operation::greeting_with_errors::GreetingWithErrorsFluentBuilder::new(
             self.clone(),
         )
     }
-    pub fn greeting_with_errors_response2(
+    pub fn greeting_with_errors_2(
         &self,
-    ) -> crate::operation::greeting_with_errors_response2::GreetingWithErrorsResponse2FluentBuilder {
-        crate::operation::greeting_with_errors_response2::GreetingWithErrorsResponse2FluentBuilder::new(
+    ) -> crate::operation::greeting_with_errors_2::GreetingWithErrorsResponse2GreetingWithErrorsFluentBuilder {
+        crate::operation::greeting_with_errors_2::GreetingWithErrorsResponse2GreetingWithErrorsFluentBuilder::new(
             self.clone(),
         )
     }
-    pub fn greeting_with_errors_response3(
+    pub fn greeting_with_errors_3(
         &self,
-    ) -> crate::operation::greeting_with_errors_response3::GreetingWithErrorsResponse3FluentBuilder {
-        crate::operation::greeting_with_errors_response3::GreetingWithErrorsResponse3FluentBuilder::new(
+    ) -> crate::operation::greeting_with_errors_3::GreetingWithErrorsResponse3GreetingWithErrorsFluentBuilder {
+        crate::operation::greeting_with_errors_3::GreetingWithErrorsResponse3GreetingWithErrorsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -93,10 +94,10 @@ impl Client {
     pub fn json_unions(&self) -> crate::operation::json_unions::JsonUnionsFluentBuilder {
         crate::operation::json_unions::JsonUnionsFluentBuilder::new(self.clone())
     }
-    pub fn json_unions_response(
+    pub fn json_unions_2(
         &self,
-    ) -> crate::operation::json_unions_response::JsonUnionsResponseFluentBuilder {
-        crate::operation::json_unions_response::JsonUnionsResponseFluentBuilder::new(
+    ) -> crate::operation::json_unions_2::JsonUnionsResponseJsonUnionsFluentBuilder {
+        crate::operation::json_unions_2::JsonUnionsResponseJsonUnionsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -107,10 +108,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn no_input_and_no_output_response(
+    pub fn no_input_and_no_output_2(
         &self,
-    ) -> crate::operation::no_input_and_no_output_response::NoInputAndNoOutputResponseFluentBuilder {
-        crate::operation::no_input_and_no_output_response::NoInputAndNoOutputResponseFluentBuilder::new(
+    ) -> crate::operation::no_input_and_no_output_2::NoInputAndNoOutputResponseNoInputAndNoOutputFluentBuilder {
+        crate::operation::no_input_and_no_output_2::NoInputAndNoOutputResponseNoInputAndNoOutputFluentBuilder::new(
             self.clone(),
         )
     }
@@ -121,10 +122,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn no_input_and_output_response(
+    pub fn no_input_and_output_2(
         &self,
-    ) -> crate::operation::no_input_and_output_response::NoInputAndOutputResponseFluentBuilder {
-        crate::operation::no_input_and_output_response::NoInputAndOutputResponseFluentBuilder::new(
+    ) -> crate::operation::no_input_and_output_2::NoInputAndOutputResponseNoInputAndOutputFluentBuilder {
+        crate::operation::no_input_and_output_2::NoInputAndOutputResponseNoInputAndOutputFluentBuilder::new(
             self.clone(),
         )
     }
@@ -142,10 +143,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn simple_scalar_properties_response(
+    pub fn simple_scalar_properties_2(
         &self,
-    ) -> crate::operation::simple_scalar_properties_response::SimpleScalarPropertiesResponseFluentBuilder {
-        crate::operation::simple_scalar_properties_response::SimpleScalarPropertiesResponseFluentBuilder::new(
+    ) -> crate::operation::simple_scalar_properties_2::SimpleScalarPropertiesResponseSimpleScalarPropertiesFluentBuilder {
+        crate::operation::simple_scalar_properties_2::SimpleScalarPropertiesResponseSimpleScalarPropertiesFluentBuilder::new(
             self.clone(),
         )
     }

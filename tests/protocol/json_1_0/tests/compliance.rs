@@ -716,7 +716,7 @@ mod input_simple_scalar_properties {
 mod output_empty_input_and_empty_output_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonrpc10::operation::empty_input_and_empty_output_response::*;
+    use leansdk_jsonrpc10::operation::empty_input_and_empty_output_2::*;
     /// A service will always return a JSON object for operations with modeled output.
     #[test]
     fn aws_json10_empty_input_and_empty_output_send_json_object() {
@@ -731,7 +731,8 @@ mod output_empty_input_and_empty_output_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            EmptyInputAndEmptyOutputResponseInput::default().send_with(&client),
+            EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput::default()
+                .send_with(&client),
         );
         outcome.expect("the response parses");
     }
@@ -741,7 +742,7 @@ mod output_empty_input_and_empty_output_response {
 mod output_greeting_with_errors_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonrpc10::operation::greeting_with_errors_response::*;
+    use leansdk_jsonrpc10::operation::greeting_with_errors::*;
     /// Parses simple JSON errors
     #[test]
     fn aws_json10_invalid_greeting_error() {
@@ -756,7 +757,7 @@ mod output_greeting_with_errors_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponseInput::default().send_with(&client),
+            GreetingWithErrorsInput::default().send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -770,7 +771,7 @@ mod output_greeting_with_errors_response {
             leansdk_runtime::error::ProvideErrorMetadata::message(& error), Some("Hi"),
             "message"
         );
-        let GreetingWithErrorsResponseError::InvalidGreeting(error) = error else {
+        let GreetingWithErrorsError::InvalidGreeting(error) = error else {
             panic!("expected {}, got {error:?}", stringify!(InvalidGreeting));
         };
         let expected = leansdk_jsonrpc10::types::InvalidGreeting {
@@ -785,7 +786,7 @@ mod output_greeting_with_errors_response {
 mod output_greeting_with_errors_response2 {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonrpc10::operation::greeting_with_errors_response2::*;
+    use leansdk_jsonrpc10::operation::greeting_with_errors_2::*;
     /// Serializes the X-Amzn-ErrorType header. For an example service, see Amazon EKS.
     #[test]
     fn aws_json10_foo_error_using_x_amzn_error_type() {
@@ -796,7 +797,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -806,7 +808,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -829,7 +831,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -839,7 +842,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -862,7 +865,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -872,7 +876,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -890,7 +894,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -900,7 +905,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -918,7 +923,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -928,7 +934,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -946,7 +952,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -956,7 +963,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -974,7 +981,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -984,7 +992,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -1002,7 +1010,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -1012,7 +1021,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -1030,7 +1039,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -1040,7 +1050,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -1050,7 +1060,7 @@ mod output_greeting_with_errors_response2 {
 mod output_greeting_with_errors_response3 {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonrpc10::operation::greeting_with_errors_response3::*;
+    use leansdk_jsonrpc10::operation::greeting_with_errors_3::*;
     /// Parses a complex error with no message member
     #[test]
     fn aws_json10_complex_error() {
@@ -1065,7 +1075,8 @@ mod output_greeting_with_errors_response3 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse3Input::default().send_with(&client),
+            GreetingWithErrorsResponse3GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -1075,7 +1086,8 @@ mod output_greeting_with_errors_response3 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("ComplexError"), "code"
         );
-        let GreetingWithErrorsResponse3Error::ComplexError(error) = error else {
+        let GreetingWithErrorsResponse3GreetingWithErrorsError::ComplexError(error) = error
+        else {
             panic!("expected {}, got {error:?}", stringify!(ComplexError));
         };
         let expected = leansdk_jsonrpc10::types::ComplexError {
@@ -1102,7 +1114,8 @@ mod output_greeting_with_errors_response3 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse3Input::default().send_with(&client),
+            GreetingWithErrorsResponse3GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -1112,7 +1125,8 @@ mod output_greeting_with_errors_response3 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("ComplexError"), "code"
         );
-        let GreetingWithErrorsResponse3Error::ComplexError(error) = error else {
+        let GreetingWithErrorsResponse3GreetingWithErrorsError::ComplexError(error) = error
+        else {
             panic!("expected {}, got {error:?}", stringify!(ComplexError));
         };
         let expected = leansdk_jsonrpc10::types::ComplexError {
@@ -1127,7 +1141,7 @@ mod output_greeting_with_errors_response3 {
 mod output_json_unions_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonrpc10::operation::json_unions_response::*;
+    use leansdk_jsonrpc10::operation::json_unions_2::*;
     /// Deserializes a string union value
     #[test]
     fn aws_json10_deserialize_string_union_value() {
@@ -1142,10 +1156,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonrpc10::types::MyUnion::StringValue(String::from("foo")),
             ),
@@ -1167,10 +1181,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(leansdk_jsonrpc10::types::MyUnion::BooleanValue(true)),
             ..Default::default()
         };
@@ -1190,10 +1204,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(leansdk_jsonrpc10::types::MyUnion::NumberValue(1)),
             ..Default::default()
         };
@@ -1213,10 +1227,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonrpc10::types::MyUnion::BlobValue(b"foo".to_vec()),
             ),
@@ -1238,10 +1252,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonrpc10::types::MyUnion::TimestampValue(
                     leansdk_runtime::DateTime::from_secs(1398796238i64),
@@ -1265,10 +1279,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonrpc10::types::MyUnion::EnumValue(
                     leansdk_jsonrpc10::types::FooEnum::from("Foo"),
@@ -1292,10 +1306,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(leansdk_jsonrpc10::types::MyUnion::IntEnumValue(1)),
             ..Default::default()
         };
@@ -1315,10 +1329,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonrpc10::types::MyUnion::ListValue(
                     vec![String::from("foo"), String::from("bar")],
@@ -1342,10 +1356,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonrpc10::types::MyUnion::MapValue(
                     ::std::collections::BTreeMap::from([
@@ -1372,10 +1386,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonrpc10::types::MyUnion::StructureValue(leansdk_jsonrpc10::types::GreetingStruct {
                     hi: Some(String::from("hello")),
@@ -1399,10 +1413,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonrpc10::types::MyUnion::StructureValue(leansdk_jsonrpc10::types::GreetingStruct {
                     hi: Some(String::from("hello")),
@@ -1426,10 +1440,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_jsonrpc10::types::MyUnion::StructureValue(leansdk_jsonrpc10::types::GreetingStruct {
                     hi: Some(String::from("hello")),
@@ -1445,7 +1459,7 @@ mod output_json_unions_response {
 mod output_no_input_and_no_output_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonrpc10::operation::no_input_and_no_output_response::*;
+    use leansdk_jsonrpc10::operation::no_input_and_no_output_2::*;
     /// When no output is defined, the service is expected to return an empty payload, however, client must ignore a JSON payload if one is returned. This ensures that if output is added later, then it will not break the client.
     #[test]
     fn aws_json10_handles_empty_output_shape() {
@@ -1460,7 +1474,8 @@ mod output_no_input_and_no_output_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            NoInputAndNoOutputResponseInput::default().send_with(&client),
+            NoInputAndNoOutputResponseNoInputAndNoOutputInput::default()
+                .send_with(&client),
         );
         outcome.expect("the response parses");
     }
@@ -1478,7 +1493,8 @@ mod output_no_input_and_no_output_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            NoInputAndNoOutputResponseInput::default().send_with(&client),
+            NoInputAndNoOutputResponseNoInputAndNoOutputInput::default()
+                .send_with(&client),
         );
         outcome.expect("the response parses");
     }
@@ -1492,7 +1508,8 @@ mod output_no_input_and_no_output_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            NoInputAndNoOutputResponseInput::default().send_with(&client),
+            NoInputAndNoOutputResponseNoInputAndNoOutputInput::default()
+                .send_with(&client),
         );
         outcome.expect("the response parses");
     }
@@ -1502,7 +1519,7 @@ mod output_no_input_and_no_output_response {
 mod output_no_input_and_output_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonrpc10::operation::no_input_and_output_response::*;
+    use leansdk_jsonrpc10::operation::no_input_and_output_2::*;
     /// Empty output always serializes an empty object payload.
     #[test]
     fn aws_json10_no_input_and_output() {
@@ -1517,7 +1534,7 @@ mod output_no_input_and_output_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            NoInputAndOutputResponseInput::default().send_with(&client),
+            NoInputAndOutputResponseNoInputAndOutputInput::default().send_with(&client),
         );
         outcome.expect("the response parses");
     }
@@ -1527,7 +1544,7 @@ mod output_no_input_and_output_response {
 mod output_simple_scalar_properties_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_jsonrpc10::operation::simple_scalar_properties_response::*;
+    use leansdk_jsonrpc10::operation::simple_scalar_properties_2::*;
     /// Supports handling NaN float values.
     #[test]
     fn aws_json10_supports_na_n_float_inputs() {
@@ -1542,10 +1559,11 @@ mod output_simple_scalar_properties_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            SimpleScalarPropertiesResponseInput::default().send_with(&client),
+            SimpleScalarPropertiesResponseSimpleScalarPropertiesInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = SimpleScalarPropertiesResponseOutput {
+        let expected = SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput {
             double_value: Some(f64::NAN),
             float_value: Some(f32::NAN),
             ..Default::default()
@@ -1571,10 +1589,11 @@ mod output_simple_scalar_properties_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            SimpleScalarPropertiesResponseInput::default().send_with(&client),
+            SimpleScalarPropertiesResponseSimpleScalarPropertiesInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = SimpleScalarPropertiesResponseOutput {
+        let expected = SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput {
             double_value: Some(f64::INFINITY),
             float_value: Some(f32::INFINITY),
             ..Default::default()
@@ -1600,10 +1619,11 @@ mod output_simple_scalar_properties_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            SimpleScalarPropertiesResponseInput::default().send_with(&client),
+            SimpleScalarPropertiesResponseSimpleScalarPropertiesInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = SimpleScalarPropertiesResponseOutput {
+        let expected = SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput {
             double_value: Some(f64::NEG_INFINITY),
             float_value: Some(f32::NEG_INFINITY),
             ..Default::default()

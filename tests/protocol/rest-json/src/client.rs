@@ -9,6 +9,7 @@ static SERVICE: ServiceMeta = ServiceMeta {
     sdk_version: env!("CARGO_PKG_VERSION"),
     resolve_endpoint: leansdk_runtime::orchestrator::endpoint_url_only,
     error_metadata: leansdk_runtime::protocol::rest_json::error_metadata,
+    error_in_success: None,
 };
 /// Client for Rest Json Protocol: one method per operation, each returning a fluent builder. Cheap to clone; clones share connections and the retry quota.
 #[derive(Clone, Debug)]
@@ -49,10 +50,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn datetime_offsets_response(
+    pub fn datetime_offsets(
         &self,
-    ) -> crate::operation::datetime_offsets_response::DatetimeOffsetsResponseFluentBuilder {
-        crate::operation::datetime_offsets_response::DatetimeOffsetsResponseFluentBuilder::new(
+    ) -> crate::operation::datetime_offsets::DatetimeOffsetsFluentBuilder {
+        crate::operation::datetime_offsets::DatetimeOffsetsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -68,10 +69,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn document_type_as_map_value_response(
+    pub fn document_type_as_map_value_2(
         &self,
-    ) -> crate::operation::document_type_as_map_value_response::DocumentTypeAsMapValueResponseFluentBuilder {
-        crate::operation::document_type_as_map_value_response::DocumentTypeAsMapValueResponseFluentBuilder::new(
+    ) -> crate::operation::document_type_as_map_value_2::DocumentTypeAsMapValueResponseDocumentTypeAsMapValueFluentBuilder {
+        crate::operation::document_type_as_map_value_2::DocumentTypeAsMapValueResponseDocumentTypeAsMapValueFluentBuilder::new(
             self.clone(),
         )
     }
@@ -82,17 +83,17 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn document_type_as_payload_response(
+    pub fn document_type_as_payload_2(
         &self,
-    ) -> crate::operation::document_type_as_payload_response::DocumentTypeAsPayloadResponseFluentBuilder {
-        crate::operation::document_type_as_payload_response::DocumentTypeAsPayloadResponseFluentBuilder::new(
+    ) -> crate::operation::document_type_as_payload_2::DocumentTypeAsPayloadResponseDocumentTypeAsPayloadFluentBuilder {
+        crate::operation::document_type_as_payload_2::DocumentTypeAsPayloadResponseDocumentTypeAsPayloadFluentBuilder::new(
             self.clone(),
         )
     }
-    pub fn document_type_response(
+    pub fn document_type_2(
         &self,
-    ) -> crate::operation::document_type_response::DocumentTypeResponseFluentBuilder {
-        crate::operation::document_type_response::DocumentTypeResponseFluentBuilder::new(
+    ) -> crate::operation::document_type_2::DocumentTypeResponseDocumentTypeFluentBuilder {
+        crate::operation::document_type_2::DocumentTypeResponseDocumentTypeFluentBuilder::new(
             self.clone(),
         )
     }
@@ -103,10 +104,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn empty_input_and_empty_output_response(
+    pub fn empty_input_and_empty_output_2(
         &self,
-    ) -> crate::operation::empty_input_and_empty_output_response::EmptyInputAndEmptyOutputResponseFluentBuilder {
-        crate::operation::empty_input_and_empty_output_response::EmptyInputAndEmptyOutputResponseFluentBuilder::new(
+    ) -> crate::operation::empty_input_and_empty_output_2::EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputFluentBuilder {
+        crate::operation::empty_input_and_empty_output_2::EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputFluentBuilder::new(
             self.clone(),
         )
     }
@@ -124,38 +125,38 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn fractional_seconds_response(
+    pub fn fractional_seconds(
         &self,
-    ) -> crate::operation::fractional_seconds_response::FractionalSecondsResponseFluentBuilder {
-        crate::operation::fractional_seconds_response::FractionalSecondsResponseFluentBuilder::new(
+    ) -> crate::operation::fractional_seconds::FractionalSecondsFluentBuilder {
+        crate::operation::fractional_seconds::FractionalSecondsFluentBuilder::new(
             self.clone(),
         )
     }
-    pub fn greeting_with_errors_response(
+    pub fn greeting_with_errors(
         &self,
-    ) -> crate::operation::greeting_with_errors_response::GreetingWithErrorsResponseFluentBuilder {
-        crate::operation::greeting_with_errors_response::GreetingWithErrorsResponseFluentBuilder::new(
+    ) -> crate::operation::greeting_with_errors::GreetingWithErrorsFluentBuilder {
+        crate::operation::greeting_with_errors::GreetingWithErrorsFluentBuilder::new(
             self.clone(),
         )
     }
-    pub fn greeting_with_errors_response2(
+    pub fn greeting_with_errors_2(
         &self,
-    ) -> crate::operation::greeting_with_errors_response2::GreetingWithErrorsResponse2FluentBuilder {
-        crate::operation::greeting_with_errors_response2::GreetingWithErrorsResponse2FluentBuilder::new(
+    ) -> crate::operation::greeting_with_errors_2::GreetingWithErrorsResponse2GreetingWithErrorsFluentBuilder {
+        crate::operation::greeting_with_errors_2::GreetingWithErrorsResponse2GreetingWithErrorsFluentBuilder::new(
             self.clone(),
         )
     }
-    pub fn greeting_with_errors_response3(
+    pub fn greeting_with_errors_3(
         &self,
-    ) -> crate::operation::greeting_with_errors_response3::GreetingWithErrorsResponse3FluentBuilder {
-        crate::operation::greeting_with_errors_response3::GreetingWithErrorsResponse3FluentBuilder::new(
+    ) -> crate::operation::greeting_with_errors_3::GreetingWithErrorsResponse3GreetingWithErrorsFluentBuilder {
+        crate::operation::greeting_with_errors_3::GreetingWithErrorsResponse3GreetingWithErrorsFluentBuilder::new(
             self.clone(),
         )
     }
-    pub fn greeting_with_errors_response4(
+    pub fn greeting_with_errors_4(
         &self,
-    ) -> crate::operation::greeting_with_errors_response4::GreetingWithErrorsResponse4FluentBuilder {
-        crate::operation::greeting_with_errors_response4::GreetingWithErrorsResponse4FluentBuilder::new(
+    ) -> crate::operation::greeting_with_errors_4::GreetingWithErrorsResponse4GreetingWithErrorsFluentBuilder {
+        crate::operation::greeting_with_errors_4::GreetingWithErrorsResponse4GreetingWithErrorsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -180,10 +181,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn http_enum_payload_response(
+    pub fn http_enum_payload_2(
         &self,
-    ) -> crate::operation::http_enum_payload_response::HttpEnumPayloadResponseFluentBuilder {
-        crate::operation::http_enum_payload_response::HttpEnumPayloadResponseFluentBuilder::new(
+    ) -> crate::operation::http_enum_payload_2::HttpEnumPayloadResponseHttpEnumPayloadFluentBuilder {
+        crate::operation::http_enum_payload_2::HttpEnumPayloadResponseHttpEnumPayloadFluentBuilder::new(
             self.clone(),
         )
     }
@@ -194,10 +195,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn http_payload_traits_response(
+    pub fn http_payload_traits_2(
         &self,
-    ) -> crate::operation::http_payload_traits_response::HttpPayloadTraitsResponseFluentBuilder {
-        crate::operation::http_payload_traits_response::HttpPayloadTraitsResponseFluentBuilder::new(
+    ) -> crate::operation::http_payload_traits_2::HttpPayloadTraitsResponseHttpPayloadTraitsFluentBuilder {
+        crate::operation::http_payload_traits_2::HttpPayloadTraitsResponseHttpPayloadTraitsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -208,10 +209,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn http_payload_with_structure_response(
+    pub fn http_payload_with_structure_2(
         &self,
-    ) -> crate::operation::http_payload_with_structure_response::HttpPayloadWithStructureResponseFluentBuilder {
-        crate::operation::http_payload_with_structure_response::HttpPayloadWithStructureResponseFluentBuilder::new(
+    ) -> crate::operation::http_payload_with_structure_2::HttpPayloadWithStructureResponseHttpPayloadWithStructureFluentBuilder {
+        crate::operation::http_payload_with_structure_2::HttpPayloadWithStructureResponseHttpPayloadWithStructureFluentBuilder::new(
             self.clone(),
         )
     }
@@ -222,10 +223,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn http_payload_with_union_response(
+    pub fn http_payload_with_union_2(
         &self,
-    ) -> crate::operation::http_payload_with_union_response::HttpPayloadWithUnionResponseFluentBuilder {
-        crate::operation::http_payload_with_union_response::HttpPayloadWithUnionResponseFluentBuilder::new(
+    ) -> crate::operation::http_payload_with_union_2::HttpPayloadWithUnionResponseHttpPayloadWithUnionFluentBuilder {
+        crate::operation::http_payload_with_union_2::HttpPayloadWithUnionResponseHttpPayloadWithUnionFluentBuilder::new(
             self.clone(),
         )
     }
@@ -236,17 +237,17 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn http_prefix_headers_in_response_response(
+    pub fn http_prefix_headers_in_response(
         &self,
-    ) -> crate::operation::http_prefix_headers_in_response_response::HttpPrefixHeadersInResponseResponseFluentBuilder {
-        crate::operation::http_prefix_headers_in_response_response::HttpPrefixHeadersInResponseResponseFluentBuilder::new(
+    ) -> crate::operation::http_prefix_headers_in_response::HttpPrefixHeadersInResponseFluentBuilder {
+        crate::operation::http_prefix_headers_in_response::HttpPrefixHeadersInResponseFluentBuilder::new(
             self.clone(),
         )
     }
-    pub fn http_prefix_headers_response(
+    pub fn http_prefix_headers_2(
         &self,
-    ) -> crate::operation::http_prefix_headers_response::HttpPrefixHeadersResponseFluentBuilder {
-        crate::operation::http_prefix_headers_response::HttpPrefixHeadersResponseFluentBuilder::new(
+    ) -> crate::operation::http_prefix_headers_2::HttpPrefixHeadersResponseHttpPrefixHeadersFluentBuilder {
+        crate::operation::http_prefix_headers_2::HttpPrefixHeadersResponseHttpPrefixHeadersFluentBuilder::new(
             self.clone(),
         )
     }
@@ -285,10 +286,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn http_response_code_response(
+    pub fn http_response_code(
         &self,
-    ) -> crate::operation::http_response_code_response::HttpResponseCodeResponseFluentBuilder {
-        crate::operation::http_response_code_response::HttpResponseCodeResponseFluentBuilder::new(
+    ) -> crate::operation::http_response_code::HttpResponseCodeFluentBuilder {
+        crate::operation::http_response_code::HttpResponseCodeFluentBuilder::new(
             self.clone(),
         )
     }
@@ -299,17 +300,17 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn http_string_payload_response(
+    pub fn http_string_payload_2(
         &self,
-    ) -> crate::operation::http_string_payload_response::HttpStringPayloadResponseFluentBuilder {
-        crate::operation::http_string_payload_response::HttpStringPayloadResponseFluentBuilder::new(
+    ) -> crate::operation::http_string_payload_2::HttpStringPayloadResponseHttpStringPayloadFluentBuilder {
+        crate::operation::http_string_payload_2::HttpStringPayloadResponseHttpStringPayloadFluentBuilder::new(
             self.clone(),
         )
     }
-    pub fn ignore_query_params_in_response_response(
+    pub fn ignore_query_params_in_response(
         &self,
-    ) -> crate::operation::ignore_query_params_in_response_response::IgnoreQueryParamsInResponseResponseFluentBuilder {
-        crate::operation::ignore_query_params_in_response_response::IgnoreQueryParamsInResponseResponseFluentBuilder::new(
+    ) -> crate::operation::ignore_query_params_in_response::IgnoreQueryParamsInResponseFluentBuilder {
+        crate::operation::ignore_query_params_in_response::IgnoreQueryParamsInResponseFluentBuilder::new(
             self.clone(),
         )
     }
@@ -320,30 +321,30 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn input_and_output_with_headers_response(
+    pub fn input_and_output_with_headers_2(
         &self,
-    ) -> crate::operation::input_and_output_with_headers_response::InputAndOutputWithHeadersResponseFluentBuilder {
-        crate::operation::input_and_output_with_headers_response::InputAndOutputWithHeadersResponseFluentBuilder::new(
+    ) -> crate::operation::input_and_output_with_headers_2::InputAndOutputWithHeadersResponseInputAndOutputWithHeadersFluentBuilder {
+        crate::operation::input_and_output_with_headers_2::InputAndOutputWithHeadersResponseInputAndOutputWithHeadersFluentBuilder::new(
             self.clone(),
         )
     }
     pub fn json_blobs(&self) -> crate::operation::json_blobs::JsonBlobsFluentBuilder {
         crate::operation::json_blobs::JsonBlobsFluentBuilder::new(self.clone())
     }
-    pub fn json_blobs_response(
+    pub fn json_blobs_2(
         &self,
-    ) -> crate::operation::json_blobs_response::JsonBlobsResponseFluentBuilder {
-        crate::operation::json_blobs_response::JsonBlobsResponseFluentBuilder::new(
+    ) -> crate::operation::json_blobs_2::JsonBlobsResponseJsonBlobsFluentBuilder {
+        crate::operation::json_blobs_2::JsonBlobsResponseJsonBlobsFluentBuilder::new(
             self.clone(),
         )
     }
     pub fn json_enums(&self) -> crate::operation::json_enums::JsonEnumsFluentBuilder {
         crate::operation::json_enums::JsonEnumsFluentBuilder::new(self.clone())
     }
-    pub fn json_enums_response(
+    pub fn json_enums_2(
         &self,
-    ) -> crate::operation::json_enums_response::JsonEnumsResponseFluentBuilder {
-        crate::operation::json_enums_response::JsonEnumsResponseFluentBuilder::new(
+    ) -> crate::operation::json_enums_2::JsonEnumsResponseJsonEnumsFluentBuilder {
+        crate::operation::json_enums_2::JsonEnumsResponseJsonEnumsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -352,30 +353,30 @@ impl Client {
     ) -> crate::operation::json_int_enums::JsonIntEnumsFluentBuilder {
         crate::operation::json_int_enums::JsonIntEnumsFluentBuilder::new(self.clone())
     }
-    pub fn json_int_enums_response(
+    pub fn json_int_enums_2(
         &self,
-    ) -> crate::operation::json_int_enums_response::JsonIntEnumsResponseFluentBuilder {
-        crate::operation::json_int_enums_response::JsonIntEnumsResponseFluentBuilder::new(
+    ) -> crate::operation::json_int_enums_2::JsonIntEnumsResponseJsonIntEnumsFluentBuilder {
+        crate::operation::json_int_enums_2::JsonIntEnumsResponseJsonIntEnumsFluentBuilder::new(
             self.clone(),
         )
     }
     pub fn json_lists(&self) -> crate::operation::json_lists::JsonListsFluentBuilder {
         crate::operation::json_lists::JsonListsFluentBuilder::new(self.clone())
     }
-    pub fn json_lists_response(
+    pub fn json_lists_2(
         &self,
-    ) -> crate::operation::json_lists_response::JsonListsResponseFluentBuilder {
-        crate::operation::json_lists_response::JsonListsResponseFluentBuilder::new(
+    ) -> crate::operation::json_lists_2::JsonListsResponseJsonListsFluentBuilder {
+        crate::operation::json_lists_2::JsonListsResponseJsonListsFluentBuilder::new(
             self.clone(),
         )
     }
     pub fn json_maps(&self) -> crate::operation::json_maps::JsonMapsFluentBuilder {
         crate::operation::json_maps::JsonMapsFluentBuilder::new(self.clone())
     }
-    pub fn json_maps_response(
+    pub fn json_maps_2(
         &self,
-    ) -> crate::operation::json_maps_response::JsonMapsResponseFluentBuilder {
-        crate::operation::json_maps_response::JsonMapsResponseFluentBuilder::new(
+    ) -> crate::operation::json_maps_2::JsonMapsResponseJsonMapsFluentBuilder {
+        crate::operation::json_maps_2::JsonMapsResponseJsonMapsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -384,20 +385,20 @@ impl Client {
     ) -> crate::operation::json_timestamps::JsonTimestampsFluentBuilder {
         crate::operation::json_timestamps::JsonTimestampsFluentBuilder::new(self.clone())
     }
-    pub fn json_timestamps_response(
+    pub fn json_timestamps_2(
         &self,
-    ) -> crate::operation::json_timestamps_response::JsonTimestampsResponseFluentBuilder {
-        crate::operation::json_timestamps_response::JsonTimestampsResponseFluentBuilder::new(
+    ) -> crate::operation::json_timestamps_2::JsonTimestampsResponseJsonTimestampsFluentBuilder {
+        crate::operation::json_timestamps_2::JsonTimestampsResponseJsonTimestampsFluentBuilder::new(
             self.clone(),
         )
     }
     pub fn json_unions(&self) -> crate::operation::json_unions::JsonUnionsFluentBuilder {
         crate::operation::json_unions::JsonUnionsFluentBuilder::new(self.clone())
     }
-    pub fn json_unions_response(
+    pub fn json_unions_2(
         &self,
-    ) -> crate::operation::json_unions_response::JsonUnionsResponseFluentBuilder {
-        crate::operation::json_unions_response::JsonUnionsResponseFluentBuilder::new(
+    ) -> crate::operation::json_unions_2::JsonUnionsResponseJsonUnionsFluentBuilder {
+        crate::operation::json_unions_2::JsonUnionsResponseJsonUnionsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -408,10 +409,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn media_type_header_response(
+    pub fn media_type_header_2(
         &self,
-    ) -> crate::operation::media_type_header_response::MediaTypeHeaderResponseFluentBuilder {
-        crate::operation::media_type_header_response::MediaTypeHeaderResponseFluentBuilder::new(
+    ) -> crate::operation::media_type_header_2::MediaTypeHeaderResponseMediaTypeHeaderFluentBuilder {
+        crate::operation::media_type_header_2::MediaTypeHeaderResponseMediaTypeHeaderFluentBuilder::new(
             self.clone(),
         )
     }
@@ -422,10 +423,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn no_input_and_no_output_response(
+    pub fn no_input_and_no_output_2(
         &self,
-    ) -> crate::operation::no_input_and_no_output_response::NoInputAndNoOutputResponseFluentBuilder {
-        crate::operation::no_input_and_no_output_response::NoInputAndNoOutputResponseFluentBuilder::new(
+    ) -> crate::operation::no_input_and_no_output_2::NoInputAndNoOutputResponseNoInputAndNoOutputFluentBuilder {
+        crate::operation::no_input_and_no_output_2::NoInputAndNoOutputResponseNoInputAndNoOutputFluentBuilder::new(
             self.clone(),
         )
     }
@@ -436,10 +437,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn no_input_and_output_response(
+    pub fn no_input_and_output_2(
         &self,
-    ) -> crate::operation::no_input_and_output_response::NoInputAndOutputResponseFluentBuilder {
-        crate::operation::no_input_and_output_response::NoInputAndOutputResponseFluentBuilder::new(
+    ) -> crate::operation::no_input_and_output_2::NoInputAndOutputResponseNoInputAndOutputFluentBuilder {
+        crate::operation::no_input_and_output_2::NoInputAndOutputResponseNoInputAndOutputFluentBuilder::new(
             self.clone(),
         )
     }
@@ -471,10 +472,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn post_union_with_json_name_response(
+    pub fn post_union_with_json_name_2(
         &self,
-    ) -> crate::operation::post_union_with_json_name_response::PostUnionWithJsonNameResponseFluentBuilder {
-        crate::operation::post_union_with_json_name_response::PostUnionWithJsonNameResponseFluentBuilder::new(
+    ) -> crate::operation::post_union_with_json_name_2::PostUnionWithJsonNameResponsePostUnionWithJsonNameFluentBuilder {
+        crate::operation::post_union_with_json_name_2::PostUnionWithJsonNameResponsePostUnionWithJsonNameFluentBuilder::new(
             self.clone(),
         )
     }
@@ -513,10 +514,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn recursive_shapes_response(
+    pub fn recursive_shapes_2(
         &self,
-    ) -> crate::operation::recursive_shapes_response::RecursiveShapesResponseFluentBuilder {
-        crate::operation::recursive_shapes_response::RecursiveShapesResponseFluentBuilder::new(
+    ) -> crate::operation::recursive_shapes_2::RecursiveShapesResponseRecursiveShapesFluentBuilder {
+        crate::operation::recursive_shapes_2::RecursiveShapesResponseRecursiveShapesFluentBuilder::new(
             self.clone(),
         )
     }
@@ -527,10 +528,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn simple_scalar_properties_response(
+    pub fn simple_scalar_properties_2(
         &self,
-    ) -> crate::operation::simple_scalar_properties_response::SimpleScalarPropertiesResponseFluentBuilder {
-        crate::operation::simple_scalar_properties_response::SimpleScalarPropertiesResponseFluentBuilder::new(
+    ) -> crate::operation::simple_scalar_properties_2::SimpleScalarPropertiesResponseSimpleScalarPropertiesFluentBuilder {
+        crate::operation::simple_scalar_properties_2::SimpleScalarPropertiesResponseSimpleScalarPropertiesFluentBuilder::new(
             self.clone(),
         )
     }
@@ -590,10 +591,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn timestamp_format_headers_response(
+    pub fn timestamp_format_headers_2(
         &self,
-    ) -> crate::operation::timestamp_format_headers_response::TimestampFormatHeadersResponseFluentBuilder {
-        crate::operation::timestamp_format_headers_response::TimestampFormatHeadersResponseFluentBuilder::new(
+    ) -> crate::operation::timestamp_format_headers_2::TimestampFormatHeadersResponseTimestampFormatHeadersFluentBuilder {
+        crate::operation::timestamp_format_headers_2::TimestampFormatHeadersResponseTimestampFormatHeadersFluentBuilder::new(
             self.clone(),
         )
     }
@@ -604,10 +605,10 @@ impl Client {
             self.clone(),
         )
     }
-    pub fn unit_input_and_output_response(
+    pub fn unit_input_and_output_2(
         &self,
-    ) -> crate::operation::unit_input_and_output_response::UnitInputAndOutputResponseFluentBuilder {
-        crate::operation::unit_input_and_output_response::UnitInputAndOutputResponseFluentBuilder::new(
+    ) -> crate::operation::unit_input_and_output_2::UnitInputAndOutputResponseUnitInputAndOutputFluentBuilder {
+        crate::operation::unit_input_and_output_2::UnitInputAndOutputResponseUnitInputAndOutputFluentBuilder::new(
             self.clone(),
         )
     }

@@ -3961,7 +3961,7 @@ mod input_unit_input_and_output {
 mod output_datetime_offsets_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::datetime_offsets_response::*;
+    use leansdk_restjsonprotocol::operation::datetime_offsets::*;
     /// Ensures that clients can correctly parse datetime (timestamps) with offsets
     #[test]
     fn rest_json_date_time_with_negative_offset() {
@@ -3976,10 +3976,10 @@ mod output_datetime_offsets_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            DatetimeOffsetsResponseInput::default().send_with(&client),
+            DatetimeOffsetsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = DatetimeOffsetsResponseOutput {
+        let expected = DatetimeOffsetsOutput {
             datetime: Some(leansdk_runtime::DateTime::from_secs(1576540098i64)),
             ..Default::default()
         };
@@ -3999,10 +3999,10 @@ mod output_datetime_offsets_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            DatetimeOffsetsResponseInput::default().send_with(&client),
+            DatetimeOffsetsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = DatetimeOffsetsResponseOutput {
+        let expected = DatetimeOffsetsOutput {
             datetime: Some(leansdk_runtime::DateTime::from_secs(1576540098i64)),
             ..Default::default()
         };
@@ -4014,7 +4014,7 @@ mod output_datetime_offsets_response {
 mod output_document_type_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::document_type_response::*;
+    use leansdk_restjsonprotocol::operation::document_type_2::*;
     /// Serializes documents as part of the JSON response payload with no escaping.
     #[test]
     fn document_output() {
@@ -4029,10 +4029,10 @@ mod output_document_type_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            DocumentTypeResponseInput::default().send_with(&client),
+            DocumentTypeResponseDocumentTypeInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = DocumentTypeResponseOutput {
+        let expected = DocumentTypeResponseDocumentTypeOutput {
             document_value: Some(
                 leansdk_runtime::serde_json::from_str::<
                     leansdk_runtime::Document,
@@ -4067,10 +4067,10 @@ mod output_document_type_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            DocumentTypeResponseInput::default().send_with(&client),
+            DocumentTypeResponseDocumentTypeInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = DocumentTypeResponseOutput {
+        let expected = DocumentTypeResponseDocumentTypeOutput {
             document_value: Some(
                 leansdk_runtime::serde_json::from_str::<
                     leansdk_runtime::Document,
@@ -4105,10 +4105,10 @@ mod output_document_type_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            DocumentTypeResponseInput::default().send_with(&client),
+            DocumentTypeResponseDocumentTypeInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = DocumentTypeResponseOutput {
+        let expected = DocumentTypeResponseDocumentTypeOutput {
             document_value: Some(
                 leansdk_runtime::serde_json::from_str::<leansdk_runtime::Document>("10")
                     .unwrap(),
@@ -4141,10 +4141,10 @@ mod output_document_type_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            DocumentTypeResponseInput::default().send_with(&client),
+            DocumentTypeResponseDocumentTypeInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = DocumentTypeResponseOutput {
+        let expected = DocumentTypeResponseDocumentTypeOutput {
             document_value: Some(
                 leansdk_runtime::serde_json::from_str::<
                     leansdk_runtime::Document,
@@ -4179,10 +4179,10 @@ mod output_document_type_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            DocumentTypeResponseInput::default().send_with(&client),
+            DocumentTypeResponseDocumentTypeInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = DocumentTypeResponseOutput {
+        let expected = DocumentTypeResponseDocumentTypeOutput {
             document_value: Some(
                 leansdk_runtime::serde_json::from_str::<
                     leansdk_runtime::Document,
@@ -4209,7 +4209,7 @@ mod output_document_type_response {
 mod output_document_type_as_map_value_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::document_type_as_map_value_response::*;
+    use leansdk_restjsonprotocol::operation::document_type_as_map_value_2::*;
     /// Serializes a map that uses documents as the value.
     #[test]
     fn document_type_as_map_value_output() {
@@ -4224,10 +4224,11 @@ mod output_document_type_as_map_value_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            DocumentTypeAsMapValueResponseInput::default().send_with(&client),
+            DocumentTypeAsMapValueResponseDocumentTypeAsMapValueInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = DocumentTypeAsMapValueResponseOutput {
+        let expected = DocumentTypeAsMapValueResponseDocumentTypeAsMapValueOutput {
             doc_valued_map: Some(
                 ::std::collections::BTreeMap::from([
                     (
@@ -4267,7 +4268,7 @@ mod output_document_type_as_map_value_response {
 mod output_document_type_as_payload_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::document_type_as_payload_response::*;
+    use leansdk_restjsonprotocol::operation::document_type_as_payload_2::*;
     /// Serializes a document as the target of the httpPayload trait.
     #[test]
     fn document_type_as_payload_output() {
@@ -4282,10 +4283,11 @@ mod output_document_type_as_payload_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            DocumentTypeAsPayloadResponseInput::default().send_with(&client),
+            DocumentTypeAsPayloadResponseDocumentTypeAsPayloadInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = DocumentTypeAsPayloadResponseOutput {
+        let expected = DocumentTypeAsPayloadResponseDocumentTypeAsPayloadOutput {
             document_value: Some(
                 leansdk_runtime::serde_json::from_str::<
                     leansdk_runtime::Document,
@@ -4310,10 +4312,11 @@ mod output_document_type_as_payload_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            DocumentTypeAsPayloadResponseInput::default().send_with(&client),
+            DocumentTypeAsPayloadResponseDocumentTypeAsPayloadInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = DocumentTypeAsPayloadResponseOutput {
+        let expected = DocumentTypeAsPayloadResponseDocumentTypeAsPayloadOutput {
             document_value: Some(
                 leansdk_runtime::serde_json::from_str::<
                     leansdk_runtime::Document,
@@ -4334,7 +4337,7 @@ mod output_document_type_as_payload_response {
 mod output_empty_input_and_empty_output_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::empty_input_and_empty_output_response::*;
+    use leansdk_restjsonprotocol::operation::empty_input_and_empty_output_2::*;
     /// As of January 2021, server implementations are expected to respond with a JSON object regardless of if the output parameters are empty.
     #[test]
     fn rest_json_empty_input_and_empty_output() {
@@ -4345,7 +4348,8 @@ mod output_empty_input_and_empty_output_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            EmptyInputAndEmptyOutputResponseInput::default().send_with(&client),
+            EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput::default()
+                .send_with(&client),
         );
         outcome.expect("the response parses");
     }
@@ -4357,7 +4361,8 @@ mod output_empty_input_and_empty_output_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            EmptyInputAndEmptyOutputResponseInput::default().send_with(&client),
+            EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput::default()
+                .send_with(&client),
         );
         outcome.expect("the response parses");
     }
@@ -4367,7 +4372,7 @@ mod output_empty_input_and_empty_output_response {
 mod output_fractional_seconds_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::fractional_seconds_response::*;
+    use leansdk_restjsonprotocol::operation::fractional_seconds::*;
     /// Ensures that clients can correctly parse datetime timestamps with fractional seconds
     #[test]
     fn rest_json_date_time_with_fractional_seconds() {
@@ -4382,10 +4387,10 @@ mod output_fractional_seconds_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            FractionalSecondsResponseInput::default().send_with(&client),
+            FractionalSecondsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = FractionalSecondsResponseOutput {
+        let expected = FractionalSecondsOutput {
             datetime: Some(
                 leansdk_runtime::DateTime::from_fractional_secs(946845296.123),
             ),
@@ -4399,7 +4404,7 @@ mod output_fractional_seconds_response {
 mod output_greeting_with_errors_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::greeting_with_errors_response::*;
+    use leansdk_restjsonprotocol::operation::greeting_with_errors::*;
     /// Ensures that operations with errors successfully know how to deserialize a successful response. As of January 2021, server implementations are expected to respond with a JSON object regardless of if the output parameters are empty.
     #[test]
     fn rest_json_greeting_with_errors() {
@@ -4410,10 +4415,10 @@ mod output_greeting_with_errors_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponseInput::default().send_with(&client),
+            GreetingWithErrorsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = GreetingWithErrorsResponseOutput {
+        let expected = GreetingWithErrorsOutput {
             greeting: Some(String::from("Hello")),
             ..Default::default()
         };
@@ -4429,10 +4434,10 @@ mod output_greeting_with_errors_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponseInput::default().send_with(&client),
+            GreetingWithErrorsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = GreetingWithErrorsResponseOutput {
+        let expected = GreetingWithErrorsOutput {
             greeting: Some(String::from("Hello")),
             ..Default::default()
         };
@@ -4444,7 +4449,7 @@ mod output_greeting_with_errors_response {
 mod output_greeting_with_errors_response2 {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::greeting_with_errors_response2::*;
+    use leansdk_restjsonprotocol::operation::greeting_with_errors_2::*;
     /// Serializes the X-Amzn-ErrorType header. For an example service, see Amazon EKS.
     #[test]
     fn rest_json_foo_error_using_x_amzn_error_type() {
@@ -4455,7 +4460,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -4465,7 +4471,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -4488,7 +4494,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -4498,7 +4505,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -4521,7 +4528,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -4531,7 +4539,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -4549,7 +4557,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -4559,7 +4568,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -4577,7 +4586,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -4587,7 +4597,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -4605,7 +4615,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -4615,7 +4626,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -4633,7 +4644,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -4643,7 +4655,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -4661,7 +4673,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -4671,7 +4684,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -4689,7 +4702,8 @@ mod output_greeting_with_errors_response2 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse2Input::default().send_with(&client),
+            GreetingWithErrorsResponse2GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -4699,7 +4713,7 @@ mod output_greeting_with_errors_response2 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("FooError"), "code"
         );
-        let GreetingWithErrorsResponse2Error::FooError(_) = error else {
+        let GreetingWithErrorsResponse2GreetingWithErrorsError::FooError(_) = error else {
             panic!("expected {}, got {error:?}", stringify!(FooError));
         };
     }
@@ -4709,7 +4723,7 @@ mod output_greeting_with_errors_response2 {
 mod output_greeting_with_errors_response3 {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::greeting_with_errors_response3::*;
+    use leansdk_restjsonprotocol::operation::greeting_with_errors_3::*;
     /// Serializes a complex error with no message member
     #[test]
     fn rest_json_complex_error_with_no_message() {
@@ -4728,7 +4742,8 @@ mod output_greeting_with_errors_response3 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse3Input::default().send_with(&client),
+            GreetingWithErrorsResponse3GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -4738,7 +4753,8 @@ mod output_greeting_with_errors_response3 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("ComplexError"), "code"
         );
-        let GreetingWithErrorsResponse3Error::ComplexError(error) = error else {
+        let GreetingWithErrorsResponse3GreetingWithErrorsError::ComplexError(error) = error
+        else {
             panic!("expected {}, got {error:?}", stringify!(ComplexError));
         };
         let expected = leansdk_restjsonprotocol::types::ComplexError {
@@ -4770,7 +4786,8 @@ mod output_greeting_with_errors_response3 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse3Input::default().send_with(&client),
+            GreetingWithErrorsResponse3GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -4780,7 +4797,8 @@ mod output_greeting_with_errors_response3 {
             leansdk_runtime::error::ProvideErrorMetadata::code(& error),
             Some("ComplexError"), "code"
         );
-        let GreetingWithErrorsResponse3Error::ComplexError(error) = error else {
+        let GreetingWithErrorsResponse3GreetingWithErrorsError::ComplexError(error) = error
+        else {
             panic!("expected {}, got {error:?}", stringify!(ComplexError));
         };
         let expected = leansdk_restjsonprotocol::types::ComplexError {
@@ -4796,7 +4814,7 @@ mod output_greeting_with_errors_response3 {
 mod output_greeting_with_errors_response4 {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::greeting_with_errors_response4::*;
+    use leansdk_restjsonprotocol::operation::greeting_with_errors_4::*;
     /// Parses simple JSON errors
     #[test]
     fn rest_json_invalid_greeting_error() {
@@ -4814,7 +4832,8 @@ mod output_greeting_with_errors_response4 {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            GreetingWithErrorsResponse4Input::default().send_with(&client),
+            GreetingWithErrorsResponse4GreetingWithErrorsInput::default()
+                .send_with(&client),
         );
         let error = match outcome {
             Err(leansdk_runtime::error::SdkError::Service(error)) => error.into_err(),
@@ -4828,7 +4847,8 @@ mod output_greeting_with_errors_response4 {
             leansdk_runtime::error::ProvideErrorMetadata::message(& error), Some("Hi"),
             "message"
         );
-        let GreetingWithErrorsResponse4Error::InvalidGreeting(error) = error else {
+        let GreetingWithErrorsResponse4GreetingWithErrorsError::InvalidGreeting(error) = error
+        else {
             panic!("expected {}, got {error:?}", stringify!(InvalidGreeting));
         };
         let expected = leansdk_restjsonprotocol::types::InvalidGreeting {
@@ -4843,7 +4863,7 @@ mod output_greeting_with_errors_response4 {
 mod output_http_enum_payload_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::http_enum_payload_response::*;
+    use leansdk_restjsonprotocol::operation::http_enum_payload_2::*;
     /// RestJsonEnumPayloadResponse
     #[test]
     fn rest_json_enum_payload_response() {
@@ -4854,10 +4874,10 @@ mod output_http_enum_payload_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            HttpEnumPayloadResponseInput::default().send_with(&client),
+            HttpEnumPayloadResponseHttpEnumPayloadInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = HttpEnumPayloadResponseOutput {
+        let expected = HttpEnumPayloadResponseHttpEnumPayloadOutput {
             payload: Some(
                 leansdk_restjsonprotocol::types::StringEnum::from("enumvalue"),
             ),
@@ -4871,7 +4891,7 @@ mod output_http_enum_payload_response {
 mod output_http_payload_traits_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::http_payload_traits_response::*;
+    use leansdk_restjsonprotocol::operation::http_payload_traits_2::*;
     /// Serializes a blob in the HTTP payload
     #[test]
     fn rest_json_http_payload_traits_with_blob() {
@@ -4882,10 +4902,10 @@ mod output_http_payload_traits_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            HttpPayloadTraitsResponseInput::default().send_with(&client),
+            HttpPayloadTraitsResponseHttpPayloadTraitsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = HttpPayloadTraitsResponseOutput {
+        let expected = HttpPayloadTraitsResponseHttpPayloadTraitsOutput {
             blob: Some(b"blobby blob blob".to_vec()),
             foo: Some(String::from("Foo")),
             ..Default::default()
@@ -4903,10 +4923,10 @@ mod output_http_payload_traits_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            HttpPayloadTraitsResponseInput::default().send_with(&client),
+            HttpPayloadTraitsResponseHttpPayloadTraitsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = HttpPayloadTraitsResponseOutput {
+        let expected = HttpPayloadTraitsResponseHttpPayloadTraitsOutput {
             foo: Some(String::from("Foo")),
             ..Default::default()
         };
@@ -4919,7 +4939,7 @@ mod output_http_payload_traits_response {
 mod output_http_payload_with_structure_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::http_payload_with_structure_response::*;
+    use leansdk_restjsonprotocol::operation::http_payload_with_structure_2::*;
     /// Serializes a structure in the payload
     #[test]
     fn rest_json_http_payload_with_structure() {
@@ -4934,10 +4954,11 @@ mod output_http_payload_with_structure_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            HttpPayloadWithStructureResponseInput::default().send_with(&client),
+            HttpPayloadWithStructureResponseHttpPayloadWithStructureInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = HttpPayloadWithStructureResponseOutput {
+        let expected = HttpPayloadWithStructureResponseHttpPayloadWithStructureOutput {
             nested: Some(leansdk_restjsonprotocol::types::NestedPayload {
                 greeting: Some(String::from("hello")),
                 name: Some(String::from("Phreddy")),
@@ -4952,7 +4973,7 @@ mod output_http_payload_with_structure_response {
 mod output_http_payload_with_union_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::http_payload_with_union_response::*;
+    use leansdk_restjsonprotocol::operation::http_payload_with_union_2::*;
     /// Serializes a union in the payload.
     #[test]
     fn rest_json_http_payload_with_union() {
@@ -4967,10 +4988,11 @@ mod output_http_payload_with_union_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            HttpPayloadWithUnionResponseInput::default().send_with(&client),
+            HttpPayloadWithUnionResponseHttpPayloadWithUnionInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = HttpPayloadWithUnionResponseOutput {
+        let expected = HttpPayloadWithUnionResponseHttpPayloadWithUnionOutput {
             nested: Some(
                 leansdk_restjsonprotocol::types::UnionPayload::Greeting(
                     String::from("hello"),
@@ -4990,10 +5012,11 @@ mod output_http_payload_with_union_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            HttpPayloadWithUnionResponseInput::default().send_with(&client),
+            HttpPayloadWithUnionResponseHttpPayloadWithUnionInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = HttpPayloadWithUnionResponseOutput {
+        let expected = HttpPayloadWithUnionResponseHttpPayloadWithUnionOutput {
             ..Default::default()
         };
         harness::assert_same(&output.nested, &expected.nested, "nested");
@@ -5004,7 +5027,7 @@ mod output_http_payload_with_union_response {
 mod output_http_prefix_headers_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::http_prefix_headers_response::*;
+    use leansdk_restjsonprotocol::operation::http_prefix_headers_2::*;
     /// Adds headers by prefix
     #[test]
     fn rest_json_http_prefix_headers_are_present() {
@@ -5023,10 +5046,10 @@ mod output_http_prefix_headers_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            HttpPrefixHeadersResponseInput::default().send_with(&client),
+            HttpPrefixHeadersResponseHttpPrefixHeadersInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = HttpPrefixHeadersResponseOutput {
+        let expected = HttpPrefixHeadersResponseHttpPrefixHeadersOutput {
             foo: Some(String::from("Foo")),
             foo_map: Some(
                 ::std::collections::BTreeMap::from([
@@ -5045,7 +5068,7 @@ mod output_http_prefix_headers_response {
 mod output_http_prefix_headers_in_response_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::http_prefix_headers_in_response_response::*;
+    use leansdk_restjsonprotocol::operation::http_prefix_headers_in_response::*;
     /// (de)serializes all response headers
     #[test]
     fn http_prefix_headers_response() {
@@ -5056,10 +5079,10 @@ mod output_http_prefix_headers_in_response_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            HttpPrefixHeadersInResponseResponseInput::default().send_with(&client),
+            HttpPrefixHeadersInResponseInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = HttpPrefixHeadersInResponseResponseOutput {
+        let expected = HttpPrefixHeadersInResponseOutput {
             prefix_headers: Some(
                 ::std::collections::BTreeMap::from([
                     (String::from("hello"), String::from("Hello")),
@@ -5080,7 +5103,7 @@ mod output_http_prefix_headers_in_response_response {
 mod output_http_response_code_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::http_response_code_response::*;
+    use leansdk_restjsonprotocol::operation::http_response_code::*;
     /// Binds the http response code to an output structure. Note that even though all members are bound outside of the payload, an empty JSON object is serialized in the response. However, clients should be able to handle an empty JSON object or an empty payload without failing to deserialize a response.
     #[test]
     fn rest_json_http_response_code() {
@@ -5091,10 +5114,10 @@ mod output_http_response_code_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            HttpResponseCodeResponseInput::default().send_with(&client),
+            HttpResponseCodeInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = HttpResponseCodeResponseOutput {
+        let expected = HttpResponseCodeOutput {
             status: Some(201),
             ..Default::default()
         };
@@ -5108,10 +5131,10 @@ mod output_http_response_code_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            HttpResponseCodeResponseInput::default().send_with(&client),
+            HttpResponseCodeInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = HttpResponseCodeResponseOutput {
+        let expected = HttpResponseCodeOutput {
             status: Some(201),
             ..Default::default()
         };
@@ -5123,7 +5146,7 @@ mod output_http_response_code_response {
 mod output_http_string_payload_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::http_string_payload_response::*;
+    use leansdk_restjsonprotocol::operation::http_string_payload_2::*;
     /// RestJsonStringPayloadResponse
     #[test]
     fn rest_json_string_payload_response() {
@@ -5134,10 +5157,10 @@ mod output_http_string_payload_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            HttpStringPayloadResponseInput::default().send_with(&client),
+            HttpStringPayloadResponseHttpStringPayloadInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = HttpStringPayloadResponseOutput {
+        let expected = HttpStringPayloadResponseHttpStringPayloadOutput {
             payload: Some(String::from("rawstring")),
             ..Default::default()
         };
@@ -5149,7 +5172,7 @@ mod output_http_string_payload_response {
 mod output_ignore_query_params_in_response_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::ignore_query_params_in_response_response::*;
+    use leansdk_restjsonprotocol::operation::ignore_query_params_in_response::*;
     /// Query parameters must be ignored when serializing the output of an operation. As of January 2021, server implementations are expected to respond with a JSON object regardless of if the output parameters are empty.
     #[test]
     fn rest_json_ignore_query_params_in_response() {
@@ -5160,10 +5183,10 @@ mod output_ignore_query_params_in_response_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            IgnoreQueryParamsInResponseResponseInput::default().send_with(&client),
+            IgnoreQueryParamsInResponseInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = IgnoreQueryParamsInResponseResponseOutput {
+        let expected = IgnoreQueryParamsInResponseOutput {
             ..Default::default()
         };
         harness::assert_same(&output.baz, &expected.baz, "baz");
@@ -5176,10 +5199,10 @@ mod output_ignore_query_params_in_response_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            IgnoreQueryParamsInResponseResponseInput::default().send_with(&client),
+            IgnoreQueryParamsInResponseInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = IgnoreQueryParamsInResponseResponseOutput {
+        let expected = IgnoreQueryParamsInResponseOutput {
             ..Default::default()
         };
         harness::assert_same(&output.baz, &expected.baz, "baz");
@@ -5190,7 +5213,7 @@ mod output_ignore_query_params_in_response_response {
 mod output_input_and_output_with_headers_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::input_and_output_with_headers_response::*;
+    use leansdk_restjsonprotocol::operation::input_and_output_with_headers_2::*;
     /// Tests responses with string header bindings
     #[test]
     fn rest_json_input_and_output_with_string_headers() {
@@ -5209,10 +5232,11 @@ mod output_input_and_output_with_headers_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            InputAndOutputWithHeadersResponseInput::default().send_with(&client),
+            InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = InputAndOutputWithHeadersResponseOutput {
+        let expected = InputAndOutputWithHeadersResponseInputAndOutputWithHeadersOutput {
             header_string: Some(String::from("Hello")),
             header_string_list: Some(
                 vec![String::from("a"), String::from("b"), String::from("c")],
@@ -5315,10 +5339,11 @@ mod output_input_and_output_with_headers_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            InputAndOutputWithHeadersResponseInput::default().send_with(&client),
+            InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = InputAndOutputWithHeadersResponseOutput {
+        let expected = InputAndOutputWithHeadersResponseInputAndOutputWithHeadersOutput {
             header_string_list: Some(
                 vec![String::from("b,c"), String::from("\"def\""), String::from("a")],
             ),
@@ -5425,10 +5450,11 @@ mod output_input_and_output_with_headers_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            InputAndOutputWithHeadersResponseInput::default().send_with(&client),
+            InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = InputAndOutputWithHeadersResponseOutput {
+        let expected = InputAndOutputWithHeadersResponseInputAndOutputWithHeadersOutput {
             header_byte: Some(1),
             header_double: Some(1.1),
             header_float: Some(1.1),
@@ -5535,10 +5561,11 @@ mod output_input_and_output_with_headers_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            InputAndOutputWithHeadersResponseInput::default().send_with(&client),
+            InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = InputAndOutputWithHeadersResponseOutput {
+        let expected = InputAndOutputWithHeadersResponseInputAndOutputWithHeadersOutput {
             header_boolean_list: Some(vec![true, false, true]),
             header_false_bool: Some(false),
             header_true_bool: Some(true),
@@ -5642,10 +5669,11 @@ mod output_input_and_output_with_headers_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            InputAndOutputWithHeadersResponseInput::default().send_with(&client),
+            InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = InputAndOutputWithHeadersResponseOutput {
+        let expected = InputAndOutputWithHeadersResponseInputAndOutputWithHeadersOutput {
             header_timestamp_list: Some(
                 vec![
                     leansdk_runtime::DateTime::from_secs(1576540098i64),
@@ -5747,10 +5775,11 @@ mod output_input_and_output_with_headers_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            InputAndOutputWithHeadersResponseInput::default().send_with(&client),
+            InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = InputAndOutputWithHeadersResponseOutput {
+        let expected = InputAndOutputWithHeadersResponseInputAndOutputWithHeadersOutput {
             header_enum: Some(leansdk_restjsonprotocol::types::FooEnum::from("Foo")),
             header_enum_list: Some(
                 vec![
@@ -5854,10 +5883,11 @@ mod output_input_and_output_with_headers_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            InputAndOutputWithHeadersResponseInput::default().send_with(&client),
+            InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = InputAndOutputWithHeadersResponseOutput {
+        let expected = InputAndOutputWithHeadersResponseInputAndOutputWithHeadersOutput {
             header_integer_enum: Some(1),
             header_integer_enum_list: Some(vec![1, 2, 3]),
             ..Default::default()
@@ -5951,10 +5981,11 @@ mod output_input_and_output_with_headers_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            InputAndOutputWithHeadersResponseInput::default().send_with(&client),
+            InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = InputAndOutputWithHeadersResponseOutput {
+        let expected = InputAndOutputWithHeadersResponseInputAndOutputWithHeadersOutput {
             header_double: Some(f64::NAN),
             header_float: Some(f32::NAN),
             ..Default::default()
@@ -6052,10 +6083,11 @@ mod output_input_and_output_with_headers_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            InputAndOutputWithHeadersResponseInput::default().send_with(&client),
+            InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = InputAndOutputWithHeadersResponseOutput {
+        let expected = InputAndOutputWithHeadersResponseInputAndOutputWithHeadersOutput {
             header_double: Some(f64::INFINITY),
             header_float: Some(f32::INFINITY),
             ..Default::default()
@@ -6153,10 +6185,11 @@ mod output_input_and_output_with_headers_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            InputAndOutputWithHeadersResponseInput::default().send_with(&client),
+            InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = InputAndOutputWithHeadersResponseOutput {
+        let expected = InputAndOutputWithHeadersResponseInputAndOutputWithHeadersOutput {
             header_double: Some(f64::NEG_INFINITY),
             header_float: Some(f32::NEG_INFINITY),
             ..Default::default()
@@ -6246,7 +6279,7 @@ mod output_input_and_output_with_headers_response {
 mod output_json_blobs_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::json_blobs_response::*;
+    use leansdk_restjsonprotocol::operation::json_blobs_2::*;
     /// Blobs are base64 encoded
     #[test]
     fn rest_json_json_blobs() {
@@ -6261,10 +6294,10 @@ mod output_json_blobs_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonBlobsResponseInput::default().send_with(&client),
+            JsonBlobsResponseJsonBlobsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonBlobsResponseOutput {
+        let expected = JsonBlobsResponseJsonBlobsOutput {
             data: Some(b"value".to_vec()),
             ..Default::default()
         };
@@ -6276,7 +6309,7 @@ mod output_json_blobs_response {
 mod output_json_enums_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::json_enums_response::*;
+    use leansdk_restjsonprotocol::operation::json_enums_2::*;
     /// Serializes simple scalar properties
     #[test]
     fn rest_json_json_enums() {
@@ -6291,10 +6324,10 @@ mod output_json_enums_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonEnumsResponseInput::default().send_with(&client),
+            JsonEnumsResponseJsonEnumsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonEnumsResponseOutput {
+        let expected = JsonEnumsResponseJsonEnumsOutput {
             foo_enum1: Some(leansdk_restjsonprotocol::types::FooEnum::from("Foo")),
             foo_enum2: Some(leansdk_restjsonprotocol::types::FooEnum::from("0")),
             foo_enum3: Some(leansdk_restjsonprotocol::types::FooEnum::from("1")),
@@ -6349,7 +6382,7 @@ mod output_json_enums_response {
 mod output_json_int_enums_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::json_int_enums_response::*;
+    use leansdk_restjsonprotocol::operation::json_int_enums_2::*;
     /// Serializes intEnums as integers
     #[test]
     fn rest_json_json_int_enums() {
@@ -6364,10 +6397,10 @@ mod output_json_int_enums_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonIntEnumsResponseInput::default().send_with(&client),
+            JsonIntEnumsResponseJsonIntEnumsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonIntEnumsResponseOutput {
+        let expected = JsonIntEnumsResponseJsonIntEnumsOutput {
             integer_enum1: Some(1),
             integer_enum2: Some(2),
             integer_enum3: Some(3),
@@ -6418,7 +6451,7 @@ mod output_json_int_enums_response {
 mod output_json_lists_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::json_lists_response::*;
+    use leansdk_restjsonprotocol::operation::json_lists_2::*;
     /// Serializes JSON lists
     #[test]
     fn rest_json_lists() {
@@ -6433,10 +6466,10 @@ mod output_json_lists_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonListsResponseInput::default().send_with(&client),
+            JsonListsResponseJsonListsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonListsResponseOutput {
+        let expected = JsonListsResponseJsonListsOutput {
             boolean_list: Some(vec![true, false]),
             enum_list: Some(
                 vec![
@@ -6518,10 +6551,10 @@ mod output_json_lists_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonListsResponseInput::default().send_with(&client),
+            JsonListsResponseJsonListsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonListsResponseOutput {
+        let expected = JsonListsResponseJsonListsOutput {
             string_list: Some(vec![]),
             ..Default::default()
         };
@@ -6565,7 +6598,7 @@ mod output_json_lists_response {
 mod output_json_maps_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::json_maps_response::*;
+    use leansdk_restjsonprotocol::operation::json_maps_2::*;
     /// Deserializes JSON maps
     #[test]
     fn rest_json_json_maps() {
@@ -6580,10 +6613,10 @@ mod output_json_maps_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonMapsResponseInput::default().send_with(&client),
+            JsonMapsResponseJsonMapsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonMapsResponseOutput {
+        let expected = JsonMapsResponseJsonMapsOutput {
             dense_struct_map: Some(
                 ::std::collections::BTreeMap::from([
                     (
@@ -6642,10 +6675,10 @@ mod output_json_maps_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonMapsResponseInput::default().send_with(&client),
+            JsonMapsResponseJsonMapsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonMapsResponseOutput {
+        let expected = JsonMapsResponseJsonMapsOutput {
             dense_boolean_map: Some(
                 ::std::collections::BTreeMap::from([(String::from("x"), false)]),
             ),
@@ -6694,10 +6727,10 @@ mod output_json_maps_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonMapsResponseInput::default().send_with(&client),
+            JsonMapsResponseJsonMapsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonMapsResponseOutput {
+        let expected = JsonMapsResponseJsonMapsOutput {
             dense_set_map: Some(
                 ::std::collections::BTreeMap::from([
                     (String::from("x"), vec![]),
@@ -6746,10 +6779,10 @@ mod output_json_maps_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonMapsResponseInput::default().send_with(&client),
+            JsonMapsResponseJsonMapsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonMapsResponseOutput {
+        let expected = JsonMapsResponseJsonMapsOutput {
             dense_set_map: Some(
                 ::std::collections::BTreeMap::from([
                     (String::from("x"), vec![]),
@@ -6790,7 +6823,7 @@ mod output_json_maps_response {
 mod output_json_timestamps_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::json_timestamps_response::*;
+    use leansdk_restjsonprotocol::operation::json_timestamps_2::*;
     /// Tests how normal timestamps are serialized
     #[test]
     fn rest_json_json_timestamps() {
@@ -6805,10 +6838,10 @@ mod output_json_timestamps_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonTimestampsResponseInput::default().send_with(&client),
+            JsonTimestampsResponseJsonTimestampsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonTimestampsResponseOutput {
+        let expected = JsonTimestampsResponseJsonTimestampsOutput {
             normal: Some(leansdk_runtime::DateTime::from_secs(1398796238i64)),
             ..Default::default()
         };
@@ -6850,10 +6883,10 @@ mod output_json_timestamps_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonTimestampsResponseInput::default().send_with(&client),
+            JsonTimestampsResponseJsonTimestampsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonTimestampsResponseOutput {
+        let expected = JsonTimestampsResponseJsonTimestampsOutput {
             date_time: Some(leansdk_runtime::DateTime::from_secs(1398796238i64)),
             ..Default::default()
         };
@@ -6895,10 +6928,10 @@ mod output_json_timestamps_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonTimestampsResponseInput::default().send_with(&client),
+            JsonTimestampsResponseJsonTimestampsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonTimestampsResponseOutput {
+        let expected = JsonTimestampsResponseJsonTimestampsOutput {
             date_time_on_target: Some(
                 leansdk_runtime::DateTime::from_secs(1398796238i64),
             ),
@@ -6942,10 +6975,10 @@ mod output_json_timestamps_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonTimestampsResponseInput::default().send_with(&client),
+            JsonTimestampsResponseJsonTimestampsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonTimestampsResponseOutput {
+        let expected = JsonTimestampsResponseJsonTimestampsOutput {
             epoch_seconds: Some(leansdk_runtime::DateTime::from_secs(1398796238i64)),
             ..Default::default()
         };
@@ -6987,10 +7020,10 @@ mod output_json_timestamps_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonTimestampsResponseInput::default().send_with(&client),
+            JsonTimestampsResponseJsonTimestampsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonTimestampsResponseOutput {
+        let expected = JsonTimestampsResponseJsonTimestampsOutput {
             epoch_seconds_on_target: Some(
                 leansdk_runtime::DateTime::from_secs(1398796238i64),
             ),
@@ -7034,10 +7067,10 @@ mod output_json_timestamps_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonTimestampsResponseInput::default().send_with(&client),
+            JsonTimestampsResponseJsonTimestampsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonTimestampsResponseOutput {
+        let expected = JsonTimestampsResponseJsonTimestampsOutput {
             http_date: Some(leansdk_runtime::DateTime::from_secs(1398796238i64)),
             ..Default::default()
         };
@@ -7079,10 +7112,10 @@ mod output_json_timestamps_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonTimestampsResponseInput::default().send_with(&client),
+            JsonTimestampsResponseJsonTimestampsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonTimestampsResponseOutput {
+        let expected = JsonTimestampsResponseJsonTimestampsOutput {
             http_date_on_target: Some(
                 leansdk_runtime::DateTime::from_secs(1398796238i64),
             ),
@@ -7118,7 +7151,7 @@ mod output_json_timestamps_response {
 mod output_json_unions_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::json_unions_response::*;
+    use leansdk_restjsonprotocol::operation::json_unions_2::*;
     /// Deserializes a string union value
     #[test]
     fn rest_json_deserialize_string_union_value() {
@@ -7133,10 +7166,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_restjsonprotocol::types::MyUnion::StringValue(
                     String::from("foo"),
@@ -7160,10 +7193,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(leansdk_restjsonprotocol::types::MyUnion::BooleanValue(true)),
             ..Default::default()
         };
@@ -7183,10 +7216,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(leansdk_restjsonprotocol::types::MyUnion::NumberValue(1)),
             ..Default::default()
         };
@@ -7206,10 +7239,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_restjsonprotocol::types::MyUnion::BlobValue(b"foo".to_vec()),
             ),
@@ -7231,10 +7264,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_restjsonprotocol::types::MyUnion::TimestampValue(
                     leansdk_runtime::DateTime::from_secs(1398796238i64),
@@ -7258,10 +7291,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_restjsonprotocol::types::MyUnion::EnumValue(
                     leansdk_restjsonprotocol::types::FooEnum::from("Foo"),
@@ -7285,10 +7318,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_restjsonprotocol::types::MyUnion::ListValue(
                     vec![String::from("foo"), String::from("bar")],
@@ -7312,10 +7345,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_restjsonprotocol::types::MyUnion::MapValue(
                     ::std::collections::BTreeMap::from([
@@ -7342,10 +7375,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_restjsonprotocol::types::MyUnion::StructureValue(leansdk_restjsonprotocol::types::GreetingStruct {
                     hi: Some(String::from("hello")),
@@ -7369,10 +7402,10 @@ mod output_json_unions_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            JsonUnionsResponseInput::default().send_with(&client),
+            JsonUnionsResponseJsonUnionsInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = JsonUnionsResponseOutput {
+        let expected = JsonUnionsResponseJsonUnionsOutput {
             contents: Some(
                 leansdk_restjsonprotocol::types::MyUnion::StructureValue(leansdk_restjsonprotocol::types::GreetingStruct {
                     hi: Some(String::from("hello")),
@@ -7388,7 +7421,7 @@ mod output_json_unions_response {
 mod output_media_type_header_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::media_type_header_response::*;
+    use leansdk_restjsonprotocol::operation::media_type_header_2::*;
     /// Headers that target strings with a mediaType are base64 encoded
     #[test]
     fn media_type_header_output_base64() {
@@ -7399,10 +7432,10 @@ mod output_media_type_header_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            MediaTypeHeaderResponseInput::default().send_with(&client),
+            MediaTypeHeaderResponseMediaTypeHeaderInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = MediaTypeHeaderResponseOutput {
+        let expected = MediaTypeHeaderResponseMediaTypeHeaderOutput {
             json: Some(String::from("true")),
             ..Default::default()
         };
@@ -7414,7 +7447,7 @@ mod output_media_type_header_response {
 mod output_no_input_and_no_output_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::no_input_and_no_output_response::*;
+    use leansdk_restjsonprotocol::operation::no_input_and_no_output_2::*;
     /// When an operation does not define output, the service will respond with an empty payload, and may optionally include the content-type header.
     #[test]
     fn rest_json_no_input_and_no_output() {
@@ -7423,7 +7456,8 @@ mod output_no_input_and_no_output_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            NoInputAndNoOutputResponseInput::default().send_with(&client),
+            NoInputAndNoOutputResponseNoInputAndNoOutputInput::default()
+                .send_with(&client),
         );
         outcome.expect("the response parses");
     }
@@ -7433,7 +7467,7 @@ mod output_no_input_and_no_output_response {
 mod output_no_input_and_output_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::no_input_and_output_response::*;
+    use leansdk_restjsonprotocol::operation::no_input_and_output_2::*;
     /// Operations that define output and do not bind anything to the payload return a JSON object in the response.
     #[test]
     fn rest_json_no_input_and_output_with_json() {
@@ -7444,7 +7478,7 @@ mod output_no_input_and_output_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            NoInputAndOutputResponseInput::default().send_with(&client),
+            NoInputAndOutputResponseNoInputAndOutputInput::default().send_with(&client),
         );
         outcome.expect("the response parses");
     }
@@ -7456,7 +7490,7 @@ mod output_no_input_and_output_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            NoInputAndOutputResponseInput::default().send_with(&client),
+            NoInputAndOutputResponseNoInputAndOutputInput::default().send_with(&client),
         );
         outcome.expect("the response parses");
     }
@@ -7466,7 +7500,7 @@ mod output_no_input_and_output_response {
 mod output_post_union_with_json_name_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::post_union_with_json_name_response::*;
+    use leansdk_restjsonprotocol::operation::post_union_with_json_name_2::*;
     /// Tests that jsonName works with union members.
     #[test]
     fn post_union_with_json_name_response1() {
@@ -7481,10 +7515,11 @@ mod output_post_union_with_json_name_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            PostUnionWithJsonNameResponseInput::default().send_with(&client),
+            PostUnionWithJsonNameResponsePostUnionWithJsonNameInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = PostUnionWithJsonNameResponseOutput {
+        let expected = PostUnionWithJsonNameResponsePostUnionWithJsonNameOutput {
             value: leansdk_restjsonprotocol::types::UnionWithJsonName::Foo(
                 String::from("hi"),
             ),
@@ -7506,10 +7541,11 @@ mod output_post_union_with_json_name_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            PostUnionWithJsonNameResponseInput::default().send_with(&client),
+            PostUnionWithJsonNameResponsePostUnionWithJsonNameInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = PostUnionWithJsonNameResponseOutput {
+        let expected = PostUnionWithJsonNameResponsePostUnionWithJsonNameOutput {
             value: leansdk_restjsonprotocol::types::UnionWithJsonName::Baz(
                 String::from("hi"),
             ),
@@ -7531,10 +7567,11 @@ mod output_post_union_with_json_name_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            PostUnionWithJsonNameResponseInput::default().send_with(&client),
+            PostUnionWithJsonNameResponsePostUnionWithJsonNameInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = PostUnionWithJsonNameResponseOutput {
+        let expected = PostUnionWithJsonNameResponsePostUnionWithJsonNameOutput {
             value: leansdk_restjsonprotocol::types::UnionWithJsonName::Bar(
                 String::from("hi"),
             ),
@@ -7548,7 +7585,7 @@ mod output_post_union_with_json_name_response {
 mod output_recursive_shapes_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::recursive_shapes_response::*;
+    use leansdk_restjsonprotocol::operation::recursive_shapes_2::*;
     /// Serializes recursive structures
     #[test]
     fn rest_json_recursive_shapes() {
@@ -7563,10 +7600,10 @@ mod output_recursive_shapes_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            RecursiveShapesResponseInput::default().send_with(&client),
+            RecursiveShapesResponseRecursiveShapesInput::default().send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = RecursiveShapesResponseOutput {
+        let expected = RecursiveShapesResponseRecursiveShapesOutput {
             nested: Some(leansdk_restjsonprotocol::types::RecursiveShapesInputOutputNested1 {
                 foo: Some(String::from("Foo1")),
                 nested: Some(
@@ -7596,7 +7633,7 @@ mod output_recursive_shapes_response {
 mod output_simple_scalar_properties_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::simple_scalar_properties_response::*;
+    use leansdk_restjsonprotocol::operation::simple_scalar_properties_2::*;
     /// Serializes simple scalar properties
     #[test]
     fn rest_json_simple_scalar_properties() {
@@ -7611,10 +7648,11 @@ mod output_simple_scalar_properties_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            SimpleScalarPropertiesResponseInput::default().send_with(&client),
+            SimpleScalarPropertiesResponseSimpleScalarPropertiesInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = SimpleScalarPropertiesResponseOutput {
+        let expected = SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput {
             byte_value: Some(1),
             double_value: Some(6.5),
             false_boolean_value: Some(false),
@@ -7672,10 +7710,11 @@ mod output_simple_scalar_properties_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            SimpleScalarPropertiesResponseInput::default().send_with(&client),
+            SimpleScalarPropertiesResponseSimpleScalarPropertiesInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = SimpleScalarPropertiesResponseOutput {
+        let expected = SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput {
             ..Default::default()
         };
         harness::assert_same(&output.byte_value, &expected.byte_value, "byte_value");
@@ -7723,10 +7762,11 @@ mod output_simple_scalar_properties_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            SimpleScalarPropertiesResponseInput::default().send_with(&client),
+            SimpleScalarPropertiesResponseSimpleScalarPropertiesInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = SimpleScalarPropertiesResponseOutput {
+        let expected = SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput {
             double_value: Some(f64::NAN),
             float_value: Some(f32::NAN),
             ..Default::default()
@@ -7776,10 +7816,11 @@ mod output_simple_scalar_properties_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            SimpleScalarPropertiesResponseInput::default().send_with(&client),
+            SimpleScalarPropertiesResponseSimpleScalarPropertiesInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = SimpleScalarPropertiesResponseOutput {
+        let expected = SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput {
             double_value: Some(f64::INFINITY),
             float_value: Some(f32::INFINITY),
             ..Default::default()
@@ -7829,10 +7870,11 @@ mod output_simple_scalar_properties_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            SimpleScalarPropertiesResponseInput::default().send_with(&client),
+            SimpleScalarPropertiesResponseSimpleScalarPropertiesInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = SimpleScalarPropertiesResponseOutput {
+        let expected = SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput {
             double_value: Some(f64::NEG_INFINITY),
             float_value: Some(f32::NEG_INFINITY),
             ..Default::default()
@@ -7874,7 +7916,7 @@ mod output_simple_scalar_properties_response {
 mod output_timestamp_format_headers_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::timestamp_format_headers_response::*;
+    use leansdk_restjsonprotocol::operation::timestamp_format_headers_2::*;
     /// Tests how timestamp response headers are serialized
     #[test]
     fn rest_json_timestamp_format_headers() {
@@ -7897,10 +7939,11 @@ mod output_timestamp_format_headers_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            TimestampFormatHeadersResponseInput::default().send_with(&client),
+            TimestampFormatHeadersResponseTimestampFormatHeadersInput::default()
+                .send_with(&client),
         );
         let output = outcome.expect("the response parses");
-        let expected = TimestampFormatHeadersResponseOutput {
+        let expected = TimestampFormatHeadersResponseTimestampFormatHeadersOutput {
             default_format: Some(leansdk_runtime::DateTime::from_secs(1576540098i64)),
             member_date_time: Some(leansdk_runtime::DateTime::from_secs(1576540098i64)),
             member_epoch_seconds: Some(
@@ -7956,7 +7999,7 @@ mod output_timestamp_format_headers_response {
 mod output_unit_input_and_output_response {
     #[allow(unused_imports)]
     use leansdk_protocol_harness as harness;
-    use leansdk_restjsonprotocol::operation::unit_input_and_output_response::*;
+    use leansdk_restjsonprotocol::operation::unit_input_and_output_2::*;
     /// When an operation defines Unit output, the service will respond with an empty payload, and may optionally include the content-type header.
     #[test]
     fn rest_json_unit_input_and_output_no_output() {
@@ -7965,7 +8008,8 @@ mod output_unit_input_and_output_response {
             &capture.config("https://example.com"),
         );
         let outcome = harness::block_on(
-            UnitInputAndOutputResponseInput::default().send_with(&client),
+            UnitInputAndOutputResponseUnitInputAndOutputInput::default()
+                .send_with(&client),
         );
         outcome.expect("the response parses");
     }

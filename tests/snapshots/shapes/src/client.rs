@@ -9,6 +9,7 @@ static SERVICE: ServiceMeta = ServiceMeta {
     sdk_version: env!("CARGO_PKG_VERSION"),
     resolve_endpoint: leansdk_runtime::orchestrator::endpoint_url_only,
     error_metadata: leansdk_runtime::protocol::rest_json::error_metadata,
+    error_in_success: None,
 };
 /// Client for Shapes Test: one method per operation, each returning a fluent builder. Cheap to clone; clones share connections and the retry quota.
 #[derive(Clone, Debug)]

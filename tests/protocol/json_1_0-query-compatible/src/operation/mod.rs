@@ -2,5 +2,5 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! One module per operation: its input, output, fluent builder and error enum.
 pub mod query_compatible_operation;
-pub mod query_compatible_operation_response;
-pub mod query_compatible_operation_response2;
+pub mod query_compatible_operation_2;
+pub mod query_compatible_operation_3;

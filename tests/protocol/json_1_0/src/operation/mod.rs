@@ -2,19 +2,19 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! One module per operation: its input, output, fluent builder and error enum.
 pub mod empty_input_and_empty_output;
-pub mod empty_input_and_empty_output_response;
+pub mod empty_input_and_empty_output_2;
 pub mod endpoint_operation;
 pub mod endpoint_with_host_label_operation;
-pub mod greeting_with_errors_response;
-pub mod greeting_with_errors_response2;
-pub mod greeting_with_errors_response3;
+pub mod greeting_with_errors;
+pub mod greeting_with_errors_2;
+pub mod greeting_with_errors_3;
 pub mod host_with_path_operation;
 pub mod json_unions;
-pub mod json_unions_response;
+pub mod json_unions_2;
 pub mod no_input_and_no_output;
-pub mod no_input_and_no_output_response;
+pub mod no_input_and_no_output_2;
 pub mod no_input_and_output;
-pub mod no_input_and_output_response;
+pub mod no_input_and_output_2;
 pub mod put_with_content_encoding;
 pub mod simple_scalar_properties;
-pub mod simple_scalar_properties_response;
+pub mod simple_scalar_properties_2;
