@@ -181,6 +181,7 @@ static OVERRIDING_SERVICE: ServiceMeta = ServiceMeta {
     sdk_version: "0.1.0",
     resolve_endpoint: overriding_endpoint,
     error_metadata: leansdk_runtime::protocol::rest_json::error_metadata,
+    signing: leansdk_runtime::auth::sigv4::SigningSettings::STANDARD,
     error_in_success: None,
 };
 

@@ -46,24 +46,36 @@ impl Default for Params {
 }
 /// Resolves the endpoint for `params` with this service's rules.
 pub fn resolve(params: &Params) -> Result<Endpoint, EndpointError> {
-    let rules = RULES.as_ref().map_err(|error| EndpointError::new(error.to_string()))?;
+    resolve_values(&values(params))
+}
+/// `params` by rule-set parameter name.
+fn values(params: &Params) -> ParamValues {
     let mut values = ParamValues::new();
     values.set("Endpoint", params.endpoint.clone());
     values.set("Region", params.region.clone());
     values.set("UseDualStack", Some(params.use_dual_stack));
     values.set("UseFIPS", Some(params.use_fips));
-    leansdk_runtime::endpoint::resolve(rules, &values)
+    values
 }
-/// Resolves with the client configuration's region, FIPS, dual-stack and endpoint URL.
+fn resolve_values(values: &ParamValues) -> Result<Endpoint, EndpointError> {
+    let rules = RULES.as_ref().map_err(|error| EndpointError::new(error.to_string()))?;
+    leansdk_runtime::endpoint::resolve(rules, values)
+}
+/// Resolves with the client configuration (region, FIPS, dual stack, endpoint URL,
+/// S3 settings) and the operation's parameters.
 pub(crate) fn resolve_for_config(
     config: &leansdk_runtime::orchestrator::EndpointConfig<'_>,
 ) -> Result<Endpoint, EndpointError> {
-    resolve(
+    let mut values = values(
         &Params {
             endpoint: config.endpoint_url.map(str::to_owned),
             region: config.region.map(str::to_owned),
             use_dual_stack: config.use_dual_stack,
             use_fips: config.use_fips,
         },
-    )
+    );
+    for (name, value) in config.params {
+        values.set(name, Some(value.clone()));
+    }
+    resolve_values(&values)
 }

@@ -89,7 +89,11 @@ pub fn run(
         None => render::IN_REPOSITORY,
     };
     let dir = out.map_or_else(workspace::generated, std::path::Path::to_owned);
-    let files = render::generate(&model, &manifest, crate::endpoint_tests::KNOWN_DIVERGENCES)?;
+    let files = render::generate(
+        &model,
+        &manifest,
+        crate::endpoint_tests::known_divergences(model.service(None)?.id.as_str()),
+    )?;
     if check {
         let differences = render::check(&dir, &files)?;
         if !differences.is_empty() {

@@ -52,7 +52,11 @@ impl GeneratedWorkspace {
         let member = self.dir.join(member_name(model));
         let model = Model::from_path(model)?;
         let krate = Crate::build(&model, None)?;
-        let files = render::generate(&model, &manifest, crate::endpoint_tests::KNOWN_DIVERGENCES)?;
+        let files = render::generate(
+            &model,
+            &manifest,
+            crate::endpoint_tests::known_divergences(model.service(None)?.id.as_str()),
+        )?;
         render::write(&member, &files)?;
         Ok(krate)
     }

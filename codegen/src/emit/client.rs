@@ -33,6 +33,11 @@ pub fn emit(krate: &Crate, has_endpoint_rules: bool) -> TokenStream {
         " Client for {sdk_id}: one method per operation, each returning a fluent builder. \
          Cheap to clone; clones share connections and the retry quota."
     );
+    let crate::ir::Signing {
+        double_uri_encode,
+        normalize_path,
+        payload_header,
+    } = krate.service.signing;
     let protocol::ClientItems {
         error_metadata,
         error_in_success,
@@ -50,6 +55,11 @@ pub fn emit(krate: &Crate, has_endpoint_rules: bool) -> TokenStream {
             sdk_version: env!("CARGO_PKG_VERSION"),
             resolve_endpoint: #resolver,
             error_metadata: #error_metadata,
+            signing: leansdk_runtime::auth::sigv4::SigningSettings {
+                double_uri_encode: #double_uri_encode,
+                normalize_path: #normalize_path,
+                payload_header: #payload_header,
+            },
             error_in_success: #error_in_success,
         };
 

@@ -74,50 +74,87 @@ pub fn endpoint_module(
 
         /// Resolves the endpoint for `params` with this service's rules.
         pub fn resolve(params: &Params) -> Result<Endpoint, EndpointError> {
+            resolve_values(&values(params))
+        }
+
+        /// `params` by rule-set parameter name.
+        fn values(params: &Params) -> ParamValues {
+            let mut values = ParamValues::new();
+            #(#set_values)*
+            values
+        }
+
+        fn resolve_values(values: &ParamValues) -> Result<Endpoint, EndpointError> {
             let rules = RULES
                 .as_ref()
                 .map_err(|error| EndpointError::new(error.to_string()))?;
-            let mut values = ParamValues::new();
-            #(#set_values)*
-            leansdk_runtime::endpoint::resolve(rules, &values)
+            leansdk_runtime::endpoint::resolve(rules, values)
         }
     })
 }
 
 /// `resolve_for_config`, appended to the endpoint module: fills the rule set's built-in
-/// parameters (`AWS::Region`, `AWS::UseFIPS`, `AWS::UseDualStack`, `SDK::Endpoint`) from the
-/// client configuration; that is the resolver the generated `Client` hands the runtime.
+/// parameters (`AWS::Region`, `AWS::UseFIPS`, `AWS::UseDualStack`, `SDK::Endpoint`, the
+/// `AWS::S3::*` settings) from the client configuration, then sets the operation's own
+/// parameters (`smithy.rules#contextParam`, `smithy.rules#staticContextParams`) over them;
+/// that is the resolver the generated `Client` hands the runtime.
 pub fn config_adapter(rule_set: &RuleSet) -> Result<TokenStream, EndpointEmitError> {
     let params = ParamFields::new(rule_set)?;
     let inits = params.fields.iter().filter_map(|field| {
         let built_in = rule_set.parameters.get(&field.name)?.built_in.as_deref()?;
+        // Settings a client may leave unset, in which case the rule set's default holds.
+        let setting = |value: TokenStream| {
+            let default = &field.default;
+            if field.optional {
+                value
+            } else {
+                quote! { #value.unwrap_or(#default) }
+            }
+        };
         let value = match built_in {
             "AWS::Region" => quote! { config.region.map(str::to_owned) },
             "SDK::Endpoint" => quote! { config.endpoint_url.map(str::to_owned) },
-            "AWS::UseFIPS" => quote! { config.use_fips },
-            "AWS::UseDualStack" => quote! { config.use_dual_stack },
+            "AWS::UseFIPS" => flag(field, quote! { config.use_fips }),
+            "AWS::UseDualStack" => flag(field, quote! { config.use_dual_stack }),
+            "AWS::S3::ForcePathStyle" => setting(quote! { config.s3.force_path_style }),
+            "AWS::S3::Accelerate" => setting(quote! { config.s3.accelerate }),
+            "AWS::S3::UseArnRegion" => setting(quote! { config.s3.use_arn_region }),
+            "AWS::S3::UseGlobalEndpoint" => setting(quote! { config.s3.use_global_endpoint }),
+            "AWS::S3::DisableMultiRegionAccessPoints" => {
+                setting(quote! { config.s3.disable_multi_region_access_points })
+            }
             _ => return None,
         };
         let ident = &field.ident;
-        let value = match (field.optional, field.kind) {
-            (true, ParameterType::Boolean) => quote! { Some(#value) },
-            _ => value,
-        };
         Some(quote! { #ident: #value, })
     });
     let inits: Vec<_> = inits.collect();
     let rest = (inits.len() < params.fields.len()).then(|| quote! { ..Params::default() });
     Ok(quote! {
-        /// Resolves with the client configuration's region, FIPS, dual-stack and endpoint URL.
+        /// Resolves with the client configuration (region, FIPS, dual stack, endpoint URL,
+        /// S3 settings) and the operation's parameters.
         pub(crate) fn resolve_for_config(
             config: &leansdk_runtime::orchestrator::EndpointConfig<'_>,
         ) -> Result<Endpoint, EndpointError> {
-            resolve(&Params {
+            let mut values = values(&Params {
                 #(#inits)*
                 #rest
-            })
+            });
+            for (name, value) in config.params {
+                values.set(name, Some(value.clone()));
+            }
+            resolve_values(&values)
         }
     })
+}
+
+/// A configuration flag that is always set (`bool`), for a parameter of type `field`.
+fn flag(field: &ParamField, value: TokenStream) -> TokenStream {
+    if field.optional {
+        quote! { Some(#value) }
+    } else {
+        value
+    }
 }
 
 /// `tests/endpoint_tests.rs` of crate `crate_name`: one `#[test]` per case, named after its documentation. A case

@@ -1,6 +1,7 @@
 //! The service closure with Rust names: everything the emitters need, nothing of JSON.
 
 mod closure;
+mod customize;
 pub(crate) mod names;
 mod operation;
 mod paginator;
@@ -20,7 +21,7 @@ use crate::model::{Member, Model, Shape, ShapeId, ShapeKind, TimestampFormat, pr
 pub use names::escape_ident;
 pub use operation::{
     Binding, HostPrefix, Http, Operation, OperationError, OperationNames, PayloadKind, ServiceInfo,
-    SkippedOperation,
+    Signing, SkippedOperation, StaticParam,
 };
 pub use paginator::{Paginator, TokenPath};
 pub use protocol::{AwsJsonVersion, Protocol};
@@ -131,6 +132,9 @@ pub struct Field {
     pub idempotency_token: bool,
     /// How the member travels in XML bodies.
     pub xml: XmlMember,
+    /// `smithy.rules#contextParam`: the endpoint rule parameter the member's value is (in
+    /// operation inputs).
+    pub context_param: Option<String>,
     /// The member's key in awsQuery and ec2Query requests (`smithy.api#xmlName`, or for
     /// ec2Query `aws.protocols#ec2QueryName` or the capitalised name).
     pub query_name: String,
@@ -354,7 +358,7 @@ impl Crate {
                 Ok(op)
             })
             .collect::<Result<_, Error>>()?;
-        Ok(Crate {
+        let mut krate = Crate {
             package_name: package_name(service),
             docs: crate_docs(service),
             types,
@@ -362,7 +366,9 @@ impl Crate {
             skipped_operations,
             service: service_info,
             protocol,
-        })
+        };
+        customize::apply(&service.id, &mut krate);
+        Ok(krate)
     }
 }
 
@@ -497,6 +503,13 @@ impl Builder<'_> {
                     flattened: member.traits.is_xml_flattened(),
                 },
                 query_name: self.query_name(member),
+                context_param: member
+                    .traits
+                    .get("smithy.rules#contextParam")
+                    .and_then(|param| param.get("name"))
+                    .and_then(Value::as_str)
+                    .filter(|_| role == StructRole::Input)
+                    .map(str::to_owned),
                 name: names::field_name(&mut scope, &member.name),
                 wire_name: self.wire_name(member).to_owned(),
                 docs: docs(&member.traits),

@@ -35,6 +35,15 @@ pub struct Operation {
     pub paginator: Option<Paginator>,
     /// `smithy.api#endpoint`: put in front of the endpoint's host.
     pub host_prefix: Option<HostPrefix>,
+    /// `smithy.rules#staticContextParams`: endpoint rule parameters the operation fixes.
+    pub static_context_params: Vec<(String, StaticParam)>,
+}
+
+/// The value of one `smithy.rules#staticContextParams` entry.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StaticParam {
+    Bool(bool),
+    String(String),
 }
 
 /// The type names of one operation's module: `<Op>Input`, `<Op>Output`, `<Op>Error` and
@@ -133,6 +142,9 @@ pub enum Binding {
     Payload(PayloadKind, super::XmlName),
     /// `smithy.api#httpResponseCode` (outputs only).
     ResponseCode,
+    /// Nowhere in the message: the member only feeds the endpoint rules, which place it
+    /// (S3's `Bucket`, in the host or the path; see `customize`).
+    EndpointOnly,
 }
 
 impl Binding {
@@ -188,6 +200,8 @@ pub struct ServiceInfo {
     /// The service's `smithy.api#xmlNamespace`: declared on the root of XML bodies whose
     /// shape declares none.
     pub xml_namespace: Option<super::XmlNamespace>,
+    /// How requests are signed beyond SigV4's defaults.
+    pub signing: Signing,
     /// `aws.auth#sigv4` `name`, or the `sdk_id` lowercased.
     pub signing_name: String,
     /// `smithy.rules#endpointRuleSet` as compact JSON, if the service has one.
@@ -210,6 +224,7 @@ impl ServiceInfo {
             _ => String::new(),
         };
         Self {
+            signing: Signing::default(),
             version,
             xml_namespace: traits
                 .xml_namespace()
@@ -226,6 +241,28 @@ impl ServiceInfo {
                 .get("smithy.rules#endpointTests")
                 .map(Value::to_string),
             sdk_id,
+        }
+    }
+}
+
+/// How a service's requests are signed: SigV4's defaults, unless a service says otherwise
+/// (S3, see `customize`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Signing {
+    /// Encode the already-encoded path once more before signing.
+    pub double_uri_encode: bool,
+    /// Remove `.`, `..` and empty segments from the path before signing.
+    pub normalize_path: bool,
+    /// Send the payload's hash as `x-amz-content-sha256`.
+    pub payload_header: bool,
+}
+
+impl Default for Signing {
+    fn default() -> Self {
+        Self {
+            double_uri_encode: true,
+            normalize_path: true,
+            payload_header: false,
         }
     }
 }
@@ -332,6 +369,7 @@ impl Builder<'_> {
             errors,
             paginator: None,
             host_prefix,
+            static_context_params: static_context_params(shape),
         })
     }
 
@@ -372,6 +410,26 @@ impl Builder<'_> {
             }),
         }
     }
+}
+
+/// `smithy.rules#staticContextParams` of an operation; values of other types are left out
+/// (the rules only take booleans and strings).
+fn static_context_params(operation: &Shape) -> Vec<(String, StaticParam)> {
+    operation
+        .traits
+        .get("smithy.rules#staticContextParams")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, param)| {
+            let value = match param.get("value")? {
+                Value::Bool(b) => StaticParam::Bool(*b),
+                Value::String(s) => StaticParam::String(s.clone()),
+                _ => return None,
+            };
+            Some((name.clone(), value))
+        })
+        .collect()
 }
 
 /// The member's HTTP binding trait, in a REST protocol.

@@ -5,18 +5,20 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ClientItems, host_prefix, require};
+use super::{ClientItems, endpoint_params, host_prefix, require};
 use crate::ir::{AwsJsonVersion, Crate, Operation};
 
 pub(super) fn request(op: &Operation) -> TokenStream {
     let operation = &op.wire_name;
     let requires = op.input.fields.iter().filter_map(require);
     let host_prefix = host_prefix(op);
+    let endpoint_params = endpoint_params(op);
     quote! {
         crate::client::PROTOCOL
             .request(#operation)
             #(#requires)*
             #host_prefix
+            #endpoint_params
             .json_body(self)
             .build()
     }

@@ -61,7 +61,8 @@ fn bind_member(field: &Field, format: BodyFormat) -> TokenStream {
     let wire = &field.wire_name;
     let is_list = matches!(field.ty, RustType::List { .. });
     match &field.binding {
-        Binding::Body | Binding::ResponseCode => quote!(),
+        // The endpoint parameters are added with the other protocols' (`endpoint_params`).
+        Binding::Body | Binding::ResponseCode | Binding::EndpointOnly => quote!(),
         Binding::Label => {
             let value = param_value(field, TimestampFormat::DateTime);
             quote!(.label(#wire, #value))
@@ -118,7 +119,11 @@ pub(crate) fn response_binding(field: &Field, format: BodyFormat) -> Option<Toke
     let name = ident(&field.name);
     let optional = field.presence == Presence::Optional;
     let read = match &field.binding {
-        Binding::Body | Binding::Label | Binding::Query(_) | Binding::QueryParams => return None,
+        Binding::Body
+        | Binding::Label
+        | Binding::Query(_)
+        | Binding::QueryParams
+        | Binding::EndpointOnly => return None,
         Binding::Header(header) => match field.timestamp_format {
             None | Some(TimestampFormat::HttpDate) => {
                 quote!(leansdk_runtime::protocol::http_binding::header(response, #header)?)

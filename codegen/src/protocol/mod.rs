@@ -20,7 +20,10 @@ pub(crate) mod xml;
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::ir::{Crate, Field, Operation, Presence, Protocol, Struct, StructRole, Union};
+use crate::ir::{
+    Crate, Field, NamedKind, Operation, Presence, Protocol, RustType, StaticParam, Struct,
+    StructRole, Union,
+};
 use crate::tokens::ident;
 
 use aws_query::Flavour;
@@ -140,6 +143,43 @@ fn require(field: &Field) -> Option<TokenStream> {
         let (member, name) = (&field.member, ident(&field.name));
         quote!(.require(#member, self.#name.as_ref()))
     })
+}
+
+/// `.endpoint_param(...)` for each endpoint rule parameter of the operation: its input
+/// members' (`smithy.rules#contextParam`) and its own (`smithy.rules#staticContextParams`).
+fn endpoint_params(op: &Operation) -> TokenStream {
+    let members = op.input.fields.iter().filter_map(|field| {
+        let param = field.context_param.as_ref()?;
+        let name = ident(&field.name);
+        let optional = field.presence == Presence::Optional;
+        let value = match (&field.ty, optional) {
+            (RustType::String, true) => quote!(self.#name.as_deref()),
+            (RustType::String, false) => quote!(Some(self.#name.as_str())),
+            (RustType::Bool, true) => quote!(self.#name),
+            (RustType::Bool, false) => quote!(Some(self.#name)),
+            (RustType::List { item, .. }, true) if **item == RustType::String => {
+                quote!(self.#name.clone())
+            }
+            (
+                RustType::Named {
+                    kind: NamedKind::Enum,
+                    ..
+                },
+                true,
+            ) => quote!(self.#name.as_ref().map(|value| value.as_str())),
+            // The rules take strings, booleans and string lists only.
+            _ => return None,
+        };
+        Some(quote!(.endpoint_param(#param, #value)))
+    });
+    let statics = op.static_context_params.iter().map(|(param, value)| {
+        let value = match value {
+            StaticParam::Bool(b) => quote!(#b),
+            StaticParam::String(s) => quote!(#s),
+        };
+        quote!(.endpoint_param(#param, Some(#value)))
+    });
+    quote!(#(#members)* #(#statics)*)
 }
 
 /// `.host_prefix(...)` for `smithy.api#endpoint`, with its `smithy.api#hostLabel` members.

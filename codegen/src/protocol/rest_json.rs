@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{BodyFormat, host_prefix, http_binding};
+use super::{BodyFormat, endpoint_params, host_prefix, http_binding};
 use crate::ir::Operation;
 
 pub(super) fn request(op: &Operation) -> TokenStream {
@@ -22,11 +22,13 @@ pub(super) fn request(op: &Operation) -> TokenStream {
         .any(|f| !f.is_http_bound())
         .then(|| quote!(.json_body(self)));
     let host_prefix = host_prefix(op);
+    let endpoint_params = endpoint_params(op);
     quote! {
         leansdk_runtime::protocol::http_binding::RequestBuilder::new(#method, #uri)
             #(#bindings)*
             #json_body
             #host_prefix
+            #endpoint_params
             .build()
     }
 }

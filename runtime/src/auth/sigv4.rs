@@ -38,13 +38,19 @@ pub struct SigningSettings {
     pub payload_header: bool,
 }
 
+impl SigningSettings {
+    /// What every service but S3 uses: the path double-encoded and normalised, no payload
+    /// header.
+    pub const STANDARD: Self = Self {
+        double_uri_encode: true,
+        normalize_path: true,
+        payload_header: false,
+    };
+}
+
 impl Default for SigningSettings {
     fn default() -> Self {
-        Self {
-            double_uri_encode: true,
-            normalize_path: true,
-            payload_header: false,
-        }
+        Self::STANDARD
     }
 }
 

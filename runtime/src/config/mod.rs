@@ -19,7 +19,7 @@ use credentials::DefaultCredentialsChain;
 use env::Env;
 use profile::ProfileError;
 use retry::RetryConfig;
-use settings::SharedSettings;
+use settings::{S3Settings, SharedSettings};
 
 /// Time limits. Every one is finite by default so that a dead network never hangs a caller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,6 +104,7 @@ struct Inner {
     http_client: Option<Arc<dyn HttpClient>>,
     sleep: Arc<dyn Sleep>,
     app_name: Option<String>,
+    s3: S3Settings,
     /// Kept so that per-service settings (endpoint URLs) can be asked for later.
     settings: Option<SharedSettings>,
 }
@@ -192,6 +193,13 @@ impl Config {
     pub fn app_name(&self) -> Option<&str> {
         self.inner.app_name.as_deref()
     }
+
+    /// How S3 requests are addressed (path style, acceleration, access point ARNs): set in
+    /// code, else (with [`Config::from_env`]) the environment or the profile. Other
+    /// services ignore it.
+    pub fn s3(&self) -> &S3Settings {
+        &self.inner.s3
+    }
 }
 
 /// Shows every setting except secrets: the credentials provider's own `Debug` redacts keys,
@@ -209,6 +217,7 @@ impl fmt::Debug for Config {
             .field("timeout", &inner.timeout)
             .field("http_client", &inner.http_client)
             .field("app_name", &inner.app_name)
+            .field("s3", &inner.s3)
             .field(
                 "profile",
                 &inner.settings.as_ref().map(SharedSettings::profile_name),
@@ -230,6 +239,7 @@ pub struct ConfigBuilder {
     http_client: Option<Arc<dyn HttpClient>>,
     sleep: Option<Arc<dyn Sleep>>,
     app_name: Option<String>,
+    s3: S3Settings,
 }
 
 impl ConfigBuilder {
@@ -307,6 +317,37 @@ impl ConfigBuilder {
         self
     }
 
+    /// S3 requests address buckets in the path (`https://host/bucket/key`), not the host:
+    /// for S3-compatible servers and emulators, and bucket names that are no host label.
+    pub fn force_path_style(mut self, force_path_style: bool) -> Self {
+        self.s3.force_path_style = Some(force_path_style);
+        self
+    }
+
+    /// S3 requests go to S3 Transfer Acceleration endpoints.
+    pub fn accelerate(mut self, accelerate: bool) -> Self {
+        self.s3.accelerate = Some(accelerate);
+        self
+    }
+
+    /// An S3 access point ARN's region is used instead of the client's.
+    pub fn use_arn_region(mut self, use_arn_region: bool) -> Self {
+        self.s3.use_arn_region = Some(use_arn_region);
+        self
+    }
+
+    /// `us-east-1` S3 requests go to the legacy global endpoint `s3.amazonaws.com`.
+    pub fn use_global_endpoint(mut self, use_global_endpoint: bool) -> Self {
+        self.s3.use_global_endpoint = Some(use_global_endpoint);
+        self
+    }
+
+    /// S3 multi-region access point ARNs are refused before any request.
+    pub fn disable_multi_region_access_points(mut self, disable: bool) -> Self {
+        self.s3.disable_multi_region_access_points = Some(disable);
+        self
+    }
+
     /// The configuration, with defaults for what was not set: no region, no credentials,
     /// FIPS and dual-stack off, [`RetryConfig::standard`], [`TimeoutConfig::default`], the
     /// default HTTP client (feature `default-client`) and [`TokioSleep`].
@@ -328,6 +369,7 @@ impl ConfigBuilder {
                 http_client: self.http_client.or_else(|| default_http_client(&timeout)),
                 sleep: self.sleep.unwrap_or_else(|| Arc::new(TokioSleep)),
                 app_name: self.app_name,
+                s3: self.s3,
                 settings,
             }),
         }
@@ -374,6 +416,11 @@ impl ConfigLoader {
         http_client(client: impl HttpClient + 'static),
         sleep_impl(sleep: impl Sleep + 'static),
         app_name(app_name: impl Into<String>),
+        force_path_style(force_path_style: bool),
+        accelerate(accelerate: bool),
+        use_arn_region(use_arn_region: bool),
+        use_global_endpoint(use_global_endpoint: bool),
+        disable_multi_region_access_points(disable: bool),
     );
 
     /// Reads this environment instead of the process's (tests).
@@ -392,6 +439,13 @@ impl ConfigLoader {
         builder.region = builder.region.or_else(|| settings.region());
         builder.use_fips = builder.use_fips.or_else(|| settings.use_fips());
         builder.use_dual_stack = builder.use_dual_stack.or_else(|| settings.use_dual_stack());
+        let from_env = settings.s3();
+        let s3 = &mut builder.s3;
+        s3.use_arn_region = s3.use_arn_region.or(from_env.use_arn_region);
+        s3.use_global_endpoint = s3.use_global_endpoint.or(from_env.use_global_endpoint);
+        s3.disable_multi_region_access_points = s3
+            .disable_multi_region_access_points
+            .or(from_env.disable_multi_region_access_points);
         builder.retry = builder.retry.or_else(|| {
             settings
                 .max_attempts()

@@ -1,5 +1,6 @@
 //! The settings AWS SDKs read from the environment and the selected profile, environment
-//! first: region, FIPS and dual-stack endpoints, max attempts, configured endpoint URLs.
+//! first: region, FIPS and dual-stack endpoints, max attempts, configured endpoint URLs, S3
+//! addressing.
 
 use crate::config::env::Env;
 use crate::config::profile::{ProfileError, ProfileSet, Section};
@@ -15,6 +16,28 @@ pub struct SharedSettings {
     use_dual_stack: Option<bool>,
     max_attempts: Option<u32>,
     ignore_configured_endpoint_urls: bool,
+    s3: S3Settings,
+}
+
+/// How S3 (and S3 Control) requests are addressed: the `AWS::S3::*` built-ins of their
+/// endpoint rules. `None` leaves a setting at the rule set's default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct S3Settings {
+    /// `AWS::S3::ForcePathStyle`: `https://s3.region.amazonaws.com/bucket/key` instead of
+    /// `https://bucket.s3.region.amazonaws.com/key` (needed by emulators and bucket names
+    /// that are not valid host labels; IP-address endpoints use it anyway).
+    pub force_path_style: Option<bool>,
+    /// `AWS::S3::Accelerate`: S3 Transfer Acceleration endpoints.
+    pub accelerate: Option<bool>,
+    /// `AWS::S3::UseArnRegion`: an access point ARN's region wins over the client's;
+    /// `AWS_S3_USE_ARN_REGION` or the profile's `s3_use_arn_region`.
+    pub use_arn_region: Option<bool>,
+    /// `AWS::S3::UseGlobalEndpoint`: `us-east-1` requests go to the legacy global endpoint;
+    /// `AWS_S3_US_EAST_1_REGIONAL_ENDPOINT` / `s3_us_east_1_regional_endpoint` of `legacy`.
+    pub use_global_endpoint: Option<bool>,
+    /// `AWS::S3::DisableMultiRegionAccessPoints`; `AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS`
+    /// or the profile's `s3_disable_multiregion_access_points`.
+    pub disable_multi_region_access_points: Option<bool>,
 }
 
 impl SharedSettings {
@@ -38,6 +61,15 @@ impl SharedSettings {
         let use_fips = lookup.bool("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?;
         let use_dual_stack = lookup.bool("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")?;
         let max_attempts = lookup.max_attempts()?;
+        let s3 = S3Settings {
+            use_arn_region: lookup.bool("AWS_S3_USE_ARN_REGION", "s3_use_arn_region")?,
+            disable_multi_region_access_points: lookup.bool(
+                "AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS",
+                "s3_disable_multiregion_access_points",
+            )?,
+            use_global_endpoint: lookup.us_east_1_endpoint()?,
+            ..S3Settings::default()
+        };
         let ignore_configured_endpoint_urls = lookup
             .bool(
                 "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
@@ -53,7 +85,13 @@ impl SharedSettings {
             use_dual_stack,
             max_attempts,
             ignore_configured_endpoint_urls,
+            s3,
         })
+    }
+
+    /// The S3 addressing settings of the environment and the profile.
+    pub fn s3(&self) -> S3Settings {
+        self.s3
     }
 
     /// `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile's `region`.
@@ -164,6 +202,25 @@ impl<'a> Lookup<'a> {
         }
     }
 
+    /// `legacy` (the global endpoint) or `regional`.
+    fn us_east_1_endpoint(&self) -> Result<Option<bool>, ProfileError> {
+        let Some((source, value)) = self.string(
+            &["AWS_S3_US_EAST_1_REGIONAL_ENDPOINT"],
+            "s3_us_east_1_regional_endpoint",
+        ) else {
+            return Ok(None);
+        };
+        match value.to_ascii_lowercase().as_str() {
+            "legacy" => Ok(Some(true)),
+            "regional" => Ok(Some(false)),
+            _ => Err(ProfileError::InvalidValue {
+                source,
+                value: value.to_owned(),
+                expected: "legacy or regional",
+            }),
+        }
+    }
+
     fn max_attempts(&self) -> Result<Option<u32>, ProfileError> {
         let Some((source, value)) = self.string(&["AWS_MAX_ATTEMPTS"], "max_attempts") else {
             return Ok(None);
@@ -258,6 +315,27 @@ ignore_configured_endpoint_urls = true
         assert_eq!(
             url(&[("AWS_PROFILE", "missing")], "Customer Profiles"),
             None
+        );
+    }
+
+    #[test]
+    fn s3_settings_come_from_the_environment_and_the_profile() {
+        let s3 = settings(
+            &[("AWS_S3_USE_ARN_REGION", "true")],
+            "[default]\ns3_disable_multiregion_access_points = false\ns3_us_east_1_regional_endpoint = legacy\n",
+        )
+        .unwrap()
+        .s3();
+        assert_eq!(s3.use_arn_region, Some(true));
+        assert_eq!(s3.disable_multi_region_access_points, Some(false));
+        assert_eq!(s3.use_global_endpoint, Some(true));
+        assert_eq!(s3.force_path_style, None);
+        let error = settings(&[("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "global")], "").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT"),
+            "{error}"
         );
     }
 

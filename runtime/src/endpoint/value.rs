@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 /// A rules-engine value. "Unset" is `Option::None` around it, never a variant, so `isSet`
 /// and condition matching see one notion of absence.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
     String(String),
     Bool(bool),

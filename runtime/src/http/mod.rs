@@ -88,6 +88,10 @@ pub struct HttpRequest {
     /// The operation's `smithy.api#endpoint` hostPrefix with its labels filled in (empty
     /// for most operations): the orchestrator puts it in front of the endpoint's host.
     pub host_prefix: String,
+    /// The operation's endpoint rule parameters, from input members
+    /// (`smithy.rules#contextParam`, e.g. S3's `Bucket`) and the operation itself
+    /// (`smithy.rules#staticContextParams`), for the orchestrator to resolve the endpoint with.
+    pub endpoint_params: Vec<(&'static str, crate::endpoint::Value)>,
 }
 
 /// A response as received, body fully read. `Debug` shows the body's length only.
@@ -146,6 +150,7 @@ impl fmt::Debug for HttpRequest {
             .field("headers", &self.headers)
             .field("body", &BodyLen(self.body.len()))
             .field("host_prefix", &self.host_prefix)
+            .field("endpoint_params", &self.endpoint_params)
             .finish()
     }
 }

@@ -15,6 +15,7 @@
 //!     sdk_version: env!("CARGO_PKG_VERSION"),
 //!     resolve_endpoint: crate::endpoint::resolve_for_config, // the rule set, or `endpoint_url_only`
 //!     error_metadata: protocol::rest_json::error_metadata, // the protocol's error reader
+//!     signing: SigningSettings::STANDARD,          // (S3: no double encoding, payload header)
 //!     error_in_success: None,                        // (S3: a 200 may carry an error)
 //! };
 //!
@@ -92,6 +93,11 @@ pub struct EndpointConfig<'a> {
     pub use_fips: bool,
     pub use_dual_stack: bool,
     pub endpoint_url: Option<&'a str>,
+    /// The `AWS::S3::*` built-ins.
+    pub s3: &'a crate::config::settings::S3Settings,
+    /// The operation's own parameters (see [`HttpRequest::endpoint_params`]), which win
+    /// over the configuration's.
+    pub params: &'a [(&'static str, crate::endpoint::Value)],
 }
 
 /// The service-level facts generated code hands to the runtime.
@@ -107,6 +113,9 @@ pub struct ServiceMeta {
     pub resolve_endpoint: fn(&EndpointConfig<'_>) -> Result<Endpoint, EndpointError>,
     /// Reads code, message and request ID from an error response (protocol specific).
     pub error_metadata: fn(&HttpResponse) -> ErrorMetadata,
+    /// How the service's requests are signed (S3: no path normalisation, the payload hash
+    /// in `x-amz-content-sha256`); the endpoint may turn double encoding off.
+    pub signing: SigningSettings,
     /// Tells a 2xx response that is an error all the same (S3's 200 with an `<Error>`
     /// body); `None` for the protocols where the status always says.
     pub error_in_success: Option<fn(&HttpResponse) -> bool>,
@@ -214,6 +223,8 @@ impl ClientHandle {
             use_fips: self.config.use_fips(),
             use_dual_stack: self.config.use_dual_stack(),
             endpoint_url: self.endpoint_url.as_deref(),
+            s3: self.config.s3(),
+            params: &request.endpoint_params,
         })
         .map_err(|e| BuildError::Endpoint {
             reason: e.message().to_owned(),
@@ -243,16 +254,25 @@ impl ClientHandle {
 
     /// The first `sigv4` entry of the endpoint's `authSchemes` may override the signing
     /// name and region (e.g. FIPS or global endpoints) and turn off double URI encoding.
+    /// An endpoint that allows only other schemes (SigV4a for S3 multi-region access
+    /// points, S3 Express One Zone sessions) cannot be called.
     fn signing_scope(&self, endpoint: &Endpoint) -> Result<SigningScope, BuildError> {
-        let scheme = endpoint
+        let schemes = endpoint
             .properties()
             .get("authSchemes")
             .and_then(serde_json::Value::as_array)
-            .and_then(|schemes| {
-                schemes
-                    .iter()
-                    .find(|s| s.get("name").and_then(serde_json::Value::as_str) == Some("sigv4"))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        fn scheme_name(scheme: &serde_json::Value) -> Option<&str> {
+            scheme.get("name").and_then(serde_json::Value::as_str)
+        }
+        let scheme = schemes.iter().find(|s| scheme_name(s) == Some("sigv4"));
+        if scheme.is_none() && !schemes.is_empty() {
+            let names: Vec<&str> = schemes.iter().filter_map(scheme_name).collect();
+            return Err(BuildError::Endpoint {
+                reason: unsupported_auth(&names),
             });
+        }
         let field = |key: &str| scheme.and_then(|s| s.get(key));
         let region = field("signingRegion")
             .and_then(serde_json::Value::as_str)
@@ -270,8 +290,9 @@ impl ClientHandle {
             region: region.to_owned(),
             name: name.to_owned(),
             settings: SigningSettings {
-                double_uri_encode: !disable_double_encoding,
-                ..SigningSettings::default()
+                double_uri_encode: self.service.signing.double_uri_encode
+                    && !disable_double_encoding,
+                ..self.service.signing
             },
         })
     }
@@ -398,6 +419,22 @@ impl ClientHandle {
     }
 }
 
+/// Why an endpoint whose `authSchemes` are all unsupported cannot be called.
+fn unsupported_auth(names: &[&str]) -> String {
+    let what = if names.contains(&"sigv4a") {
+        "SigV4a (S3 multi-region access points, global endpoints), which leansdk does not \
+         support yet; use a regional bucket or access point"
+    } else if names.contains(&"sigv4-s3express") {
+        "S3 Express One Zone session authentication, which leansdk does not support yet"
+    } else {
+        "an authentication scheme leansdk does not support"
+    };
+    format!(
+        "the endpoint requires {what} (auth schemes: {})",
+        names.join(", ")
+    )
+}
+
 /// `url` with `prefix` (a `smithy.api#endpoint` hostPrefix) in front of its host.
 fn with_host_prefix(url: &str, prefix: &str) -> Result<String, BuildError> {
     if prefix.is_empty() {
@@ -484,11 +521,14 @@ mod tests {
 
     #[test]
     fn without_rules_an_endpoint_url_is_required() {
+        let s3 = crate::config::settings::S3Settings::default();
         let mut config = EndpointConfig {
             region: Some("us-east-1"),
             use_fips: false,
             use_dual_stack: false,
             endpoint_url: None,
+            s3: &s3,
+            params: &[],
         };
         let error = endpoint_url_only(&config).unwrap_err();
         assert!(

@@ -115,6 +115,7 @@ pub struct RequestBuilder {
     /// The payload's content type, unless a header member sets one.
     payload_content_type: Option<&'static str>,
     host_prefix: String,
+    endpoint_params: Vec<(&'static str, crate::endpoint::Value)>,
     error: Option<BuildError>,
 }
 
@@ -131,6 +132,7 @@ impl RequestBuilder {
             body: Vec::new(),
             payload_content_type: None,
             host_prefix: String::new(),
+            endpoint_params: Vec::new(),
             error: None,
         }
     }
@@ -186,6 +188,19 @@ impl RequestBuilder {
         }
         prefix.push_str(rest);
         self.host_prefix = prefix;
+        self
+    }
+
+    /// Hands an endpoint rule parameter (`smithy.rules#contextParam` or
+    /// `smithy.rules#staticContextParams`) to the orchestrator when it is set.
+    pub fn endpoint_param<T: Into<crate::endpoint::Value>>(
+        mut self,
+        name: &'static str,
+        value: Option<T>,
+    ) -> Self {
+        if let Some(value) = value {
+            self.endpoint_params.push((name, value.into()));
+        }
         self
     }
 
@@ -383,6 +398,7 @@ impl RequestBuilder {
             headers: self.headers,
             body: self.body,
             host_prefix: self.host_prefix,
+            endpoint_params: self.endpoint_params,
         })
     }
 }

@@ -9,6 +9,11 @@ static SERVICE: ServiceMeta = ServiceMeta {
     sdk_version: env!("CARGO_PKG_VERSION"),
     resolve_endpoint: leansdk_runtime::orchestrator::endpoint_url_only,
     error_metadata: leansdk_runtime::protocol::rest_json::error_metadata,
+    signing: leansdk_runtime::auth::sigv4::SigningSettings {
+        double_uri_encode: true,
+        normalize_path: true,
+        payload_header: false,
+    },
     error_in_success: None,
 };
 /// Client for Rest Json Protocol: one method per operation, each returning a fluent builder. Cheap to clone; clones share connections and the retry quota.
