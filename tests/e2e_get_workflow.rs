@@ -150,7 +150,7 @@ fn signature_recomputed(server: &TestServer, request: &RecordedRequest) -> Strin
         method: request.method.clone(),
         url: format!("{}{}", server.url(), request.path),
         headers,
-        body: request.body.clone(),
+        body: request.body.clone().into(),
         ..HttpRequest::default()
     };
     let parts = sigv4::sign_parts(

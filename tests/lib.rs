@@ -17,12 +17,14 @@ pub mod server {
     use std::time::Duration;
 
     use bytes::Bytes;
-    use http_body_util::{BodyExt, Full};
+    use http_body_util::channel::Channel;
+    use http_body_util::{BodyExt, Either, Full};
     use hyper::body::Incoming;
     use hyper::server::conn::http1;
     use hyper::service::service_fn;
     use hyper_util::rt::TokioIo;
     use tokio::net::TcpListener;
+    use tokio::sync::Notify;
     use tokio::task::JoinHandle;
 
     /// One scripted answer.
@@ -34,6 +36,8 @@ pub mod server {
         delay: Option<Duration>,
         never: bool,
         hang_up: bool,
+        /// Sent after `body` once the gate opens (see [`Reply::gated_body`]).
+        gated: Option<(Vec<u8>, Arc<Notify>)>,
     }
 
     impl Reply {
@@ -76,6 +80,17 @@ pub mod server {
         pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
             self.body = body.into();
             self
+        }
+
+        /// Sends `first`, then waits for `gate` to be notified before sending `rest`, with a
+        /// `Content-Length` of both: a client that reads bodies as they arrive sees `first`
+        /// while the server holds the rest; one that reads them whole before returning
+        /// never returns.
+        pub fn gated_body(mut self, first: Vec<u8>, rest: Vec<u8>, gate: Arc<Notify>) -> Self {
+            let length = (first.len() + rest.len()).to_string();
+            self.body = first;
+            self.gated = Some((rest, gate));
+            self.header("Content-Length", &length)
         }
 
         /// Waits this long before answering.
@@ -205,7 +220,7 @@ pub mod server {
     async fn respond(
         state: Arc<Mutex<State>>,
         request: hyper::Request<Incoming>,
-    ) -> Result<hyper::Response<Full<Bytes>>, io::Error> {
+    ) -> Result<hyper::Response<Either<Full<Bytes>, Channel<Bytes, io::Error>>>, io::Error> {
         let (parts, body) = request.into_parts();
         let body = body
             .collect()
@@ -251,8 +266,23 @@ pub mod server {
         for (name, value) in &reply.headers {
             response = response.header(name, value);
         }
+        let body = match reply.gated {
+            None => Either::Left(Full::new(Bytes::from(reply.body))),
+            Some((rest, gate)) => {
+                let (mut sender, body) = Channel::new(1);
+                let first = Bytes::from(reply.body);
+                tokio::spawn(async move {
+                    // A client that hung up just ends the send; nothing to report.
+                    if sender.send_data(first).await.is_ok() {
+                        gate.notified().await;
+                        let _ = sender.send_data(Bytes::from(rest)).await;
+                    }
+                });
+                Either::Right(body)
+            }
+        };
         Ok(response
-            .body(Full::new(Bytes::from(reply.body)))
+            .body(body)
             .expect("scripted reply is a valid response"))
     }
 

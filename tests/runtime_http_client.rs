@@ -7,7 +7,8 @@ use leansdk_customerprofiles::Client;
 use leansdk_runtime::auth::credentials::Credentials;
 use leansdk_runtime::config::Config;
 use leansdk_runtime::http::{
-    ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse, HyperClient,
+    ByteStream, ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse,
+    HyperClient,
 };
 use leansdk_tests::get_workflow::input;
 use leansdk_tests::server::{Reply, TestServer, refused_url};
@@ -24,8 +25,10 @@ fn get(url: &str) -> HttpRequest {
     }
 }
 
-fn body_of(result: Result<HttpResponse, ConnectorError>) -> String {
+/// The body, read to the end (which returns the connection to the pool).
+async fn body_of(result: Result<HttpResponse<ByteStream>, ConnectorError>) -> String {
     let response = result.expect("the call succeeds");
+    let response = response.collect().await.expect("the body is read");
     String::from_utf8(response.body).expect("UTF-8 body")
 }
 
@@ -40,7 +43,7 @@ async fn sequential_calls_share_one_connection() {
     let client = client();
     for expected in ["one", "two", "three"] {
         let response = client.send(get(&format!("{}/x", server.url()))).await;
-        assert_eq!(body_of(response), expected);
+        assert_eq!(body_of(response).await, expected);
     }
     assert_eq!(server.connections(), 1);
     assert_eq!(server.requests().len(), 3);
@@ -51,8 +54,8 @@ async fn clones_share_the_pool() {
     let server = TestServer::start(vec![Reply::status(200), Reply::status(200)]).await;
     let first = client();
     let second = first.clone();
-    first.send(get(&server.url())).await.unwrap();
-    second.send(get(&server.url())).await.unwrap();
+    body_of(first.send(get(&server.url())).await).await;
+    body_of(second.send(get(&server.url())).await).await;
     assert_eq!(server.connections(), 1);
 }
 
@@ -62,7 +65,7 @@ async fn requests_carry_host_target_and_body_length() {
     let mut request = HttpRequest {
         method: "POST".to_owned(),
         url: format!("{}/domains/d%20x/workflows?max-results=2", server.url()),
-        body: br#"{"a":1}"#.to_vec(),
+        body: br#"{"a":1}"#.to_vec().into(),
         ..HttpRequest::default()
     };
     request.headers.insert("Content-Type", "application/json");
@@ -105,6 +108,8 @@ async fn responses_are_read_whole_with_every_header() {
     assert_eq!(response.headers.get("x-amzn-requestid"), Some("req-1"));
     let cookies: Vec<_> = response.headers.get_all("set-cookie").collect();
     assert_eq!(cookies, ["a=1", "b=2"]);
+    assert_eq!(response.body.content_length(), Some(body.len() as u64));
+    let response = response.collect().await.unwrap();
     assert_eq!(response.body.len(), body.len());
 }
 
@@ -116,11 +121,17 @@ async fn a_connection_the_server_closed_while_idle_is_replaced_without_error() {
     ])
     .await;
     let client = client();
-    assert_eq!(body_of(client.send(get(&server.url())).await), "before");
+    assert_eq!(
+        body_of(client.send(get(&server.url())).await).await,
+        "before"
+    );
 
     server.close_connections().await;
 
-    assert_eq!(body_of(client.send(get(&server.url())).await), "after");
+    assert_eq!(
+        body_of(client.send(get(&server.url())).await).await,
+        "after"
+    );
     assert_eq!(server.connections(), 2);
 }
 
@@ -133,11 +144,14 @@ async fn a_reused_connection_dropped_before_any_response_is_retried_once_on_a_ne
     ])
     .await;
     let client = client();
-    assert_eq!(body_of(client.send(get(&server.url())).await), "first");
+    assert_eq!(
+        body_of(client.send(get(&server.url())).await).await,
+        "first"
+    );
 
     let response = client.send(get(&server.url())).await;
 
-    assert_eq!(body_of(response), "retried");
+    assert_eq!(body_of(response).await, "retried");
     assert_eq!(server.requests().len(), 3);
     assert_eq!(server.connections(), 2);
 }

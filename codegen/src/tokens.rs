@@ -37,6 +37,7 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
         RustType::F64 => quote!(f64),
         RustType::String | RustType::BigNumber => quote!(String),
         RustType::Blob => quote!(Vec<u8>),
+        RustType::ByteStream => quote!(leansdk_runtime::ByteStream),
         RustType::Timestamp(_) => quote!(leansdk_runtime::DateTime),
         RustType::Document => quote!(leansdk_runtime::Document),
         RustType::Named { name, boxed, .. } => {

@@ -17,7 +17,7 @@ fn request(method: &str, path: &str, body: Vec<u8>) -> HttpRequest {
         method: method.to_owned(),
         url: format!("https://profile.us-east-1.amazonaws.com{path}"),
         headers,
-        body,
+        body: body.into(),
         ..HttpRequest::default()
     }
 }

@@ -29,6 +29,7 @@ pub mod protocol;
 pub mod sleep;
 
 pub use datetime::DateTime;
+pub use http::ByteStream;
 pub use protocol::json::Document;
 
 /// A boxed, sendable future: what the object-safe traits ([`http::HttpClient`],

@@ -10,7 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use leansdk_customerprofiles::operation::get_workflow::GetWorkflowOutput;
 use leansdk_customerprofiles::{Client, Config, Credentials, endpoint};
 use leansdk_runtime::http::{
-    BoxFuture, ConnectorError, Headers, HttpClient, HttpRequest, HttpResponse,
+    BoxFuture, ByteStream, ConnectorError, Headers, HttpClient, HttpRequest, HttpResponse,
 };
 
 const RESPONSE: &str = include_str!("../data/get_workflow/response.json");
@@ -32,8 +32,20 @@ fn documented_response() -> HttpResponse {
 struct InMemory(HttpResponse);
 
 impl HttpClient for InMemory {
-    fn send(&self, _request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>> {
-        Box::pin(std::future::ready(Ok(self.0.clone())))
+    fn send(
+        &self,
+        _request: HttpRequest,
+    ) -> BoxFuture<'_, Result<HttpResponse<ByteStream>, ConnectorError>> {
+        let HttpResponse {
+            status,
+            headers,
+            body,
+        } = self.0.clone();
+        Box::pin(std::future::ready(Ok(HttpResponse {
+            status,
+            headers,
+            body: ByteStream::from(body),
+        })))
     }
 }
 

@@ -74,7 +74,7 @@ pub fn lib_rs(krate: &Crate, modules: &[&str]) -> TokenStream {
         pub use leansdk_runtime::auth::credentials::Credentials;
         pub use leansdk_runtime::error;
         pub use leansdk_runtime::config::retry::RetryConfig;
-        pub use leansdk_runtime::{DateTime, Document};
+        pub use leansdk_runtime::{ByteStream, DateTime, Document};
     }
 }
 

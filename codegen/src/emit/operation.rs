@@ -87,6 +87,10 @@ fn input_impl(op: &Operation, protocol: Protocol) -> TokenStream {
         )
     };
     let build = protocol::request(protocol, op);
+    let (invoke, from_response) = match op.streamed_output() {
+        Some(_) => (quote!(invoke_streaming), quote!(from_streaming_response)),
+        None => (quote!(invoke), quote!(from_response)),
+    };
     quote! {
         impl #input {
             /// Sends this input with `client`.
@@ -97,7 +101,7 @@ fn input_impl(op: &Operation, protocol: Protocol) -> TokenStream {
                 #fill_tokens
                 client
                     .handle()
-                    .invoke(#op_name, #request, #output::from_response, #error::from_response)
+                    .#invoke(#op_name, #request, #output::#from_response, #error::from_response)
                     .await
             }
 
@@ -116,6 +120,28 @@ fn input_impl(op: &Operation, protocol: Protocol) -> TokenStream {
 fn output_impl(op: &Operation, protocol: Protocol) -> TokenStream {
     let [_, output, ..] = type_idents(op);
     let body = protocol::output_parser(protocol, op);
+    let streaming = op.streamed_output().map(|field| {
+        let name = ident(&field.name);
+        let member = if field.presence == Presence::Optional {
+            quote!(#name: Some(#name))
+        } else {
+            quote!(#name)
+        };
+        let docs = format!(
+            " Reads a successful response's head and the members bound to it; `{}`, the \
+             body still to read, is the streamed member.",
+            field.member
+        );
+        quote! {
+            #[doc = #docs]
+            pub fn from_streaming_response(
+                response: &leansdk_runtime::http::HttpResponse,
+                #name: leansdk_runtime::ByteStream,
+            ) -> Result<Self, leansdk_runtime::error::ResponseError> {
+                Ok(Self { #member, ..Self::from_response(response)? })
+            }
+        }
+    });
     quote! {
         impl #output {
             /// Reads a successful response: the body and the HTTP-bound members.
@@ -124,6 +150,8 @@ fn output_impl(op: &Operation, protocol: Protocol) -> TokenStream {
             ) -> Result<Self, leansdk_runtime::error::ResponseError> {
                 #body
             }
+
+            #streaming
         }
     }
 }

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::error_shape;
 use crate::ir::{
-    DefaultValue, ERROR_META_FIELD, Field, Presence, Protocol, REQUEST_ID_FIELD, Struct,
+    DefaultValue, ERROR_META_FIELD, Field, Presence, Protocol, REQUEST_ID_FIELD, RustType, Struct,
     StructRole, TypeDef,
 };
 use crate::protocol::json::Codec;
@@ -85,8 +85,9 @@ fn field(field: &Field, role: StructRole) -> TokenStream {
     let ty = rust_type(&field.ty);
     let ty = if optional { quote!(Option<#ty>) } else { ty };
     // HTTP-bound members are not in the JSON body; outputs still serialise them, so that
-    // printing an output shows every member.
+    // printing an output shows every member, except a stream, which has no JSON form.
     let skip = match (field.is_http_bound(), role) {
+        _ if field.ty == RustType::ByteStream => Some(quote!(, skip)),
         (true, StructRole::Output) => Some(quote!(, skip_deserializing)),
         (true, _) => Some(quote!(, skip)),
         (false, _) => optional.then(|| quote!(, skip_serializing_if = "Option::is_none")),

@@ -227,6 +227,8 @@ pub enum RustType {
     /// bigInteger / bigDecimal: kept as their decimal text, no bignum crate.
     BigNumber,
     Blob,
+    /// A streaming blob (`smithy.api#streaming`): `leansdk_runtime::ByteStream`.
+    ByteStream,
     Timestamp(TimestampFormat),
     Document,
     Named {
@@ -680,6 +682,9 @@ impl Builder<'_> {
         };
         let sparse = traits.is_some_and(|t| t.is_sparse());
         Ok(match target.kind() {
+            ShapeKind::Blob if traits.is_some_and(|t| t.has("smithy.api#streaming")) => {
+                RustType::ByteStream
+            }
             ShapeKind::Blob => RustType::Blob,
             ShapeKind::Boolean => RustType::Bool,
             ShapeKind::String => RustType::String,
@@ -804,7 +809,9 @@ fn default_value(value: &Value, target: &Target<'_>, ty: &RustType) -> Option<De
             zero_or(s.is_empty(), DefaultValue::String(s.clone()))
         }
         (RustType::BigNumber, Value::Number(n)) => DefaultValue::String(n.to_string()),
-        (RustType::Blob, Value::String(s)) if s.is_empty() => DefaultValue::Zero,
+        (RustType::Blob | RustType::ByteStream, Value::String(s)) if s.is_empty() => {
+            DefaultValue::Zero
+        }
         (RustType::Timestamp(_), Value::Number(n)) => DefaultValue::Timestamp(n.as_i64()?),
         (RustType::List { .. }, Value::Array(a)) if a.is_empty() => DefaultValue::Zero,
         (RustType::Map { .. }, Value::Object(o)) if o.is_empty() => DefaultValue::Zero,

@@ -39,6 +39,17 @@ pub struct Operation {
     pub static_context_params: Vec<(String, StaticParam)>,
 }
 
+impl Operation {
+    /// The output member that streams (an `smithy.api#httpPayload` with
+    /// `smithy.api#streaming`, e.g. S3 `GetObject`'s `Body`), handed to the caller unread.
+    pub fn streamed_output(&self) -> Option<&super::Field> {
+        self.output
+            .fields
+            .iter()
+            .find(|f| matches!(f.binding, Binding::Payload(PayloadKind::Stream, _)))
+    }
+}
+
 /// The value of one `smithy.rules#staticContextParams` entry.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StaticParam {
@@ -84,29 +95,40 @@ pub struct SkippedOperation {
 }
 
 /// Why an operation cannot be generated, if it cannot: an input or output member targets
-/// an event stream (a union with `smithy.api#streaming`), whose framing this SDK lacks.
+/// an event stream (a union with `smithy.api#streaming`), whose framing this SDK lacks, or
+/// a streaming blob that is not the HTTP payload (Smithy allows none: nothing could carry it).
 pub(super) fn unsupported(model: &Model, operation: &Shape) -> Option<SkippedOperation> {
     let ShapeKind::Operation(op) = &operation.kind else {
         return None;
     };
-    let member = op
+    let reason = op
         .input
         .iter()
         .chain(&op.output)
         .filter_map(|id| model.shape(id))
         .flat_map(|io| io.members().iter())
-        .find(|member| {
-            model.shape(&member.target).is_some_and(|target| {
-                matches!(target.kind, ShapeKind::Union(_))
-                    && target.traits.has("smithy.api#streaming")
-            })
+        .find_map(|member| {
+            let target = model.shape(&member.target)?;
+            if !target.traits.has("smithy.api#streaming") {
+                return None;
+            }
+            match target.kind {
+                ShapeKind::Union(_) => Some(format!(
+                    "member `{}` is an event stream (`smithy.api#streaming` union `{}`), not \
+                     supported",
+                    member.name, member.target
+                )),
+                ShapeKind::Blob if !member.traits.has("smithy.api#httpPayload") => Some(format!(
+                    "member `{}` is a streaming blob (`smithy.api#streaming` `{}`) but not the \
+                     `smithy.api#httpPayload`",
+                    member.name, member.target
+                )),
+                _ => None,
+            }
         })?;
     Some(SkippedOperation {
         name: operation.id.name().to_owned(),
-        reason: format!(
-            "member `{}` is an event stream (`smithy.api#streaming` union `{}`), not supported",
-            member.name, member.target
-        ),
+        reason,
     })
 }
 
@@ -168,8 +190,11 @@ pub enum PayloadKind {
     Structure,
     /// Unions: in the protocol's format, and no body at all when unset.
     Union,
-    /// Blobs (streaming or not): the raw bytes.
+    /// Blobs: the raw bytes.
     Blob,
+    /// Streaming blobs (`smithy.api#streaming`): a `ByteStream`, sent as it is read and
+    /// handed to the caller unread.
+    Stream,
     /// Strings and string enums: the raw text.
     Text,
 }
@@ -459,6 +484,9 @@ pub(super) fn binding(
         Binding::PrefixHeaders(prefix)
     } else if traits.has("smithy.api#httpPayload") {
         let kind = match target {
+            ShapeKind::Blob if target_traits.is_some_and(|t| t.has("smithy.api#streaming")) => {
+                PayloadKind::Stream
+            }
             ShapeKind::Blob => PayloadKind::Blob,
             ShapeKind::String | ShapeKind::Enum(_) => PayloadKind::Text,
             ShapeKind::Union(_) => PayloadKind::Union,

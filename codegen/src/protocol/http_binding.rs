@@ -106,6 +106,7 @@ fn bind_member(field: &Field, format: BodyFormat) -> TokenStream {
                     quote!(.xml_payload(#value, #name, #namespace))
                 }
                 (PayloadKind::Blob, _) => quote!(.blob_payload(#value)),
+                (PayloadKind::Stream, _) => quote!(.stream_payload(#value)),
                 (PayloadKind::Text, _) => {
                     quote!(.text_payload(#value.map(|v| v.to_string()).as_deref()))
                 }
@@ -153,6 +154,8 @@ pub(crate) fn response_binding(field: &Field, format: BodyFormat) -> Option<Toke
             BodyFormat::Xml => quote!(leansdk_runtime::protocol::rest_xml::payload(response)?),
         },
         // An empty body is an absent blob, not an empty one.
+        // Handed over by `from_streaming_response`, unread.
+        Binding::Payload(PayloadKind::Stream, _) => return None,
         Binding::Payload(PayloadKind::Blob, _) => {
             quote!((!response.body.is_empty()).then(|| response.body.clone()))
         }

@@ -40,7 +40,8 @@ fn write(ty: &RustType, value: TokenStream, key: TokenStream, dialect: Dialect) 
             let format = format(*timestamp);
             quote!(writer.value(#key, &(#value).format(#format));)
         }
-        RustType::Document => quote!(),
+        // Documents have no query form; streams are only ever HTTP payloads.
+        RustType::Document | RustType::ByteStream => quote!(),
         RustType::Named { kind, .. } => match kind {
             NamedKind::Enum | NamedKind::IntEnum => quote!(writer.value(#key, #value);),
             NamedKind::Structure | NamedKind::Union => {

@@ -98,6 +98,10 @@ fn read(ty: &RustType, element: TokenStream) -> TokenStream {
         RustType::Document => {
             quote!(Err(#xml::XmlError::new("documents have no XML form")))
         }
+        // Only ever HTTP payloads, which the XML codecs skip.
+        RustType::ByteStream => {
+            quote!(Err(#xml::XmlError::new("streams are not read from XML")))
+        }
         RustType::Named { name, boxed, kind } => {
             let path = type_path(name);
             let value = match kind {
@@ -338,7 +342,8 @@ fn write(ty: &RustType, value: TokenStream, name: &XmlName) -> TokenStream {
             let format = format(*timestamp);
             text(quote!((#value).format(#format)))
         }
-        RustType::Document => quote!(),
+        // Documents have no XML form; streams are only ever HTTP payloads.
+        RustType::Document | RustType::ByteStream => quote!(),
         RustType::Named { kind, .. } => match kind {
             NamedKind::Enum | NamedKind::IntEnum => text(quote!(
                 leansdk_runtime::protocol::http_binding::ParamValue::to_param(#value)

@@ -17,6 +17,9 @@ use crate::auth::credentials::Credentials;
 use crate::http::HttpRequest;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+/// The payload hash of a body that is not hashed (a stream).
+const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// Headers that proxies or the HTTP stack may rewrite after signing.
 const UNSIGNED_HEADERS: &[&str] = &[
     "authorization",
@@ -145,7 +148,12 @@ pub fn sign_parts(
     if let Some(token) = params.credentials.session_token() {
         request.headers.insert("x-amz-security-token", token);
     }
-    let payload_hash = hex_sha256(&request.body);
+    // A streamed body cannot be hashed before it is sent; services that take one (S3)
+    // accept the literal in place of the hash, in the header and the canonical request.
+    let payload_hash = match request.body.bytes() {
+        Some(bytes) => hex_sha256(bytes),
+        None => UNSIGNED_PAYLOAD.to_owned(),
+    };
     if params.settings.payload_header {
         request
             .headers
@@ -483,7 +491,7 @@ mod tests {
     fn session_token_and_payload_header_are_signed() {
         let credentials = Credentials::new("AKID", "SECRET", Some("TOKEN".into()), None);
         let mut req = request("https://example.amazonaws.com:443/a%20b?x=1");
-        req.body = b"{}".to_vec();
+        req.body = b"{}".to_vec().into();
         let mut p = params(&credentials);
         p.settings.payload_header = true;
         let parts = sign_parts(&mut req, &p).unwrap();
@@ -498,6 +506,29 @@ mod tests {
         assert!(
             !debug.contains("TOKEN") && !debug.contains(&parts.signature),
             "{debug}"
+        );
+    }
+
+    #[test]
+    fn streamed_bodies_are_signed_as_unsigned_payload() {
+        let credentials = Credentials::new("AKID", "SECRET", None, None);
+        let mut req = request("https://bucket.s3.us-east-1.amazonaws.com/key");
+        req.body = crate::http::ByteStream::from_reader(&b"not hashed"[..], 10);
+        let mut p = params(&credentials);
+        p.settings.payload_header = true;
+        let parts = sign_parts(&mut req, &p).unwrap();
+        assert_eq!(
+            req.headers.get("x-amz-content-sha256"),
+            Some(UNSIGNED_PAYLOAD)
+        );
+        assert!(parts.canonical_request.ends_with("\nUNSIGNED-PAYLOAD"));
+        // The same body in memory is hashed.
+        let mut in_memory = request("https://bucket.s3.us-east-1.amazonaws.com/key");
+        in_memory.body = b"not hashed".to_vec().into();
+        sign_parts(&mut in_memory, &p).unwrap();
+        assert_eq!(
+            in_memory.headers.get("x-amz-content-sha256"),
+            Some(hex_sha256(b"not hashed").as_str())
         );
     }
 

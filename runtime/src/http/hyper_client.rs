@@ -1,6 +1,7 @@
 //! The default [`HttpClient`]: hyper's HTTP/1.1 connections over rustls, kept alive in a
 //! small pool of our own.
 
+mod body;
 mod connect;
 mod pool;
 
@@ -8,17 +9,17 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::header::{HOST, HeaderMap, HeaderName, HeaderValue};
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_LENGTH, HOST, HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, Uri};
 use tokio::runtime::Handle;
 use tokio_rustls::TlsConnector;
 
 use super::{
-    BoxFuture, ConnectorError, ConnectorErrorKind, Headers, HttpClient, HttpRequest, HttpResponse,
-    is_secret_header,
+    BoxFuture, ByteStream, ConnectorError, ConnectorErrorKind, Headers, HttpClient, HttpRequest,
+    HttpResponse, is_secret_header,
 };
+use body::{IncomingReader, OutgoingBody, Release};
 use connect::Sender;
 use pool::{Origin, Pool, Reusable};
 
@@ -64,7 +65,10 @@ impl HyperClient {
         }
     }
 
-    async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, ConnectorError> {
+    async fn exchange(
+        &self,
+        request: HttpRequest,
+    ) -> Result<HttpResponse<ByteStream>, ConnectorError> {
         // Checked first: tokio's sockets, timers and spawning panic outside a runtime.
         let runtime = Handle::try_current().map_err(|e| {
             ConnectorError::new(
@@ -75,12 +79,16 @@ impl HyperClient {
         let (origin, outgoing) = Outgoing::prepare(request)?;
         if let Some(mut sender) = self.reusable(&origin).await {
             match sender.send_request(outgoing.to_hyper()).await {
-                Ok(response) => return self.read(origin, sender, response).await,
+                Ok(response) => return Ok(self.response(origin, sender, response)),
                 // Most often the server closed the idle connection as we sent on it. The
                 // orchestrator retries every connector error anyway, so one retry here adds no
                 // risk of a duplicate; it spares the caller a backoff and a retry token for
-                // what is routine on keep-alive connections.
-                Err(error) => tracing::debug!(%error, "reused connection failed, reconnecting"),
+                // what is routine on keep-alive connections. A stream already read cannot
+                // be sent again.
+                Err(error) if outgoing.body.can_resend() => {
+                    tracing::debug!(%error, "reused connection failed, reconnecting");
+                }
+                Err(error) => return Err(broken(error)),
             }
         }
         let mut sender = self.connect(&origin, &runtime).await?;
@@ -88,7 +96,7 @@ impl HyperClient {
             .send_request(outgoing.to_hyper())
             .await
             .map_err(broken)?;
-        self.read(origin, sender, response).await
+        Ok(self.response(origin, sender, response))
     }
 
     /// A pooled connection ready for a request; closed ones are dropped on the way.
@@ -125,32 +133,43 @@ impl HyperClient {
             .map_err(|reason| ConnectorError::new(ConnectorErrorKind::Connect, reason))
     }
 
-    /// Reads the whole body, then returns the connection to the pool: only a connection whose
-    /// response was read to the end can carry the next request.
-    async fn read(
+    /// The response with its body still to read; the connection returns to the pool once
+    /// the body is read to the end (only then can it carry the next request).
+    fn response(
         &self,
         origin: Origin,
         sender: Sender,
         response: hyper::Response<Incoming>,
-    ) -> Result<HttpResponse, ConnectorError> {
+    ) -> HttpResponse<ByteStream> {
         let (parts, body) = response.into_parts();
-        let body = body.collect().await.map_err(broken)?.to_bytes();
-        self.inner.pool.put(origin, sender, Instant::now());
         let mut headers = Headers::new();
         for (name, value) in &parts.headers {
             // Non-UTF-8 header values are kept lossily: parsers only read ASCII ones.
             headers.append(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
         }
-        Ok(HttpResponse {
+        let length = parts
+            .headers
+            .get(CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.parse().ok());
+        let release = Release {
+            client: Arc::clone(&self.inner),
+            origin,
+            sender,
+        };
+        let reader = IncomingReader::new(body, release);
+        HttpResponse {
             status: parts.status.as_u16(),
             headers,
-            body: body.into(),
-        })
+            body: ByteStream::once(Box::pin(reader), length),
+        }
     }
 }
 
 impl HttpClient for HyperClient {
-    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>> {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> BoxFuture<'_, Result<HttpResponse<ByteStream>, ConnectorError>> {
         Box::pin(self.exchange(request))
     }
 }
@@ -174,7 +193,7 @@ struct Outgoing {
     /// Origin form (`/path?query`): what HTTP/1.1 sends to a server that is not a proxy.
     target: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: ByteStream,
 }
 
 impl Outgoing {
@@ -213,13 +232,15 @@ impl Outgoing {
             method,
             target,
             headers,
-            body: request.body.into(),
+            body: request.body,
         };
         Ok((origin, outgoing))
     }
 
-    fn to_hyper(&self) -> hyper::Request<Full<Bytes>> {
-        let mut request = hyper::Request::new(Full::new(self.body.clone()));
+    /// The request, its body a clone of ours: memory and files are sent whole each time, a
+    /// stream only the first (see [`ByteStream`]).
+    fn to_hyper(&self) -> hyper::Request<OutgoingBody> {
+        let mut request = hyper::Request::new(OutgoingBody::new(self.body.clone()));
         *request.method_mut() = self.method.clone();
         *request.uri_mut() = self.target.clone();
         *request.headers_mut() = self.headers.clone();
@@ -235,7 +256,7 @@ mod tests {
         let mut request = HttpRequest {
             method: "POST".to_owned(),
             url: url.to_owned(),
-            body: b"{}".to_vec(),
+            body: b"{}".to_vec().into(),
             ..HttpRequest::default()
         };
         for (name, value) in headers {

@@ -5,6 +5,9 @@ use std::error::Error;
 use std::fmt;
 
 pub use crate::BoxFuture;
+pub use body::ByteStream;
+
+mod body;
 
 /// Header list that keeps insertion order and compares names case-insensitively.
 /// Its `Debug` redacts headers that carry secrets (see [`is_secret_header`]).
@@ -74,7 +77,8 @@ impl Headers {
 
 /// A request ready to sign and send. `url` is absolute (`https://host/path?query`) once the
 /// endpoint is resolved; generated serialisers fill it with the path and query only.
-/// `Debug` shows the body's length only: bodies may hold `@sensitive` members.
+/// `Debug` shows the body's length only: bodies may hold `@sensitive` members. Clones share
+/// a streamed body (see [`ByteStream`]).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct HttpRequest {
     /// The HTTP method, upper-case, e.g. `POST`.
@@ -83,8 +87,8 @@ pub struct HttpRequest {
     pub url: String,
     /// The request headers; signing adds `Authorization` and the other signed headers.
     pub headers: Headers,
-    /// The serialised body, empty for none.
-    pub body: Vec<u8>,
+    /// The body: serialised members in memory, or a streamed payload (S3 `PutObject`).
+    pub body: ByteStream,
     /// The operation's `smithy.api#endpoint` hostPrefix with its labels filled in (empty
     /// for most operations): the orchestrator puts it in front of the endpoint's host.
     pub host_prefix: String,
@@ -94,15 +98,17 @@ pub struct HttpRequest {
     pub endpoint_params: Vec<(&'static str, crate::endpoint::Value)>,
 }
 
-/// A response as received, body fully read. `Debug` shows the body's length only.
+/// A response: as an [`HttpClient`] returns it, its body a [`ByteStream`] still to read;
+/// as parsers see it, body fully read (`HttpResponse<Vec<u8>>`, the default). `Debug`
+/// shows the body's length only.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct HttpResponse {
+pub struct HttpResponse<B = Vec<u8>> {
     /// The HTTP status code, e.g. 200.
     pub status: u16,
     /// The response headers, as received.
     pub headers: Headers,
-    /// The whole body, as received.
-    pub body: Vec<u8>,
+    /// The body.
+    pub body: B,
 }
 
 /// Headers whose values are credentials or signatures, never shown by `Debug`.
@@ -148,7 +154,7 @@ impl fmt::Debug for HttpRequest {
             .field("method", &self.method)
             .field("url", &self.url)
             .field("headers", &self.headers)
-            .field("body", &BodyLen(self.body.len()))
+            .field("body", &self.body)
             .field("host_prefix", &self.host_prefix)
             .field("endpoint_params", &self.endpoint_params)
             .finish()
@@ -165,22 +171,53 @@ impl fmt::Debug for HttpResponse {
     }
 }
 
-impl HttpResponse {
+impl fmt::Debug for HttpResponse<ByteStream> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+impl<B> HttpResponse<B> {
     /// Whether the status is 2xx; any other status is read as an error response.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
 }
 
-/// Sends one request and reads the whole response. One client is shared by every operation
-/// of an SDK client (and by every SDK client built from the same [`Config`](crate::config::Config)),
-/// so implementations keep their connection pool inside.
+impl HttpResponse<ByteStream> {
+    /// Reads the whole body; an error while reading is the connection's.
+    pub async fn collect(self) -> Result<HttpResponse, ConnectorError> {
+        let body = self
+            .body
+            .collect()
+            .await
+            .map_err(|e| ConnectorError::new(ConnectorErrorKind::Io, e))?;
+        Ok(HttpResponse {
+            status: self.status,
+            headers: self.headers,
+            body,
+        })
+    }
+}
+
+/// Sends one request and returns the response once its headers arrive. One client is shared
+/// by every operation of an SDK client (and by every SDK client built from the same
+/// [`Config`](crate::config::Config)), so implementations keep their connection pool inside.
 pub trait HttpClient: Send + Sync + fmt::Debug {
-    /// Sends the signed `request` (its URL absolute) and reads the whole response. Every
-    /// HTTP status is `Ok`; a [`ConnectorError`] is only for failures below HTTP. The
-    /// client enforces its own connect timeout, reported as [`ConnectorErrorKind::Timeout`];
-    /// the attempt and operation timeouts are applied around this call.
-    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, ConnectorError>>;
+    /// Sends the signed `request` (its URL absolute, its body read as it is sent) and
+    /// returns the response with its body still to read. Every HTTP status is `Ok`; a
+    /// [`ConnectorError`] is only for failures below HTTP (an error reading the body is an
+    /// `io::Error` of the [`ByteStream`]). The client enforces its own connect timeout,
+    /// reported as [`ConnectorErrorKind::Timeout`]; the attempt and operation timeouts are
+    /// applied around this call and the reading of buffered bodies.
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> BoxFuture<'_, Result<HttpResponse<ByteStream>, ConnectorError>>;
 }
 
 /// What went wrong below HTTP. Every kind is worth retrying: the request may never have

@@ -80,7 +80,8 @@ use crate::error::{
     TimeoutKind,
 };
 use crate::http::{
-    ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse, request_id,
+    ByteStream, ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse,
+    request_id,
 };
 use retry::{RetryKind, RetryQuota};
 use user_agent::UserAgent;
@@ -140,6 +141,20 @@ struct SigningScope {
     settings: SigningSettings,
 }
 
+/// A response as an attempt returns it: read whole, or (a successful response of an
+/// operation whose output streams) its head with the body still to read.
+enum Received {
+    Whole(HttpResponse),
+    Streamed(HttpResponse, ByteStream),
+}
+
+/// What the attempts end with, short of an `SdkError`: a successful response, or the last
+/// error response and its metadata.
+enum Outcome {
+    Success(Received),
+    Error(HttpResponse, ErrorMetadata),
+}
+
 /// The last failed attempt, kept in case it becomes the operation's result.
 enum Failure {
     Response(HttpResponse, ErrorMetadata),
@@ -176,6 +191,46 @@ impl ClientHandle {
         parse_output: fn(&HttpResponse) -> Result<O, ResponseError>,
         parse_error: fn(ErrorMetadata, &HttpResponse) -> Result<E, ResponseError>,
     ) -> Result<O, SdkError<E>> {
+        let response = match self.run(operation, request, false, parse_error).await? {
+            Received::Whole(response) => response,
+            Received::Streamed(head, body) => HttpResponse {
+                body: body.collect().await.map_err(|e| {
+                    SdkError::Dispatch(ConnectorError::new(ConnectorErrorKind::Io, e))
+                })?,
+                ..head
+            },
+        };
+        Ok(parse_output(&response)?)
+    }
+
+    /// [`invoke`](Self::invoke) for an operation whose output member streams (S3
+    /// `GetObject`): `parse_output` gets the response's head (its body empty) and the body
+    /// as a [`ByteStream`] still to read. The timeouts end when the head arrives; error
+    /// responses are read whole, as for any operation.
+    pub async fn invoke_streaming<O, E>(
+        &self,
+        operation: &'static str,
+        request: Result<HttpRequest, BuildError>,
+        parse_output: fn(&HttpResponse, ByteStream) -> Result<O, ResponseError>,
+        parse_error: fn(ErrorMetadata, &HttpResponse) -> Result<E, ResponseError>,
+    ) -> Result<O, SdkError<E>> {
+        match self.run(operation, request, true, parse_error).await? {
+            Received::Streamed(head, body) => Ok(parse_output(&head, body)?),
+            Received::Whole(response) => {
+                let (head, body) = split_body(response);
+                Ok(parse_output(&head, ByteStream::from(body))?)
+            }
+        }
+    }
+
+    /// Everything but reading the successful response: the error responses become `E`.
+    async fn run<E>(
+        &self,
+        operation: &'static str,
+        request: Result<HttpRequest, BuildError>,
+        streaming: bool,
+        parse_error: fn(ErrorMetadata, &HttpResponse) -> Result<E, ResponseError>,
+    ) -> Result<Received, SdkError<E>> {
         let span = tracing::debug_span!(
             "operation",
             service = self.service.service_id,
@@ -185,7 +240,8 @@ impl ClientHandle {
         let limit = self.config.timeout_config().operation();
         let run = async {
             let (request, scope, client) = self.prepare(request?)?;
-            match tokio::time::timeout(limit, self.attempts(request, &scope, client)).await {
+            let attempts = self.attempts(request, &scope, client, streaming);
+            match tokio::time::timeout(limit, attempts).await {
                 Ok(outcome) => outcome,
                 Err(_) => Err(SdkError::Timeout(TimeoutError::new(
                     TimeoutKind::Operation,
@@ -193,13 +249,17 @@ impl ClientHandle {
                 ))),
             }
         };
-        let (response, error_meta) = run.instrument(span.clone()).await?;
-        if let Some(id) = request_id(&response.headers) {
+        let outcome = run.instrument(span.clone()).await?;
+        let headers = match &outcome {
+            Outcome::Success(Received::Whole(response) | Received::Streamed(response, _))
+            | Outcome::Error(response, _) => &response.headers,
+        };
+        if let Some(id) = request_id(headers) {
             span.record("request_id", id);
         }
-        match error_meta {
-            None => Ok(parse_output(&response)?),
-            Some(meta) => {
+        match outcome {
+            Outcome::Success(received) => Ok(received),
+            Outcome::Error(response, meta) => {
                 let error = parse_error(meta, &response)?;
                 Err(SdkError::Service(ServiceError::new(error, response)))
             }
@@ -297,14 +357,30 @@ impl ClientHandle {
         })
     }
 
-    /// Sends until success, a non-retryable failure, the last attempt or an empty quota.
-    /// Returns the final HTTP response with its error metadata when it is an error.
+    /// Sends until success, a non-retryable failure, the last attempt or an empty quota (or
+    /// a streamed request body already read, which cannot be sent again). Returns the final
+    /// HTTP response, with its error metadata when it is an error.
     async fn attempts<E>(
         &self,
-        request: HttpRequest,
+        mut request: HttpRequest,
         scope: &SigningScope,
         client: &dyn HttpClient,
-    ) -> Result<(HttpResponse, Option<ErrorMetadata>), SdkError<E>> {
+        streaming: bool,
+    ) -> Result<Outcome, SdkError<E>> {
+        if request.body.bytes().is_none() && !scope.settings.payload_header {
+            // Only services that take the payload hash as a header (S3) accept an unsigned
+            // payload; for the others a streamed body is read first, to be hashed.
+            let body = std::mem::take(&mut request.body)
+                .collect()
+                .await
+                .map_err(|e| {
+                    SdkError::Dispatch(ConnectorError::new(
+                        ConnectorErrorKind::Io,
+                        format!("reading the request body: {e}"),
+                    ))
+                })?;
+            request.body = body.into();
+        }
         let credentials = self.credentials().await?;
         let retry = self.config.retry_config();
         let attempt_limit = self.config.timeout_config().attempt();
@@ -325,11 +401,16 @@ impl ClientHandle {
             .map_err(|e| SdkError::Auth(AuthError::Signing(e)))?;
 
             let span = tracing::debug_span!("attempt", attempt);
-            let sent = tokio::time::timeout(attempt_limit, client.send(signed))
+            let sent = tokio::time::timeout(attempt_limit, exchange(client, signed, streaming))
                 .instrument(span.clone())
                 .await;
             let (kind, failure) = match sent {
-                Ok(Ok(response))
+                Ok(Ok(Received::Streamed(head, body))) => {
+                    span.in_scope(|| log_response(&head));
+                    self.quota.release(last_retry_cost);
+                    return Ok(Outcome::Success(Received::Streamed(head, body)));
+                }
+                Ok(Ok(Received::Whole(response)))
                     if response.is_success()
                         && !self
                             .service
@@ -338,9 +419,9 @@ impl ClientHandle {
                 {
                     span.in_scope(|| log_response(&response));
                     self.quota.release(last_retry_cost);
-                    return Ok((response, None));
+                    return Ok(Outcome::Success(Received::Whole(response)));
                 }
-                Ok(Ok(response)) => {
+                Ok(Ok(Received::Whole(response))) => {
                     span.in_scope(|| log_response(&response));
                     let meta = (self.service.error_metadata)(&response);
                     let kind = retry::classify_response(meta.status(), meta.code());
@@ -362,7 +443,11 @@ impl ClientHandle {
                 }
             };
 
-            let retry_cost = (kind.is_retryable() && attempt < retry.max_attempts())
+            let resendable = request.body.can_resend();
+            if kind.is_retryable() && !resendable {
+                tracing::debug!("not retrying: the request body was a stream, already read");
+            }
+            let retry_cost = (kind.is_retryable() && resendable && attempt < retry.max_attempts())
                 .then(|| self.quota.acquire(kind))
                 .flatten();
             let Some(cost) = retry_cost else {
@@ -398,12 +483,9 @@ impl ClientHandle {
             .map_err(|e| SdkError::Auth(AuthError::Credentials(e)))
     }
 
-    fn finish<E>(
-        &self,
-        failure: Failure,
-    ) -> Result<(HttpResponse, Option<ErrorMetadata>), SdkError<E>> {
+    fn finish<E>(&self, failure: Failure) -> Result<Outcome, SdkError<E>> {
         match failure {
-            Failure::Response(response, meta) => Ok((response, Some(meta))),
+            Failure::Response(response, meta) => Ok(Outcome::Error(response, meta)),
             Failure::Connector(error) if error.kind() == ConnectorErrorKind::Timeout => {
                 Err(SdkError::Timeout(TimeoutError::new(
                     TimeoutKind::Connect,
@@ -477,6 +559,36 @@ pub fn uuid_v4() -> String {
 }
 
 /// Status and request ID only: headers may carry tokens and bodies `@sensitive` data.
+/// Sends `request`; the response's body is read whole unless it is a successful one that
+/// the operation streams.
+async fn exchange(
+    client: &dyn HttpClient,
+    request: HttpRequest,
+    streaming: bool,
+) -> Result<Received, ConnectorError> {
+    let response = client.send(request).await?;
+    if streaming && response.is_success() {
+        let (head, body) = split_body(response);
+        return Ok(Received::Streamed(head, body));
+    }
+    Ok(Received::Whole(response.collect().await?))
+}
+
+/// The response's head (status and headers, body empty) and its body.
+fn split_body<B>(response: HttpResponse<B>) -> (HttpResponse, B) {
+    let HttpResponse {
+        status,
+        headers,
+        body,
+    } = response;
+    let head = HttpResponse {
+        status,
+        headers,
+        body: Vec::new(),
+    };
+    (head, body)
+}
+
 fn log_response(response: &HttpResponse) {
     tracing::debug!(
         status = response.status,

@@ -79,8 +79,8 @@ mod tests {
             ("POST", "/")
         );
         assert_eq!(
-            request.body,
-            b"Action=AssumeRole&Version=2011-06-15&RoleArn=arn"
+            request.body.bytes(),
+            Some(&b"Action=AssumeRole&Version=2011-06-15&RoleArn=arn"[..])
         );
         assert_eq!(
             request.headers.get("content-type"),

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use crate::DateTime;
 use crate::datetime::Format;
 use crate::error::{BuildError, ResponseError};
-use crate::http::{Headers, HttpRequest, HttpResponse};
+use crate::http::{ByteStream, Headers, HttpRequest, HttpResponse};
 use crate::protocol::base64;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -111,7 +111,7 @@ pub struct RequestBuilder {
     /// member set the same name (the named member wins).
     query_params: Vec<(String, String)>,
     headers: Headers,
-    body: Vec<u8>,
+    body: ByteStream,
     /// The payload's content type, unless a header member sets one.
     payload_content_type: Option<&'static str>,
     host_prefix: String,
@@ -129,7 +129,7 @@ impl RequestBuilder {
             query: Vec::new(),
             query_params: Vec::new(),
             headers: Headers::new(),
-            body: Vec::new(),
+            body: ByteStream::new(),
             payload_content_type: None,
             host_prefix: String::new(),
             endpoint_params: Vec::new(),
@@ -321,7 +321,7 @@ impl RequestBuilder {
     pub fn body(mut self, body: Result<Vec<u8>, BuildError>, content_type: &'static str) -> Self {
         match body {
             Ok(bytes) => {
-                self.body = bytes;
+                self.body = bytes.into();
                 self.payload_content_type = Some(content_type);
                 self
             }
@@ -329,10 +329,21 @@ impl RequestBuilder {
         }
     }
 
-    /// A `smithy.api#httpPayload` blob (streaming or not), sent as is.
+    /// A `smithy.api#httpPayload` blob, sent as is.
     pub fn blob_payload(mut self, payload: Option<&Vec<u8>>) -> Self {
         if let Some(payload) = payload {
-            self.body.clone_from(payload);
+            self.body = payload.clone().into();
+            self.payload_content_type = Some("application/octet-stream");
+        }
+        self
+    }
+
+    /// A `smithy.api#httpPayload` streaming blob (`smithy.api#streaming`), read as it is
+    /// sent; its length is the `Content-Length` (a clone of the body is cheap, see
+    /// [`ByteStream`]).
+    pub fn stream_payload(mut self, payload: Option<&ByteStream>) -> Self {
+        if let Some(payload) = payload {
+            self.body = payload.clone();
             self.payload_content_type = Some("application/octet-stream");
         }
         self
@@ -341,7 +352,7 @@ impl RequestBuilder {
     /// A `smithy.api#httpPayload` string or enum, sent as UTF-8 text.
     pub fn text_payload(mut self, payload: Option<&str>) -> Self {
         if let Some(payload) = payload {
-            self.body = payload.as_bytes().to_vec();
+            self.body = payload.to_owned().into();
             self.payload_content_type = Some("text/plain");
         }
         self
@@ -374,9 +385,8 @@ impl RequestBuilder {
             }
         }
         // Signed with the request, so set here rather than left to the HTTP client.
-        if !self.body.is_empty() {
-            self.headers
-                .insert("Content-Length", self.body.len().to_string());
+        if let Some(length) = self.body.content_length().filter(|&length| length > 0) {
+            self.headers.insert("Content-Length", length.to_string());
         }
         let (path_template, literal_query) = match self.uri_template.split_once('?') {
             Some((path, query)) => (path, Some(query)),
@@ -684,7 +694,7 @@ mod tests {
             "/domains/a%20b%2Fc~d-e_f.g%25/keys/dir/sub%20dir/%C3%BC"
         );
         assert_eq!(request.method, "GET");
-        assert!(request.body.is_empty());
+        assert_eq!(request.body.bytes(), Some(&[][..]));
         assert!(!request.headers.contains("content-type"));
     }
 
@@ -797,7 +807,7 @@ mod tests {
             .body(Ok(b"{}".to_vec()), "application/json")
             .build()
             .unwrap();
-        assert_eq!(request.body, b"{}");
+        assert_eq!(request.body.bytes(), Some(&b"{}"[..]));
         assert_eq!(request.headers.get("Content-Length"), Some("2"));
         assert_eq!(
             request.headers.get("Content-Type"),

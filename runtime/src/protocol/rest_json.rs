@@ -58,7 +58,7 @@ mod tests {
             .json_payload(none)
             .build()
             .unwrap();
-        assert_eq!(request.body, b"{}");
+        assert_eq!(request.body.bytes(), Some(&b"{}"[..]));
         assert_eq!(
             request.headers.get("Content-Type"),
             Some("application/json")
@@ -67,7 +67,7 @@ mod tests {
             .union_payload(none)
             .build()
             .unwrap();
-        assert!(unset_union.body.is_empty());
+        assert_eq!(unset_union.body.bytes(), Some(&[][..]));
         assert!(!unset_union.headers.contains("Content-Type"));
     }
 

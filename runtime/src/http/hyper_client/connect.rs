@@ -3,9 +3,7 @@
 use std::io;
 use std::sync::Arc;
 
-use http_body_util::Full;
 use hyper::Uri;
-use hyper::body::Bytes;
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
@@ -16,7 +14,7 @@ use tokio_rustls::rustls::{self, pki_types::ServerName};
 use super::pool::Origin;
 use crate::http::{ConnectorError, ConnectorErrorKind};
 
-pub(super) type Sender = SendRequest<Full<Bytes>>;
+pub(super) type Sender = SendRequest<super::body::OutgoingBody>;
 
 impl Origin {
     /// The origin of an absolute `http://` or `https://` URL.
