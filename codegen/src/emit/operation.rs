@@ -247,7 +247,13 @@ fn error_enum(op: &Operation) -> TokenStream {
     });
     let checks = op.errors.iter().zip(&variants).map(|(e, variant)| {
         let name = format_ident!("is_{}", e.snake);
-        let docs = format!(" Whether this is `{}`.", e.codes.join("` (`"));
+        let docs = match e.codes.split_first() {
+            Some((code, [])) => format!(" Whether this is `{code}`."),
+            Some((code, others)) => {
+                format!(" Whether this is `{code}` (`{}`).", others.join("`, `"))
+            }
+            None => format!(" Whether this is `{}`.", e.type_name),
+        };
         quote! {
             #[doc = #docs]
             pub fn #name(&self) -> bool {

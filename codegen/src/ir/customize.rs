@@ -1,7 +1,7 @@
 //! What some services need beyond their model, as every AWS SDK does it; one function per
 //! service, keyed by its shape ID, each rule saying why.
 
-use super::{Binding, Crate};
+use super::{Binding, Crate, Struct, TypeKind};
 use crate::model::ShapeId;
 
 /// S3's service shape.
@@ -9,8 +9,39 @@ const S3: &str = "com.amazonaws.s3#AmazonS3";
 
 /// Applies the customizations of `service` to its crate.
 pub(super) fn apply(service: &ShapeId, krate: &mut Crate) {
+    redact_session_tokens(krate);
     if service.as_str() == S3 {
         s3(krate);
+    }
+}
+
+/// Every service: a session token is as secret as the key it comes with, but not every model
+/// says so (STS's `Credentials.SessionToken`, what assume-role credentials carry, targets a
+/// plain string), so members named `SessionToken` are `@sensitive` wherever they are.
+fn redact_session_tokens(krate: &mut Crate) {
+    let structs = krate
+        .types
+        .iter_mut()
+        .filter_map(|def| match &mut def.kind {
+            TypeKind::Struct(shape) => Some(shape),
+            _ => None,
+        })
+        .chain(
+            krate
+                .operations
+                .iter_mut()
+                .flat_map(|op| [&mut op.input, &mut op.output]),
+        );
+    for shape in structs {
+        redact_session_token(shape);
+    }
+}
+
+fn redact_session_token(shape: &mut Struct) {
+    for field in &mut shape.fields {
+        if field.member.eq_ignore_ascii_case("SessionToken") {
+            field.sensitive = true;
+        }
     }
 }
 
@@ -46,7 +77,7 @@ fn s3(krate: &mut Crate) {
 mod tests {
     use serde_json::json;
 
-    use crate::ir::{Binding, Crate};
+    use crate::ir::{Binding, Crate, TypeKind};
     use crate::model::Model;
 
     fn model(service: &str) -> Model {
@@ -95,6 +126,46 @@ mod tests {
         assert!(!krate.service.signing.double_uri_encode);
         assert!(!krate.service.signing.normalize_path);
         assert!(krate.service.signing.payload_header);
+    }
+
+    #[test]
+    fn session_tokens_are_sensitive_whatever_the_model_says() {
+        let json = json!({
+            "smithy": "2.0",
+            "shapes": {
+                "com.amazonaws.sts#STS": {
+                    "type": "service",
+                    "operations": [{"target": "com.amazonaws.sts#AssumeRole"}],
+                    "traits": {"aws.protocols#awsQuery": {}}
+                },
+                "com.amazonaws.sts#AssumeRole": {
+                    "type": "operation",
+                    "output": {"target": "com.amazonaws.sts#AssumeRoleResponse"}
+                },
+                "com.amazonaws.sts#AssumeRoleResponse": {"type": "structure", "members": {
+                    "Credentials": {"target": "com.amazonaws.sts#Credentials"}
+                }},
+                "com.amazonaws.sts#Credentials": {"type": "structure", "members": {
+                    "AccessKeyId": {"target": "smithy.api#String"},
+                    "SessionToken": {"target": "smithy.api#String"}
+                }}
+            }
+        });
+        let krate = Crate::build(&Model::from_json(&json.to_string()).unwrap(), None).unwrap();
+        let credentials = krate
+            .types
+            .iter()
+            .find_map(|def| match &def.kind {
+                TypeKind::Struct(shape) if def.name == "Credentials" => Some(shape),
+                _ => None,
+            })
+            .unwrap();
+        let sensitive: Vec<(&str, bool)> = credentials
+            .fields
+            .iter()
+            .map(|f| (f.member.as_str(), f.sensitive))
+            .collect();
+        assert_eq!(sensitive, [("AccessKeyId", false), ("SessionToken", true)]);
     }
 
     #[test]

@@ -129,7 +129,7 @@ impl QueryCompatibleOperationResponse2QueryCompatibleOperationError {
             },
         )
     }
-    /// Whether this is `Customized` (`CustomCodeError`.
+    /// Whether this is `Customized` (`CustomCodeError`).
     pub fn is_custom_code_error(&self) -> bool {
         matches!(self, Self::CustomCodeError(_))
     }

@@ -143,7 +143,7 @@ impl GreetingWithErrorsResponse3GreetingWithErrorsError {
             },
         )
     }
-    /// Whether this is `Customized` (`CustomCodeError`.
+    /// Whether this is `Customized` (`CustomCodeError`).
     pub fn is_custom_code_error(&self) -> bool {
         matches!(self, Self::CustomCodeError(_))
     }
