@@ -1,7 +1,10 @@
 //! `cargo xtask e2e [--models DIR]`: runs the hand-written end-to-end tests in `tests/moto/`
 //! against moto (an independent AWS emulator, installed with pip when missing), through
-//! the DynamoDB (awsJson1_0) and Kinesis (awsJson1_1) crates generated from the reference
-//! models.
+//! crates generated for the occasion: DynamoDB (awsJson1_0), Kinesis (awsJson1_1), SQS
+//! (awsJson1_0, query-compatible), STS (awsQuery) and S3 (restXml) from the reference models, and SNS
+//! (awsQuery) from `tests/moto/models/sns.json`, a model of our own (STS is the only
+//! awsQuery service among the reference models, which are never copied into the
+//! repository).
 //!
 //! The generated crates and a package holding the tests live in the `target/e2e/`
 //! workspace; the tests themselves stay in `tests/moto/`, outside `cargo test --workspace`,
@@ -20,22 +23,68 @@ use crate::workspace;
 
 const USAGE: &str = "usage: cargo xtask e2e [--models DIR]";
 
-/// One test target of `tests/moto/` and the reference model whose crate it calls.
+/// Where a model comes from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum ModelSource {
+    /// A file of the reference models (`--models DIR`, `../shared/models/aws` by default),
+    /// which must never be copied into the repository.
+    Reference(&'static str),
+    /// A model of our own, at this path from the repository's root.
+    Repository(&'static str),
+}
+
+impl ModelSource {
+    fn path(self, reference_models: &Path) -> PathBuf {
+        match self {
+            Self::Reference(file) => reference_models.join(file),
+            Self::Repository(path) => workspace::root().join(path),
+        }
+    }
+}
+
+/// One test target of `tests/moto/` and the models of the crates it calls: first the
+/// service it tests, then any it needs besides (SNS delivers to SQS queues).
 struct Suite {
     test: &'static str,
-    model: &'static str,
+    models: &'static [ModelSource],
 }
+
+const SQS: ModelSource = ModelSource::Reference("sqs-2012-11-05.json");
 
 const SUITES: &[Suite] = &[
     Suite {
         test: "dynamodb",
-        model: "dynamodb-2012-08-10.json",
+        models: &[ModelSource::Reference("dynamodb-2012-08-10.json")],
     },
     Suite {
         test: "kinesis",
-        model: "kinesis-2013-12-02.json",
+        models: &[ModelSource::Reference("kinesis-2013-12-02.json")],
+    },
+    Suite {
+        test: "sts",
+        models: &[ModelSource::Reference("sts-2011-06-15.json")],
+    },
+    Suite {
+        test: "sns",
+        models: &[ModelSource::Repository("tests/moto/models/sns.json"), SQS],
+    },
+    Suite {
+        test: "s3",
+        models: &[ModelSource::Reference("s3-2006-03-01.json")],
     },
 ];
+
+/// Every model the suites need, each once, in the order the suites name them.
+fn models(reference_models: &Path) -> Vec<PathBuf> {
+    let mut models: Vec<PathBuf> = Vec::new();
+    for source in SUITES.iter().flat_map(|suite| suite.models) {
+        let path = source.path(reference_models);
+        if !models.contains(&path) {
+            models.push(path);
+        }
+    }
+    models
+}
 
 /// The package of the tests, and its directory in the workspace.
 const TESTS_PACKAGE: &str = "leansdk-moto-tests";
@@ -83,11 +132,10 @@ fn run(options: &Options) -> Result<(), String> {
     let found_moto = started.elapsed();
     let workspace = GeneratedWorkspace::of_command("e2e");
     let mut dependencies = Vec::new();
-    for suite in SUITES {
-        let model = options.models.join(suite.model);
+    for model in models(&options.models) {
         let krate = workspace
             .generate(&model)
-            .map_err(|e| format!("generating the {} crate: {e}", suite.test))?;
+            .map_err(|e| format!("generating the crate of {}: {e}", model.display()))?;
         dependencies.push(Dependency {
             package: krate.package_name,
             member: generated_workspace::member_name(&model),
@@ -145,7 +193,12 @@ fn tests_manifest(dependencies: &[Dependency], tests_dir: &Path) -> String {
             format!("../{member}")
         ));
     }
-    manifest.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n");
+    // `io-util`: the S3 suite reads object bodies with `AsyncReadExt`.
+    manifest
+        .push_str("tokio = { version = \"1\", features = [\"io-util\", \"macros\", \"rt\"] }\n");
+    // What the SNS suite reads the notifications SNS delivers to SQS with (JSON documents);
+    // the runtime's dependency already, so the lock file has it.
+    manifest.push_str("serde_json = \"1\"\n");
     for suite in SUITES {
         let path = tests_dir.join(format!("{}.rs", suite.test));
         manifest.push_str(&format!(
@@ -342,7 +395,8 @@ mod tests {
             "name = \"leansdk-moto-tests\"",
             "leansdk-dynamodb = { path = \"../dynamodb-2012-08-10\" }",
             "leansdk-kinesis = { path = \"../kinesis-2013-12-02\" }",
-            "tokio = { version = \"1\", features = [\"macros\", \"rt\"] }",
+            "tokio = { version = \"1\", features = [\"io-util\", \"macros\", \"rt\"] }",
+            "serde_json = \"1\"",
             "name = \"dynamodb\"",
             "path = \"/repo/tests/moto/dynamodb.rs\"",
             "name = \"kinesis\"",
@@ -354,11 +408,35 @@ mod tests {
     }
 
     #[test]
-    fn every_suite_has_its_test_file() {
+    fn every_suite_has_its_test_file_and_our_models_are_in_the_repository() {
         for suite in SUITES {
             let path = workspace::root().join(format!("tests/moto/{}.rs", suite.test));
             assert!(path.is_file(), "{} is missing", path.display());
+            for source in suite.models {
+                if let ModelSource::Repository(model) = source {
+                    let path = source.path(Path::new("/unused"));
+                    assert!(path.is_file(), "{} is missing", path.display());
+                    assert!(model.starts_with("tests/moto/models/"), "{model}");
+                }
+            }
         }
+    }
+
+    #[test]
+    fn each_model_is_generated_once_into_a_member_of_its_own() {
+        let models = models(Path::new("/reference"));
+        let sqs = Path::new("/reference/sqs-2012-11-05.json");
+        assert_eq!(models.iter().filter(|model| *model == sqs).count(), 1);
+        assert!(models.contains(&workspace::root().join("tests/moto/models/sns.json")));
+        assert!(models.contains(&PathBuf::from("/reference/sts-2011-06-15.json")));
+        let mut members: Vec<String> = models
+            .iter()
+            .map(|model| generated_workspace::member_name(model))
+            .collect();
+        members.sort();
+        members.dedup();
+        assert_eq!(members.len(), models.len(), "{members:?}");
+        assert!(!members.iter().any(|member| member == TESTS_MEMBER));
     }
 
     #[test]

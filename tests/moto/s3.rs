@@ -1,0 +1,239 @@
+//! S3 (restXml) against moto: a bucket from creation to deletion, objects put from memory
+//! and from a file (8 MiB, streamed), with user metadata, read back by `HeadObject` and by a
+//! streamed `GetObject`, listed by prefix page by page, and deleted, after which they are the
+//! modelled errors: `HeadObject`'s bodiless 404 `NotFound`, `GetObject`'s `NoSuchKey`.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use leansdk_s3::operation::get_object::GetObjectError;
+use leansdk_s3::operation::head_object::HeadObjectError;
+use leansdk_s3::{ByteStream, Client, Config, Credentials};
+use tokio::io::AsyncReadExt;
+
+fn client() -> Client {
+    let config = Config::builder()
+        .region(common::REGION)
+        .credentials(Credentials::new(
+            common::ACCESS_KEY_ID,
+            common::SECRET_ACCESS_KEY,
+            None,
+            None,
+        ))
+        .endpoint_url(common::endpoint())
+        // moto serves buckets in the path (and the endpoint is an IP address, where the
+        // rules pick path style anyway).
+        .force_path_style(true)
+        .build();
+    Client::new(&config)
+}
+
+/// A bucket name: lower case, at most 63 characters.
+fn bucket_name(purpose: &str) -> String {
+    let name = common::unique_name(purpose);
+    assert!(name.len() <= 63, "{name}");
+    name
+}
+
+/// Bytes that differ from position to position, so that a misplaced chunk shows.
+fn content(length: usize) -> Vec<u8> {
+    (0..length).map(|i| (i % 251) as u8).collect()
+}
+
+async fn create_bucket(client: &Client, bucket: &str) {
+    client
+        .create_bucket()
+        .bucket(bucket)
+        .send()
+        .await
+        .expect("CreateBucket");
+}
+
+#[tokio::test]
+async fn objects_from_put_to_delete() {
+    let client = client();
+    let bucket = bucket_name("objects");
+    create_bucket(&client, &bucket).await;
+
+    // From memory, with user metadata and a key that needs encoding.
+    let small_key = "docs/read me+1.txt";
+    let put = client
+        .put_object()
+        .bucket(&bucket)
+        .key(small_key)
+        .body("hello, moto")
+        .content_type("text/plain")
+        .metadata(BTreeMap::from([
+            ("owner".to_owned(), "team-a".to_owned()),
+            ("purpose".to_owned(), "e2e".to_owned()),
+        ]))
+        .send()
+        .await
+        .expect("PutObject from memory");
+    let small_etag = put.e_tag.expect("an ETag");
+
+    // From a file of 8 MiB, streamed (unsigned payload) rather than read into memory.
+    let big = content(8 * 1024 * 1024);
+    let path = std::env::temp_dir().join(format!("{bucket}.bin"));
+    std::fs::write(&path, &big).expect("writing the file to upload");
+    let big_key = "docs/big.bin";
+    let put = client
+        .put_object()
+        .bucket(&bucket)
+        .key(big_key)
+        .body(ByteStream::from_path(&path).await.expect("the file"))
+        .send()
+        .await
+        .expect("PutObject from a file");
+    std::fs::remove_file(&path).expect("removing the uploaded file");
+    assert!(put.e_tag.is_some());
+    client
+        .put_object()
+        .bucket(&bucket)
+        .key("other/unlisted.txt")
+        .body(b"not under docs/".to_vec())
+        .send()
+        .await
+        .expect("PutObject outside the prefix");
+
+    let head = client
+        .head_object()
+        .bucket(&bucket)
+        .key(small_key)
+        .send()
+        .await
+        .expect("HeadObject");
+    assert_eq!(head.content_length, Some(11));
+    assert_eq!(head.content_type.as_deref(), Some("text/plain"));
+    assert_eq!(head.e_tag.as_deref(), Some(small_etag.as_str()));
+    assert_eq!(
+        head.metadata,
+        Some(BTreeMap::from([
+            ("owner".to_owned(), "team-a".to_owned()),
+            ("purpose".to_owned(), "e2e".to_owned()),
+        ]))
+    );
+
+    let small = client
+        .get_object()
+        .bucket(&bucket)
+        .key(small_key)
+        .send()
+        .await
+        .expect("GetObject");
+    assert_eq!(small.metadata.as_ref().map(BTreeMap::len), Some(2));
+    assert_eq!(small.body.collect().await.expect("the body"), b"hello, moto");
+
+    // The big object is read in parts as it arrives.
+    let mut got = client
+        .get_object()
+        .bucket(&bucket)
+        .key(big_key)
+        .send()
+        .await
+        .expect("GetObject of 8 MiB");
+    assert_eq!(got.content_length, Some(big.len() as i64));
+    let mut read = Vec::with_capacity(big.len());
+    let mut chunk = vec![0; 64 * 1024];
+    loop {
+        let n = got.body.read(&mut chunk).await.expect("reading the body");
+        if n == 0 {
+            break;
+        }
+        read.extend_from_slice(&chunk[..n]);
+    }
+    assert!(read == big, "the 8 MiB object reads back equal");
+
+    // A range of it.
+    let ranged = client
+        .get_object()
+        .bucket(&bucket)
+        .key(big_key)
+        .range("bytes=1000-1999")
+        .send()
+        .await
+        .expect("GetObject with a range");
+    assert_eq!(
+        ranged.body.collect().await.expect("the range"),
+        &big[1000..2000]
+    );
+
+    // Listed by prefix, one key per page (S3's model names no items member: pages it is).
+    let mut pages = client
+        .list_objects_v2()
+        .bucket(&bucket)
+        .prefix("docs/")
+        .into_paginator()
+        .page_size(1);
+    let mut listed = Vec::new();
+    let mut page_count = 0;
+    while let Some(page) = pages.next_page().await {
+        page_count += 1;
+        for object in page.expect("ListObjectsV2").contents.into_iter().flatten() {
+            listed.push((object.key.expect("a key"), object.size));
+        }
+    }
+    assert_eq!(
+        listed,
+        [
+            (big_key.to_owned(), Some(big.len() as i64)),
+            (small_key.to_owned(), Some(11)),
+        ]
+    );
+    assert_eq!(page_count, 2);
+
+    for key in [small_key, big_key, "other/unlisted.txt"] {
+        client
+            .delete_object()
+            .bucket(&bucket)
+            .key(key)
+            .send()
+            .await
+            .expect("DeleteObject");
+    }
+    let gone = client
+        .head_object()
+        .bucket(&bucket)
+        .key(small_key)
+        .send()
+        .await
+        .expect_err("a deleted object has no head");
+    let gone = gone.into_service_error().expect("a service error");
+    assert!(matches!(gone, HeadObjectError::NotFound(_)), "{gone:?}");
+    let missing = client
+        .get_object()
+        .bucket(&bucket)
+        .key(big_key)
+        .send()
+        .await
+        .expect_err("a deleted object cannot be read");
+    let missing = missing.into_service_error().expect("a service error");
+    assert!(matches!(missing, GetObjectError::NoSuchKey(_)), "{missing:?}");
+
+    let listed = client
+        .list_objects_v2()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("ListObjectsV2 of the empty bucket");
+    assert_eq!(listed.key_count, Some(0));
+    client
+        .delete_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("DeleteBucket");
+}
+
+#[tokio::test]
+async fn a_bucket_that_does_not_exist_is_no_such_bucket() {
+    let error = client()
+        .list_objects_v2()
+        .bucket(bucket_name("missing"))
+        .send()
+        .await
+        .expect_err("no such bucket");
+    let error = error.into_service_error().expect("a service error");
+    assert!(error.is_no_such_bucket(), "{error:?}");
+}
