@@ -2,17 +2,18 @@
 //! server: request, signing, parsing, every modelled error, retries, malformed responses,
 //! timeouts, the example's CLI logic, and a fuzzed response parser.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use leansdk_customerprofiles::error::{BuildError, ProvideErrorMetadata, SdkError, TimeoutKind};
 use leansdk_customerprofiles::operation::get_workflow::{GetWorkflowError, GetWorkflowOutput};
 use leansdk_customerprofiles::types::{SourceConnectorType, Status, WorkflowType};
 use leansdk_customerprofiles::{Client, Config, Credentials, DateTime, RetryConfig, TimeoutConfig};
-use leansdk_runtime::auth::sigv4::{self, SigningParams, SigningSettings};
+use leansdk_runtime::auth::sigv4::SigningSettings;
 use leansdk_runtime::config::env::Env;
-use leansdk_runtime::http::{Headers, HttpRequest, HttpResponse};
+use leansdk_runtime::http::{Headers, HttpResponse};
 use leansdk_tests::doubles::RecordingSleep;
 use leansdk_tests::server::{RecordedRequest, Reply, TestServer};
+use leansdk_tests::signing;
 
 const ACCESS_KEY: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -122,49 +123,18 @@ async fn documented_response_every_field_and_the_request() {
     assert_eq!(signature_recomputed(&server, request), authorization);
 }
 
-/// Signs the recorded request again (its signed headers, at its `x-amz-date`) with the
-/// runtime's signer: the result must be the `Authorization` header the server received.
+/// The `Authorization` the runtime computes for the recorded request (GetWorkflow's scope).
 fn signature_recomputed(server: &TestServer, request: &RecordedRequest) -> String {
-    let authorization = request.header("authorization").unwrap();
-    let signed = authorization
-        .split("SignedHeaders=")
-        .nth(1)
-        .and_then(|rest| rest.split(',').next())
-        .unwrap();
-    let mut headers = Headers::new();
-    for name in signed.split(';') {
-        headers.insert(name, request.header(name).unwrap());
-    }
-    let amz_date = request.header("x-amz-date").unwrap();
-    let rfc3339 = format!(
-        "{}-{}-{}T{}:{}:{}Z",
-        &amz_date[0..4],
-        &amz_date[4..6],
-        &amz_date[6..8],
-        &amz_date[9..11],
-        &amz_date[11..13],
-        &amz_date[13..15]
-    );
-    let secs = DateTime::parse_rfc3339(&rfc3339).unwrap().secs();
-    let mut resigned = HttpRequest {
-        method: request.method.clone(),
-        url: format!("{}{}", server.url(), request.path),
-        headers,
-        body: request.body.clone().into(),
-        ..HttpRequest::default()
-    };
-    let parts = sigv4::sign_parts(
-        &mut resigned,
-        &SigningParams {
+    signing::recomputed_authorization(
+        request,
+        &server.url(),
+        &signing::Scope {
             credentials: &credentials(),
             region: "us-east-1",
             service: "profile",
-            time: SystemTime::UNIX_EPOCH + Duration::from_secs(secs.unsigned_abs()),
             settings: SigningSettings::default(),
         },
     )
-    .unwrap();
-    parts.authorization
 }
 
 #[tokio::test]

@@ -28,13 +28,13 @@ mod types;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use client::Client;
 use leansdk_runtime::ByteStream;
 use leansdk_runtime::DateTime;
 use leansdk_runtime::auth::credentials::Credentials;
-use leansdk_runtime::auth::sigv4::{self, SigningParams, SigningSettings};
+use leansdk_runtime::auth::sigv4::SigningSettings;
 use leansdk_runtime::config::Config;
 use leansdk_runtime::config::retry::RetryConfig;
 use leansdk_runtime::error::{BuildError, ProvideErrorMetadata, SdkError};
@@ -42,6 +42,7 @@ use leansdk_runtime::http::{
     BoxFuture, ConnectorError, Headers, HttpClient, HttpRequest, HttpResponse,
 };
 use leansdk_tests::server::{RecordedRequest, Reply, TestServer};
+use leansdk_tests::signing;
 use operation::head_object::HeadObjectError;
 use tokio::io::AsyncReadExt;
 use tokio::sync::Notify;
@@ -69,50 +70,16 @@ fn client(server: &TestServer) -> Client {
     Client::new(&config(&server.url()).build())
 }
 
-/// Signs the recorded request again as S3 is signed (its signed headers, at its
-/// `x-amz-date`, the payload hash it announced): the result must be the `Authorization`
-/// header the server received.
+/// The `Authorization` the runtime computes for the recorded request, signed as S3 is
+/// (no double encoding or normalisation, the payload hash it announced).
 fn signature_recomputed(server: &TestServer, request: &RecordedRequest) -> String {
-    let authorization = request.header("authorization").unwrap();
-    let signed = authorization
-        .split("SignedHeaders=")
-        .nth(1)
-        .and_then(|rest| rest.split(',').next())
-        .unwrap();
-    let mut headers = Headers::new();
-    for name in signed.split(';') {
-        headers.insert(name, request.header(name).unwrap());
-    }
-    let amz_date = request.header("x-amz-date").unwrap();
-    let rfc3339 = format!(
-        "{}-{}-{}T{}:{}:{}Z",
-        &amz_date[0..4],
-        &amz_date[4..6],
-        &amz_date[6..8],
-        &amz_date[9..11],
-        &amz_date[11..13],
-        &amz_date[13..15]
-    );
-    let secs = DateTime::parse_rfc3339(&rfc3339).unwrap().secs();
-    let body = match request.header("x-amz-content-sha256") {
-        // Signed without a hash: the signer sees a stream, as the client did.
-        Some("UNSIGNED-PAYLOAD") => ByteStream::from_reader(&b""[..], 0),
-        _ => request.body.clone().into(),
-    };
-    let mut resigned = HttpRequest {
-        method: request.method.clone(),
-        url: format!("{}{}", server.url(), request.path),
-        headers,
-        body,
-        ..HttpRequest::default()
-    };
-    let parts = sigv4::sign_parts(
-        &mut resigned,
-        &SigningParams {
+    signing::recomputed_authorization(
+        request,
+        &server.url(),
+        &signing::Scope {
             credentials: &credentials(),
             region: "us-east-1",
             service: "s3",
-            time: SystemTime::UNIX_EPOCH + Duration::from_secs(secs.unsigned_abs()),
             settings: SigningSettings {
                 double_uri_encode: false,
                 normalize_path: false,
@@ -120,8 +87,6 @@ fn signature_recomputed(server: &TestServer, request: &RecordedRequest) -> Strin
             },
         },
     )
-    .unwrap();
-    parts.authorization
 }
 
 /// A file under the system's temporary directory, removed when dropped.

@@ -296,6 +296,83 @@ pub mod server {
     }
 }
 
+/// Checks a signature the server received: the recorded request signed again, by the
+/// runtime's signer, with its signed headers at its `x-amz-date`.
+pub mod signing {
+    use std::time::{Duration, SystemTime};
+
+    use leansdk_runtime::DateTime;
+    use leansdk_runtime::auth::credentials::Credentials;
+    use leansdk_runtime::auth::sigv4::{self, SigningParams, SigningSettings};
+    use leansdk_runtime::http::{ByteStream, Headers, HttpRequest};
+
+    use crate::server::RecordedRequest;
+
+    /// As whom and how the request was signed.
+    pub struct Scope<'a> {
+        pub credentials: &'a Credentials,
+        pub region: &'a str,
+        pub service: &'a str,
+        pub settings: SigningSettings,
+    }
+
+    /// The `Authorization` header the runtime computes for `request` as sent to
+    /// `base_url`; it must equal the one the server received. A request that announced
+    /// `UNSIGNED-PAYLOAD` is signed as the stream it was.
+    pub fn recomputed_authorization(
+        request: &RecordedRequest,
+        base_url: &str,
+        scope: &Scope<'_>,
+    ) -> String {
+        let authorization = request.header("authorization").expect("a signed request");
+        let signed = authorization
+            .split("SignedHeaders=")
+            .nth(1)
+            .and_then(|rest| rest.split(',').next())
+            .expect("SignedHeaders");
+        let mut headers = Headers::new();
+        for name in signed.split(';') {
+            headers.insert(name, request.header(name).expect("a signed header"));
+        }
+        let amz_date = request.header("x-amz-date").expect("x-amz-date");
+        let rfc3339 = format!(
+            "{}-{}-{}T{}:{}:{}Z",
+            &amz_date[0..4],
+            &amz_date[4..6],
+            &amz_date[6..8],
+            &amz_date[9..11],
+            &amz_date[11..13],
+            &amz_date[13..15]
+        );
+        let secs = DateTime::parse_rfc3339(&rfc3339)
+            .expect("an x-amz-date")
+            .secs();
+        let body = match request.header("x-amz-content-sha256") {
+            Some("UNSIGNED-PAYLOAD") => ByteStream::from_reader(&b""[..], 0),
+            _ => request.body.clone().into(),
+        };
+        let mut resigned = HttpRequest {
+            method: request.method.clone(),
+            url: format!("{base_url}{}", request.path),
+            headers,
+            body,
+            ..HttpRequest::default()
+        };
+        sigv4::sign_parts(
+            &mut resigned,
+            &SigningParams {
+                credentials: scope.credentials,
+                region: scope.region,
+                service: scope.service,
+                time: SystemTime::UNIX_EPOCH + Duration::from_secs(secs.unsigned_abs()),
+                settings: scope.settings,
+            },
+        )
+        .expect("the request signs")
+        .authorization
+    }
+}
+
 /// Test doubles for the runtime's injection points.
 pub mod doubles {
     use std::sync::{Arc, Mutex};

@@ -16,23 +16,13 @@ use leansdk_dynamodb::types::{
     ReturnValuesOnConditionCheckFailure, ScalarAttributeType, TableDescription, TableStatus,
     TransactWriteItem,
 };
-use leansdk_dynamodb::{Client, Config, Credentials};
+use leansdk_dynamodb::Client;
 use tokio::task::JoinSet;
 
 type Item = BTreeMap<String, AttributeValue>;
 
 fn client() -> Client {
-    let config = Config::builder()
-        .region(common::REGION)
-        .credentials(Credentials::new(
-            common::ACCESS_KEY_ID,
-            common::SECRET_ACCESS_KEY,
-            None,
-            None,
-        ))
-        .endpoint_url(common::endpoint())
-        .build();
-    Client::new(&config)
+    Client::new(&common::config().build())
 }
 
 fn s(value: &str) -> AttributeValue {

@@ -12,20 +12,10 @@ use leansdk_kinesis::operation::describe_stream_summary::DescribeStreamSummaryEr
 use leansdk_kinesis::types::{
     PutRecordsRequestEntry, Record, ShardIteratorType, StreamDescriptionSummary, StreamStatus,
 };
-use leansdk_kinesis::{Client, Config, Credentials};
+use leansdk_kinesis::Client;
 
 fn client() -> Client {
-    let config = Config::builder()
-        .region(common::REGION)
-        .credentials(Credentials::new(
-            common::ACCESS_KEY_ID,
-            common::SECRET_ACCESS_KEY,
-            None,
-            None,
-        ))
-        .endpoint_url(common::endpoint())
-        .build();
-    Client::new(&config)
+    Client::new(&common::config().build())
 }
 
 /// How often, and how long apart, a stream's status is asked for while it changes. moto

@@ -9,19 +9,11 @@ use std::collections::BTreeMap;
 
 use leansdk_s3::operation::get_object::GetObjectError;
 use leansdk_s3::operation::head_object::HeadObjectError;
-use leansdk_s3::{ByteStream, Client, Config, Credentials};
+use leansdk_s3::{ByteStream, Client};
 use tokio::io::AsyncReadExt;
 
 fn client() -> Client {
-    let config = Config::builder()
-        .region(common::REGION)
-        .credentials(Credentials::new(
-            common::ACCESS_KEY_ID,
-            common::SECRET_ACCESS_KEY,
-            None,
-            None,
-        ))
-        .endpoint_url(common::endpoint())
+    let config = common::config()
         // moto serves buckets in the path (and the endpoint is an IP address, where the
         // rules pick path style anyway).
         .force_path_style(true)

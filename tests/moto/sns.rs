@@ -15,7 +15,7 @@ use leansdk_sns::operation::list_subscriptions_by_topic::ListSubscriptionsByTopi
 use leansdk_sns::operation::publish::PublishError;
 use leansdk_sns::operation::subscribe::SubscribeError;
 use leansdk_sns::types::{MessageAttributeValue, Subscription, Tag};
-use leansdk_sns::{Client, Config, Credentials};
+use leansdk_sns::{Client, Config};
 use leansdk_sqs::types::QueueAttributeName;
 use serde_json::{Value, json};
 
@@ -28,16 +28,7 @@ const FILLER_TOPICS: usize = 100;
 const PAGE_SIZE: usize = 100;
 
 fn config() -> Config {
-    Config::builder()
-        .region(common::REGION)
-        .credentials(Credentials::new(
-            common::ACCESS_KEY_ID,
-            common::SECRET_ACCESS_KEY,
-            None,
-            None,
-        ))
-        .endpoint_url(common::endpoint())
-        .build()
+    common::config().build()
 }
 
 fn client() -> Client {
@@ -484,12 +475,7 @@ async fn without_endpoint_rules_a_client_needs_an_endpoint_url() {
     // only the configured endpoint URL; without one, nothing is sent.
     let config = Config::builder()
         .region(common::REGION)
-        .credentials(Credentials::new(
-            common::ACCESS_KEY_ID,
-            common::SECRET_ACCESS_KEY,
-            None,
-            None,
-        ))
+        .credentials(common::credentials())
         .build();
     let error = Client::new(&config)
         .list_topics()

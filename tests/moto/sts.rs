@@ -6,7 +6,7 @@ mod common;
 
 use leansdk_sts::error::{BuildError, ProvideErrorMetadata, SdkError};
 use leansdk_sts::operation::assume_role::AssumeRoleError;
-use leansdk_sts::{Client, Config, Credentials, DateTime};
+use leansdk_sts::{Client, Credentials, DateTime};
 
 /// The account moto puts callers in when their keys belong to no IAM user of its own.
 const MOTO_ACCOUNT: &str = "123456789012";
@@ -17,21 +17,11 @@ const ROLE_ACCOUNT: &str = "111122223333";
 const ROLE_NAME: &str = "leansdk-e2e-reader";
 
 fn client_with(credentials: Credentials) -> Client {
-    let config = Config::builder()
-        .region(common::REGION)
-        .credentials(credentials)
-        .endpoint_url(common::endpoint())
-        .build();
-    Client::new(&config)
+    Client::new(&common::config().credentials(credentials).build())
 }
 
 fn client() -> Client {
-    client_with(Credentials::new(
-        common::ACCESS_KEY_ID,
-        common::SECRET_ACCESS_KEY,
-        None,
-        None,
-    ))
+    client_with(common::credentials())
 }
 
 fn role_arn() -> String {

@@ -144,7 +144,7 @@ fn run(options: &Options) -> Result<(), String> {
     let tests_dir = workspace::root().join("tests/moto");
     workspace.write(
         &format!("{TESTS_MEMBER}/Cargo.toml"),
-        &tests_manifest(&dependencies, &tests_dir),
+        &tests_manifest(&dependencies, &tests_dir, &workspace::runtime()),
     )?;
     let mut members: Vec<&str> = dependencies.iter().map(|d| d.member.as_str()).collect();
     members.push(TESTS_MEMBER);
@@ -180,7 +180,7 @@ struct Dependency {
 
 /// The tests' package: a member of the `target/e2e` workspace whose test targets are the
 /// files in `tests_dir`, outside it (cargo takes target paths anywhere).
-fn tests_manifest(dependencies: &[Dependency], tests_dir: &Path) -> String {
+fn tests_manifest(dependencies: &[Dependency], tests_dir: &Path, runtime: &Path) -> String {
     let mut manifest = format!(
         "# written by `cargo xtask e2e`: the tests in {}, against moto\n\
          [package]\nname = \"{TESTS_PACKAGE}\"\nedition = \"2024\"\nversion = \"0.1.0\"\n\
@@ -193,6 +193,12 @@ fn tests_manifest(dependencies: &[Dependency], tests_dir: &Path) -> String {
             format!("../{member}")
         ));
     }
+    // The configuration every suite builds its clients from (`common/mod.rs`): the same
+    // type each generated crate re-exports as its `Config`.
+    manifest.push_str(&format!(
+        "leansdk-runtime = {{ path = {:?} }}\n",
+        runtime.to_string_lossy()
+    ));
     // `io-util`: the S3 suite reads object bodies with `AsyncReadExt`.
     manifest
         .push_str("tokio = { version = \"1\", features = [\"io-util\", \"macros\", \"rt\"] }\n");
@@ -389,7 +395,11 @@ mod tests {
                 member: "kinesis-2013-12-02".into(),
             },
         ];
-        let manifest = tests_manifest(&dependencies, Path::new("/repo/tests/moto"));
+        let manifest = tests_manifest(
+            &dependencies,
+            Path::new("/repo/tests/moto"),
+            Path::new("/repo/runtime"),
+        );
         let lines: Vec<&str> = manifest.lines().collect();
         for expected in [
             "name = \"leansdk-moto-tests\"",
@@ -397,6 +407,7 @@ mod tests {
             "leansdk-kinesis = { path = \"../kinesis-2013-12-02\" }",
             "tokio = { version = \"1\", features = [\"io-util\", \"macros\", \"rt\"] }",
             "serde_json = \"1\"",
+            "leansdk-runtime = { path = \"/repo/runtime\" }",
             "name = \"dynamodb\"",
             "path = \"/repo/tests/moto/dynamodb.rs\"",
             "name = \"kinesis\"",

@@ -3,6 +3,9 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use leansdk_runtime::auth::credentials::Credentials;
+use leansdk_runtime::config::{Config, ConfigBuilder};
+
 /// Set by `cargo xtask e2e` to the URL of the moto server it started.
 const ENDPOINT_VAR: &str = "LEANSDK_E2E_ENDPOINT";
 
@@ -13,6 +16,20 @@ pub const REGION: &str = "us-east-1";
 /// files or the instance metadata service.
 pub const ACCESS_KEY_ID: &str = "testing";
 pub const SECRET_ACCESS_KEY: &str = "testing";
+
+/// moto's keys.
+pub fn credentials() -> Credentials {
+    Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None)
+}
+
+/// What every client of the suites is built from: moto's endpoint, the region, moto's keys
+/// (each generated crate's `Config` is this type).
+pub fn config() -> ConfigBuilder {
+    Config::builder()
+        .region(REGION)
+        .credentials(credentials())
+        .endpoint_url(endpoint())
+}
 
 /// moto's URL. Panics when unset: these tests are run by `cargo xtask e2e`, and without an
 /// endpoint the clients would call AWS itself.
