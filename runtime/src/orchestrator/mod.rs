@@ -632,6 +632,19 @@ mod tests {
     }
 
     #[test]
+    fn unsupported_auth_schemes_are_named_with_what_needs_them() {
+        let sigv4a = unsupported_auth(&["sigv4a"]);
+        assert!(
+            sigv4a.contains("SigV4a") && sigv4a.contains("multi-region"),
+            "{sigv4a}"
+        );
+        let express = unsupported_auth(&["sigv4-s3express"]);
+        assert!(express.contains("S3 Express One Zone"), "{express}");
+        let other = unsupported_auth(&["bearer", "x"]);
+        assert!(other.ends_with("(auth schemes: bearer, x)"), "{other}");
+    }
+
+    #[test]
     fn without_rules_an_endpoint_url_is_required() {
         let s3 = crate::config::settings::S3Settings::default();
         let mut config = EndpointConfig {
