@@ -242,7 +242,7 @@ mod tests {
 
     fn settings(vars: &[(&str, &str)], config: &str) -> Result<SharedSettings, ProfileError> {
         let env = Env::from_vars(vars.iter().copied());
-        SharedSettings::from_parts(env, ProfileSet::parse(Some(config), None))
+        SharedSettings::from_parts(env, ProfileSet::parse(Some(config), None)?)
     }
 
     #[test]
@@ -257,6 +257,11 @@ mod tests {
             Some("r".into())
         );
         assert_eq!(region(&[("AWS_REGION", "")]), Some("from-profile".into()));
+        assert_eq!(
+            region(&[("AWS_REGION", " \t")]),
+            Some("from-profile".into())
+        );
+        assert_eq!(region(&[("AWS_REGION", " r ")]), Some("r".into()));
         assert_eq!(region(&[("AWS_PROFILE", "missing")]), None);
     }
 
