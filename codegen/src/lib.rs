@@ -5,6 +5,7 @@
 //! -> `render` (formatted files).
 
 pub mod docs;
+pub mod embed;
 pub mod emit;
 pub mod error;
 pub mod ir;

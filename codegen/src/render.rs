@@ -40,10 +40,7 @@ pub struct GeneratedFile {
 
 /// Formats tokens as a Rust file, header first.
 pub fn format_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, Error> {
-    let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::InvalidTokens {
-        file: path.to_owned(),
-        message: e.to_string(),
-    })?;
+    let file = parse_file(path, tokens)?;
     Ok(GeneratedFile {
         path: path.to_owned(),
         contents: format!("{HEADER}{NO_RUSTFMT}{}", prettyplease::unparse(&file)),
@@ -60,46 +57,97 @@ pub fn generate(
     endpoint_divergences: &[&str],
 ) -> Result<Vec<GeneratedFile>, Error> {
     let krate = Crate::build(model, None)?;
+    let sources = sources(model, &krate, endpoint_divergences)?;
+    let mut files = vec![
+        GeneratedFile {
+            path: "Cargo.toml".to_owned(),
+            contents: crate_files::cargo_toml(&krate, manifest),
+        },
+        format_file("src/lib.rs", crate_files::lib_rs(&krate, &sources.modules))?,
+    ];
+    for (path, tokens) in sources.files {
+        files.push(format_file(&path, tokens)?);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The files of `model`'s crate as a module of another crate at `module_path` (e.g.
+/// `crate::services::sts`, see [`crate::embed`]): its `src/` tree with `mod.rs` for
+/// `lib.rs`, every path from the crate root re-rooted; no manifest, examples or tests.
+pub fn generate_module(model: &Model, module_path: &str) -> Result<Vec<GeneratedFile>, Error> {
+    let root: syn::Path = syn::parse_str(module_path).map_err(|e| Error::InvalidTokens {
+        file: "mod.rs".to_owned(),
+        message: format!("module path `{module_path}`: {e}"),
+    })?;
+    let krate = Crate::build(model, None)?;
+    let sources = sources(model, &krate, &[])?;
+    let module = crate_files::module_rs(&krate, &sources.modules);
+    let files = std::iter::once(("mod.rs".to_owned(), module)).chain(
+        sources.files.into_iter().filter_map(|(path, tokens)| {
+            path.strip_prefix("src/")
+                .map(|path| (path.to_owned(), tokens))
+        }),
+    );
+    let mut formatted = Vec::new();
+    for (path, tokens) in files {
+        let mut file = parse_file(&path, tokens)?;
+        crate::embed::reroot(&mut file, &root);
+        formatted.push(GeneratedFile {
+            contents: format!("{HEADER}{NO_RUSTFMT}{}", prettyplease::unparse(&file)),
+            path,
+        });
+    }
+    formatted.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(formatted)
+}
+
+/// The Rust sources of a crate other than `src/lib.rs`, by path, and the top-level modules
+/// `src/lib.rs` declares.
+struct Sources {
+    files: Vec<(String, TokenStream)>,
+    modules: Vec<&'static str>,
+}
+
+fn sources(model: &Model, krate: &Crate, endpoint_divergences: &[&str]) -> Result<Sources, Error> {
     let service = model.service(None)?.id.to_string();
-    let endpoint = endpoint_files(&krate, &service, endpoint_divergences)?;
+    let endpoint = endpoint_files(krate, &service, endpoint_divergences)?;
     // Top-level modules of `src/lib.rs`; an emitter that adds a module adds it here.
     let mut modules = vec!["client", "operation", "types"];
     if !endpoint.is_empty() {
         modules.insert(1, "endpoint");
     }
     let mut files = vec![
-        GeneratedFile {
-            path: "Cargo.toml".to_owned(),
-            contents: crate_files::cargo_toml(&krate, manifest),
-        },
-        format_file("src/lib.rs", crate_files::lib_rs(&krate, &modules))?,
-        format_file("src/types/mod.rs", crate_files::types_mod_rs(&krate))?,
-        format_file(
-            "src/client.rs",
-            emit::client::emit(&krate, !endpoint.is_empty()),
-        )?,
-        format_file(
-            "src/operation/mod.rs",
+        (
+            "src/types/mod.rs".to_owned(),
+            crate_files::types_mod_rs(krate),
+        ),
+        (
+            "src/client.rs".to_owned(),
+            emit::client::emit(krate, !endpoint.is_empty()),
+        ),
+        (
+            "src/operation/mod.rs".to_owned(),
             emit::operation::mod_rs(&krate.operations),
-        )?,
+        ),
     ];
     files.extend(endpoint);
     for def in &krate.types {
-        let path = format!("src/types/{}.rs", def.module);
-        files.push(format_file(&path, emit::type_file(def, krate.protocol))?);
+        files.push((
+            format!("src/types/{}.rs", def.module),
+            emit::type_file(def, krate.protocol),
+        ));
     }
     for op in &krate.operations {
-        let path = format!("src/operation/{}.rs", op.module);
-        files.push(format_file(
-            &path,
+        files.push((
+            format!("src/operation/{}.rs", op.module),
             emit::operation::emit(op, krate.protocol),
-        )?);
-        if let Some(example) = emit::example::emit(&krate, op) {
-            files.push(format_file(&format!("examples/{}.rs", op.module), example)?);
+        ));
+        if let Some(example) = emit::example::emit(krate, op) {
+            files.push((format!("examples/{}.rs", op.module), example));
         }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(Sources { files, modules })
 }
 
 /// `src/endpoint.rs` and `tests/endpoint_tests.rs` from the service's endpoint rule set and
@@ -109,7 +157,7 @@ fn endpoint_files(
     krate: &Crate,
     service: &str,
     known_divergences: &[&str],
-) -> Result<Vec<GeneratedFile>, Error> {
+) -> Result<Vec<(String, TokenStream)>, Error> {
     let Some(json) = &krate.service.endpoint_rule_set else {
         return Ok(Vec::new());
     };
@@ -122,7 +170,7 @@ fn endpoint_files(
         emit::endpoint::endpoint_module(&rule_set, json).map_err(|e| rules_error(e.to_string()))?;
     let adapter =
         emit::endpoint::config_adapter(&rule_set).map_err(|e| rules_error(e.to_string()))?;
-    let mut files = vec![format_file("src/endpoint.rs", quote!(#module #adapter))?];
+    let mut files = vec![("src/endpoint.rs".to_owned(), quote!(#module #adapter))];
     if let Some(tests) = &krate.service.endpoint_tests {
         let cases = TestSuite::from_json(tests)
             .map_err(|e| rules_error(format!("smithy.rules#endpointTests: {e}")))?
@@ -136,9 +184,16 @@ fn endpoint_files(
         let tests =
             emit::endpoint::endpoint_tests(&krate.package_name, &rule_set, &cases, &divergences)
                 .map_err(|e| rules_error(e.to_string()))?;
-        files.push(format_file("tests/endpoint_tests.rs", tests)?);
+        files.push(("tests/endpoint_tests.rs".to_owned(), tests));
     }
     Ok(files)
+}
+
+fn parse_file(path: &str, tokens: TokenStream) -> Result<syn::File, Error> {
+    syn::parse2::<syn::File>(tokens).map_err(|e| Error::InvalidTokens {
+        file: path.to_owned(),
+        message: e.to_string(),
+    })
 }
 
 /// How a directory differs from the generated file set.

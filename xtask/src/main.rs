@@ -17,7 +17,7 @@ type Run = fn(std::vec::IntoIter<String>) -> ExitCode;
 const COMMANDS: &[(&str, &str, Run)] = &[
     (
         "codegen",
-        "[--check] [--model PATH --out DIR]   regenerate generated/ (or DIR) from the model",
+        "[--check] [--model PATH --out DIR]   regenerate generated/ and runtime/src/services/ from model/ (or DIR from PATH)",
         |args| codegen::command(args),
     ),
     (

@@ -7,11 +7,6 @@ pub fn root() -> PathBuf {
     xtask.parent().map_or(xtask.clone(), PathBuf::from)
 }
 
-/// The team's model of the target service.
-pub fn model() -> PathBuf {
-    root().join("model/customer-profiles.json")
-}
-
 /// The checked-in generated crate.
 pub fn generated() -> PathBuf {
     root().join("generated")

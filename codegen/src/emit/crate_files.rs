@@ -45,6 +45,18 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
     )
 }
 
+/// `mod.rs` of a crate generated as a module of another one ([`crate::embed`]): the service's
+/// docs and one `pub mod` per top-level module; the host crate re-exports what it wants.
+pub fn module_rs(krate: &Crate, modules: &[&str]) -> TokenStream {
+    let docs = krate.docs.lines().map(|line| format!(" {line}"));
+    let modules = modules.iter().map(|m| format_ident!("{}", m));
+    quote! {
+        #( #![doc = #docs] )*
+        #( pub mod #modules; )*
+        pub use client::Client;
+    }
+}
+
 /// `src/lib.rs`: crate docs with a usage section, one `pub mod` per top-level module (other
 /// emitters add theirs to `modules`), and re-exports so that users need this crate only.
 pub fn lib_rs(krate: &Crate, modules: &[&str]) -> TokenStream {

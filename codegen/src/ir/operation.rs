@@ -37,6 +37,9 @@ pub struct Operation {
     pub host_prefix: Option<HostPrefix>,
     /// `smithy.rules#staticContextParams`: endpoint rule parameters the operation fixes.
     pub static_context_params: Vec<(String, StaticParam)>,
+    /// Sent without a signature: `smithy.api#auth` is empty or `smithy.api#optionalAuth`
+    /// is set (STS's web-identity call, SSO's and SSO-OIDC's token calls).
+    pub unsigned: bool,
 }
 
 impl Operation {
@@ -395,6 +398,12 @@ impl Builder<'_> {
             paginator: None,
             host_prefix,
             static_context_params: static_context_params(shape),
+            unsigned: shape.traits.has("smithy.api#optionalAuth")
+                || shape
+                    .traits
+                    .get("smithy.api#auth")
+                    .and_then(Value::as_array)
+                    .is_some_and(Vec::is_empty),
         })
     }
 

@@ -5,20 +5,18 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ClientItems, endpoint_params, host_prefix, require};
+use super::{ClientItems, operation_settings, require};
 use crate::ir::{AwsJsonVersion, Crate, Operation};
 
 pub(super) fn request(op: &Operation) -> TokenStream {
     let operation = &op.wire_name;
     let requires = op.input.fields.iter().filter_map(require);
-    let host_prefix = host_prefix(op);
-    let endpoint_params = endpoint_params(op);
+    let settings = operation_settings(op);
     quote! {
         crate::client::PROTOCOL
             .request(#operation)
             #(#requires)*
-            #host_prefix
-            #endpoint_params
+            #settings
             .json_body(self)
             .build()
     }

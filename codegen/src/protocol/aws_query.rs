@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{ClientItems, endpoint_params, host_prefix, require};
+use super::{ClientItems, operation_settings, require};
 use crate::ir::{Crate, Operation, REQUEST_ID_FIELD};
 
 /// Which of the two query protocols.
@@ -19,14 +19,12 @@ pub(super) enum Flavour {
 pub(super) fn request(op: &Operation) -> TokenStream {
     let operation = &op.wire_name;
     let requires = op.input.fields.iter().filter_map(require);
-    let host_prefix = host_prefix(op);
-    let endpoint_params = endpoint_params(op);
+    let settings = operation_settings(op);
     quote! {
         crate::client::PROTOCOL
             .request(#operation, self)
             #(#requires)*
-            #host_prefix
-            #endpoint_params
+            #settings
             .build()
     }
 }

@@ -145,6 +145,17 @@ fn require(field: &Field) -> Option<TokenStream> {
     })
 }
 
+/// What every protocol's request carries besides the members: the `smithy.api#endpoint`
+/// host prefix, the endpoint rule parameters, and no signature for operations that take
+/// none (`smithy.api#auth` empty, or `smithy.api#optionalAuth`: SSO's and SSO-OIDC's, which
+/// run before there are credentials).
+fn operation_settings(op: &Operation) -> TokenStream {
+    let host_prefix = host_prefix(op);
+    let endpoint_params = endpoint_params(op);
+    let unsigned = op.unsigned.then(|| quote!(.unsigned()));
+    quote!(#host_prefix #endpoint_params #unsigned)
+}
+
 /// `.endpoint_param(...)` for each endpoint rule parameter of the operation: its input
 /// members' (`smithy.rules#contextParam`) and its own (`smithy.rules#staticContextParams`).
 fn endpoint_params(op: &Operation) -> TokenStream {

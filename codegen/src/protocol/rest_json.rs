@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{BodyFormat, endpoint_params, host_prefix, http_binding};
+use super::{BodyFormat, http_binding, operation_settings};
 use crate::ir::Operation;
 
 pub(super) fn request(op: &Operation) -> TokenStream {
@@ -21,14 +21,12 @@ pub(super) fn request(op: &Operation) -> TokenStream {
         .iter()
         .any(|f| !f.is_http_bound())
         .then(|| quote!(.json_body(self)));
-    let host_prefix = host_prefix(op);
-    let endpoint_params = endpoint_params(op);
+    let settings = operation_settings(op);
     quote! {
         leansdk_runtime::protocol::http_binding::RequestBuilder::new(#method, #uri)
             #(#bindings)*
             #json_body
-            #host_prefix
-            #endpoint_params
+            #settings
             .build()
     }
 }

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{BodyFormat, endpoint_params, host_prefix, http_binding};
+use super::{BodyFormat, http_binding, operation_settings};
 use crate::ir::{Binding, Operation, REQUEST_ID_FIELD, Struct};
 
 pub(super) fn request(op: &Operation) -> TokenStream {
@@ -21,14 +21,12 @@ pub(super) fn request(op: &Operation) -> TokenStream {
         let namespace = super::xml::namespace(op.input.xml_name.namespace.as_ref());
         quote!(.xml_body(self, #root, #namespace))
     });
-    let host_prefix = host_prefix(op);
-    let endpoint_params = endpoint_params(op);
+    let settings = operation_settings(op);
     quote! {
         leansdk_runtime::protocol::http_binding::RequestBuilder::new(#method, #uri)
             #(#bindings)*
             #xml_body
-            #host_prefix
-            #endpoint_params
+            #settings
             .build()
     }
 }

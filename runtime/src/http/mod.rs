@@ -96,6 +96,8 @@ pub struct HttpRequest {
     /// (`smithy.rules#contextParam`, e.g. S3's `Bucket`) and the operation itself
     /// (`smithy.rules#staticContextParams`), for the orchestrator to resolve the endpoint with.
     pub endpoint_params: Vec<(&'static str, crate::endpoint::Value)>,
+    /// Sent as is, neither signed nor with credentials (`smithy.api#auth` empty).
+    pub unsigned: bool,
 }
 
 /// A response: as an [`HttpClient`] returns it, its body a [`ByteStream`] still to read;
@@ -157,6 +159,7 @@ impl fmt::Debug for HttpRequest {
             .field("body", &self.body)
             .field("host_prefix", &self.host_prefix)
             .field("endpoint_params", &self.endpoint_params)
+            .field("unsigned", &self.unsigned)
             .finish()
     }
 }

@@ -381,24 +381,30 @@ impl ClientHandle {
                 })?;
             request.body = body.into();
         }
-        let credentials = self.credentials().await?;
+        // Unsigned operations run without credentials: they are how some are obtained.
+        let credentials = match request.unsigned {
+            true => None,
+            false => Some(self.credentials().await?),
+        };
         let retry = self.config.retry_config();
         let attempt_limit = self.config.timeout_config().attempt();
         let mut last_retry_cost = None;
         let mut attempt = 1;
         loop {
             let mut signed = request.clone();
-            sigv4::sign(
-                &mut signed,
-                &SigningParams {
-                    credentials: &credentials,
-                    region: &scope.region,
-                    service: &scope.name,
-                    time: SystemTime::now(),
-                    settings: scope.settings,
-                },
-            )
-            .map_err(|e| SdkError::Auth(AuthError::Signing(e)))?;
+            if let Some(credentials) = &credentials {
+                sigv4::sign(
+                    &mut signed,
+                    &SigningParams {
+                        credentials,
+                        region: &scope.region,
+                        service: &scope.name,
+                        time: SystemTime::now(),
+                        settings: scope.settings,
+                    },
+                )
+                .map_err(|e| SdkError::Auth(AuthError::Signing(e)))?;
+            }
 
             let span = tracing::debug_span!("attempt", attempt);
             let sent = tokio::time::timeout(attempt_limit, exchange(client, signed, streaming))

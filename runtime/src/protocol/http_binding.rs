@@ -116,6 +116,7 @@ pub struct RequestBuilder {
     payload_content_type: Option<&'static str>,
     host_prefix: String,
     endpoint_params: Vec<(&'static str, crate::endpoint::Value)>,
+    unsigned: bool,
     error: Option<BuildError>,
 }
 
@@ -133,6 +134,7 @@ impl RequestBuilder {
             payload_content_type: None,
             host_prefix: String::new(),
             endpoint_params: Vec::new(),
+            unsigned: false,
             error: None,
         }
     }
@@ -201,6 +203,13 @@ impl RequestBuilder {
         if let Some(value) = value {
             self.endpoint_params.push((name, value.into()));
         }
+        self
+    }
+
+    /// Sends the request without a signature or credentials (operations with an empty
+    /// `smithy.api#auth`, e.g. SSO's `GetRoleCredentials`, which run to get credentials).
+    pub fn unsigned(mut self) -> Self {
+        self.unsigned = true;
         self
     }
 
@@ -409,6 +418,7 @@ impl RequestBuilder {
             body: self.body,
             host_prefix: self.host_prefix,
             endpoint_params: self.endpoint_params,
+            unsigned: self.unsigned,
         })
     }
 }
