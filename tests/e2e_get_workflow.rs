@@ -471,6 +471,7 @@ async fn run_example(server: &TestServer, args: &[&str]) -> (u8, String, String)
         ("AWS_ACCESS_KEY_ID", ACCESS_KEY.to_owned()),
         ("AWS_SECRET_ACCESS_KEY", SECRET.to_owned()),
         ("AWS_MAX_ATTEMPTS", "1".to_owned()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
     ]);
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let status = leansdk_runtime::cli::run_with(

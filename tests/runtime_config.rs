@@ -10,11 +10,13 @@ use leansdk_tests::server::{Reply, TestServer};
 
 const SECRET: &str = "env-secret-key-never-shown";
 
-/// An environment with no home directory, so no profile file of the machine is read.
+/// An environment with no home directory, so no profile file of the machine is read, and
+/// the instance metadata service off (this machine answers at its address).
 fn env(extra: &[(&str, &str)]) -> Env {
     let base = [
         ("AWS_ACCESS_KEY_ID", "AKIDENV"),
         ("AWS_SECRET_ACCESS_KEY", SECRET),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
     ];
     Env::from_vars(base.iter().chain(extra).map(|(k, v)| (*k, *v)))
 }

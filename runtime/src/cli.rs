@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::config::{Config, ConfigLoader, TimeoutConfig};
+use crate::config::{Config, TimeoutConfig};
+use crate::providers::ConfigLoader;
 
 /// The optional argument every example accepts: the operation timeout in seconds.
 pub const TIMEOUT_ARGUMENT: &str = "timeout-secs";

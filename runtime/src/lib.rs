@@ -7,6 +7,10 @@
 
 #![warn(missing_docs)]
 
+// Generated code names the runtime `leansdk_runtime`; the runtime's own generated clients
+// (`services`) are compiled inside it, where this alias makes those paths resolve.
+extern crate self as leansdk_runtime;
+
 #[doc(hidden)]
 pub use serde;
 #[doc(hidden)]
@@ -26,6 +30,10 @@ pub mod http;
 pub mod orchestrator;
 #[doc(hidden)]
 pub mod protocol;
+pub mod providers;
+#[cfg(feature = "credential-providers")]
+#[doc(hidden)]
+pub mod services;
 pub mod sleep;
 
 pub use datetime::DateTime;

@@ -4,20 +4,23 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use leansdk_runtime::BoxFuture;
 use leansdk_runtime::auth::credentials::{
-    Credentials, CredentialsError, LazyCachingProvider, ProvideCredentials,
+    Clock, Credentials, CredentialsError, LazyCachingProvider, ProvideCredentials,
 };
-use leansdk_runtime::config::credentials::DefaultCredentialsChain;
+use leansdk_runtime::config::Config;
 use leansdk_runtime::config::env::Env;
+use leansdk_runtime::providers::credentials::DefaultCredentialsChain;
+use leansdk_runtime::providers::provider_config::ProviderConfig;
 
 /// The providers here finish without waiting on I/O readiness, so polling until ready is
-/// enough and no async runtime is needed.
+/// enough and no async runtime is needed (which also covers the cache outside any tokio
+/// runtime). `credential_process` needs tokio: those tests use `#[tokio::test]`.
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
     let mut future = std::pin::pin!(future);
     let mut cx = Context::from_waker(Waker::noop());
@@ -46,10 +49,17 @@ impl Home {
         path
     }
 
+    /// `$HOME` and `extra`, with the instance metadata service off: this machine answers at
+    /// its address, and no test may reach it.
     fn env(&self, extra: &[(&str, &str)]) -> Env {
         let home = self.0.to_str().unwrap().to_owned();
         Env::from_vars(
-            [("HOME".to_owned(), home)].into_iter().chain(
+            [
+                ("HOME".to_owned(), home),
+                ("AWS_EC2_METADATA_DISABLED".to_owned(), "true".to_owned()),
+            ]
+            .into_iter()
+            .chain(
                 extra
                     .iter()
                     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
@@ -64,8 +74,14 @@ impl Drop for Home {
     }
 }
 
+/// The default chain over `env`, sending with a default client that no test here reaches
+/// (the container and instance metadata sources stay unconfigured).
+fn default_chain(env: Env) -> DefaultCredentialsChain {
+    DefaultCredentialsChain::new(ProviderConfig::new(env, &Config::builder().build()))
+}
+
 fn load(env: Env) -> Result<Credentials, CredentialsError> {
-    block_on(DefaultCredentialsChain::new(env).provide_credentials())
+    block_on(default_chain(env).provide_credentials())
 }
 
 #[test]
@@ -134,8 +150,30 @@ fn errors_list_every_source_tried() {
     assert!(text.contains("environment variables"), "{text}");
     assert!(text.contains("AWS_ACCESS_KEY_ID"), "{text}");
     assert!(text.contains("profile \"default\""), "{text}");
-    assert_eq!(err.attempts().len(), 2);
+    let sources: Vec<&str> = err.attempts().iter().map(|a| a.source.as_str()).collect();
+    assert_eq!(sources.len(), 5, "{text}");
+    for (tried, expected) in sources.iter().zip([
+        "environment variables",
+        "web identity",
+        "profile",
+        "container",
+        "EC2 instance metadata",
+    ]) {
+        assert!(
+            tried.contains(expected),
+            "{tried:?} is not {expected:?}: {text}"
+        );
+    }
+    assert!(text.contains("AWS_EC2_METADATA_DISABLED"), "{text}");
     assert!(!err.is_fatal());
+    // What to fix, after the list.
+    assert!(
+        err.hint()
+            .is_some_and(|hint| hint.contains("aws sso login"))
+            && text.ends_with(err.hint().unwrap())
+            && text.contains("\nto fix: "),
+        "{text}"
+    );
 
     let err = load(home.env(&[("AWS_PROFILE", "missing")])).unwrap_err();
     assert!(
@@ -160,7 +198,10 @@ fn misconfiguration_stops_the_chain_without_leaking_secrets() {
 
     let err = load(home.env(&[])).unwrap_err();
     let text = format!("{err} {err:?}");
-    assert!(text.contains("aws_access_key_id is not"), "{text}");
+    assert!(
+        text.contains("sets aws_secret_access_key but not aws_access_key_id"),
+        "{text}"
+    );
     assert!(
         !text.contains("PROFILESECRET") && !text.contains("ENVSECRET"),
         "{text}"
@@ -168,7 +209,7 @@ fn misconfiguration_stops_the_chain_without_leaking_secrets() {
 }
 
 #[test]
-fn unsupported_sources_are_reported() {
+fn a_missing_source_profile_is_an_error_naming_both_profiles() {
     let home = Home::new("role");
     home.write(
         ".aws/config",
@@ -176,7 +217,10 @@ fn unsupported_sources_are_reported() {
     );
     let err = load(home.env(&[])).unwrap_err();
     assert!(
-        err.is_fatal() && err.to_string().contains("role_arn"),
+        err.is_fatal()
+            && err
+                .to_string()
+                .contains("profile \"default\" has source_profile \"base\", which does not exist"),
         "{err}"
     );
 }
@@ -196,6 +240,10 @@ mod credential_process {
         format!("sh '{}'", path.display())
     }
 
+    async fn load_async(env: Env) -> Result<Credentials, CredentialsError> {
+        super::default_chain(env).provide_credentials().await
+    }
+
     fn runs(home: &Home) -> usize {
         fs::read_to_string(home.0.join("count")).map_or(0, |s| s.lines().count())
     }
@@ -207,8 +255,8 @@ mod credential_process {
         );
     }
 
-    #[test]
-    fn reads_version_1_output() {
+    #[tokio::test]
+    async fn reads_version_1_output() {
         let home = Home::new("process-ok");
         let command = script(
             &home,
@@ -217,7 +265,7 @@ mod credential_process {
             0,
         );
         config_with(&home, &command);
-        let creds = load(home.env(&[])).unwrap();
+        let creds = load_async(home.env(&[])).await.unwrap();
         assert_eq!(creds.access_key_id(), "PROCKEY");
         assert_eq!(creds.secret_access_key(), "procsecret");
         assert_eq!(creds.session_token(), Some("proctoken"));
@@ -227,29 +275,35 @@ mod credential_process {
         );
     }
 
-    #[test]
-    fn expired_credentials_are_fetched_again_and_fresh_ones_cached() {
+    #[tokio::test]
+    async fn expired_credentials_are_an_error_and_fresh_ones_cached() {
         let home = Home::new("process-expiry");
         let expired = r#"{"Version": 1, "AccessKeyId": "K", "SecretAccessKey": "S", "Expiration": "2000-01-01T00:00:00Z"}"#;
         config_with(&home, &script(&home, expired, 0));
-        let chain = DefaultCredentialsChain::new(home.env(&[]));
-        block_on(chain.provide_credentials()).unwrap();
-        block_on(chain.provide_credentials()).unwrap();
+        let chain = super::default_chain(home.env(&[]));
+        for _ in 0..2 {
+            let err = chain.provide_credentials().await.unwrap_err();
+            assert!(
+                err.is_fatal() && err.to_string().contains("expired at 2000-01-01T00:00:00Z"),
+                "{err}"
+            );
+        }
+        // Never cached: each call runs the process again.
         assert_eq!(runs(&home), 2);
 
         let fresh = r#"{"Version": 1, "AccessKeyId": "K", "SecretAccessKey": "S", "Expiration": "2100-01-01T00:00:00Z"}"#;
         config_with(&home, &script(&home, fresh, 0));
-        let chain = DefaultCredentialsChain::new(home.env(&[]));
-        block_on(chain.provide_credentials()).unwrap();
-        block_on(chain.provide_credentials()).unwrap();
+        let chain = super::default_chain(home.env(&[]));
+        chain.provide_credentials().await.unwrap();
+        chain.provide_credentials().await.unwrap();
         assert_eq!(runs(&home), 3);
     }
 
-    #[test]
-    fn failures_are_fatal_and_never_echo_output() {
+    #[tokio::test]
+    async fn failures_are_fatal_and_never_echo_output() {
         let home = Home::new("process-fail");
         config_with(&home, &script(&home, r#"{"SecretAccessKey": "LEAKED"}"#, 3));
-        let err = load(home.env(&[])).unwrap_err();
+        let err = load_async(home.env(&[])).await.unwrap_err();
         let text = err.to_string();
         assert!(err.is_fatal(), "{text}");
         assert!(
@@ -275,7 +329,7 @@ mod credential_process {
             ),
         ] {
             config_with(&home, &script(&home, output, 0));
-            let text = load(home.env(&[])).unwrap_err().to_string();
+            let text = load_async(home.env(&[])).await.unwrap_err().to_string();
             assert!(text.contains(expected), "{text}");
             assert!(!text.contains("LEAKED"), "{text}");
         }
@@ -338,6 +392,259 @@ fn cache_keeps_non_expiring_credentials() {
     }
 }
 
+/// A source for the cache tests: counts its loads, each taking `delay` (tokio time) and
+/// failing while `fail` is set, and hands out `KEY<n>` (n counting from 0) expiring at
+/// `expiry`.
+#[derive(Debug, Default)]
+struct Source {
+    calls: AtomicUsize,
+    delay: Mutex<Duration>,
+    fail: AtomicBool,
+    expiry: Mutex<Option<SystemTime>>,
+}
+
+impl Source {
+    fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+
+    fn set_expiry(&self, expiry: Option<SystemTime>) {
+        *self.expiry.lock().unwrap() = expiry;
+    }
+}
+
+impl ProvideCredentials for Source {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        let call = self.calls.fetch_add(1, Ordering::SeqCst);
+        let delay = *self.delay.lock().unwrap();
+        Box::pin(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            if self.fail.load(Ordering::SeqCst) {
+                return Err(CredentialsError::failed("test source", "source is down"));
+            }
+            let expiry = *self.expiry.lock().unwrap();
+            Ok(Credentials::new(
+                format!("KEY{call}"),
+                "secret",
+                None,
+                expiry,
+            ))
+        })
+    }
+}
+
+const START: u64 = 1_700_000_000;
+
+/// A clock at `START` plus the seconds stored in the returned counter.
+fn test_clock() -> (Arc<AtomicU64>, Clock) {
+    let offset = Arc::new(AtomicU64::new(0));
+    let read = offset.clone();
+    let clock: Clock =
+        Arc::new(move || UNIX_EPOCH + Duration::from_secs(START + read.load(Ordering::SeqCst)));
+    (offset, clock)
+}
+
+fn at(seconds: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(START + seconds)
+}
+
+type Cache = LazyCachingProvider<Arc<Source>>;
+
+/// Ten callers at once: each as its own task, so they really overlap.
+async fn ten_callers(cache: &Arc<Cache>) -> Vec<Result<Credentials, CredentialsError>> {
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let cache = cache.clone();
+            tokio::spawn(async move { cache.provide_credentials().await })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await.unwrap());
+    }
+    results
+}
+
+#[tokio::test(start_paused = true)]
+async fn cache_loads_once_for_concurrent_callers() {
+    let source = Arc::new(Source::default());
+    *source.delay.lock().unwrap() = Duration::from_secs(1);
+    let cache = Arc::new(LazyCachingProvider::new(source.clone()));
+    for result in ten_callers(&cache).await {
+        assert_eq!(result.unwrap().access_key_id(), "KEY0");
+    }
+    assert_eq!(source.calls(), 1);
+    // And the load is cached for later callers.
+    cache.provide_credentials().await.unwrap();
+    assert_eq!(source.calls(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrent_callers_share_a_failed_load() {
+    let source = Arc::new(Source::default());
+    *source.delay.lock().unwrap() = Duration::from_secs(1);
+    source.fail.store(true, Ordering::SeqCst);
+    let cache = Arc::new(LazyCachingProvider::new(source.clone()));
+    for result in ten_callers(&cache).await {
+        let err = result.unwrap_err();
+        assert!(err.to_string().contains("source is down"), "{err}");
+    }
+    assert_eq!(source.calls(), 1);
+    // A later caller tries again.
+    source.fail.store(false, Ordering::SeqCst);
+    assert_eq!(
+        cache.provide_credentials().await.unwrap().access_key_id(),
+        "KEY1"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_load_times_out() {
+    let source = Arc::new(Source::default());
+    *source.delay.lock().unwrap() = Duration::from_secs(3600);
+    let cache = LazyCachingProvider::new(source.clone()).with_load_timeout(Duration::from_secs(2));
+    let started = tokio::time::Instant::now();
+    let err = cache.provide_credentials().await.unwrap_err();
+    // Paused time: the clock jumps to the timeout, so this is exact, not a measurement.
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(2) && waited < Duration::from_secs(3600),
+        "{waited:?}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("timed out after 2s"), "{text}");
+    assert!(err.is_fatal());
+
+    // The default is five seconds.
+    let cache = LazyCachingProvider::new(source.clone());
+    let err = cache.provide_credentials().await.unwrap_err();
+    assert!(err.to_string().contains("timed out after 5s"), "{err}");
+    assert_eq!(source.calls(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refresh_that_times_out_keeps_the_unexpired_credentials() {
+    let (now, clock) = test_clock();
+    let source = Arc::new(Source::default());
+    source.set_expiry(Some(at(3600)));
+    let cache = LazyCachingProvider::new(source.clone()).with_clock(clock);
+    assert_eq!(
+        cache.provide_credentials().await.unwrap().access_key_id(),
+        "KEY0"
+    );
+    *source.delay.lock().unwrap() = Duration::from_secs(3600);
+    now.store(3500, Ordering::SeqCst);
+    assert_eq!(
+        cache.provide_credentials().await.unwrap().access_key_id(),
+        "KEY0"
+    );
+    now.store(3600, Ordering::SeqCst);
+    let err = cache.provide_credentials().await.unwrap_err();
+    assert!(err.to_string().contains("timed out"), "{err}");
+    assert_eq!(source.calls(), 3);
+}
+
+#[tokio::test]
+async fn cache_refresh_window() {
+    let (now, clock) = test_clock();
+    let source = Arc::new(Source::default());
+    source.set_expiry(Some(at(3600)));
+    let cache = LazyCachingProvider::new(source.clone()).with_clock(clock);
+    let key = || async {
+        cache
+            .provide_credentials()
+            .await
+            .map(|c| c.access_key_id().to_owned())
+    };
+
+    // Fresh: cached.
+    assert_eq!(key().await.unwrap(), "KEY0");
+    now.store(3600 - 301, Ordering::SeqCst);
+    assert_eq!(key().await.unwrap(), "KEY0");
+    assert_eq!(source.calls(), 1);
+
+    // Within the refresh window: reloaded.
+    source.set_expiry(Some(at(7200)));
+    now.store(3600 - 300, Ordering::SeqCst);
+    assert_eq!(key().await.unwrap(), "KEY1");
+    assert_eq!(source.calls(), 2);
+
+    // Within the window and the reload fails: the cached credentials, still valid; every
+    // call tries again.
+    source.fail.store(true, Ordering::SeqCst);
+    now.store(7200 - 100, Ordering::SeqCst);
+    assert_eq!(key().await.unwrap(), "KEY1");
+    now.store(7200 - 1, Ordering::SeqCst);
+    assert_eq!(key().await.unwrap(), "KEY1");
+    assert_eq!(source.calls(), 4);
+
+    // Expired and the reload fails: the error, never the expired credentials.
+    now.store(7200, Ordering::SeqCst);
+    let err = key().await.unwrap_err();
+    assert!(err.to_string().contains("source is down"), "{err}");
+    assert_eq!(source.calls(), 5);
+
+    // The source recovers.
+    source.fail.store(false, Ordering::SeqCst);
+    source.set_expiry(Some(at(10_800)));
+    assert_eq!(key().await.unwrap(), "KEY5");
+}
+
+#[tokio::test]
+async fn freshly_loaded_expired_credentials_are_an_error() {
+    let (now, clock) = test_clock();
+    now.store(100, Ordering::SeqCst);
+    let source = Arc::new(Source::default());
+    source.set_expiry(Some(at(100)));
+    let cache = LazyCachingProvider::new(source.clone()).with_clock(clock);
+    for calls in 1..=2 {
+        let err = cache.provide_credentials().await.unwrap_err();
+        assert!(
+            err.is_fatal() && err.to_string().contains("expired at"),
+            "{err}"
+        );
+        assert_eq!(source.calls(), calls);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn callers_during_a_refresh_get_the_unexpired_credentials() {
+    let (now, clock) = test_clock();
+    let source = Arc::new(Source::default());
+    source.set_expiry(Some(at(3600)));
+    let cache = Arc::new(LazyCachingProvider::new(source.clone()).with_clock(clock));
+    assert_eq!(
+        cache.provide_credentials().await.unwrap().access_key_id(),
+        "KEY0"
+    );
+
+    // Due for refresh; the refresh takes two seconds (within the load timeout).
+    now.store(3400, Ordering::SeqCst);
+    *source.delay.lock().unwrap() = Duration::from_secs(2);
+    let refreshing = {
+        let cache = cache.clone();
+        tokio::spawn(async move { cache.provide_credentials().await })
+    };
+    while source.calls() < 2 {
+        tokio::task::yield_now().await;
+    }
+    let started = tokio::time::Instant::now();
+    assert_eq!(
+        cache.provide_credentials().await.unwrap().access_key_id(),
+        "KEY0"
+    );
+    assert_eq!(
+        started.elapsed(),
+        Duration::ZERO,
+        "did not wait for the refresh"
+    );
+    assert!(!refreshing.is_finished());
+    assert_eq!(refreshing.await.unwrap().unwrap().access_key_id(), "KEY1");
+    assert_eq!(source.calls(), 2);
+}
+
 #[test]
 fn static_credentials_provide_themselves() {
     let creds = Credentials::new("AKID", "SECRET", Some("TOKEN".into()), None);
@@ -369,8 +676,7 @@ fn debug_and_display_redact_secret_and_token() {
             "{text}"
         );
     }
-    let chain =
-        DefaultCredentialsChain::new(Env::from_vars([("AWS_SECRET_ACCESS_KEY", "SECRETVALUE")]));
+    let chain = default_chain(Env::from_vars([("AWS_SECRET_ACCESS_KEY", "SECRETVALUE")]));
     assert!(!format!("{chain:?}").contains("SECRETVALUE"));
 }
 

@@ -1,7 +1,8 @@
 //! AWS credentials, the [`ProvideCredentials`] trait every source implements, chains of
-//! sources and the cache that refreshes expiring credentials shortly before they expire.
+//! sources and the cache that refreshes expiring credentials shortly before they expire,
+//! loading once for all concurrent callers and within a time limit.
 //! The sources that read the environment and profile files live in
-//! [`crate::config::credentials`].
+//! [`crate::providers`].
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -127,11 +128,12 @@ pub struct SourceAttempt {
     pub fatal: bool,
 }
 
-/// No credentials could be loaded. `Display` lists every source tried and why it failed;
-/// reasons never include secret values.
+/// No credentials could be loaded. `Display` lists every source tried and why it failed,
+/// then what to fix when the chain knows; reasons never include secret values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CredentialsError {
     attempts: Vec<SourceAttempt>,
+    hint: Option<String>,
 }
 
 impl CredentialsError {
@@ -152,7 +154,29 @@ impl CredentialsError {
                 reason,
                 fatal,
             }],
+            hint: None,
         }
+    }
+
+    /// This error with `hint` saying what to fix, e.g. which settings would configure a
+    /// source.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// This error as a fatal one: a source that was chosen explicitly (by a profile) and
+    /// has nothing configured is broken, and a chain must not move past it.
+    pub fn into_fatal(mut self) -> Self {
+        for attempt in &mut self.attempts {
+            attempt.fatal = true;
+        }
+        self
+    }
+
+    /// What to fix, when the source or chain knows.
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
     }
 
     /// Every source tried, in order, with why it gave no credentials.
@@ -172,6 +196,9 @@ impl fmt::Display for CredentialsError {
         f.write_str("no credentials loaded; tried:")?;
         for attempt in &self.attempts {
             write!(f, "\n  - {}: {}", attempt.source, attempt.reason)?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\nto fix: {hint}")?;
         }
         Ok(())
     }
@@ -197,19 +224,25 @@ impl ProvideCredentials for CredentialsChain {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(async move {
             let mut tried = Vec::new();
+            let mut hint = None;
             for provider in &self.providers {
                 match provider.provide_credentials().await {
                     Ok(credentials) => return Ok(credentials),
                     Err(error) => {
                         let fatal = error.is_fatal();
                         tried.extend(error.attempts);
+                        // The hint of the source that stopped the chain, if it has one.
+                        hint = error.hint.or(hint);
                         if fatal {
                             break;
                         }
                     }
                 }
             }
-            Err(CredentialsError { attempts: tried })
+            Err(CredentialsError {
+                attempts: tried,
+                hint,
+            })
         })
     }
 }
@@ -217,28 +250,73 @@ impl ProvideCredentials for CredentialsChain {
 /// Time source for expiry checks; injectable so tests need no sleeping.
 pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
-/// Caches another provider's credentials. Credentials without an expiry are kept forever;
-/// expiring ones are reloaded once the clock is within `refresh_before` of the expiry, so a
-/// request is never signed with credentials about to lapse in flight.
+/// Caches another provider's credentials, as the AWS SDKs do.
+///
+/// - Credentials without an expiry are kept forever; expiring ones are reloaded once the
+///   clock is within `refresh_before` of the expiry, so a request is never signed with
+///   credentials about to lapse in flight.
+/// - Concurrent callers share one load: the first loads, the others wait for it and take
+///   its outcome, credentials or error. While cached credentials are due for refresh but
+///   unexpired, callers arriving during a refresh get them at once instead of waiting.
+/// - A load that takes longer than the load timeout is dropped (a `credential_process`
+///   command with it) and fails with an error saying so.
+/// - Expired credentials are never returned. A refresh that fails while the cached
+///   credentials are still unexpired returns those (logged at debug level); once they have
+///   expired, the error is returned. Freshly loaded credentials that have already expired
+///   are an error too.
+///
+/// The load timeout needs a tokio runtime with its timer; called outside any tokio runtime,
+/// loads run without one.
 pub struct LazyCachingProvider<P> {
     inner: P,
-    cached: Mutex<Option<Credentials>>,
+    state: Mutex<CacheState>,
+    /// Held across a load, so only one runs at a time.
+    loading: tokio::sync::Mutex<()>,
     clock: Clock,
     refresh_before: Duration,
+    load_timeout: Duration,
 }
+
+#[derive(Default)]
+struct CacheState {
+    credentials: Option<Credentials>,
+    /// Counts finished loads: a caller that waited for one takes its outcome.
+    loads: u64,
+    /// The error of the last load, when it failed.
+    last_error: Option<CredentialsError>,
+}
+
+/// What the cache holds, at one moment.
+enum Cached {
+    /// Usable and not due for refresh.
+    Fresh(Credentials),
+    /// Unexpired but within the refresh window.
+    Expiring(Credentials),
+    /// Nothing, or expired.
+    Unusable,
+}
+
+const CACHE_SOURCE: &str = "credentials cache";
 
 impl<P: ProvideCredentials> LazyCachingProvider<P> {
     /// Five minutes, as the AWS SDKs use.
     pub const DEFAULT_REFRESH_BEFORE: Duration = Duration::from_secs(300);
 
+    /// Five seconds, aws-sdk-rust's default credentials load timeout.
+    pub const DEFAULT_LOAD_TIMEOUT: Duration = Duration::from_secs(5);
+
     /// Caches `inner`, refreshing [`DEFAULT_REFRESH_BEFORE`](Self::DEFAULT_REFRESH_BEFORE)
-    /// before expiry and reading the system clock. Nothing is loaded until the first call.
+    /// before expiry, giving up on a load after
+    /// [`DEFAULT_LOAD_TIMEOUT`](Self::DEFAULT_LOAD_TIMEOUT) and reading the system clock.
+    /// Nothing is loaded until the first call.
     pub fn new(inner: P) -> Self {
         Self {
             inner,
-            cached: Mutex::new(None),
+            state: Mutex::new(CacheState::default()),
+            loading: tokio::sync::Mutex::new(()),
             clock: Arc::new(SystemTime::now),
             refresh_before: Self::DEFAULT_REFRESH_BEFORE,
+            load_timeout: Self::DEFAULT_LOAD_TIMEOUT,
         }
     }
 
@@ -256,15 +334,72 @@ impl<P: ProvideCredentials> LazyCachingProvider<P> {
         self
     }
 
-    fn fresh_cached(&self) -> Option<Credentials> {
-        let cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
-        let credentials = cached.as_ref()?;
+    /// How long one load of the inner provider may take before it is dropped and the call
+    /// fails (a fatal [`CredentialsError`] saying it timed out); default
+    /// [`DEFAULT_LOAD_TIMEOUT`](Self::DEFAULT_LOAD_TIMEOUT).
+    pub fn with_load_timeout(mut self, load_timeout: Duration) -> Self {
+        self.load_timeout = load_timeout;
+        self
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, CacheState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn classify(&self, state: &CacheState, now: SystemTime) -> Cached {
+        let Some(credentials) = &state.credentials else {
+            return Cached::Unusable;
+        };
         match credentials.expiry {
-            None => Some(credentials.clone()),
+            None => Cached::Fresh(credentials.clone()),
+            Some(expiry) if now >= expiry => Cached::Unusable,
             Some(expiry) => {
                 let refresh_at = expiry.checked_sub(self.refresh_before).unwrap_or(expiry);
-                ((self.clock)() < refresh_at).then(|| credentials.clone())
+                if now < refresh_at {
+                    Cached::Fresh(credentials.clone())
+                } else {
+                    Cached::Expiring(credentials.clone())
+                }
             }
+        }
+    }
+
+    /// After a failed load: the cached credentials while they are unexpired, else `error`.
+    fn fall_back(
+        &self,
+        state: &CacheState,
+        now: SystemTime,
+        error: CredentialsError,
+    ) -> Result<Credentials, CredentialsError> {
+        match self.classify(state, now) {
+            Cached::Fresh(credentials) | Cached::Expiring(credentials) => {
+                tracing::debug!(
+                    %error,
+                    expiry = ?credentials.expiry.map(DateTime::from),
+                    "refreshing credentials failed; using the cached ones until they expire"
+                );
+                Ok(credentials)
+            }
+            Cached::Unusable => Err(error),
+        }
+    }
+
+    /// One load of the inner provider, cut off at the load timeout.
+    async fn load(&self) -> Result<Credentials, CredentialsError> {
+        let loading = self.inner.provide_credentials();
+        // tokio's timer panics outside a runtime; there the load runs unbounded.
+        if tokio::runtime::Handle::try_current().is_err() {
+            return loading.await;
+        }
+        match tokio::time::timeout(self.load_timeout, loading).await {
+            Ok(result) => result,
+            Err(_elapsed) => Err(CredentialsError::failed(
+                CACHE_SOURCE,
+                format!(
+                    "loading credentials timed out after {:?}",
+                    self.load_timeout
+                ),
+            )),
         }
     }
 }
@@ -272,14 +407,60 @@ impl<P: ProvideCredentials> LazyCachingProvider<P> {
 impl<P: ProvideCredentials> ProvideCredentials for LazyCachingProvider<P> {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(async move {
-            if let Some(credentials) = self.fresh_cached() {
-                return Ok(credentials);
+            let (loads_seen, expiring) = {
+                let state = self.state();
+                match self.classify(&state, (self.clock)()) {
+                    Cached::Fresh(credentials) => return Ok(credentials),
+                    Cached::Expiring(credentials) => (state.loads, Some(credentials)),
+                    Cached::Unusable => (state.loads, None),
+                }
+            };
+            let _loading = match (self.loading.try_lock(), expiring) {
+                (Ok(guard), _) => guard,
+                // Someone is refreshing already, and these still work.
+                (Err(_), Some(credentials)) => return Ok(credentials),
+                (Err(_), None) => self.loading.lock().await,
+            };
+            {
+                let state = self.state();
+                let now = (self.clock)();
+                match self.classify(&state, now) {
+                    Cached::Fresh(credentials) => return Ok(credentials),
+                    // A load finished while this caller waited: its outcome is shared.
+                    Cached::Expiring(credentials) if state.loads != loads_seen => {
+                        return Ok(credentials);
+                    }
+                    _ if state.loads != loads_seen => {
+                        if let Some(error) = state.last_error.clone() {
+                            return self.fall_back(&state, now, error);
+                        }
+                    }
+                    _ => {}
+                }
             }
-            // Concurrent callers may both reload; that costs a duplicate load but never
-            // holds a lock across an await.
-            let credentials = self.inner.provide_credentials().await?;
-            *self.cached.lock().unwrap_or_else(|e| e.into_inner()) = Some(credentials.clone());
-            Ok(credentials)
+            let result = self.load().await;
+            let now = (self.clock)();
+            let mut state = self.state();
+            state.loads += 1;
+            let error = match result {
+                Ok(credentials) => match credentials.expiry {
+                    Some(expiry) if now >= expiry => CredentialsError::failed(
+                        CACHE_SOURCE,
+                        format!(
+                            "the credentials loaded expired at {}",
+                            DateTime::from(expiry)
+                        ),
+                    ),
+                    _ => {
+                        state.credentials = Some(credentials.clone());
+                        state.last_error = None;
+                        return Ok(credentials);
+                    }
+                },
+                Err(error) => error,
+            };
+            state.last_error = Some(error.clone());
+            self.fall_back(&state, now, error)
         })
     }
 }
@@ -289,6 +470,7 @@ impl<P: fmt::Debug> fmt::Debug for LazyCachingProvider<P> {
         f.debug_struct("LazyCachingProvider")
             .field("inner", &self.inner)
             .field("refresh_before", &self.refresh_before)
+            .field("load_timeout", &self.load_timeout)
             .finish_non_exhaustive()
     }
 }

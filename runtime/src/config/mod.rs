@@ -6,7 +6,6 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub mod credentials;
 pub mod env;
 pub mod profile;
 pub mod retry;
@@ -15,9 +14,6 @@ pub mod settings;
 use crate::auth::credentials::{Credentials, ProvideCredentials};
 use crate::http::HttpClient;
 use crate::sleep::{Sleep, TokioSleep};
-use credentials::DefaultCredentialsChain;
-use env::Env;
-use profile::ProfileError;
 use retry::RetryConfig;
 use settings::{S3Settings, SharedSettings};
 
@@ -93,6 +89,7 @@ pub struct Config {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     region: Option<String>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
@@ -116,14 +113,6 @@ impl Config {
         ConfigBuilder::default()
     }
 
-    /// A loader that fills what code does not set from `AWS_*` variables and profile files.
-    pub fn from_env() -> ConfigLoader {
-        ConfigLoader {
-            builder: ConfigBuilder::default(),
-            env: None,
-        }
-    }
-
     /// The region requests go to and are signed for: set in code, else (with
     /// [`Config::from_env`]) `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile's `region`.
     /// `None` when none is configured: operations then fail with a
@@ -134,7 +123,7 @@ impl Config {
     }
 
     /// Where operations get their credentials: set in code, else (with
-    /// [`Config::from_env`]) the [`DefaultCredentialsChain`]. `None` only for a
+    /// [`Config::from_env`]) the [`DefaultCredentialsChain`](crate::providers::credentials::DefaultCredentialsChain). `None` only for a
     /// [`Config::builder`] configuration without credentials, whose operations fail with
     /// [`BuildError::Config`](crate::error::BuildError::Config).
     pub fn credentials_provider(&self) -> Option<&Arc<dyn ProvideCredentials>> {
@@ -200,6 +189,63 @@ impl Config {
     pub fn s3(&self) -> &S3Settings {
         &self.inner.s3
     }
+
+    /// The environment and profile files [`Config::from_env`] read; `None` for
+    /// [`Config::builder`] configurations.
+    pub(crate) fn shared_settings(&self) -> Option<&SharedSettings> {
+        self.inner.settings.as_ref()
+    }
+
+    /// This configuration reading per-service settings from `settings`.
+    pub(crate) fn with_settings(&self, settings: Option<SharedSettings>) -> Config {
+        let mut inner = (*self.inner).clone();
+        inner.settings = settings;
+        Config {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// This configuration in `region`.
+    pub(crate) fn with_region(&self, region: String) -> Config {
+        let mut inner = (*self.inner).clone();
+        inner.region = Some(region);
+        Config {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// This configuration with `credentials` as its provider.
+    pub(crate) fn with_credentials(&self, credentials: Arc<dyn ProvideCredentials>) -> Config {
+        let mut inner = (*self.inner).clone();
+        inner.credentials = Some(credentials);
+        Config {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The configuration of a client a credential provider calls (STS, SSO, SSO-OIDC, see
+    /// [`provider_config`]): this one's HTTP client, retries, timeouts and per-service
+    /// endpoint settings (`AWS_ENDPOINT_URL_STS`, ...), `region` (else this one's, else
+    /// `us-east-1`, as aws-config does), `credentials` (none for unsigned calls), and not the
+    /// endpoint URL set in code, which is for the caller's own service.
+    #[cfg(feature = "credential-providers")]
+    pub(crate) fn for_provider_client(
+        &self,
+        region: Option<&str>,
+        credentials: Option<Arc<dyn ProvideCredentials>>,
+    ) -> Config {
+        let mut inner = (*self.inner).clone();
+        inner.region = region
+            .map(str::to_owned)
+            .or(inner.region)
+            .or_else(|| Some("us-east-1".to_owned()));
+        inner.credentials = credentials;
+        inner.endpoint_url = None;
+        inner.s3 = S3Settings::default();
+        Config {
+            inner: Arc::new(inner),
+        }
+    }
 }
 
 /// Shows every setting except secrets: the credentials provider's own `Debug` redacts keys,
@@ -226,20 +272,20 @@ impl fmt::Debug for Config {
     }
 }
 
-/// Settings given in code; `None` means "not set", so [`ConfigLoader`] can fill it.
+/// Settings given in code; `None` means "not set", so [`ConfigLoader`](crate::providers::ConfigLoader) can fill it.
 #[derive(Default)]
 pub struct ConfigBuilder {
-    region: Option<String>,
-    credentials: Option<Arc<dyn ProvideCredentials>>,
-    endpoint_url: Option<String>,
-    use_fips: Option<bool>,
-    use_dual_stack: Option<bool>,
-    retry: Option<RetryConfig>,
-    timeout: Option<TimeoutConfig>,
-    http_client: Option<Arc<dyn HttpClient>>,
-    sleep: Option<Arc<dyn Sleep>>,
-    app_name: Option<String>,
-    s3: S3Settings,
+    pub(crate) region: Option<String>,
+    pub(crate) credentials: Option<Arc<dyn ProvideCredentials>>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) use_fips: Option<bool>,
+    pub(crate) use_dual_stack: Option<bool>,
+    pub(crate) retry: Option<RetryConfig>,
+    pub(crate) timeout: Option<TimeoutConfig>,
+    pub(crate) http_client: Option<Arc<dyn HttpClient>>,
+    pub(crate) sleep: Option<Arc<dyn Sleep>>,
+    pub(crate) app_name: Option<String>,
+    pub(crate) s3: S3Settings,
 }
 
 impl ConfigBuilder {
@@ -250,7 +296,7 @@ impl ConfigBuilder {
         self
     }
 
-    /// Where credentials come from, instead of the [`DefaultCredentialsChain`]. It is asked
+    /// Where credentials come from, instead of the [`DefaultCredentialsChain`](crate::providers::credentials::DefaultCredentialsChain). It is asked
     /// once per operation, so wrap a provider that does real work in a
     /// [`LazyCachingProvider`](crate::auth::credentials::LazyCachingProvider).
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
@@ -355,7 +401,7 @@ impl ConfigBuilder {
         self.build_with(None)
     }
 
-    fn build_with(self, settings: Option<SharedSettings>) -> Config {
+    pub(crate) fn build_with(self, settings: Option<SharedSettings>) -> Config {
         let timeout = self.timeout.unwrap_or_default();
         Config {
             inner: Arc::new(Inner {
@@ -384,100 +430,4 @@ fn default_http_client(timeout: &TimeoutConfig) -> Option<Arc<dyn HttpClient>> {
 #[cfg(not(feature = "default-client"))]
 fn default_http_client(_: &TimeoutConfig) -> Option<Arc<dyn HttpClient>> {
     None
-}
-
-/// [`Config::from_env`]: the same setters as [`ConfigBuilder`], then [`load`](Self::load).
-pub struct ConfigLoader {
-    builder: ConfigBuilder,
-    env: Option<Env>,
-}
-
-/// The loader's setters are the builder's; one definition keeps them from drifting apart.
-macro_rules! forward_setters {
-    ($($name:ident($arg:ident: $ty:ty)),* $(,)?) => {$(
-        #[doc = concat!("See [`ConfigBuilder::", stringify!($name), "`].")]
-        pub fn $name(mut self, $arg: $ty) -> Self {
-            self.builder = self.builder.$name($arg);
-            self
-        }
-    )*};
-}
-
-impl ConfigLoader {
-    forward_setters!(
-        region(region: impl Into<String>),
-        credentials_provider(provider: impl ProvideCredentials + 'static),
-        credentials(credentials: Credentials),
-        endpoint_url(url: impl Into<String>),
-        use_fips(use_fips: bool),
-        use_dual_stack(use_dual_stack: bool),
-        retry_config(retry: RetryConfig),
-        timeout_config(timeout: TimeoutConfig),
-        http_client(client: impl HttpClient + 'static),
-        sleep_impl(sleep: impl Sleep + 'static),
-        app_name(app_name: impl Into<String>),
-        force_path_style(force_path_style: bool),
-        accelerate(accelerate: bool),
-        use_arn_region(use_arn_region: bool),
-        use_global_endpoint(use_global_endpoint: bool),
-        disable_multi_region_access_points(disable: bool),
-    );
-
-    /// Reads this environment instead of the process's (tests).
-    pub fn env(mut self, env: Env) -> Self {
-        self.env = Some(env);
-        self
-    }
-
-    /// Loads the profile files once and fills every setting not made in code: region,
-    /// credentials (the default chain), FIPS/dual-stack, max attempts, and per-service
-    /// endpoint URLs (asked for later through [`Config::endpoint_url_for`]).
-    pub async fn load(self) -> Result<Config, ConfigError> {
-        let env = self.env.unwrap_or_else(Env::real);
-        let settings = SharedSettings::load(&env).map_err(ConfigError::Profile)?;
-        let mut builder = self.builder;
-        builder.region = builder.region.or_else(|| settings.region());
-        builder.use_fips = builder.use_fips.or_else(|| settings.use_fips());
-        builder.use_dual_stack = builder.use_dual_stack.or_else(|| settings.use_dual_stack());
-        let from_env = settings.s3();
-        let s3 = &mut builder.s3;
-        s3.use_arn_region = s3.use_arn_region.or(from_env.use_arn_region);
-        s3.use_global_endpoint = s3.use_global_endpoint.or(from_env.use_global_endpoint);
-        s3.disable_multi_region_access_points = s3
-            .disable_multi_region_access_points
-            .or(from_env.disable_multi_region_access_points);
-        builder.retry = builder.retry.or_else(|| {
-            settings
-                .max_attempts()
-                .map(|attempts| RetryConfig::standard().with_max_attempts(attempts))
-        });
-        if builder.credentials.is_none() {
-            builder = builder.credentials_provider(DefaultCredentialsChain::new(env));
-        }
-        Ok(builder.build_with(Some(settings)))
-    }
-}
-
-/// The environment or profile files hold an invalid setting.
-#[derive(Debug)]
-pub enum ConfigError {
-    /// A shared file exists but cannot be read, or a setting in the environment or the
-    /// selected profile has a malformed value.
-    Profile(ProfileError),
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Profile(e) => write!(f, "failed to load shared configuration: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Profile(e) => Some(e),
-        }
-    }
 }
