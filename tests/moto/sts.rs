@@ -1,6 +1,7 @@
 //! STS (awsQuery) against moto: who the caller is, a role of another account assumed and
 //! then called as with its temporary credentials, those credentials kept out of `Debug`,
-//! and the errors of a request STS refuses and of one that cannot be sent.
+//! the errors of a request STS refuses and of one that cannot be sent, and the runtime's own
+//! credential providers (a profile's role chain, a web identity) assuming roles through moto.
 
 mod common;
 
@@ -186,4 +187,102 @@ async fn assume_role_without_a_role_arn_is_never_sent() {
         }
         other => panic!("expected a missing RoleArn, got {other}"),
     }
+}
+
+/// A home directory of its own for a test's profile files, removed when dropped.
+struct Home(std::path::PathBuf);
+
+impl Home {
+    fn new(purpose: &str) -> Self {
+        let dir = std::env::temp_dir().join(common::unique_name(purpose));
+        std::fs::create_dir_all(dir.join(".aws")).expect("create a home directory");
+        Self(dir)
+    }
+
+    fn write(&self, relative: &str, contents: &str) -> String {
+        let path = self.0.join(relative);
+        std::fs::write(&path, contents).expect("write a profile file");
+        path.display().to_string()
+    }
+
+    /// The environment of a process configured by these files, calling moto (every
+    /// service, STS included, through `AWS_ENDPOINT_URL`), with the instance metadata
+    /// service off.
+    fn env(&self, extra: &[(&str, String)]) -> leansdk_runtime::config::env::Env {
+        let vars = [
+            ("HOME", self.0.display().to_string()),
+            ("AWS_ENDPOINT_URL", common::endpoint()),
+            ("AWS_REGION", common::REGION.to_owned()),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+        ];
+        leansdk_runtime::config::env::Env::from_vars(vars.into_iter().chain(extra.iter().cloned()))
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Who moto says the caller of a client configured from `env` is.
+async fn caller_arn(env: leansdk_runtime::config::env::Env) -> String {
+    let config = leansdk_runtime::config::Config::from_env()
+        .env(env)
+        .load()
+        .await
+        .expect("load the configuration");
+    Client::new(&config)
+        .get_caller_identity()
+        .send()
+        .await
+        .expect("GetCallerIdentity")
+        .arn
+        .expect("an ARN")
+}
+
+#[tokio::test]
+async fn the_default_chain_assumes_a_profile_s_role_chain_through_sts() {
+    let home = Home::new("role-chain");
+    let inner_role = format!("arn:aws:iam::{ROLE_ACCOUNT}:role/leansdk-e2e-inner");
+    home.write(
+        ".aws/config",
+        &format!(
+            "[profile outer]\nrole_arn = {}\nsource_profile = inner\nrole_session_name = outer-session\n\
+             [profile inner]\nrole_arn = {inner_role}\nsource_profile = base\n"
+            ,
+            role_arn()
+        ),
+    );
+    home.write(
+        ".aws/credentials",
+        &format!(
+            "[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            common::ACCESS_KEY_ID,
+            common::SECRET_ACCESS_KEY
+        ),
+    );
+    // The runtime's own STS client assumes `inner` with the base keys, then `outer` with
+    // `inner`'s credentials; the call is made as `outer`.
+    let arn = caller_arn(home.env(&[("AWS_PROFILE", "outer".to_owned())])).await;
+    assert_eq!(
+        arn,
+        format!("arn:aws:sts::{ROLE_ACCOUNT}:assumed-role/{ROLE_NAME}/outer-session")
+    );
+}
+
+#[tokio::test]
+async fn the_default_chain_assumes_a_role_with_a_web_identity_token() {
+    let home = Home::new("web-identity");
+    let token_file = home.write("token", "an-oidc-token-moto-accepts");
+    let arn = caller_arn(home.env(&[
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", token_file),
+        ("AWS_ROLE_ARN", role_arn()),
+        ("AWS_ROLE_SESSION_NAME", "pod-session".to_owned()),
+    ]))
+    .await;
+    assert_eq!(
+        arn,
+        format!("arn:aws:sts::{ROLE_ACCOUNT}:assumed-role/{ROLE_NAME}/pod-session")
+    );
 }

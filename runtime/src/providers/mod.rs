@@ -135,8 +135,9 @@ async fn imds_region(config: &Config) -> Option<String> {
 /// The environment or profile files hold an invalid setting.
 #[derive(Debug)]
 pub enum ConfigError {
-    /// A shared file exists but cannot be read, or a setting in the environment or the
-    /// selected profile has a malformed value.
+    /// A shared file is malformed (a line the AWS SDKs reject; a file that cannot be read is
+    /// a warning and read as empty), or a setting in the environment or the selected profile
+    /// has a malformed value.
     Profile(ProfileError),
 }
 
