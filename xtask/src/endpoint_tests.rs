@@ -92,7 +92,7 @@ pub fn check(
     let known_divergences = known_divergences(service);
     let rule_set = RuleSet::from_json(&traits["smithy.rules#endpointRuleSet"].to_string())
         .map_err(|e| EndpointTestsError::Model(e.to_string()))?;
-    let suite: TestSuite = serde_json::from_value(traits["smithy.rules#endpointTests"].clone())
+    let suite = TestSuite::from_value(&traits["smithy.rules#endpointTests"])
         .map_err(|e| EndpointTestsError::Model(format!("smithy.rules#endpointTests: {e}")))?;
     if let Some(unknown) = known_divergences
         .iter()

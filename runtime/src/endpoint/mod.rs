@@ -10,6 +10,7 @@ mod eval;
 mod expr;
 #[doc(hidden)]
 pub mod functions;
+mod json_fields;
 #[doc(hidden)]
 mod rule_set;
 #[doc(hidden)]

@@ -3,14 +3,14 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Deserialize;
+use serde_json::Value as Json;
 
 use super::expr::{Call, Expr, TemplatePart};
+use super::json_fields::Fields;
 use super::value::Value;
 
 /// A parsed and validated endpoint rule set.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RuleSet {
     pub version: String,
     pub parameters: BTreeMap<String, Parameter>,
@@ -21,11 +21,27 @@ impl RuleSet {
     /// Parses a rule set and checks that every name it reads is defined where it is read.
     /// The generator calls this too, so a rule set this engine cannot run fails generation.
     pub fn from_json(json: &str) -> Result<Self, RuleSetError> {
-        let rule_set: RuleSet = serde_json::from_str(json).map_err(|e| RuleSetError {
-            message: e.to_string(),
-        })?;
+        let json: Json =
+            serde_json::from_str(json).map_err(|e| RuleSetError::new(e.to_string()))?;
+        let rule_set = Self::read(&json).map_err(RuleSetError::new)?;
         rule_set.validate()?;
         Ok(rule_set)
+    }
+
+    fn read(json: &Json) -> Result<Self, String> {
+        let fields = Fields::of(json, "")?;
+        let mut parameters = BTreeMap::new();
+        if let Some(declared) = fields.optional_object("parameters")? {
+            for (name, parameter) in declared.entries() {
+                let at = format!("parameters.{name}");
+                parameters.insert(name.clone(), Parameter::read(&Fields::of(parameter, at)?)?);
+            }
+        }
+        Ok(Self {
+            version: fields.string("version")?,
+            parameters,
+            rules: read_rules(fields.array("rules")?, "rules")?,
+        })
     }
 
     fn validate(&self) -> Result<(), RuleSetError> {
@@ -65,27 +81,60 @@ impl fmt::Display for RuleSetError {
 
 impl std::error::Error for RuleSetError {}
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Parameter {
-    #[serde(rename = "type")]
     pub kind: ParameterType,
     pub built_in: Option<String>,
-    #[serde(default)]
     pub required: bool,
-    #[serde(default, deserialize_with = "default_value")]
     pub default: Option<Value>,
     pub documentation: Option<String>,
     pub deprecated: Option<Deprecated>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+impl Parameter {
+    fn read(fields: &Fields<'_>) -> Result<Self, String> {
+        let kind = match fields.string("type")?.as_str() {
+            "String" | "string" => ParameterType::String,
+            "Boolean" | "boolean" => ParameterType::Boolean,
+            "StringArray" | "stringArray" => ParameterType::StringArray,
+            other => {
+                return Err(format!(
+                    "{}: unknown parameter type `{other}`",
+                    fields.path("type")
+                ));
+            }
+        };
+        let default = fields
+            .get("default")
+            .map(|json| {
+                Value::from_param_json(json.clone())
+                    .map_err(|e| format!("{}: {e}", fields.path("default")))
+            })
+            .transpose()?;
+        let deprecated = fields
+            .optional_object("deprecated")?
+            .map(|deprecated| {
+                Ok::<_, String>(Deprecated {
+                    message: deprecated.optional_string("message")?,
+                    since: deprecated.optional_string("since")?,
+                })
+            })
+            .transpose()?;
+        Ok(Self {
+            kind,
+            built_in: fields.optional_string("builtIn")?,
+            required: fields.flag("required")?,
+            default,
+            documentation: fields.optional_string("documentation")?,
+            deprecated,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParameterType {
-    #[serde(alias = "string")]
     String,
-    #[serde(alias = "boolean")]
     Boolean,
-    #[serde(alias = "stringArray")]
     StringArray,
 }
 
@@ -102,31 +151,63 @@ impl ParameterType {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deprecated {
     pub message: Option<String>,
     pub since: Option<String>,
 }
 
-fn default_value<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
-    let json = serde_json::Value::deserialize(d)?;
-    Value::from_param_json(json)
-        .map(Some)
-        .map_err(serde::de::Error::custom)
-}
-
 /// One rule: when all `conditions` hold, the rule is terminal.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Rule {
-    #[serde(default)]
     pub conditions: Vec<Condition>,
-    #[serde(flatten)]
     pub kind: RuleKind,
     pub documentation: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+fn read_rules(rules: &[Json], at: &str) -> Result<Vec<Rule>, String> {
+    rules
+        .iter()
+        .enumerate()
+        .map(|(index, rule)| Rule::read(&Fields::of(rule, format!("{at}[{index}]"))?))
+        .collect()
+}
+
+impl Rule {
+    fn read(fields: &Fields<'_>) -> Result<Self, String> {
+        let conditions = fields
+            .optional_array("conditions")?
+            .iter()
+            .enumerate()
+            .map(|(index, condition)| {
+                let at = format!("{}[{index}]", fields.path("conditions"));
+                Condition::read(&Fields::of(condition, at)?)
+            })
+            .collect::<Result<_, _>>()?;
+        let kind = match fields.string("type")?.as_str() {
+            "tree" => RuleKind::Tree {
+                rules: read_rules(fields.array("rules")?, &fields.path("rules"))?,
+            },
+            "endpoint" => RuleKind::Endpoint {
+                endpoint: EndpointTemplate::read(&Fields::of(
+                    fields.required("endpoint")?,
+                    fields.path("endpoint"),
+                )?)?,
+            },
+            "error" => RuleKind::Error {
+                error: expr(fields.required("error")?, &fields.path("error"))?,
+            },
+            other => return Err(format!("{}: unknown rule type `{other}`", fields.at())),
+        };
+        Ok(Self {
+            conditions,
+            kind,
+            documentation: fields.optional_string("documentation")?,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub enum RuleKind {
     Tree { rules: Vec<Rule> },
     Endpoint { endpoint: EndpointTemplate },
@@ -135,48 +216,67 @@ pub enum RuleKind {
 
 /// A function call whose result must be set and not `false`; `assign` names that result for
 /// the rest of the rule.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(try_from = "RawCondition")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Condition {
     pub call: Call,
     pub assign: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct RawCondition {
-    #[serde(rename = "fn")]
-    function: String,
-    argv: Vec<Expr>,
-    assign: Option<String>,
-}
-
-impl TryFrom<RawCondition> for Condition {
-    type Error = String;
-
-    fn try_from(raw: RawCondition) -> Result<Self, String> {
+impl Condition {
+    fn read(fields: &Fields<'_>) -> Result<Self, String> {
+        let args = fields
+            .array("argv")?
+            .iter()
+            .map(|arg| expr(arg, &fields.path("argv")))
+            .collect::<Result<_, _>>()?;
         Ok(Self {
-            call: Call::new(&raw.function, raw.argv)?,
-            assign: raw.assign,
+            call: Call::new(&fields.string("fn")?, args)
+                .map_err(|e| format!("{}: {e}", fields.at()))?,
+            assign: fields.optional_string("assign")?,
         })
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EndpointTemplate {
     pub url: Expr,
-    #[serde(default)]
     pub properties: BTreeMap<String, Expr>,
-    #[serde(default)]
     pub headers: BTreeMap<String, Vec<Expr>>,
 }
 
-// Expressions deserialize through JSON values so that every expression form is decided in
-// one place (`Expr::try_from`).
-impl<'de> Deserialize<'de> for Expr {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let json = serde_json::Value::deserialize(d)?;
-        Expr::try_from(json).map_err(serde::de::Error::custom)
+impl EndpointTemplate {
+    fn read(fields: &Fields<'_>) -> Result<Self, String> {
+        let mut properties = BTreeMap::new();
+        if let Some(declared) = fields.optional_object("properties")? {
+            for (name, value) in declared.entries() {
+                properties.insert(name.clone(), expr(value, &declared.path(name))?);
+            }
+        }
+        let mut headers = BTreeMap::new();
+        if let Some(declared) = fields.optional_object("headers")? {
+            for (name, values) in declared.entries() {
+                let at = declared.path(name);
+                let Json::Array(values) = values else {
+                    return Err(format!("{at} must be an array of expressions"));
+                };
+                let values = values
+                    .iter()
+                    .map(|value| expr(value, &at))
+                    .collect::<Result<_, _>>()?;
+                headers.insert(name.clone(), values);
+            }
+        }
+        Ok(Self {
+            url: expr(fields.required("url")?, &fields.path("url"))?,
+            properties,
+            headers,
+        })
     }
+}
+
+/// Every expression form is decided in one place, `Expr::try_from`.
+fn expr(json: &Json, at: &str) -> Result<Expr, String> {
+    Expr::try_from(json.clone()).map_err(|e| format!("{at}: {e}"))
 }
 
 /// Names are visible from the condition that assigns them to the end of that rule, including

@@ -4,48 +4,57 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde_json::Value as Json;
 
 use super::eval::{ParamValues, resolve};
+use super::json_fields::Fields;
 use super::rule_set::RuleSet;
 use super::value::Value;
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TestSuite {
     pub test_cases: Vec<TestCase>,
 }
 
 impl TestSuite {
-    pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(json)
+    /// The suite, or why it is malformed (naming the case and member).
+    pub fn from_json(json: &str) -> Result<Self, String> {
+        let json: Json = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        Self::from_value(&json)
+    }
+
+    /// The suite of a trait value already parsed, e.g. from a model.
+    pub fn from_value(json: &Json) -> Result<Self, String> {
+        let fields = Fields::of(json, "")?;
+        let test_cases = fields
+            .array("testCases")?
+            .iter()
+            .enumerate()
+            .map(|(index, case)| TestCase::read(&Fields::of(case, format!("testCases[{index}]"))?))
+            .collect::<Result<_, _>>()?;
+        Ok(Self { test_cases })
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TestCase {
-    #[serde(default)]
     pub documentation: String,
-    #[serde(default, deserialize_with = "param_values")]
     pub params: BTreeMap<String, Value>,
     pub expect: Expectation,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Expectation {
     Endpoint(ExpectedEndpoint),
     /// The exact message of the `error` rule that must match.
     Error(String),
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExpectedEndpoint {
     pub url: String,
-    #[serde(default)]
     pub headers: BTreeMap<String, Vec<String>>,
-    #[serde(default)]
-    pub properties: BTreeMap<String, serde_json::Value>,
+    pub properties: BTreeMap<String, Json>,
 }
 
 impl ExpectedEndpoint {
@@ -53,21 +62,72 @@ impl ExpectedEndpoint {
     pub fn properties_json(&self) -> String {
         serde_json::to_string(&self.properties).unwrap_or_default()
     }
-}
 
-fn param_values<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<BTreeMap<String, Value>, D::Error> {
-    BTreeMap::<String, serde_json::Value>::deserialize(d)?
-        .into_iter()
-        .map(|(name, json)| {
-            let value = Value::from_param_json(json).map_err(serde::de::Error::custom)?;
-            Ok((name, value))
+    fn read(fields: &Fields<'_>) -> Result<Self, String> {
+        let mut headers = BTreeMap::new();
+        if let Some(declared) = fields.optional_object("headers")? {
+            for (name, values) in declared.entries() {
+                let strings = match values {
+                    Json::Array(values) => values
+                        .iter()
+                        .map(|value| value.as_str().map(str::to_owned))
+                        .collect::<Option<Vec<_>>>(),
+                    _ => None,
+                };
+                let strings = strings.ok_or_else(|| {
+                    format!("{} must be an array of strings", declared.path(name))
+                })?;
+                headers.insert(name.clone(), strings);
+            }
+        }
+        let properties = fields
+            .optional_object("properties")?
+            .map(|declared| {
+                declared
+                    .entries()
+                    .map(|(name, value)| (name.clone(), value.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Self {
+            url: fields.string("url")?,
+            headers,
+            properties,
         })
-        .collect()
+    }
 }
 
 impl TestCase {
+    fn read(fields: &Fields<'_>) -> Result<Self, String> {
+        let mut params = BTreeMap::new();
+        if let Some(declared) = fields.optional_object("params")? {
+            for (name, json) in declared.entries() {
+                let value = Value::from_param_json(json.clone())
+                    .map_err(|e| format!("{}: {e}", declared.path(name)))?;
+                params.insert(name.clone(), value);
+            }
+        }
+        let expect = Fields::of(fields.required("expect")?, fields.path("expect"))?;
+        let expect = match (expect.get("endpoint"), expect.optional_string("error")?) {
+            (Some(endpoint), None) => Expectation::Endpoint(ExpectedEndpoint::read(&Fields::of(
+                endpoint,
+                expect.path("endpoint"),
+            )?)?),
+            (None, Some(error)) => Expectation::Error(error),
+            _ => {
+                return Err(format!(
+                    "{} must hold exactly one of `endpoint` and `error`",
+                    expect.at()
+                ));
+            }
+        };
+        Ok(Self {
+            documentation: fields.optional_string("documentation")?.unwrap_or_default(),
+            params,
+            expect,
+        })
+    }
+
     pub fn param_values(&self) -> ParamValues {
         let mut values = ParamValues::new();
         for (name, value) in &self.params {

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::LazyLock;
 
-use serde::Deserialize;
+use std::collections::BTreeSet;
 
 use super::region_pattern::RegionPattern;
+use crate::endpoint::json_fields::Fields;
 use crate::endpoint::value::Value;
 
 /// The partition that answers for regions no partition claims.
@@ -25,18 +26,18 @@ pub struct Partitions {
 struct Partition {
     id: String,
     region_pattern: RegionPattern,
-    regions: BTreeMap<String, serde::de::IgnoredAny>,
+    /// Region entries may carry per-region overrides of `outputs`; the data shipped today
+    /// has none (only descriptions), so a region entry only records membership.
+    regions: BTreeSet<String>,
     outputs: PartitionOutputs,
 }
 
 /// The `Partition` structure `aws.partition` returns.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartitionOutputs {
     pub name: String,
     pub dns_suffix: String,
     pub dual_stack_dns_suffix: String,
-    #[serde(rename = "supportsFIPS")]
     pub supports_fips: bool,
     pub supports_dual_stack: bool,
     pub implicit_global_region: String,
@@ -67,6 +68,37 @@ impl PartitionOutputs {
     }
 }
 
+impl Partition {
+    fn read(fields: &Fields<'_>) -> Result<Self, String> {
+        let region_pattern = RegionPattern::parse(&fields.string("regionRegex")?)
+            .map_err(|e| format!("{}: {e}", fields.path("regionRegex")))?;
+        let regions = fields
+            .optional_object("regions")?
+            .map(|regions| regions.entries().map(|(name, _)| name.clone()).collect())
+            .unwrap_or_default();
+        let outputs = Fields::of(fields.required("outputs")?, fields.path("outputs"))?;
+        let flag = |key: &str| {
+            outputs
+                .get(key)
+                .and_then(serde_json::Value::as_bool)
+                .ok_or_else(|| format!("{} must be a boolean", outputs.path(key)))
+        };
+        Ok(Self {
+            id: fields.string("id")?,
+            region_pattern,
+            regions,
+            outputs: PartitionOutputs {
+                name: outputs.string("name")?,
+                dns_suffix: outputs.string("dnsSuffix")?,
+                dual_stack_dns_suffix: outputs.string("dualStackDnsSuffix")?,
+                supports_fips: flag("supportsFIPS")?,
+                supports_dual_stack: flag("supportsDualStack")?,
+                implicit_global_region: outputs.string("implicitGlobalRegion")?,
+            },
+        })
+    }
+}
+
 /// The partitions data could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartitionsError {
@@ -81,22 +113,6 @@ impl fmt::Display for PartitionsError {
 
 impl std::error::Error for PartitionsError {}
 
-#[derive(Deserialize)]
-struct RawPartitions {
-    partitions: Vec<RawPartition>,
-}
-
-// Region entries may carry per-region overrides of `outputs`; the data shipped today has
-// none (only descriptions), so a region entry only records membership.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawPartition {
-    id: String,
-    region_regex: String,
-    regions: BTreeMap<String, serde::de::IgnoredAny>,
-    outputs: PartitionOutputs,
-}
-
 impl Partitions {
     /// The data compiled into this crate, parsed on first use.
     pub fn embedded() -> Result<&'static Partitions, PartitionsError> {
@@ -105,20 +121,18 @@ impl Partitions {
 
     pub fn from_json(json: &str) -> Result<Self, PartitionsError> {
         let error = |message: String| PartitionsError { message };
-        let raw: RawPartitions = serde_json::from_str(json).map_err(|e| error(e.to_string()))?;
-        let partitions = raw
-            .partitions
-            .into_iter()
-            .map(|p| {
-                Ok(Partition {
-                    region_pattern: RegionPattern::parse(&p.region_regex)
-                        .map_err(|e| error(e.to_string()))?,
-                    id: p.id,
-                    regions: p.regions,
-                    outputs: p.outputs,
-                })
+        let json: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| error(e.to_string()))?;
+        let partitions = Fields::of(&json, "")
+            .and_then(|document| document.array("partitions"))
+            .map_err(error)?
+            .iter()
+            .enumerate()
+            .map(|(index, partition)| {
+                Partition::read(&Fields::of(partition, format!("partitions[{index}]"))?)
             })
-            .collect::<Result<Vec<_>, PartitionsError>>()?;
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(error)?;
         if !partitions.iter().any(|p| p.id == DEFAULT_PARTITION) {
             return Err(error(format!("no `{DEFAULT_PARTITION}` partition")));
         }
@@ -128,11 +142,7 @@ impl Partitions {
     /// A region listed by a partition, else one matching a partition's `regionRegex`, else
     /// the `aws` partition: unknown regions still resolve, as in every AWS SDK.
     pub fn lookup(&self, region: &str) -> Option<&PartitionOutputs> {
-        let listed = || {
-            self.partitions
-                .iter()
-                .find(|p| p.regions.contains_key(region))
-        };
+        let listed = || self.partitions.iter().find(|p| p.regions.contains(region));
         let matched = || {
             self.partitions
                 .iter()
@@ -194,7 +204,7 @@ mod tests {
         let partitions = Partitions::embedded().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(partitions.partitions.len(), 8);
         for partition in &partitions.partitions {
-            let numbered = partition.regions.keys().filter(|r| !r.ends_with("-global"));
+            let numbered = partition.regions.iter().filter(|r| !r.ends_with("-global"));
             for region in numbered {
                 assert!(
                     partition.region_pattern.is_match(region),

@@ -161,12 +161,6 @@ impl GetRoleCredentialsOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum GetRoleCredentialsError {
-    /// See [`InvalidRequestException`](crate::services::sso::types::InvalidRequestException).
-    InvalidRequestException(crate::services::sso::types::InvalidRequestException),
-    /// See [`ResourceNotFoundException`](crate::services::sso::types::ResourceNotFoundException).
-    ResourceNotFoundException(crate::services::sso::types::ResourceNotFoundException),
-    /// See [`TooManyRequestsException`](crate::services::sso::types::TooManyRequestsException).
-    TooManyRequestsException(crate::services::sso::types::TooManyRequestsException),
     /// See [`UnauthorizedException`](crate::services::sso::types::UnauthorizedException).
     UnauthorizedException(crate::services::sso::types::UnauthorizedException),
     /// An error the model does not list for this operation.
@@ -180,30 +174,6 @@ impl GetRoleCredentialsError {
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
         Ok(
             match meta.code() {
-                Some("InvalidRequestException") => {
-                    Self::InvalidRequestException(
-                        crate::services::sso::types::InvalidRequestException::from_response(
-                            meta,
-                            response,
-                        )?,
-                    )
-                }
-                Some("ResourceNotFoundException") => {
-                    Self::ResourceNotFoundException(
-                        crate::services::sso::types::ResourceNotFoundException::from_response(
-                            meta,
-                            response,
-                        )?,
-                    )
-                }
-                Some("TooManyRequestsException") => {
-                    Self::TooManyRequestsException(
-                        crate::services::sso::types::TooManyRequestsException::from_response(
-                            meta,
-                            response,
-                        )?,
-                    )
-                }
                 Some("UnauthorizedException") => {
                     Self::UnauthorizedException(
                         crate::services::sso::types::UnauthorizedException::from_response(
@@ -216,24 +186,11 @@ impl GetRoleCredentialsError {
             },
         )
     }
-    /// Whether this is `InvalidRequestException`.
-    pub fn is_invalid_request_exception(&self) -> bool {
-        matches!(self, Self::InvalidRequestException(_))
-    }
-    /// Whether this is `ResourceNotFoundException`.
-    pub fn is_resource_not_found_exception(&self) -> bool {
-        matches!(self, Self::ResourceNotFoundException(_))
-    }
-    /// Whether this is `TooManyRequestsException`.
-    pub fn is_too_many_requests_exception(&self) -> bool {
-        matches!(self, Self::TooManyRequestsException(_))
-    }
     /// Whether this is `UnauthorizedException`.
     pub fn is_unauthorized_exception(&self) -> bool {
         matches!(self, Self::UnauthorizedException(_))
     }
 }
 leansdk_runtime::operation_error_impls!(
-    GetRoleCredentialsError { InvalidRequestException, ResourceNotFoundException,
-    TooManyRequestsException, UnauthorizedException }
+    GetRoleCredentialsError { UnauthorizedException }
 );

@@ -257,18 +257,6 @@ impl AssumeRoleOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum AssumeRoleError {
-    /// See [`ExpiredTokenException`](crate::services::sts::types::ExpiredTokenException).
-    ExpiredTokenException(crate::services::sts::types::ExpiredTokenException),
-    /// See [`MalformedPolicyDocumentException`](crate::services::sts::types::MalformedPolicyDocumentException).
-    MalformedPolicyDocumentException(
-        crate::services::sts::types::MalformedPolicyDocumentException,
-    ),
-    /// See [`PackedPolicyTooLargeException`](crate::services::sts::types::PackedPolicyTooLargeException).
-    PackedPolicyTooLargeException(
-        crate::services::sts::types::PackedPolicyTooLargeException,
-    ),
-    /// See [`RegionDisabledException`](crate::services::sts::types::RegionDisabledException).
-    RegionDisabledException(crate::services::sts::types::RegionDisabledException),
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),
 }
@@ -276,64 +264,9 @@ impl AssumeRoleError {
     /// Picks the variant by error code; the body is parsed for modelled errors only.
     pub fn from_response(
         meta: leansdk_runtime::error::ErrorMetadata,
-        response: &leansdk_runtime::http::HttpResponse,
+        _response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
-        Ok(
-            match meta.code() {
-                Some("ExpiredTokenException") => {
-                    Self::ExpiredTokenException(
-                        crate::services::sts::types::ExpiredTokenException::from_response(
-                            meta,
-                            response,
-                        )?,
-                    )
-                }
-                Some("MalformedPolicyDocument" | "MalformedPolicyDocumentException") => {
-                    Self::MalformedPolicyDocumentException(
-                        crate::services::sts::types::MalformedPolicyDocumentException::from_response(
-                            meta,
-                            response,
-                        )?,
-                    )
-                }
-                Some("PackedPolicyTooLarge" | "PackedPolicyTooLargeException") => {
-                    Self::PackedPolicyTooLargeException(
-                        crate::services::sts::types::PackedPolicyTooLargeException::from_response(
-                            meta,
-                            response,
-                        )?,
-                    )
-                }
-                Some("RegionDisabledException") => {
-                    Self::RegionDisabledException(
-                        crate::services::sts::types::RegionDisabledException::from_response(
-                            meta,
-                            response,
-                        )?,
-                    )
-                }
-                _ => Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)),
-            },
-        )
-    }
-    /// Whether this is `ExpiredTokenException`.
-    pub fn is_expired_token_exception(&self) -> bool {
-        matches!(self, Self::ExpiredTokenException(_))
-    }
-    /// Whether this is `MalformedPolicyDocument` (`MalformedPolicyDocumentException`).
-    pub fn is_malformed_policy_document_exception(&self) -> bool {
-        matches!(self, Self::MalformedPolicyDocumentException(_))
-    }
-    /// Whether this is `PackedPolicyTooLarge` (`PackedPolicyTooLargeException`).
-    pub fn is_packed_policy_too_large_exception(&self) -> bool {
-        matches!(self, Self::PackedPolicyTooLargeException(_))
-    }
-    /// Whether this is `RegionDisabledException`.
-    pub fn is_region_disabled_exception(&self) -> bool {
-        matches!(self, Self::RegionDisabledException(_))
+        Ok(Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)))
     }
 }
-leansdk_runtime::operation_error_impls!(
-    AssumeRoleError { ExpiredTokenException, MalformedPolicyDocumentException,
-    PackedPolicyTooLargeException, RegionDisabledException }
-);
+leansdk_runtime::operation_error_impls!(AssumeRoleError {});

@@ -308,28 +308,6 @@ impl AssumeRoleWithWebIdentityOutput {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum AssumeRoleWithWebIdentityError {
-    /// See [`ExpiredTokenException`](crate::services::sts::types::ExpiredTokenException).
-    ExpiredTokenException(crate::services::sts::types::ExpiredTokenException),
-    /// See [`IdpCommunicationErrorException`](crate::services::sts::types::IdpCommunicationErrorException).
-    IdpCommunicationErrorException(
-        crate::services::sts::types::IdpCommunicationErrorException,
-    ),
-    /// See [`IdpRejectedClaimException`](crate::services::sts::types::IdpRejectedClaimException).
-    IdpRejectedClaimException(crate::services::sts::types::IdpRejectedClaimException),
-    /// See [`InvalidIdentityTokenException`](crate::services::sts::types::InvalidIdentityTokenException).
-    InvalidIdentityTokenException(
-        crate::services::sts::types::InvalidIdentityTokenException,
-    ),
-    /// See [`MalformedPolicyDocumentException`](crate::services::sts::types::MalformedPolicyDocumentException).
-    MalformedPolicyDocumentException(
-        crate::services::sts::types::MalformedPolicyDocumentException,
-    ),
-    /// See [`PackedPolicyTooLargeException`](crate::services::sts::types::PackedPolicyTooLargeException).
-    PackedPolicyTooLargeException(
-        crate::services::sts::types::PackedPolicyTooLargeException,
-    ),
-    /// See [`RegionDisabledException`](crate::services::sts::types::RegionDisabledException).
-    RegionDisabledException(crate::services::sts::types::RegionDisabledException),
     /// An error the model does not list for this operation.
     Unhandled(leansdk_runtime::error::UnhandledError),
 }
@@ -337,102 +315,9 @@ impl AssumeRoleWithWebIdentityError {
     /// Picks the variant by error code; the body is parsed for modelled errors only.
     pub fn from_response(
         meta: leansdk_runtime::error::ErrorMetadata,
-        response: &leansdk_runtime::http::HttpResponse,
+        _response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
-        Ok(
-            match meta.code() {
-                Some("ExpiredTokenException") => {
-                    Self::ExpiredTokenException(
-                        crate::services::sts::types::ExpiredTokenException::from_response(
-                            meta,
-                            response,
-                        )?,
-                    )
-                }
-                Some("IDPCommunicationError" | "IDPCommunicationErrorException") => {
-                    Self::IdpCommunicationErrorException(
-                        crate::services::sts::types::IdpCommunicationErrorException::from_response(
-                            meta,
-                            response,
-                        )?,
-                    )
-                }
-                Some("IDPRejectedClaim" | "IDPRejectedClaimException") => {
-                    Self::IdpRejectedClaimException(
-                        crate::services::sts::types::IdpRejectedClaimException::from_response(
-                            meta,
-                            response,
-                        )?,
-                    )
-                }
-                Some("InvalidIdentityToken" | "InvalidIdentityTokenException") => {
-                    Self::InvalidIdentityTokenException(
-                        crate::services::sts::types::InvalidIdentityTokenException::from_response(
-                            meta,
-                            response,
-                        )?,
-                    )
-                }
-                Some("MalformedPolicyDocument" | "MalformedPolicyDocumentException") => {
-                    Self::MalformedPolicyDocumentException(
-                        crate::services::sts::types::MalformedPolicyDocumentException::from_response(
-                            meta,
-                            response,
-                        )?,
-                    )
-                }
-                Some("PackedPolicyTooLarge" | "PackedPolicyTooLargeException") => {
-                    Self::PackedPolicyTooLargeException(
-                        crate::services::sts::types::PackedPolicyTooLargeException::from_response(
-                            meta,
-                            response,
-                        )?,
-                    )
-                }
-                Some("RegionDisabledException") => {
-                    Self::RegionDisabledException(
-                        crate::services::sts::types::RegionDisabledException::from_response(
-                            meta,
-                            response,
-                        )?,
-                    )
-                }
-                _ => Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)),
-            },
-        )
-    }
-    /// Whether this is `ExpiredTokenException`.
-    pub fn is_expired_token_exception(&self) -> bool {
-        matches!(self, Self::ExpiredTokenException(_))
-    }
-    /// Whether this is `IDPCommunicationError` (`IDPCommunicationErrorException`).
-    pub fn is_idp_communication_error_exception(&self) -> bool {
-        matches!(self, Self::IdpCommunicationErrorException(_))
-    }
-    /// Whether this is `IDPRejectedClaim` (`IDPRejectedClaimException`).
-    pub fn is_idp_rejected_claim_exception(&self) -> bool {
-        matches!(self, Self::IdpRejectedClaimException(_))
-    }
-    /// Whether this is `InvalidIdentityToken` (`InvalidIdentityTokenException`).
-    pub fn is_invalid_identity_token_exception(&self) -> bool {
-        matches!(self, Self::InvalidIdentityTokenException(_))
-    }
-    /// Whether this is `MalformedPolicyDocument` (`MalformedPolicyDocumentException`).
-    pub fn is_malformed_policy_document_exception(&self) -> bool {
-        matches!(self, Self::MalformedPolicyDocumentException(_))
-    }
-    /// Whether this is `PackedPolicyTooLarge` (`PackedPolicyTooLargeException`).
-    pub fn is_packed_policy_too_large_exception(&self) -> bool {
-        matches!(self, Self::PackedPolicyTooLargeException(_))
-    }
-    /// Whether this is `RegionDisabledException`.
-    pub fn is_region_disabled_exception(&self) -> bool {
-        matches!(self, Self::RegionDisabledException(_))
+        Ok(Self::Unhandled(leansdk_runtime::error::UnhandledError::new(meta)))
     }
 }
-leansdk_runtime::operation_error_impls!(
-    AssumeRoleWithWebIdentityError { ExpiredTokenException,
-    IdpCommunicationErrorException, IdpRejectedClaimException,
-    InvalidIdentityTokenException, MalformedPolicyDocumentException,
-    PackedPolicyTooLargeException, RegionDisabledException }
-);
+leansdk_runtime::operation_error_impls!(AssumeRoleWithWebIdentityError {});

@@ -3,19 +3,5 @@
 //! Data types of the service's shapes: inputs, outputs, errors, enums and unions.
 mod assumed_role_user;
 mod credentials;
-mod expired_token_exception;
-mod idp_communication_error_exception;
-mod idp_rejected_claim_exception;
-mod invalid_identity_token_exception;
-mod malformed_policy_document_exception;
-mod packed_policy_too_large_exception;
-mod region_disabled_exception;
 pub use assumed_role_user::AssumedRoleUser;
 pub use credentials::Credentials;
-pub use expired_token_exception::ExpiredTokenException;
-pub use idp_communication_error_exception::IdpCommunicationErrorException;
-pub use idp_rejected_claim_exception::IdpRejectedClaimException;
-pub use invalid_identity_token_exception::InvalidIdentityTokenException;
-pub use malformed_policy_document_exception::MalformedPolicyDocumentException;
-pub use packed_policy_too_large_exception::PackedPolicyTooLargeException;
-pub use region_disabled_exception::RegionDisabledException;
