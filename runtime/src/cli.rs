@@ -41,12 +41,17 @@ impl Args {
                 .next()
                 .ok_or_else(|| format!("`--{name}` needs a value"))?;
             if name == TIMEOUT_ARGUMENT {
-                let secs: f64 = value
+                // `try_from_secs_f64` refuses what a `Duration` cannot hold (1e20) instead of
+                // panicking as `from_secs_f64` does.
+                let timeout = value
                     .parse()
                     .ok()
-                    .filter(|secs: &f64| secs.is_finite() && *secs > 0.0)
-                    .ok_or_else(|| format!("`--{name}` takes a positive number, not `{value}`"))?;
-                parsed.timeout = Some(Duration::from_secs_f64(secs));
+                    .filter(|secs: &f64| *secs > 0.0)
+                    .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+                    .ok_or_else(|| {
+                        format!("`--{name}` takes a positive number of seconds below 1.8e19, not `{value}`")
+                    })?;
+                parsed.timeout = Some(timeout);
             } else {
                 parsed.values.push((name.to_owned(), value));
             }
@@ -148,7 +153,7 @@ where
     let config = match loader.load().await {
         Ok(config) => config,
         Err(error) => {
-            let _ = writeln!(stderr, "error: {error}");
+            let _ = writeln!(stderr, "error: {}", escape_controls(&error.to_string()));
             return 1;
         }
     };
@@ -164,10 +169,26 @@ where
             }
         },
         Err(error) => {
-            let _ = writeln!(stderr, "error: {error}");
+            let _ = writeln!(stderr, "error: {}", escape_controls(&error.to_string()));
             1
         }
     }
+}
+
+/// `message` safe to print to a terminal: a service's message could otherwise move the
+/// cursor, recolour or clear the screen (escape sequences) or forge lines of output (CR,
+/// LF). Control characters are shown escaped (`\u{1b}`); each line break is kept but the
+/// line after it is indented, so it cannot pass for a line of its own.
+fn escape_controls(message: &str) -> String {
+    let mut escaped = String::with_capacity(message.len());
+    for c in message.chars() {
+        match c {
+            '\n' => escaped.push_str("\n  "),
+            c if c.is_control() => escaped.extend(c.escape_default()),
+            c => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 #[cfg(test)]
@@ -208,12 +229,24 @@ mod tests {
             &["positional"],
             &["--timeout-secs", "-1"],
             &["--timeout-secs", "soon"],
+            &["--timeout-secs", "1e20"],
+            &["--timeout-secs", "inf"],
+            &["--timeout-secs", "NaN"],
         ] {
             assert!(
                 Args::parse(&["domain-name"], strings(bad)).is_err(),
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn printed_errors_cannot_drive_the_terminal_or_forge_lines() {
+        let message = "Bad \x1b[2J\x1b[31mred\x07\r\nerror: forged\u{9b}1m\nnext";
+        assert_eq!(
+            escape_controls(message),
+            "Bad \\u{1b}[2J\\u{1b}[31mred\\u{7}\\r\n  error: forged\\u{9b}1m\n  next"
+        );
     }
 
     #[test]

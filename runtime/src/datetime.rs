@@ -9,6 +9,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const NANOS_PER_SEC: u32 = 1_000_000_000;
 const SECS_PER_DAY: i64 = 86_400;
+/// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years RFC 3339 can write.
+const MIN_SECS: i64 = -62_135_596_800;
+const MAX_SECS: i64 = 253_402_300_799;
+const OUT_OF_RANGE: &str = "outside the years 0001 to 9999";
 const DAY_NAMES: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTH_NAMES: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -112,14 +116,9 @@ impl DateTime {
         if !all_digits(whole) || (unsigned.contains('.') && !all_digits(fraction)) {
             return Err(err("expected digits with an optional '.' fraction"));
         }
-        let whole = whole
-            .parse::<i64>()
-            .map_err(|_| err("seconds out of range"))?;
-        Ok(Self::from_sign_and_parts(
-            negative,
-            whole,
-            fraction_to_nanos(fraction.as_bytes()),
-        ))
+        let whole = whole.parse::<i64>().map_err(|_| err(OUT_OF_RANGE))?;
+        Self::from_sign_and_parts(negative, whole, fraction_to_nanos(fraction.as_bytes()))
+            .in_range(err)
     }
 
     /// Builds the floored representation from a sign and a magnitude `whole.nanos`.
@@ -131,6 +130,24 @@ impl DateTime {
                 secs: -whole - 1,
                 nanos: NANOS_PER_SEC - nanos,
             },
+        }
+    }
+
+    /// Whether the instant lies in the years 0001 to 9999, which RFC 3339 can write. The
+    /// parsers refuse timestamps outside them: a peer's `1e300` must not become the
+    /// year 292277026596.
+    pub fn is_in_rfc3339_range(&self) -> bool {
+        (MIN_SECS..=MAX_SECS).contains(&self.secs)
+    }
+
+    /// `self` when [in range](Self::is_in_rfc3339_range), else `err`'s error.
+    fn in_range(
+        self,
+        err: impl FnOnce(&'static str) -> DateTimeError,
+    ) -> Result<Self, DateTimeError> {
+        match self.is_in_rfc3339_range() {
+            true => Ok(self),
+            false => Err(err(OUT_OF_RANGE)),
         }
     }
 
@@ -227,10 +244,11 @@ impl DateTime {
             second,
         };
         let local = civil.to_epoch_secs().map_err(err)?;
-        Ok(Self {
+        Self {
             secs: local - offset_secs,
             nanos,
-        })
+        }
+        .in_range(err)
     }
 
     /// IMF-fixdate, e.g. `Tue, 29 Apr 2014 18:30:38 GMT`. The format has no fraction, so
@@ -302,10 +320,11 @@ impl DateTime {
             minute,
             second,
         };
-        Ok(Self {
+        Self {
             secs: civil.to_epoch_secs().map_err(err)?,
             nanos,
-        })
+        }
+        .in_range(err)
     }
 
     /// The timestamp written in `format`.
@@ -760,6 +779,24 @@ mod tests {
         ] {
             assert!(DateTime::parse_http_date(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn timestamps_outside_the_years_rfc3339_writes_are_refused() {
+        for bad in [
+            DateTime::parse_epoch_seconds("253402300800"),
+            DateTime::parse_epoch_seconds("-62135596801"),
+            DateTime::parse_rfc3339("0000-12-31T00:00:00Z"),
+            DateTime::parse_rfc3339("9999-12-31T23:59:59-00:01"),
+            DateTime::parse_rfc3339("0001-01-01T00:00:00+00:01"),
+            DateTime::parse_http_date("Fri, 31 Dec 0000 00:00:00 GMT"),
+        ] {
+            let error = bad.unwrap_err();
+            assert!(error.to_string().contains("0001 to 9999"), "{error}");
+        }
+        assert!(DateTime::parse_epoch_seconds("253402300799").is_ok());
+        assert!(DateTime::parse_epoch_seconds("-62135596800").is_ok());
+        assert!(!DateTime::from_fractional_secs(1e300).is_in_rfc3339_range());
     }
 
     #[test]

@@ -17,6 +17,11 @@ use crate::sleep::{Sleep, TokioSleep};
 use retry::RetryConfig;
 use settings::{S3Settings, SharedSettings};
 
+/// 100 MiB: far above what AWS APIs answer in one buffered body (DynamoDB's largest
+/// batch reads are 16 MB, Kinesis records 10 MiB, Lambda payloads 6 MB), far below what
+/// exhausts a small machine. Bodies meant to be large (S3 `GetObject`) stream instead.
+pub const DEFAULT_RESPONSE_BODY_LIMIT: usize = 100 * 1024 * 1024;
+
 /// Time limits. Every one is finite by default so that a dead network never hangs a caller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimeoutConfig {
@@ -101,6 +106,7 @@ struct Inner {
     http_client: Option<Arc<dyn HttpClient>>,
     sleep: Arc<dyn Sleep>,
     app_name: Option<String>,
+    response_body_limit: usize,
     s3: S3Settings,
     /// Kept so that per-service settings (endpoint URLs) can be asked for later.
     settings: Option<SharedSettings>,
@@ -155,9 +161,9 @@ impl Config {
         self.inner.use_dual_stack
     }
 
-    /// How operations are retried: set in code, else [`RetryConfig::standard`], whose
-    /// attempts (with [`Config::from_env`]) `AWS_MAX_ATTEMPTS` or the profile's
-    /// `max_attempts` may change.
+    /// How operations are retried: set in code, else [`RetryConfig::standard`], whose mode
+    /// and attempts (with [`Config::from_env`]) `AWS_RETRY_MODE` and `AWS_MAX_ATTEMPTS` or
+    /// the profile's `retry_mode` and `max_attempts` may change.
     pub fn retry_config(&self) -> &RetryConfig {
         &self.inner.retry
     }
@@ -178,9 +184,19 @@ impl Config {
         &self.inner.sleep
     }
 
-    /// The application name sent in `x-amz-user-agent`, set in code only; `None` when unset.
+    /// The application name sent in `x-amz-user-agent`: set in code, else (with
+    /// [`Config::from_env`]) `AWS_SDK_UA_APP_ID` or the profile's `sdk_ua_app_id`; `None`
+    /// when unset.
     pub fn app_name(&self) -> Option<&str> {
         self.inner.app_name.as_deref()
+    }
+
+    /// The most bytes of a response body read into memory (every response but the
+    /// successful one of an operation whose output streams): a longer body fails the
+    /// operation with a [`ResponseError`](crate::error::ResponseError) instead of filling
+    /// memory. [`DEFAULT_RESPONSE_BODY_LIMIT`] unless set.
+    pub fn response_body_limit(&self) -> usize {
+        self.inner.response_body_limit
     }
 
     /// How S3 requests are addressed (path style, acceleration, access point ARNs): set in
@@ -256,13 +272,20 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("region", &inner.region)
             .field("credentials", &inner.credentials)
-            .field("endpoint_url", &inner.endpoint_url)
+            .field(
+                "endpoint_url",
+                &inner
+                    .endpoint_url
+                    .as_deref()
+                    .map(crate::endpoint::hide_userinfo),
+            )
             .field("use_fips", &inner.use_fips)
             .field("use_dual_stack", &inner.use_dual_stack)
             .field("retry", &inner.retry)
             .field("timeout", &inner.timeout)
             .field("http_client", &inner.http_client)
             .field("app_name", &inner.app_name)
+            .field("response_body_limit", &inner.response_body_limit)
             .field("s3", &inner.s3)
             .field(
                 "profile",
@@ -285,6 +308,7 @@ pub struct ConfigBuilder {
     pub(crate) http_client: Option<Arc<dyn HttpClient>>,
     pub(crate) sleep: Option<Arc<dyn Sleep>>,
     pub(crate) app_name: Option<String>,
+    pub(crate) response_body_limit: Option<usize>,
     pub(crate) s3: S3Settings,
 }
 
@@ -332,7 +356,8 @@ impl ConfigBuilder {
     }
 
     /// How often and how patiently to retry; default [`RetryConfig::standard`]. Replaces
-    /// `AWS_MAX_ATTEMPTS` and the profile's `max_attempts` entirely.
+    /// `AWS_RETRY_MODE`, `AWS_MAX_ATTEMPTS` and the profile's `retry_mode` and
+    /// `max_attempts` entirely.
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
         self
@@ -357,9 +382,17 @@ impl ConfigBuilder {
         self
     }
 
-    /// Added to `x-amz-user-agent` as `app/<name>`.
+    /// Added to `x-amz-user-agent` as `app/<name>`; wins over `AWS_SDK_UA_APP_ID` and the
+    /// profile's `sdk_ua_app_id`.
     pub fn app_name(mut self, app_name: impl Into<String>) -> Self {
         self.app_name = Some(app_name.into());
+        self
+    }
+
+    /// The most bytes of a response body read into memory (see
+    /// [`Config::response_body_limit`]).
+    pub fn response_body_limit(mut self, bytes: usize) -> Self {
+        self.response_body_limit = Some(bytes);
         self
     }
 
@@ -415,6 +448,9 @@ impl ConfigBuilder {
                 http_client: self.http_client.or_else(|| default_http_client(&timeout)),
                 sleep: self.sleep.unwrap_or_else(|| Arc::new(TokioSleep)),
                 app_name: self.app_name,
+                response_body_limit: self
+                    .response_body_limit
+                    .unwrap_or(DEFAULT_RESPONSE_BODY_LIMIT),
                 s3: self.s3,
                 settings,
             }),

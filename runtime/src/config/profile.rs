@@ -429,6 +429,16 @@ impl ProfileSet {
 /// The file's text; `Ok(None)` when it does not exist, `Err` (the warning's message) when it
 /// exists but cannot be used.
 fn read_file(path: &Path) -> Result<Option<String>, String> {
+    // Opening a pipe (or a socket path) waits for a writer that may never come; a device
+    // such as /dev/zero opens at once and is bounded by the size limit below.
+    #[cfg(unix)]
+    if let Ok(metadata) = std::fs::metadata(path) {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = metadata.file_type();
+        if kind.is_fifo() || kind.is_socket() {
+            return Err("is a pipe or socket, not a file; read as empty".to_owned());
+        }
+    }
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -1025,6 +1035,34 @@ e = 6
         let set = ProfileSet::load(&dir.env(&at_limit, &credentials)).unwrap();
         assert_eq!(profile(&set, "default").get("region"), Some("near-1"));
         assert!(set.warnings().is_empty(), "{:?}", set.warnings());
+    }
+
+    #[test]
+    fn endless_or_writerless_paths_are_warnings_not_hangs() {
+        let dir = Dir::new("endless");
+        let credentials = dir.write("credentials", b"[default]\naws_access_key_id = AKID\n");
+        let set = ProfileSet::load(&dir.env("/dev/zero", &credentials)).unwrap();
+        assert!(
+            set.warnings()[0].message.contains("larger than 10 MiB"),
+            "{:?}",
+            set.warnings()
+        );
+        assert_eq!(
+            profile(&set, "default").get("aws_access_key_id"),
+            Some("AKID")
+        );
+
+        #[cfg(unix)]
+        {
+            let fifo = dir.0.join("fifo");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+            let set = ProfileSet::load(&dir.env(fifo.to_str().unwrap(), &credentials)).unwrap();
+            let [warning] = set.warnings() else {
+                panic!("{:?}", set.warnings())
+            };
+            assert!(warning.message.contains("pipe"), "{warning}");
+        }
     }
 
     #[test]

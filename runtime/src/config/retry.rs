@@ -1,11 +1,41 @@
-//! How often and how patiently an operation is retried: the AWS "standard" mode's settings
-//! and its backoff. Reference: "Retry behavior" in the AWS SDKs and Tools reference guide.
+//! How often and how patiently an operation is retried: the AWS "standard" and "adaptive"
+//! modes' settings and their backoff. Reference: "Retry behavior" in the AWS SDKs and Tools
+//! reference guide.
 
 use std::time::Duration;
+
+/// The AWS SDKs' retry modes (`AWS_RETRY_MODE`, the profile's `retry_mode`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RetryMode {
+    /// Retries with backoff and a retry quota. The SDKs' `legacy` mode is read as this one:
+    /// it differs only in which errors it retries and how long it waits.
+    #[default]
+    Standard,
+    /// Standard, plus a client-side rate limiter: once the service throttles, every
+    /// attempt of the client waits for a token of a bucket whose rate follows the CUBIC
+    /// congestion algorithm (lowered by throttling, raised again by successes), as
+    /// botocore and aws-sdk-rust do.
+    Adaptive,
+}
+
+impl RetryMode {
+    /// `standard`, `adaptive` or `legacy` (read as standard), in any case; `None` otherwise.
+    pub fn parse(value: &str) -> Option<Self> {
+        let value = value.trim();
+        if value.eq_ignore_ascii_case("standard") || value.eq_ignore_ascii_case("legacy") {
+            Some(Self::Standard)
+        } else if value.eq_ignore_ascii_case("adaptive") {
+            Some(Self::Adaptive)
+        } else {
+            None
+        }
+    }
+}
 
 /// How often and how patiently an operation is retried.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryConfig {
+    mode: RetryMode,
     max_attempts: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
@@ -23,6 +53,7 @@ impl RetryConfig {
     /// retry quota of 500 tokens.
     pub fn standard() -> Self {
         Self {
+            mode: RetryMode::Standard,
             max_attempts: 3,
             initial_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(20),
@@ -30,9 +61,21 @@ impl RetryConfig {
         }
     }
 
+    /// The adaptive mode: [`standard`](Self::standard) plus the client-side rate limiter
+    /// (see [`RetryMode::Adaptive`]).
+    pub fn adaptive() -> Self {
+        Self::standard().with_mode(RetryMode::Adaptive)
+    }
+
     /// One attempt, no retries.
     pub fn disabled() -> Self {
         Self::standard().with_max_attempts(1)
+    }
+
+    /// Standard or adaptive; default standard.
+    pub fn with_mode(mut self, mode: RetryMode) -> Self {
+        self.mode = mode;
+        self
     }
 
     /// Total attempts including the first; 0 is treated as 1.
@@ -61,6 +104,11 @@ impl RetryConfig {
     pub fn with_quota_capacity(mut self, capacity: u32) -> Self {
         self.quota_capacity = capacity;
         self
+    }
+
+    /// Standard or adaptive (see [`with_mode`](Self::with_mode)).
+    pub fn mode(&self) -> RetryMode {
+        self.mode
     }
 
     /// Total attempts including the first, at least 1; default 3.
@@ -120,6 +168,16 @@ mod tests {
         // Capped by max_backoff, and no overflow for absurd attempt numbers.
         assert_eq!(config.backoff(5, 1.0, None), Duration::from_secs(20));
         assert_eq!(config.backoff(200, 1.0, None), Duration::from_secs(20));
+    }
+
+    #[test]
+    fn retry_modes_parse_as_the_sdks_name_them() {
+        assert_eq!(RetryMode::parse("standard"), Some(RetryMode::Standard));
+        assert_eq!(RetryMode::parse(" Legacy "), Some(RetryMode::Standard));
+        assert_eq!(RetryMode::parse("ADAPTIVE"), Some(RetryMode::Adaptive));
+        assert_eq!(RetryMode::parse("fast"), None);
+        assert_eq!(RetryConfig::adaptive().mode(), RetryMode::Adaptive);
+        assert_eq!(RetryConfig::adaptive().max_attempts(), 3);
     }
 
     #[test]

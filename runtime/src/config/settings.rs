@@ -1,9 +1,10 @@
 //! The settings AWS SDKs read from the environment and the selected profile, environment
-//! first: region, FIPS and dual-stack endpoints, max attempts, configured endpoint URLs, S3
-//! addressing.
+//! first: region, FIPS and dual-stack endpoints, retry mode and max attempts, the user
+//! agent's app ID, configured endpoint URLs, S3 addressing.
 
 use crate::config::env::Env;
 use crate::config::profile::{ProfileError, ProfileSet, Section};
+use crate::config::retry::RetryMode;
 
 /// Client settings resolved from the environment and the selected profile, environment first.
 #[derive(Clone, Debug)]
@@ -15,6 +16,8 @@ pub struct SharedSettings {
     use_fips: Option<bool>,
     use_dual_stack: Option<bool>,
     max_attempts: Option<u32>,
+    retry_mode: Option<RetryMode>,
+    app_id: Option<String>,
     ignore_configured_endpoint_urls: bool,
     s3: S3Settings,
 }
@@ -61,6 +64,10 @@ impl SharedSettings {
         let use_fips = lookup.bool("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?;
         let use_dual_stack = lookup.bool("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")?;
         let max_attempts = lookup.max_attempts()?;
+        let retry_mode = lookup.retry_mode()?;
+        let app_id = lookup
+            .string(&["AWS_SDK_UA_APP_ID"], "sdk_ua_app_id")
+            .map(|(_, v)| v.to_owned());
         let s3 = S3Settings {
             use_arn_region: lookup.bool("AWS_S3_USE_ARN_REGION", "s3_use_arn_region")?,
             disable_multi_region_access_points: lookup.bool(
@@ -84,6 +91,8 @@ impl SharedSettings {
             use_fips,
             use_dual_stack,
             max_attempts,
+            retry_mode,
+            app_id,
             ignore_configured_endpoint_urls,
             s3,
         })
@@ -112,6 +121,16 @@ impl SharedSettings {
     /// `AWS_MAX_ATTEMPTS`, then the profile's `max_attempts`; always at least 1.
     pub fn max_attempts(&self) -> Option<u32> {
         self.max_attempts
+    }
+
+    /// `AWS_RETRY_MODE`, then the profile's `retry_mode` (`legacy` reads as standard).
+    pub fn retry_mode(&self) -> Option<RetryMode> {
+        self.retry_mode
+    }
+
+    /// `AWS_SDK_UA_APP_ID`, then the profile's `sdk_ua_app_id`: the user agent's `app/` name.
+    pub fn app_id(&self) -> Option<String> {
+        self.app_id.clone()
     }
 
     /// The selected profile: `AWS_PROFILE`, else `default`. It need not exist in the files.
@@ -217,6 +236,20 @@ impl<'a> Lookup<'a> {
                 source,
                 value: value.to_owned(),
                 expected: "legacy or regional",
+            }),
+        }
+    }
+
+    fn retry_mode(&self) -> Result<Option<RetryMode>, ProfileError> {
+        let Some((source, value)) = self.string(&["AWS_RETRY_MODE"], "retry_mode") else {
+            return Ok(None);
+        };
+        match RetryMode::parse(value) {
+            Some(mode) => Ok(Some(mode)),
+            None => Err(ProfileError::InvalidValue {
+                source,
+                value: value.to_owned(),
+                expected: "standard, adaptive or legacy",
             }),
         }
     }
@@ -354,6 +387,31 @@ ignore_configured_endpoint_urls = true
         );
         let s = settings(&[("AWS_MAX_ATTEMPTS", "2")], "").unwrap();
         assert_eq!((s.use_fips(), s.max_attempts()), (None, Some(2)));
+    }
+
+    #[test]
+    fn retry_mode_and_app_id_come_from_the_environment_then_the_profile() {
+        let config = "[default]\nretry_mode = adaptive\nsdk_ua_app_id = from-profile\n";
+        let s = settings(&[], config).unwrap();
+        assert_eq!(s.retry_mode(), Some(RetryMode::Adaptive));
+        assert_eq!(s.app_id().as_deref(), Some("from-profile"));
+        let vars = [
+            ("AWS_RETRY_MODE", "legacy"),
+            ("AWS_SDK_UA_APP_ID", "from-env"),
+        ];
+        let s = settings(&vars, config).unwrap();
+        assert_eq!(s.retry_mode(), Some(RetryMode::Standard));
+        assert_eq!(s.app_id().as_deref(), Some("from-env"));
+        let s = settings(&[], "").unwrap();
+        assert_eq!((s.retry_mode(), s.app_id()), (None, None));
+        let err = settings(&[], "[default]\nretry_mode = turbo\n").unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("profile default: retry_mode"), "{message}");
+        assert!(message.contains("turbo"), "{message}");
+        assert!(
+            message.contains("standard, adaptive or legacy"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -158,11 +158,23 @@ impl ByteStream {
     }
 
     /// Reads the rest of the body into memory.
-    pub async fn collect(mut self) -> io::Result<Vec<u8>> {
-        if let Some(bytes) = self.bytes() {
-            return Ok(bytes.to_vec());
-        }
+    pub async fn collect(self) -> io::Result<Vec<u8>> {
+        self.collect_at_most(usize::MAX)
+            .await?
+            .ok_or_else(|| io::Error::other("the body does not fit in memory"))
+    }
+
+    /// Reads the rest of the body into memory, unless it is longer than `limit` bytes:
+    /// then `None`, as soon as its announced length or the bytes read so far say so, so that
+    /// a peer cannot make us hold more than `limit` (plus one chunk).
+    pub(crate) async fn collect_at_most(mut self, limit: usize) -> io::Result<Option<Vec<u8>>> {
         let length = self.content_length();
+        if length.is_some_and(|length| length > limit as u64) {
+            return Ok(None);
+        }
+        if let Some(bytes) = self.bytes() {
+            return Ok(Some(bytes.to_vec()));
+        }
         let capacity = length.map_or(0, |length| length.min(CHUNK_SIZE as u64 * 16) as usize);
         let mut collected = Vec::with_capacity(capacity);
         // Most responses are small and say their length: a buffer of that size (and one byte
@@ -174,7 +186,10 @@ impl ByteStream {
         loop {
             let read = self.read_chunk(&mut chunk).await?;
             if read == 0 {
-                return Ok(collected);
+                return Ok(Some(collected));
+            }
+            if collected.len().saturating_add(read) > limit {
+                return Ok(None);
             }
             collected.extend_from_slice(&chunk[..read]);
         }
@@ -419,6 +434,22 @@ mod tests {
         assert!(!clone.can_resend());
         let error = block_on(clone.collect()).unwrap_err();
         assert!(error.to_string().contains("read once"), "{error}");
+    }
+
+    #[test]
+    fn collecting_stops_past_the_limit_whether_announced_or_read() {
+        let at_most = |body: ByteStream, limit| block_on(body.collect_at_most(limit)).unwrap();
+        assert_eq!(
+            at_most(ByteStream::from("hello"), 5).as_deref(),
+            Some(&b"hello"[..])
+        );
+        assert_eq!(at_most(ByteStream::from("hello"), 4), None);
+        assert_eq!(at_most(ByteStream::from_reader(&b"x"[..], 100), 99), None);
+        // A peer that announces less than it sends is stopped by what it sent.
+        assert_eq!(
+            at_most(ByteStream::from_reader(&b"0123456789"[..], 3), 5),
+            None
+        );
     }
 
     #[test]

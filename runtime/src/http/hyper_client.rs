@@ -4,13 +4,15 @@
 mod body;
 mod connect;
 mod pool;
+mod proxy;
+mod trust;
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_LENGTH, HOST, HeaderMap, HeaderName, HeaderValue};
+use hyper::header::{CONTENT_LENGTH, HOST, HeaderMap, HeaderName, HeaderValue, PROXY_AUTHORIZATION};
 use hyper::{Method, Uri};
 use tokio::runtime::Handle;
 use tokio_rustls::TlsConnector;
@@ -22,13 +24,16 @@ use super::{
 use body::{IncomingReader, OutgoingBody, Release};
 use connect::Sender;
 use pool::{Origin, Pool, Reusable};
+pub use proxy::{InvalidProxy, ProxyConfig};
+use proxy::Proxy;
+pub use trust::TrustConfig;
 
-/// As reqwest and hyper-util: long enough to reuse a connection between the calls of a busy
+/// The default idle timeout of pooled connections. As reqwest and hyper-util: long enough to reuse a connection between the calls of a busy
 /// program. A server that closes sooner is noticed before reuse or answered by a retry.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
-/// More than a program usually runs in parallel against one endpoint; connections of a
-/// larger burst close once their call is done.
+/// The default most idle connections kept per origin. More than a program usually runs in
+/// parallel against one endpoint; connections of a larger burst close once their call is done.
 const MAX_IDLE_PER_ORIGIN: usize = 16;
 
 /// The default [`HttpClient`]: HTTP/1.1 over rustls (ring, Mozilla roots) for `https://`, plain
@@ -41,6 +46,8 @@ pub struct HyperClient {
 
 struct Inner {
     connect_timeout: Duration,
+    proxy: ProxyConfig,
+    trust: TrustConfig,
     pool: Pool<Sender>,
     /// Built on first `https` use so that building a `Config` cannot fail; a set-up failure
     /// surfaces as a connect error of the operation.
@@ -54,14 +61,20 @@ impl Reusable for Sender {
 }
 
 impl HyperClient {
-    /// `connect_timeout` bounds TCP connect, TLS handshake and HTTP handshake together.
+    /// `connect_timeout` bounds TCP connect, TLS handshake and HTTP handshake together;
+    /// no proxy, Mozilla's roots, the default pool limits.
     pub fn new(connect_timeout: Duration) -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                connect_timeout,
-                pool: Pool::new(MAX_IDLE_PER_ORIGIN, IDLE_TIMEOUT),
-                tls: OnceLock::new(),
-            }),
+        Self::builder().connect_timeout(connect_timeout).build()
+    }
+
+    /// A client with proxies, added certificate authorities or pool limits.
+    pub fn builder() -> HyperClientBuilder {
+        HyperClientBuilder {
+            connect_timeout: crate::config::TimeoutConfig::default().connect(),
+            proxy: ProxyConfig::default(),
+            trust: TrustConfig::default(),
+            max_idle_per_origin: MAX_IDLE_PER_ORIGIN,
+            idle_timeout: IDLE_TIMEOUT,
         }
     }
 
@@ -77,25 +90,29 @@ impl HyperClient {
             )
         })?;
         let (origin, outgoing) = Outgoing::prepare(request)?;
+        let outgoing = match self.proxy_for(&origin)? {
+            Some(proxy) if !origin.tls => outgoing.through_proxy(&origin, proxy)?,
+            _ => outgoing,
+        };
+        let mut request = outgoing.into_hyper();
         if let Some(mut sender) = self.reusable(&origin).await {
-            match sender.send_request(outgoing.to_hyper()).await {
+            match sender.try_send_request(request).await {
                 Ok(response) => return Ok(self.response(origin, sender, response)),
-                // Most often the server closed the idle connection as we sent on it. The
-                // orchestrator retries every connector error anyway, so one retry here adds no
-                // risk of a duplicate; it spares the caller a backoff and a retry token for
-                // what is routine on keep-alive connections. A stream already read cannot
-                // be sent again.
-                Err(error) if outgoing.body.can_resend() => {
-                    tracing::debug!(%error, "reused connection failed, reconnecting");
-                }
-                Err(error) => return Err(broken(error)),
+                Err(mut error) => match error.take_message() {
+                    // hyper gives the request back only when none of it was written (the
+                    // connection closed as it was taken): the server cannot have seen it,
+                    // so it goes out on a new connection without a retry. Anything else
+                    // may have reached the server and is the retry policy's to decide.
+                    Some(unsent) => {
+                        tracing::debug!(error = %error.error(), "reused connection closed, reconnecting");
+                        request = unsent;
+                    }
+                    None => return Err(broken(error.into_error())),
+                },
             }
         }
         let mut sender = self.connect(&origin, &runtime).await?;
-        let response = sender
-            .send_request(outgoing.to_hyper())
-            .await
-            .map_err(broken)?;
+        let response = sender.send_request(request).await.map_err(broken)?;
         Ok(self.response(origin, sender, response))
     }
 
@@ -111,7 +128,8 @@ impl HyperClient {
 
     async fn connect(&self, origin: &Origin, runtime: &Handle) -> Result<Sender, ConnectorError> {
         let timeout = self.inner.connect_timeout;
-        let connecting = connect::connect(origin, runtime, || self.tls());
+        let proxy = self.proxy_for(origin)?;
+        let connecting = connect::connect(origin, proxy, runtime, || self.tls());
         tokio::time::timeout(timeout, connecting)
             .await
             .map_err(|_| {
@@ -128,9 +146,16 @@ impl HyperClient {
     fn tls(&self) -> Result<TlsConnector, ConnectorError> {
         self.inner
             .tls
-            .get_or_init(|| connect::tls_connector().map_err(|e| e.to_string()))
+            .get_or_init(|| connect::tls_connector(&self.inner.trust))
             .clone()
             .map_err(|reason| ConnectorError::new(ConnectorErrorKind::Connect, reason))
+    }
+
+    fn proxy_for(&self, origin: &Origin) -> Result<Option<&Proxy>, ConnectorError> {
+        self.inner
+            .proxy
+            .route(origin)
+            .map_err(|e| ConnectorError::new(ConnectorErrorKind::InvalidRequest, e))
     }
 
     /// The response with its body still to read; the connection returns to the pool once
@@ -178,16 +203,82 @@ impl fmt::Debug for HyperClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HyperClient")
             .field("connect_timeout", &self.inner.connect_timeout)
+            .field("proxy", &self.inner.proxy)
+            .field("trust", &self.inner.trust)
             .field("idle_connections", &self.inner.pool.idle_count())
             .finish()
     }
 }
 
-fn broken(error: hyper::Error) -> ConnectorError {
-    ConnectorError::new(ConnectorErrorKind::Io, error)
+/// Settings of a [`HyperClient`]; see [`HyperClient::builder`].
+#[derive(Clone, Debug)]
+pub struct HyperClientBuilder {
+    connect_timeout: Duration,
+    proxy: ProxyConfig,
+    trust: TrustConfig,
+    max_idle_per_origin: usize,
+    idle_timeout: Duration,
 }
 
-/// A request in hyper's types, kept so that it can be sent a second time.
+impl HyperClientBuilder {
+    /// Bounds TCP connect (to the proxy too), `CONNECT`, TLS and HTTP handshakes together;
+    /// default 3.1 s, as [`TimeoutConfig`](crate::config::TimeoutConfig).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The proxies requests go through; default none.
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
+    /// Certificate authorities trusted besides Mozilla's roots.
+    pub fn trust(mut self, trust: TrustConfig) -> Self {
+        self.trust = trust;
+        self
+    }
+
+    /// The most idle keep-alive connections kept per scheme, host and port; default 16.
+    /// `0` closes every connection after its response.
+    pub fn max_idle_per_origin(mut self, max: usize) -> Self {
+        self.max_idle_per_origin = max;
+        self
+    }
+
+    /// How long an idle connection is kept for reuse; default 90 s.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// The client; certificate files are read by its first `https` connection.
+    pub fn build(self) -> HyperClient {
+        HyperClient {
+            inner: Arc::new(Inner {
+                connect_timeout: self.connect_timeout,
+                proxy: self.proxy,
+                trust: self.trust,
+                pool: Pool::new(self.max_idle_per_origin, self.idle_timeout),
+                tls: OnceLock::new(),
+            }),
+        }
+    }
+}
+
+/// What the peer sent could not be read as HTTP (a retry would get the same), or the
+/// connection broke.
+fn broken(error: hyper::Error) -> ConnectorError {
+    // `is_parse` covers heads too large to read as well.
+    let kind = match error.is_parse() || error.is_parse_status() {
+        true => ConnectorErrorKind::InvalidResponse,
+        false => ConnectorErrorKind::Io,
+    };
+    ConnectorError::new(kind, error)
+}
+
+/// A request in hyper's types.
 struct Outgoing {
     method: Method,
     /// Origin form (`/path?query`): what HTTP/1.1 sends to a server that is not a proxy.
@@ -199,7 +290,8 @@ struct Outgoing {
 impl Outgoing {
     /// Errors never show header values or the URL: either may carry secrets.
     fn prepare(request: HttpRequest) -> Result<(Origin, Self), ConnectorError> {
-        let unsendable = |reason: String| ConnectorError::new(ConnectorErrorKind::Connect, reason);
+        let unsendable =
+            |reason: String| ConnectorError::new(ConnectorErrorKind::InvalidRequest, reason);
         let url: Uri = request
             .url
             .parse()
@@ -237,13 +329,24 @@ impl Outgoing {
         Ok((origin, outgoing))
     }
 
-    /// The request, its body a clone of ours: memory and files are sent whole each time, a
-    /// stream only the first (see [`ByteStream`]).
-    fn to_hyper(&self) -> hyper::Request<OutgoingBody> {
-        let mut request = hyper::Request::new(OutgoingBody::new(self.body.clone()));
-        *request.method_mut() = self.method.clone();
-        *request.uri_mut() = self.target.clone();
-        *request.headers_mut() = self.headers.clone();
+    /// An `http://` request through `proxy`: absolute form (`http://host/path`), which is
+    /// how a proxy learns where it goes, and the proxy's credentials.
+    fn through_proxy(mut self, origin: &Origin, proxy: &Proxy) -> Result<Self, ConnectorError> {
+        let absolute = format!("http://{}{}", origin.host_header(), self.target);
+        self.target = absolute.parse().map_err(|e| {
+            ConnectorError::new(ConnectorErrorKind::InvalidRequest, format!("invalid URL: {e}"))
+        })?;
+        if let Some(authorization) = &proxy.authorization {
+            self.headers.insert(PROXY_AUTHORIZATION, authorization.clone());
+        }
+        Ok(self)
+    }
+
+    fn into_hyper(self) -> hyper::Request<OutgoingBody> {
+        let mut request = hyper::Request::new(OutgoingBody::new(self.body));
+        *request.method_mut() = self.method;
+        *request.uri_mut() = self.target;
+        *request.headers_mut() = self.headers;
         request
     }
 }
@@ -268,18 +371,18 @@ mod tests {
     #[test]
     fn requests_go_out_in_origin_form_with_host() {
         let (_, outgoing) = prepare("http://127.0.0.1:9/workflows/w?a=1&b", &[]).unwrap();
-        let request = outgoing.to_hyper();
+        let request = outgoing.into_hyper();
         assert_eq!(request.uri(), "/workflows/w?a=1&b");
         assert_eq!(request.method(), Method::POST);
         assert_eq!(request.headers()[HOST], "127.0.0.1:9");
         let (_, bare) = prepare("https://example.com", &[]).unwrap();
-        assert_eq!(bare.to_hyper().uri(), "/");
+        assert_eq!(bare.into_hyper().uri(), "/");
     }
 
     #[test]
     fn a_signed_host_header_is_kept() {
         let (_, outgoing) = prepare("http://127.0.0.1:9/", &[("Host", "signed.example")]).unwrap();
-        let request = outgoing.to_hyper();
+        let request = outgoing.into_hyper();
         let hosts: Vec<_> = request.headers().get_all(HOST).iter().collect();
         assert_eq!(hosts, ["signed.example"]);
     }
@@ -291,7 +394,7 @@ mod tests {
             &[("x-a", "1"), ("X-A", "2"), ("Authorization", "AWS4 sig")],
         )
         .unwrap();
-        let request = outgoing.to_hyper();
+        let request = outgoing.into_hyper();
         let values: Vec<_> = request.headers().get_all("x-a").iter().collect();
         assert_eq!(values, ["1", "2"]);
         let authorization = &request.headers()["authorization"];
@@ -306,7 +409,7 @@ mod tests {
         let bad_url = prepare("https://h/a b", &[]);
         for result in [bad_value, bad_name, bad_url] {
             let error = result.err().expect("request is refused");
-            assert_eq!(error.kind(), ConnectorErrorKind::Connect);
+            assert_eq!(error.kind(), ConnectorErrorKind::InvalidRequest);
             assert!(!error.to_string().contains("secret"), "{error}");
         }
         let mut request = HttpRequest {
@@ -342,7 +445,9 @@ mod tests {
         let client = HyperClient::new(Duration::from_secs(3));
         assert_eq!(
             format!("{client:?}"),
-            "HyperClient { connect_timeout: 3s, idle_connections: 0 }"
+            "HyperClient { connect_timeout: 3s, proxy: ProxyConfig { http: \"none\", \
+             https: \"none\", no_proxy: [] }, trust: TrustConfig { pem: [] }, \
+             idle_connections: 0 }"
         );
     }
 }

@@ -223,8 +223,10 @@ pub trait HttpClient: Send + Sync + fmt::Debug {
     ) -> BoxFuture<'_, Result<HttpResponse<ByteStream>, ConnectorError>>;
 }
 
-/// What went wrong below HTTP. Every kind is worth retrying: the request may never have
-/// reached the service, or its answer was lost.
+/// What went wrong below HTTP. `Connect`, `Timeout` and `Io` are worth retrying: the
+/// request may never have reached the service, or its answer was lost. `InvalidRequest` and
+/// `InvalidResponse` are not: the request would be refused again, the peer would answer
+/// the same garbage again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConnectorErrorKind {
     /// No connection could be made (refused, DNS, TLS handshake).
@@ -233,6 +235,11 @@ pub enum ConnectorErrorKind {
     Timeout,
     /// The connection broke while sending or reading.
     Io,
+    /// The request cannot be sent as it is (a URL or header HTTP cannot carry); nothing
+    /// was sent.
+    InvalidRequest,
+    /// The peer answered with something that is not HTTP/1.1, or a head too large to read.
+    InvalidResponse,
 }
 
 /// A request could not be sent or its response was lost, below HTTP: what an
@@ -253,7 +260,7 @@ impl ConnectorError {
         }
     }
 
-    /// What went wrong; every kind is retryable.
+    /// What went wrong, which tells whether it is worth retrying.
     pub fn kind(&self) -> ConnectorErrorKind {
         self.kind
     }
@@ -265,6 +272,8 @@ impl fmt::Display for ConnectorError {
             ConnectorErrorKind::Connect => "could not connect",
             ConnectorErrorKind::Timeout => "connect timeout elapsed",
             ConnectorErrorKind::Io => "connection failed",
+            ConnectorErrorKind::InvalidRequest => "cannot send the request",
+            ConnectorErrorKind::InvalidResponse => "invalid response",
         };
         write!(f, "{what}: {}", self.source)
     }
@@ -279,7 +288,7 @@ impl Error for ConnectorError {
 #[cfg(feature = "default-client")]
 mod hyper_client;
 #[cfg(feature = "default-client")]
-pub use hyper_client::HyperClient;
+pub use hyper_client::{HyperClient, HyperClientBuilder, InvalidProxy, ProxyConfig, TrustConfig};
 
 /// The request ID AWS services return, in either of the headers they use.
 pub fn request_id(headers: &Headers) -> Option<&str> {

@@ -57,10 +57,18 @@
 //! [`ClientHandle::invoke`] then: resolves the endpoint once per operation (signing name and
 //! region overrides from its `authSchemes`), joins endpoint URL and request path, adds the
 //! endpoint's headers and the user agent, gets credentials, and per attempt signs with a fresh
-//! time, sends under the attempt timeout, classifies the outcome and retries as
-//! [`retry`] says, all under the operation timeout.
+//! time (corrected by the [`clock_skew`] the service's `Date` headers show), sends under the
+//! attempt timeout, classifies the outcome and retries as [`retry`] says (once more after a
+//! clock skew error; in adaptive mode at the pace of the [`rate_limiter`]), all under the
+//! operation timeout. Every attempt carries the [`request_info`] headers.
 
+#[doc(hidden)]
+pub mod clock_skew;
 pub mod paginator;
+#[doc(hidden)]
+pub mod rate_limiter;
+#[doc(hidden)]
+pub mod request_info;
 #[doc(hidden)]
 pub mod retry;
 #[doc(hidden)]
@@ -74,6 +82,7 @@ use tracing::Instrument;
 use crate::auth::credentials::Credentials;
 use crate::auth::sigv4::{self, SigningParams, SigningSettings};
 use crate::config::Config;
+use crate::config::retry::RetryMode;
 use crate::endpoint::{Endpoint, EndpointError};
 use crate::error::{
     AuthError, BuildError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
@@ -83,6 +92,8 @@ use crate::http::{
     ByteStream, ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse,
     request_id,
 };
+use clock_skew::ClockSkew;
+use rate_limiter::ClientRateLimiter;
 use retry::{RetryKind, RetryQuota};
 use user_agent::UserAgent;
 
@@ -122,8 +133,9 @@ pub struct ServiceMeta {
     pub error_in_success: Option<fn(&HttpResponse) -> bool>,
 }
 
-/// The shared part of a generated client: configuration, service facts and the retry quota
-/// of this client. Cheap to clone; clones share the quota and the connection pool.
+/// The shared part of a generated client: configuration, service facts, and the retry quota,
+/// clock offset and rate limiter of this client. Cheap to clone; clones share them and the
+/// connection pool.
 #[doc(hidden)]
 #[derive(Clone, Debug)]
 pub struct ClientHandle {
@@ -132,6 +144,9 @@ pub struct ClientHandle {
     quota: Arc<RetryQuota>,
     endpoint_url: Option<String>,
     user_agent: Arc<UserAgent>,
+    clock_skew: Arc<ClockSkew>,
+    /// The adaptive retry mode's limiter; `None` in standard mode.
+    rate_limiter: Option<Arc<ClientRateLimiter>>,
 }
 
 /// Where and as whom a request is signed.
@@ -166,12 +181,19 @@ impl ClientHandle {
     pub fn new(config: &Config, service: &'static ServiceMeta) -> Self {
         Self {
             quota: Arc::new(RetryQuota::new(config.retry_config().quota_capacity())),
-            endpoint_url: config.endpoint_url_for(service.service_id),
+            // A URL with user information is refused when an operation resolves its
+            // endpoint, so only its redacted form is kept (and shown by `Debug`).
+            endpoint_url: config
+                .endpoint_url_for(service.service_id)
+                .map(|url| crate::endpoint::hide_userinfo(&url).into_owned()),
             user_agent: Arc::new(UserAgent::new(
                 service.service_id,
                 service.sdk_version,
                 config.app_name(),
             )),
+            clock_skew: Arc::default(),
+            rate_limiter: (config.retry_config().mode() == RetryMode::Adaptive)
+                .then(|| Arc::new(ClientRateLimiter::new())),
             config: config.clone(),
             service,
         }
@@ -278,6 +300,10 @@ impl ClientHandle {
                 reason: "no HTTP client: enable the `default-client` feature or set `http_client`"
                     .to_owned(),
             })?;
+        if let Some(region) = self.config.region() {
+            crate::endpoint::check_region(region)
+                .map_err(|reason| BuildError::Config { reason })?;
+        }
         let endpoint = (self.service.resolve_endpoint)(&EndpointConfig {
             region: self.config.region(),
             use_fips: self.config.use_fips(),
@@ -287,6 +313,9 @@ impl ClientHandle {
             params: &request.endpoint_params,
         })
         .map_err(|e| BuildError::Endpoint {
+            reason: e.message().to_owned(),
+        })?;
+        crate::endpoint::check_endpoint_url(endpoint.url()).map_err(|e| BuildError::Endpoint {
             reason: e.message().to_owned(),
         })?;
         let scope = self.signing_scope(&endpoint)?;
@@ -309,6 +338,7 @@ impl ClientHandle {
         request
             .headers
             .insert("x-amz-user-agent", self.user_agent.amz_user_agent.as_str());
+        request_info::add_lambda_trace_id(&mut request.headers, |name| std::env::var(name).ok());
         Ok((request, scope, client.as_ref()))
     }
 
@@ -390,7 +420,11 @@ impl ClientHandle {
         let attempt_limit = self.config.timeout_config().attempt();
         let mut last_retry_cost = None;
         let mut attempt = 1;
+        // Signed, and the same on every attempt: the service sees the retries of one call.
+        request.headers.insert("amz-sdk-invocation-id", uuid_v4());
+        let mut skew_retried = false;
         loop {
+            self.wait_for_rate_limiter().await;
             let mut signed = request.clone();
             if let Some(credentials) = &credentials {
                 sigv4::sign(
@@ -399,21 +433,30 @@ impl ClientHandle {
                         credentials,
                         region: &scope.region,
                         service: &scope.name,
-                        time: SystemTime::now(),
+                        time: self.clock_skew.now(),
                         settings: scope.settings,
                     },
                 )
                 .map_err(|e| SdkError::Auth(AuthError::Signing(e)))?;
             }
+            // Added after signing, as aws-sdk-rust does: it is the one header that differs
+            // between attempts, and it says nothing the signature needs to protect.
+            let attempt_header = request_info::attempt_header(attempt, retry.max_attempts());
+            signed.headers.insert("amz-sdk-request", attempt_header);
 
             let span = tracing::debug_span!("attempt", attempt);
-            let sent = tokio::time::timeout(attempt_limit, exchange(client, signed, streaming))
+            let body_limit = self.config.response_body_limit();
+            let exchanging = exchange(client, signed, streaming, body_limit);
+            let sent = tokio::time::timeout(attempt_limit, exchanging)
                 .instrument(span.clone())
                 .await;
+            if let Ok(Ok(Received::Whole(response) | Received::Streamed(response, _))) = &sent {
+                self.clock_skew.record(&response.headers, SystemTime::now());
+            }
             let (kind, failure) = match sent {
                 Ok(Ok(Received::Streamed(head, body))) => {
                     span.in_scope(|| log_response(&head));
-                    self.quota.release(last_retry_cost);
+                    self.record_success(last_retry_cost);
                     return Ok(Outcome::Success(Received::Streamed(head, body)));
                 }
                 Ok(Ok(Received::Whole(response)))
@@ -424,7 +467,7 @@ impl ClientHandle {
                             .is_some_and(|is_error| is_error(&response)) =>
                 {
                     span.in_scope(|| log_response(&response));
-                    self.quota.release(last_retry_cost);
+                    self.record_success(last_retry_cost);
                     return Ok(Outcome::Success(Received::Whole(response)));
                 }
                 Ok(Ok(Received::Whole(response))) => {
@@ -433,13 +476,16 @@ impl ClientHandle {
                     let kind = retry::classify_response(meta.status(), meta.code());
                     (kind, Failure::Response(response, meta))
                 }
-                Ok(Err(error)) => {
+                Ok(Err(ExchangeError::TooLarge(error))) => return Err(SdkError::Response(error)),
+                Ok(Err(ExchangeError::Connector(error))) => {
                     span.in_scope(|| tracing::debug!(%error, "attempt failed"));
                     let kind = match error.kind() {
                         ConnectorErrorKind::Timeout => RetryKind::Timeout,
                         ConnectorErrorKind::Connect | ConnectorErrorKind::Io => {
                             RetryKind::Transient
                         }
+                        ConnectorErrorKind::InvalidRequest
+                        | ConnectorErrorKind::InvalidResponse => RetryKind::NotRetryable,
                     };
                     (kind, Failure::Connector(error))
                 }
@@ -449,7 +495,21 @@ impl ClientHandle {
                 }
             };
 
+            self.record_rate(kind == RetryKind::Throttling);
             let resendable = request.body.can_resend();
+            // A skewed signing time is retried once whatever the code's retry class: the
+            // response's `Date` has just corrected the clock, so the retry is signed right.
+            let skew_error = matches!(&failure, Failure::Response(_, meta)
+                if clock_skew::is_skew_error(meta.code(), meta.message()));
+            if skew_error && !skew_retried && resendable && attempt < retry.max_attempts() {
+                tracing::debug!(
+                    attempt,
+                    "retrying at the service's time after a clock skew error"
+                );
+                skew_retried = true;
+                attempt += 1;
+                continue;
+            }
             if kind.is_retryable() && !resendable {
                 tracing::debug!("not retrying: the request body was a stream, already read");
             }
@@ -474,6 +534,32 @@ impl ClientHandle {
             self.config.sleep_impl().sleep(delay).await;
             attempt += 1;
         }
+    }
+
+    /// In adaptive mode, waits for the rate limiter's token (no wait until the service has
+    /// throttled this client).
+    async fn wait_for_rate_limiter(&self) {
+        let Some(limiter) = &self.rate_limiter else {
+            return;
+        };
+        let wait = limiter.acquire(limiter.now());
+        if !wait.is_zero() {
+            tracing::debug!(wait_ms = wait.as_millis() as u64, "client-side rate limit");
+            self.config.sleep_impl().sleep(wait).await;
+        }
+    }
+
+    /// Tells the rate limiter (adaptive mode) how an attempt went.
+    fn record_rate(&self, throttled: bool) {
+        if let Some(limiter) = &self.rate_limiter {
+            limiter.record(limiter.now(), throttled);
+        }
+    }
+
+    /// A successful attempt refunds the retry quota and may raise the rate limit.
+    fn record_success(&self, last_retry_cost: Option<u32>) {
+        self.quota.release(last_retry_cost);
+        self.record_rate(false);
     }
 
     async fn credentials<E>(&self) -> Result<Credentials, SdkError<E>> {
@@ -564,20 +650,47 @@ pub fn uuid_v4() -> String {
     )
 }
 
-/// Status and request ID only: headers may carry tokens and bodies `@sensitive` data.
-/// Sends `request`; the response's body is read whole unless it is a successful one that
-/// the operation streams.
+/// Why an attempt returned no response.
+enum ExchangeError {
+    Connector(ConnectorError),
+    /// The body is longer than the configured limit: not retried, the next answer would be
+    /// as long.
+    TooLarge(ResponseError),
+}
+
+impl From<ConnectorError> for ExchangeError {
+    fn from(error: ConnectorError) -> Self {
+        Self::Connector(error)
+    }
+}
+
+/// Sends `request`; the response's body is read whole, up to `body_limit` bytes, unless it
+/// is a successful one that the operation streams.
 async fn exchange(
     client: &dyn HttpClient,
     request: HttpRequest,
     streaming: bool,
-) -> Result<Received, ConnectorError> {
+    body_limit: usize,
+) -> Result<Received, ExchangeError> {
     let response = client.send(request).await?;
-    if streaming && response.is_success() {
-        let (head, body) = split_body(response);
+    let (head, body) = split_body(response);
+    if streaming && head.is_success() {
         return Ok(Received::Streamed(head, body));
     }
-    Ok(Received::Whole(response.collect().await?))
+    // The cause stays the error's source: a reset, or a body shorter than announced.
+    let read = body
+        .collect_at_most(body_limit)
+        .await
+        .map_err(|e| ConnectorError::new(ConnectorErrorKind::Io, e))?;
+    match read {
+        Some(body) => Ok(Received::Whole(HttpResponse { body, ..head })),
+        None => Err(ExchangeError::TooLarge(ResponseError::new(
+            &head,
+            format!(
+                "the body is longer than the limit of {body_limit} bytes (`response_body_limit`)"
+            ),
+        ))),
+    }
 }
 
 /// The response's head (status and headers, body empty) and its body.
@@ -595,6 +708,7 @@ fn split_body<B>(response: HttpResponse<B>) -> (HttpResponse, B) {
     (head, body)
 }
 
+/// Status and request ID only: headers may carry tokens and bodies `@sensitive` data.
 fn log_response(response: &HttpResponse) {
     tracing::debug!(
         status = response.status,

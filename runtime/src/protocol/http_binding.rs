@@ -479,19 +479,32 @@ fn expand_path(template: &str, labels: &[(&'static str, String)]) -> Result<Stri
             .map(|(_, value)| value)
             .ok_or_else(|| BuildError::missing(name))?;
         if greedy {
-            // Greedy labels span segments: encode each one, keep the separators.
+            // Greedy labels span segments: encode each one, keep the separators. Their dot
+            // segments stay: they are S3 object keys, which S3 neither normalises nor
+            // signs encoded (`a/../b` is a key of its own).
             let segments: Vec<String> = value
                 .split('/')
                 .map(|segment| utf8_percent_encode(segment, UNRESERVED).to_string())
                 .collect();
             path.push_str(&segments.join("/"));
         } else {
-            path.extend(utf8_percent_encode(value, UNRESERVED));
+            path.push_str(&encode_segment(value));
         }
         rest = &after[close + 1..];
     }
     path.push_str(rest);
     Ok(path)
+}
+
+/// A label that is one path segment, percent-encoded. `.` and `..` are encoded too, though
+/// unreserved: sent as they are, they are dot segments that clients, proxies and front ends
+/// resolve, so that a label `..` would reach another resource (`/workflows/..` is `/`).
+fn encode_segment(segment: &str) -> String {
+    match segment {
+        "." => "%2E".to_owned(),
+        ".." => "%2E%2E".to_owned(),
+        _ => utf8_percent_encode(segment, UNRESERVED).to_string(),
+    }
 }
 
 fn quote(value: &str) -> String {
@@ -706,6 +719,21 @@ mod tests {
         assert_eq!(request.method, "GET");
         assert_eq!(request.body.bytes(), Some(&[][..]));
         assert!(!request.headers.contains("content-type"));
+    }
+
+    #[test]
+    fn dot_segment_labels_are_encoded_so_they_address_no_other_resource() {
+        let path = |domain: &str, key: &str| {
+            RequestBuilder::new("GET", "/domains/{DomainName}/keys/{Key+}")
+                .label("DomainName", Some(domain))
+                .label("Key", Some(key))
+                .build()
+                .unwrap()
+                .url
+        };
+        assert_eq!(path("..", "a/../."), "/domains/%2E%2E/keys/a/../.");
+        assert_eq!(path(".", "..."), "/domains/%2E/keys/...");
+        assert_eq!(path("...", "k"), "/domains/.../keys/k");
     }
 
     #[test]

@@ -30,14 +30,15 @@ impl RequestBuilder {
     }
 }
 
-/// A `smithy.api#httpPayload` structure, union or document; `None` for an empty body.
+/// A `smithy.api#httpPayload` structure, union or document; `None` for an empty body. A
+/// document may be any JSON, so the body is not required to be an object.
 pub fn json_payload<T: DeserializeOwned>(
     response: &HttpResponse,
 ) -> Result<Option<T>, ResponseError> {
     if response.body.is_empty() {
         return Ok(None);
     }
-    json::parse_body(response).map(Some)
+    json::parse_json(response, &response.body).map(Some)
 }
 
 /// The error code comes from `X-Amzn-ErrorType`, else the body's `code` or `__type`: see

@@ -75,6 +75,7 @@ impl ConfigLoader {
         use_arn_region(use_arn_region: bool),
         use_global_endpoint(use_global_endpoint: bool),
         disable_multi_region_access_points(disable: bool),
+        response_body_limit(bytes: usize),
     );
 
     /// Reads this environment instead of the process's (tests).
@@ -87,7 +88,9 @@ impl ConfigLoader {
     /// (`AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, then the EC2 instance
     /// metadata service unless `AWS_EC2_METADATA_DISABLED` is `true`), credentials (the
     /// [`DefaultCredentialsChain`], which loads nothing until the first call), FIPS/dual-stack,
-    /// max attempts, and per-service endpoint URLs (asked for later through
+    /// retry mode and max attempts (`AWS_RETRY_MODE`, `AWS_MAX_ATTEMPTS` or the profile's
+    /// `retry_mode`, `max_attempts`), the user agent's app ID (`AWS_SDK_UA_APP_ID` or the
+    /// profile's `sdk_ua_app_id`), and per-service endpoint URLs (asked for later through
     /// [`Config::endpoint_url_for`]).
     pub async fn load(self) -> Result<Config, ConfigError> {
         let env = self.env.unwrap_or_else(Env::real);
@@ -104,11 +107,8 @@ impl ConfigLoader {
         s3.disable_multi_region_access_points = s3
             .disable_multi_region_access_points
             .or(from_env.disable_multi_region_access_points);
-        builder.retry = builder.retry.or_else(|| {
-            settings
-                .max_attempts()
-                .map(|attempts| RetryConfig::standard().with_max_attempts(attempts))
-        });
+        builder.retry = builder.retry.or_else(|| retry_from_settings(&settings));
+        builder.app_name = builder.app_name.or_else(|| settings.app_id());
         let mut config = builder.build_with(Some(settings));
         if config.region().is_none()
             && let Some(region) = imds_region(&config).await
@@ -121,6 +121,19 @@ impl ConfigLoader {
         }
         Ok(config)
     }
+}
+
+/// The retry mode and max attempts of the environment or profile, when either is set.
+fn retry_from_settings(settings: &SharedSettings) -> Option<RetryConfig> {
+    let (mode, attempts) = (settings.retry_mode(), settings.max_attempts());
+    if mode.is_none() && attempts.is_none() {
+        return None;
+    }
+    let retry = RetryConfig::standard().with_mode(mode.unwrap_or_default());
+    Some(match attempts {
+        Some(attempts) => retry.with_max_attempts(attempts),
+        None => retry,
+    })
 }
 
 /// The instance's region, when IMDS is enabled and answers (within its short timeouts).

@@ -12,6 +12,8 @@ use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::{self, pki_types::ServerName};
 
 use super::pool::Origin;
+use super::proxy::Proxy;
+use super::trust::TrustConfig;
 use crate::http::{ConnectorError, ConnectorErrorKind};
 
 pub(super) type Sender = SendRequest<super::body::OutgoingBody>;
@@ -34,10 +36,26 @@ impl Origin {
             // Never sent anyway; refusing keeps credentials in URLs from being used silently.
             return Err(unusable("URL carries user information".to_owned()));
         }
+        // Read from the text: `Authority::port` is `None` for a port that is no `u16`, as
+        // if there were none, which would send to port 80.
+        let port = match authority.as_str()[authority.host().len()..].strip_prefix(':') {
+            None => {
+                if tls {
+                    443
+                } else {
+                    80
+                }
+            }
+            Some(port) => port
+                .parse()
+                .ok()
+                .filter(|port| *port != 0)
+                .ok_or_else(|| unusable(format!("URL port {port:?} is not 1 to 65535")))?,
+        };
         Ok(Self {
             tls,
             host: authority.host().to_owned(),
-            port: authority.port_u16().unwrap_or(if tls { 443 } else { 80 }),
+            port,
         })
     }
 
@@ -62,14 +80,19 @@ impl Origin {
 }
 
 fn unusable(reason: String) -> ConnectorError {
-    ConnectorError::new(ConnectorErrorKind::Connect, reason)
+    ConnectorError::new(ConnectorErrorKind::InvalidRequest, reason)
 }
 
 /// TCP (no Nagle delay: a request is written in one go and waits for its answer), then TLS
 /// for `https`, then the HTTP/1.1 handshake. The connection is driven by a task of its own
 /// until every [`Sender`] of it is dropped. The caller bounds this with the connect timeout.
+///
+/// Through a `proxy`, TCP goes to the proxy instead: `https` then runs TLS with the
+/// endpoint inside a `CONNECT` tunnel, `http` sends its requests to the proxy in absolute
+/// form (see [`Outgoing::through_proxy`](super::Outgoing::through_proxy)).
 pub(super) async fn connect(
     origin: &Origin,
+    proxy: Option<&Proxy>,
     runtime: &Handle,
     tls: impl FnOnce() -> Result<TlsConnector, ConnectorError>,
 ) -> Result<Sender, ConnectorError> {
@@ -80,10 +103,23 @@ pub(super) async fn connect(
             io::Error::new(error.kind(), context),
         )
     };
-    let tcp = TcpStream::connect((origin.bare_host(), origin.port))
-        .await
-        .map_err(failed)?;
-    tcp.set_nodelay(true).map_err(failed)?;
+    let tcp = match proxy {
+        None => tcp(origin.bare_host(), origin.port).await.map_err(failed)?,
+        Some(proxy) => {
+            let (host, port) = proxy.address();
+            let tcp = tcp(host, port).await.map_err(|error| {
+                let context = format!("proxy {host}:{port}: {error}");
+                ConnectorError::new(
+                    ConnectorErrorKind::Connect,
+                    io::Error::new(error.kind(), context),
+                )
+            })?;
+            if origin.tls {
+                tunnel(&tcp, origin, proxy).await?;
+            }
+            tcp
+        }
+    };
     if !origin.tls {
         return handshake(tcp, runtime).await;
     }
@@ -95,6 +131,86 @@ pub(super) async fn connect(
     })?;
     let stream = tls()?.connect(server_name, tcp).await.map_err(failed)?;
     handshake(stream, runtime).await
+}
+
+async fn tcp(host: &str, port: u16) -> io::Result<TcpStream> {
+    let tcp = TcpStream::connect((host, port)).await?;
+    tcp.set_nodelay(true)?;
+    Ok(tcp)
+}
+
+/// The longest `CONNECT` answer head read: proxies answer a status line and a few headers.
+const MAX_TUNNEL_RESPONSE: usize = 8 * 1024;
+
+/// Asks the proxy for a tunnel to `origin` and reads its answer head; anything but `2xx`
+/// is a connect error quoting the status line (never the credentials sent).
+async fn tunnel(tcp: &TcpStream, origin: &Origin, proxy: &Proxy) -> Result<(), ConnectorError> {
+    let refused = |reason: String| {
+        ConnectorError::new(
+            ConnectorErrorKind::Connect,
+            format!("proxy {}:{}: {reason}", proxy.host, proxy.port),
+        )
+    };
+    let target = format!("{}:{}", origin.host, origin.port);
+    let mut head = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n").into_bytes();
+    if let Some(authorization) = &proxy.authorization {
+        head.extend_from_slice(b"Proxy-Authorization: ");
+        head.extend_from_slice(authorization.as_bytes());
+        head.extend_from_slice(b"\r\n");
+    }
+    head.extend_from_slice(b"\r\n");
+    write_all(tcp, &head)
+        .await
+        .map_err(|e| refused(format!("cannot send CONNECT: {e}")))?;
+    // Byte by byte up to the blank line: what follows it is the endpoint's TLS, which must
+    // stay in the socket for rustls.
+    let mut answer = Vec::with_capacity(128);
+    while !answer.ends_with(b"\r\n\r\n") {
+        if answer.len() == MAX_TUNNEL_RESPONSE {
+            return Err(refused("its answer to CONNECT is too long".to_owned()));
+        }
+        match read_byte(tcp).await {
+            Ok(byte) => answer.push(byte),
+            Err(e) => return Err(refused(format!("no answer to CONNECT: {e}"))),
+        }
+    }
+    let status_line = String::from_utf8_lossy(&answer);
+    let status_line = status_line.lines().next().unwrap_or_default();
+    let status = status_line.split(' ').nth(1).unwrap_or_default();
+    match status.len() == 3 && status.starts_with('2') {
+        true => Ok(()),
+        false => Err(refused(format!(
+            "CONNECT to {target} refused: {}",
+            status_line.escape_debug()
+        ))),
+    }
+}
+
+// Written on tokio's readiness API: its `AsyncReadExt` helpers would need the `io-util`
+// feature, compiled into every user's build for these two functions.
+async fn write_all(tcp: &TcpStream, mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        tcp.writable().await?;
+        match tcp.try_write(bytes) {
+            Ok(written) => bytes = &bytes[written..],
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+async fn read_byte(tcp: &TcpStream) -> io::Result<u8> {
+    let mut byte = [0];
+    loop {
+        tcp.readable().await?;
+        match tcp.try_read(&mut byte) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(_) => return Ok(byte[0]),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 async fn handshake<S>(stream: S, runtime: &Handle) -> Result<Sender, ConnectorError>
@@ -115,12 +231,13 @@ where
 
 /// rustls with the ring provider selected here rather than through a process-wide default,
 /// so that an application installing another provider for its own use cannot change how this
-/// SDK connects; Mozilla's roots; HTTP/1.1 announced by ALPN.
-pub(super) fn tls_connector() -> Result<TlsConnector, rustls::Error> {
+/// SDK connects; Mozilla's roots and those `trust` adds; HTTP/1.1 announced by ALPN.
+pub(super) fn tls_connector(trust: &TrustConfig) -> Result<TlsConnector, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let roots = trust.root_store()?;
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
         .with_root_certificates(roots)
         .with_no_client_auth();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
@@ -168,16 +285,22 @@ mod tests {
     }
 
     #[test]
-    fn unusable_urls_are_connect_errors() {
-        for url in ["ftp://host/", "/relative/path", "https://user:secret@host/"] {
+    fn unusable_urls_are_invalid_requests() {
+        for url in [
+            "ftp://host/",
+            "/relative/path",
+            "https://user:secret@host/",
+            "http://h:99999/",
+            "http://h:0/",
+        ] {
             let error = origin(url).unwrap_err();
-            assert_eq!(error.kind(), ConnectorErrorKind::Connect, "{url}");
+            assert_eq!(error.kind(), ConnectorErrorKind::InvalidRequest, "{url}");
             assert!(!error.to_string().contains("secret"), "{error}");
         }
     }
 
     #[test]
     fn the_tls_configuration_builds() {
-        tls_connector().unwrap();
+        tls_connector(&TrustConfig::default()).unwrap();
     }
 }

@@ -224,12 +224,18 @@ impl Codec for EpochSeconds {
     }
 
     fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime, D::Error> {
-        deserializer.deserialize_any(NumberVisitor {
+        let time = deserializer.deserialize_any(NumberVisitor {
             expecting: "epoch seconds",
             from_f64: DateTime::from_fractional_secs,
             from_i64: DateTime::from_secs,
             from_str: |s| DateTime::parse_epoch_seconds(s).ok(),
-        })
+        })?;
+        match time.is_in_rfc3339_range() {
+            true => Ok(time),
+            false => Err(de::Error::custom(
+                "epoch seconds outside the years 0001 to 9999",
+            )),
+        }
     }
 }
 
@@ -425,6 +431,15 @@ mod tests {
             DateTime::from_secs(5)
         );
         assert!(from_json::<EpochSeconds>(json!(true)).is_err());
+        for out_of_range in [
+            json!(1e300),
+            json!(-1e300),
+            json!(253_402_300_800_i64),
+            json!(u64::MAX),
+        ] {
+            let error = from_json::<EpochSeconds>(out_of_range).unwrap_err();
+            assert!(error.to_string().contains("0001 to 9999"), "{error}");
+        }
     }
 
     #[test]

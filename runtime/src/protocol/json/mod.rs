@@ -30,24 +30,37 @@ impl RequestBuilder {
     }
 }
 
-/// Parses the JSON body; an empty (or all-whitespace) body reads as `{}`. The body is read as
-/// JSON whatever its `Content-Type`, as the AWS SDKs do (some services and emulators label
-/// JSON `text/html`, or send none); a body that is not JSON, is cut short or does not match
-/// `T` is a [`ResponseError`] naming the content type it came with.
+/// Parses the JSON body of a structure (an output or an error); an empty (or all-whitespace)
+/// body reads as `{}`. The body is read as JSON whatever its `Content-Type`, as the AWS SDKs
+/// do (some services and emulators label JSON `text/html`, or send none); a body that is
+/// not a JSON object (serde would read an array as the structure's members by position), is
+/// cut short or does not match `T` is a [`ResponseError`] naming the content type it came
+/// with. Only an error response's body may also be no JSON at all (a proxy's HTML page):
+/// it reads as `{}`, so that the error keeps the code its headers gave.
 pub fn parse_body<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, ResponseError> {
-    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        &response.body
+    match response.body.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => parse_json(response, b"{}"),
+        Some(b'{') => parse_json(response, &response.body),
+        Some(_) if !response.is_success() => parse_json(response, b"{}"),
+        Some(_) => Err(invalid_body(response, "the body is not a JSON object")),
+    }
+}
+
+/// `body` (the response's, or what stands for it) as JSON of `T`, whatever JSON it is.
+pub(crate) fn parse_json<T: DeserializeOwned>(
+    response: &HttpResponse,
+    body: &[u8],
+) -> Result<T, ResponseError> {
+    serde_json::from_slice(body)
+        .map_err(|e| invalid_body(response, &without_quoted_values(&e.to_string())))
+}
+
+fn invalid_body(response: &HttpResponse, reason: &str) -> ResponseError {
+    let labelled = match response.headers.get("content-type") {
+        Some(content_type) => format!(" (content type `{content_type}`)"),
+        None => String::new(),
     };
-    serde_json::from_slice(body).map_err(|e| {
-        let labelled = match response.headers.get("content-type") {
-            Some(content_type) => format!(" (content type `{content_type}`)"),
-            None => String::new(),
-        };
-        let reason = without_quoted_values(&e.to_string());
-        ResponseError::new(response, format!("invalid JSON body{labelled}: {reason}"))
-    })
+    ResponseError::new(response, format!("invalid JSON body{labelled}: {reason}"))
 }
 
 /// serde_json's message with every quoted string value blanked: `invalid type: string
@@ -231,5 +244,37 @@ mod tests {
             body: vec![0xff, 0xfe],
         };
         assert!(parse_body::<Output>(&not_utf8).is_err());
+    }
+
+    #[test]
+    fn a_structure_is_an_object_never_an_array_read_by_position() {
+        let array = response(200, &[], r#" ["n"]"#);
+        let error = parse_body::<Output>(&array).unwrap_err();
+        assert!(
+            error.reason().contains("not a JSON object"),
+            "{}",
+            error.reason()
+        );
+        for scalar in ["\"n\"", "5", "null"] {
+            assert!(
+                parse_body::<Output>(&response(200, &[], scalar)).is_err(),
+                "{scalar}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_error_body_that_is_not_json_reads_as_empty() {
+        let html = response(
+            404,
+            &[("Content-Type", "text/html")],
+            "<html>Not Found</html>",
+        );
+        assert_eq!(parse_body::<Output>(&html).unwrap(), Output { name: None });
+        let listed = response(400, &[], r#"{"Name":"n"}"#);
+        assert_eq!(
+            parse_body::<Output>(&listed).unwrap().name.as_deref(),
+            Some("n")
+        );
     }
 }
