@@ -312,6 +312,36 @@ async fn an_array_body_is_not_read_as_the_structure() {
 }
 
 #[tokio::test]
+async fn a_nested_structure_sent_as_an_array_is_not_read_by_position() {
+    // AppflowIntegration's members are RecordsProcessed, StepsCompleted, TotalSteps: serde's
+    // derive alone would read this array as those three numbers.
+    let server = TestServer::start(vec![Reply::json(
+        200,
+        r#"{"WorkflowId": "wf-1", "Metrics": {"AppflowIntegration": [1, 2, 3]}}"#,
+    )])
+    .await;
+
+    match call(&config(&server.url(), &RecordingSleep::default()))
+        .await
+        .unwrap_err()
+    {
+        SdkError::Response(error) => {
+            assert!(
+                error.reason().contains("a JSON object"),
+                "{}",
+                error.reason()
+            )
+        }
+        other => panic!("expected a response error, got {other:?}"),
+    }
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "a malformed response is not retried"
+    );
+}
+
+#[tokio::test]
 async fn a_timestamp_beyond_year_9999_is_a_response_error() {
     let server = TestServer::start(vec![Reply::json(200, r#"{"StartDate": 1e300}"#)]).await;
 

@@ -36,8 +36,34 @@ impl Reroot<'_> {
         }
     }
 
-    /// `crate::` in doc-link text: rustdoc resolves intra-doc links like paths.
-    fn reroot_doc(&self, text: &str) -> String {
+    /// Re-roots the paths inside the string literals of `tokens`.
+    fn reroot_strings(&self, tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+        use proc_macro2::{Group, TokenTree};
+        tokens
+            .into_iter()
+            .map(|token| match token {
+                TokenTree::Group(group) => {
+                    let mut rerooted =
+                        Group::new(group.delimiter(), self.reroot_strings(group.stream()));
+                    rerooted.set_span(group.span());
+                    TokenTree::Group(rerooted)
+                }
+                TokenTree::Literal(literal) => {
+                    match syn::parse2::<syn::LitStr>(TokenTree::Literal(literal.clone()).into()) {
+                        Ok(text) if text.value().contains("crate::") => TokenTree::Literal(
+                            syn::LitStr::new(&self.reroot_text(&text.value()), text.span()).token(),
+                        ),
+                        _ => TokenTree::Literal(literal),
+                    }
+                }
+                other => other,
+            })
+            .collect()
+    }
+
+    /// `crate::` in text that names paths: doc links (rustdoc resolves them like paths) and
+    /// serde's codec strings.
+    fn reroot_text(&self, text: &str) -> String {
         let root: Vec<String> = self
             .module_path
             .segments
@@ -83,10 +109,55 @@ impl VisitMut for Reroot<'_> {
                 ..
             }) = &mut doc.value
         {
-            let rerooted = self.reroot_doc(&text.value());
+            let rerooted = self.reroot_text(&text.value());
             *text = syn::LitStr::new(&rerooted, text.span());
             return;
         }
+        // `#[serde(with = "...")]` names codec paths, `crate::types::X` among them, in strings.
+        if let syn::Meta::List(list) = &mut attribute.meta
+            && list.path.is_ident("serde")
+        {
+            list.tokens = self.reroot_strings(std::mem::take(&mut list.tokens));
+            return;
+        }
         visit_mut::visit_attribute_mut(self, attribute);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    #[test]
+    fn paths_docs_uses_and_codec_strings_are_rerooted_but_not_the_runtime() {
+        let mut file: syn::File = syn::parse2(quote! {
+            use crate::types::A;
+            /// See [`B`](crate::types::B).
+            pub(crate) struct S {
+                #[serde(rename = "A", with = "leansdk_runtime::codec::With::<Object<crate::types::A>>")]
+                a: crate::types::A,
+                b: leansdk_runtime::DateTime,
+            }
+        })
+        .unwrap();
+        reroot(&mut file, &syn::parse_quote!(crate::services::sts));
+        let text = quote!(#file).to_string();
+        assert!(
+            text.contains("use crate :: services :: sts :: types :: A"),
+            "{text}"
+        );
+        assert!(text.contains("(crate::services::sts::types::B)"), "{text}");
+        assert!(
+            text.contains("Object<crate::services::sts::types::A>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("a : crate :: services :: sts :: types :: A"),
+            "{text}"
+        );
+        assert!(text.contains("b : leansdk_runtime :: DateTime"), "{text}");
+        assert!(text.contains("pub (crate) struct S"), "{text}");
     }
 }

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::BodyFormat;
 use super::http_binding::response_binding;
-use crate::ir::{Binding, Operation, REQUEST_ID_FIELD, RustType, Struct};
+use crate::ir::{Binding, NamedKind, Operation, REQUEST_ID_FIELD, RustType, Struct};
 use crate::model::TimestampFormat;
 use crate::tokens::rust_type;
 
@@ -20,8 +20,9 @@ pub struct Codec {
 
 impl Codec {
     /// The codec for a value of `ty`, optionally wrapped in `Option`: needed for leaves
-    /// serde cannot derive (timestamps, blobs, floats) and for dense maps, which drop the
-    /// `null` values a service may send.
+    /// serde cannot derive (timestamps, blobs, floats), for structures (read only from
+    /// objects, never from arrays by position) and for dense maps, which drop the `null`
+    /// values a service may send.
     pub fn for_type(ty: &RustType, optional: bool) -> Option<Codec> {
         let mut combinators = Vec::new();
         if optional {
@@ -60,6 +61,17 @@ impl Codec {
                         Some(name) => {
                             let name = format_ident!("{}", name);
                             quote!(leansdk_runtime::protocol::json::codec::#name)
+                        }
+                        None if matches!(
+                            leaf,
+                            RustType::Named {
+                                kind: NamedKind::Structure,
+                                ..
+                            }
+                        ) =>
+                        {
+                            let ty = rust_type(leaf);
+                            quote!(leansdk_runtime::protocol::json::codec::Object<#ty>)
                         }
                         None if dense_map => {
                             let ty = rust_type(leaf);

@@ -133,10 +133,18 @@ pub struct GetWorkflowOutput {
     )]
     pub last_updated_at: Option<leansdk_runtime::DateTime>,
     /// Settings the workflow was started with.
-    #[serde(rename = "Attributes", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Attributes",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::WorkflowAttributes>>>"
+    )]
     pub attributes: Option<crate::types::WorkflowAttributes>,
     /// Progress counters of the workflow run.
-    #[serde(rename = "Metrics", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Metrics",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::WorkflowMetrics>>>"
+    )]
     pub metrics: Option<crate::types::WorkflowMetrics>,
     /// The request ID the service returned, for support cases. Not a model member.
     #[serde(skip)]

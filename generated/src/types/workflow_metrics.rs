@@ -13,6 +13,10 @@
 #[serde(default)]
 pub struct WorkflowMetrics {
     /// Counters of an `APPFLOW_INTEGRATION` workflow.
-    #[serde(rename = "AppflowIntegration", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AppflowIntegration",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::AppflowIntegrationWorkflowMetrics>>>"
+    )]
     pub appflow_integration: Option<crate::types::AppflowIntegrationWorkflowMetrics>,
 }

@@ -406,7 +406,7 @@ impl ClientHandle {
                 .map_err(|e| {
                     SdkError::Dispatch(ConnectorError::new(
                         ConnectorErrorKind::Io,
-                        format!("reading the request body: {e}"),
+                        RequestBodyError(e),
                     ))
                 })?;
             request.body = body.into();
@@ -717,6 +717,23 @@ fn log_response(response: &HttpResponse) {
     );
 }
 
+/// A request body (a file, a reader) failed while it was read to be hashed; the I/O error
+/// stays the cause, for callers that look at its kind.
+#[derive(Debug)]
+struct RequestBodyError(std::io::Error);
+
+impl std::fmt::Display for RequestBodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "reading the request body: {}", self.0)
+    }
+}
+
+impl std::error::Error for RequestBodyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -785,6 +802,28 @@ mod tests {
         assert_eq!(
             endpoint_url_only(&config).unwrap().url(),
             "http://127.0.0.1:1"
+        );
+    }
+
+    #[test]
+    fn a_request_body_read_error_keeps_its_io_error_as_the_cause() {
+        let error = ConnectorError::new(
+            ConnectorErrorKind::Io,
+            RequestBodyError(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "no access",
+            )),
+        );
+        let cause = std::error::Error::source(&error)
+            .and_then(std::error::Error::source)
+            .and_then(|e| e.downcast_ref::<std::io::Error>())
+            .expect("the I/O error is in the chain");
+        assert_eq!(cause.kind(), std::io::ErrorKind::PermissionDenied);
+        assert!(
+            error
+                .to_string()
+                .contains("reading the request body: no access"),
+            "{error}"
         );
     }
 }

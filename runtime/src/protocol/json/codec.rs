@@ -1,6 +1,6 @@
 //! serde codecs that generated types use for JSON wire formats serde cannot derive:
-//! timestamps in a chosen format, base64 blobs, floats with `NaN`/`Infinity` strings, and
-//! unions with unknown members.
+//! timestamps in a chosen format, base64 blobs, floats with `NaN`/`Infinity` strings,
+//! structures read only from objects, and unions with unknown members.
 //!
 //! A [`Codec`] describes one leaf format; [`Opt`], [`List`] and [`Map`] lift it to
 //! `Option`, `Vec` and `BTreeMap`; [`With`] turns any codec into the module-like path
@@ -146,6 +146,37 @@ impl<T: Serialize + de::DeserializeOwned> Codec for Serde<T> {
 
     fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
         T::deserialize(deserializer)
+    }
+}
+
+/// A structure, read only from a JSON object. serde's derive also reads a structure from an
+/// array, member by member in declaration order, which no AWS protocol sends: a response
+/// shaped that way is malformed, and must not fill members by position.
+pub struct Object<T>(PhantomData<T>);
+
+impl<T: Serialize + de::DeserializeOwned> Codec for Object<T> {
+    type Value = T;
+
+    fn serialize<S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_map(ObjectVisitor(PhantomData))
+    }
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: de::DeserializeOwned> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map))
     }
 }
 

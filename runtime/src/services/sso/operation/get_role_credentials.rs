@@ -139,7 +139,11 @@ impl GetRoleCredentialsFluentBuilder {
 #[serde(default)]
 pub struct GetRoleCredentialsOutput {
     /// The role's temporary credentials.
-    #[serde(rename = "roleCredentials", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "roleCredentials",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::services::sso::types::RoleCredentials>>>"
+    )]
     pub role_credentials: Option<crate::services::sso::types::RoleCredentials>,
     /// The request ID the service returned, for support cases. Not a model member.
     #[serde(skip)]

@@ -184,10 +184,18 @@ impl AssumeRoleFluentBuilder {
 #[serde(default)]
 pub struct AssumeRoleOutput {
     /// The role's temporary credentials.
-    #[serde(rename = "Credentials", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Credentials",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::services::sts::types::Credentials>>>"
+    )]
     pub credentials: Option<crate::services::sts::types::Credentials>,
     /// Who they act as.
-    #[serde(rename = "AssumedRoleUser", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssumedRoleUser",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::services::sts::types::AssumedRoleUser>>>"
+    )]
     pub assumed_role_user: Option<crate::services::sts::types::AssumedRoleUser>,
     /// How much of the size limit the session policies and tags use, in percent.
     #[serde(rename = "PackedPolicySize", skip_serializing_if = "Option::is_none")]

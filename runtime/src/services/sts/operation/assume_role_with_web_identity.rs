@@ -202,7 +202,11 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
 #[serde(default)]
 pub struct AssumeRoleWithWebIdentityOutput {
     /// The role's temporary credentials.
-    #[serde(rename = "Credentials", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Credentials",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::services::sts::types::Credentials>>>"
+    )]
     pub credentials: Option<crate::services::sts::types::Credentials>,
     /// The token's subject (`sub` claim).
     #[serde(
@@ -211,7 +215,11 @@ pub struct AssumeRoleWithWebIdentityOutput {
     )]
     pub subject_from_web_identity_token: Option<String>,
     /// Who the credentials act as.
-    #[serde(rename = "AssumedRoleUser", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssumedRoleUser",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::services::sts::types::AssumedRoleUser>>>"
+    )]
     pub assumed_role_user: Option<crate::services::sts::types::AssumedRoleUser>,
     /// How much of the size limit the session policies use, in percent.
     #[serde(rename = "PackedPolicySize", skip_serializing_if = "Option::is_none")]

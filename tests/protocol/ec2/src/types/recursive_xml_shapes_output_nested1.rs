@@ -13,7 +13,11 @@
 pub struct RecursiveXmlShapesOutputNested1 {
     #[serde(rename = "foo", skip_serializing_if = "Option::is_none")]
     pub foo: Option<String>,
-    #[serde(rename = "nested", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "nested",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<Box<crate::types::RecursiveXmlShapesOutputNested2>>>>"
+    )]
     pub nested: Option<Box<crate::types::RecursiveXmlShapesOutputNested2>>,
 }
 impl leansdk_runtime::protocol::xml::FromXml for RecursiveXmlShapesOutputNested1 {

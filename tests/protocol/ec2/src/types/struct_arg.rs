@@ -13,7 +13,11 @@
 pub struct StructArg {
     #[serde(rename = "OtherArg", skip_serializing_if = "Option::is_none")]
     pub other_arg: Option<bool>,
-    #[serde(rename = "RecursiveArg", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RecursiveArg",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<Box<crate::types::StructArg>>>>"
+    )]
     pub recursive_arg: Option<Box<crate::types::StructArg>>,
     #[serde(rename = "StringArg", skip_serializing_if = "Option::is_none")]
     pub string_arg: Option<String>,

@@ -25,7 +25,11 @@ pub struct KitchenSinkOperationResponseKitchenSink {
         with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::F64>>"
     )]
     pub double: Option<f64>,
-    #[serde(rename = "EmptyStruct", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EmptyStruct",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::EmptyStruct>>>"
+    )]
     pub empty_struct: Option<crate::types::EmptyStruct>,
     #[serde(
         rename = "Float",
@@ -61,7 +65,11 @@ pub struct KitchenSinkOperationResponseKitchenSink {
     >,
     #[serde(rename = "ListOfStrings", skip_serializing_if = "Option::is_none")]
     pub list_of_strings: Option<Vec<String>>,
-    #[serde(rename = "ListOfStructs", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ListOfStructs",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::List<leansdk_runtime::protocol::json::codec::Object<crate::types::SimpleStruct>>>>"
+    )]
     pub list_of_structs: Option<Vec<crate::types::SimpleStruct>>,
     #[serde(rename = "Long", skip_serializing_if = "Option::is_none")]
     pub long: Option<i64>,
@@ -93,19 +101,23 @@ pub struct KitchenSinkOperationResponseKitchenSink {
     #[serde(
         rename = "MapOfStructs",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DenseMap<leansdk_runtime::protocol::json::codec::Serde<crate::types::SimpleStruct>>>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DenseMap<leansdk_runtime::protocol::json::codec::Object<crate::types::SimpleStruct>>>>"
     )]
     pub map_of_structs: Option<
         ::std::collections::BTreeMap<String, crate::types::SimpleStruct>,
     >,
-    #[serde(rename = "RecursiveList", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RecursiveList",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::List<leansdk_runtime::protocol::json::codec::Object<crate::types::KitchenSinkOperationResponseKitchenSink>>>>"
+    )]
     pub recursive_list: Option<
         Vec<crate::types::KitchenSinkOperationResponseKitchenSink>,
     >,
     #[serde(
         rename = "RecursiveMap",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DenseMap<leansdk_runtime::protocol::json::codec::Serde<crate::types::KitchenSinkOperationResponseKitchenSink>>>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DenseMap<leansdk_runtime::protocol::json::codec::Object<crate::types::KitchenSinkOperationResponseKitchenSink>>>>"
     )]
     pub recursive_map: Option<
         ::std::collections::BTreeMap<
@@ -113,15 +125,27 @@ pub struct KitchenSinkOperationResponseKitchenSink {
             crate::types::KitchenSinkOperationResponseKitchenSink,
         >,
     >,
-    #[serde(rename = "RecursiveStruct", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RecursiveStruct",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<Box<crate::types::KitchenSinkOperationResponseKitchenSink>>>>"
+    )]
     pub recursive_struct: Option<
         Box<crate::types::KitchenSinkOperationResponseKitchenSink>,
     >,
-    #[serde(rename = "SimpleStruct", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SimpleStruct",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::SimpleStruct>>>"
+    )]
     pub simple_struct: Option<crate::types::SimpleStruct>,
     #[serde(rename = "String", skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
-    #[serde(rename = "StructWithJsonName", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StructWithJsonName",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::StructWithJsonName>>>"
+    )]
     pub struct_with_json_name: Option<crate::types::StructWithJsonName>,
     #[serde(
         rename = "Timestamp",

@@ -23,7 +23,10 @@ pub enum MyUnion {
     NumberValue(i32),
     #[serde(rename = "stringValue")]
     StringValue(String),
-    #[serde(rename = "structureValue")]
+    #[serde(
+        rename = "structureValue",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Object<crate::types::GreetingStruct>>"
+    )]
     StructureValue(crate::types::GreetingStruct),
     #[serde(
         rename = "timestampValue",
@@ -104,9 +107,11 @@ impl<'de> leansdk_runtime::serde::Deserialize<'de> for MyUnion {
                         }
                         "structureValue" => {
                             Self::StructureValue(
-                                <crate::types::GreetingStruct as leansdk_runtime::serde::Deserialize>::deserialize(
-                                    value,
-                                )?,
+                                leansdk_runtime::protocol::json::codec::With::<
+                                    leansdk_runtime::protocol::json::codec::Object<
+                                        crate::types::GreetingStruct,
+                                    >,
+                                >::deserialize(value)?,
                             )
                         }
                         "timestampValue" => {

@@ -25,7 +25,10 @@ pub enum MyUnion {
     NumberValue(i32),
     #[serde(rename = "stringValue")]
     StringValue(String),
-    #[serde(rename = "structureValue")]
+    #[serde(
+        rename = "structureValue",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Object<crate::types::GreetingStruct>>"
+    )]
     StructureValue(crate::types::GreetingStruct),
     #[serde(
         rename = "timestampValue",
@@ -113,9 +116,11 @@ impl<'de> leansdk_runtime::serde::Deserialize<'de> for MyUnion {
                         }
                         "structureValue" => {
                             Self::StructureValue(
-                                <crate::types::GreetingStruct as leansdk_runtime::serde::Deserialize>::deserialize(
-                                    value,
-                                )?,
+                                leansdk_runtime::protocol::json::codec::With::<
+                                    leansdk_runtime::protocol::json::codec::Object<
+                                        crate::types::GreetingStruct,
+                                    >,
+                                >::deserialize(value)?,
                             )
                         }
                         "timestampValue" => {

@@ -12,7 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct NestedStructuresInput {
-    #[serde(rename = "Nested", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Nested",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::StructArg>>>"
+    )]
     pub nested: Option<crate::types::StructArg>,
 }
 impl leansdk_runtime::protocol::query::ToQuery for NestedStructuresInput {

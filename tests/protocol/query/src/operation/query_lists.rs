@@ -12,7 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct QueryListsInput {
-    #[serde(rename = "ComplexListArg", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ComplexListArg",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::List<leansdk_runtime::protocol::json::codec::Object<crate::types::GreetingStruct>>>>"
+    )]
     pub complex_list_arg: Option<Vec<crate::types::GreetingStruct>>,
     #[serde(rename = "FlattenedListArg", skip_serializing_if = "Option::is_none")]
     pub flattened_list_arg: Option<Vec<String>>,
@@ -28,7 +32,11 @@ pub struct QueryListsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub list_arg_with_xml_name_member: Option<Vec<String>>,
-    #[serde(rename = "NestedWithList", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NestedWithList",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::NestedStructWithList>>>"
+    )]
     pub nested_with_list: Option<crate::types::NestedStructWithList>,
 }
 impl leansdk_runtime::protocol::query::ToQuery for QueryListsInput {

@@ -15,7 +15,7 @@ pub struct QueryMapsInput {
     #[serde(
         rename = "ComplexMapArg",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DenseMap<leansdk_runtime::protocol::json::codec::Serde<crate::types::GreetingStruct>>>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DenseMap<leansdk_runtime::protocol::json::codec::Object<crate::types::GreetingStruct>>>>"
     )]
     pub complex_map_arg: Option<
         ::std::collections::BTreeMap<String, crate::types::GreetingStruct>,
@@ -52,7 +52,11 @@ pub struct QueryMapsInput {
         with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DenseMap<leansdk_runtime::protocol::json::codec::Serde<String>>>>"
     )]
     pub map_with_xml_member_name: Option<::std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "NestedStructWithMap", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NestedStructWithMap",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::NestedStructWithMap>>>"
+    )]
     pub nested_struct_with_map: Option<crate::types::NestedStructWithMap>,
     #[serde(
         rename = "RenamedMapArg",

@@ -86,7 +86,11 @@ impl RecursiveXmlShapesFluentBuilder {
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct RecursiveXmlShapesOutput {
-    #[serde(rename = "nested", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "nested",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::RecursiveXmlShapesOutputNested1>>>"
+    )]
     pub nested: Option<crate::types::RecursiveXmlShapesOutputNested1>,
     /// The request ID the service returned, for support cases. Not a model member.
     #[serde(skip)]

@@ -86,7 +86,11 @@ impl XmlNamespacesFluentBuilder {
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct XmlNamespacesOutput {
-    #[serde(rename = "nested", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "nested",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::XmlNamespaceNested>>>"
+    )]
     pub nested: Option<crate::types::XmlNamespaceNested>,
     /// The request ID the service returned, for support cases. Not a model member.
     #[serde(skip)]

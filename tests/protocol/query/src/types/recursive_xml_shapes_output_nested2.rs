@@ -13,7 +13,11 @@
 pub struct RecursiveXmlShapesOutputNested2 {
     #[serde(rename = "bar", skip_serializing_if = "Option::is_none")]
     pub bar: Option<String>,
-    #[serde(rename = "recursiveMember", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "recursiveMember",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<Box<crate::types::RecursiveXmlShapesOutputNested1>>>>"
+    )]
     pub recursive_member: Option<Box<crate::types::RecursiveXmlShapesOutputNested1>>,
 }
 impl leansdk_runtime::protocol::xml::FromXml for RecursiveXmlShapesOutputNested2 {

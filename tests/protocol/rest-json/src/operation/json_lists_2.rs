@@ -94,7 +94,11 @@ pub struct JsonListsResponseJsonListsOutput {
     pub string_list: Option<Vec<String>>,
     #[serde(rename = "stringSet", skip_serializing_if = "Option::is_none")]
     pub string_set: Option<Vec<String>>,
-    #[serde(rename = "myStructureList", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "myStructureList",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::List<leansdk_runtime::protocol::json::codec::Object<crate::types::StructureListMember>>>>"
+    )]
     pub structure_list: Option<Vec<crate::types::StructureListMember>>,
     #[serde(
         rename = "timestampList",

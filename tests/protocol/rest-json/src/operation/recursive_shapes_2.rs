@@ -83,7 +83,11 @@ impl RecursiveShapesResponseRecursiveShapesFluentBuilder {
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct RecursiveShapesResponseRecursiveShapesOutput {
-    #[serde(rename = "nested", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "nested",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::RecursiveShapesInputOutputNested1>>>"
+    )]
     pub nested: Option<crate::types::RecursiveShapesInputOutputNested1>,
     /// The request ID the service returned, for support cases. Not a model member.
     #[serde(skip)]

@@ -12,7 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct TestBodyStructureInput {
-    #[serde(rename = "testConfig", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "testConfig",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::TestConfig>>>"
+    )]
     pub test_config: Option<crate::types::TestConfig>,
     #[serde(rename = "testId", skip)]
     pub test_id: Option<String>,

@@ -13,7 +13,11 @@
 pub struct ComplexError {
     #[serde(rename = "Header", skip)]
     pub header: Option<String>,
-    #[serde(rename = "Nested", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Nested",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::ComplexNestedErrorData>>>"
+    )]
     pub nested: Option<crate::types::ComplexNestedErrorData>,
     #[serde(rename = "TopLevel", skip_serializing_if = "Option::is_none")]
     pub top_level: Option<String>,

@@ -21,11 +21,17 @@ pub enum MyUnion {
     MapValue(::std::collections::BTreeMap<String, String>),
     #[serde(rename = "numberValue")]
     NumberValue(i32),
-    #[serde(rename = "renamedStructureValue")]
+    #[serde(
+        rename = "renamedStructureValue",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Object<crate::types::RenamedGreeting>>"
+    )]
     RenamedStructureValue(crate::types::RenamedGreeting),
     #[serde(rename = "stringValue")]
     StringValue(String),
-    #[serde(rename = "structureValue")]
+    #[serde(
+        rename = "structureValue",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Object<crate::types::GreetingStruct>>"
+    )]
     StructureValue(crate::types::GreetingStruct),
     #[serde(
         rename = "timestampValue",
@@ -99,9 +105,11 @@ impl<'de> leansdk_runtime::serde::Deserialize<'de> for MyUnion {
                         }
                         "renamedStructureValue" => {
                             Self::RenamedStructureValue(
-                                <crate::types::RenamedGreeting as leansdk_runtime::serde::Deserialize>::deserialize(
-                                    value,
-                                )?,
+                                leansdk_runtime::protocol::json::codec::With::<
+                                    leansdk_runtime::protocol::json::codec::Object<
+                                        crate::types::RenamedGreeting,
+                                    >,
+                                >::deserialize(value)?,
                             )
                         }
                         "stringValue" => {
@@ -113,9 +121,11 @@ impl<'de> leansdk_runtime::serde::Deserialize<'de> for MyUnion {
                         }
                         "structureValue" => {
                             Self::StructureValue(
-                                <crate::types::GreetingStruct as leansdk_runtime::serde::Deserialize>::deserialize(
-                                    value,
-                                )?,
+                                leansdk_runtime::protocol::json::codec::With::<
+                                    leansdk_runtime::protocol::json::codec::Object<
+                                        crate::types::GreetingStruct,
+                                    >,
+                                >::deserialize(value)?,
                             )
                         }
                         "timestampValue" => {

@@ -13,6 +13,10 @@
 pub struct RecursiveShapesInputOutputNested1 {
     #[serde(rename = "foo", skip_serializing_if = "Option::is_none")]
     pub foo: Option<String>,
-    #[serde(rename = "nested", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "nested",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<Box<crate::types::RecursiveShapesInputOutputNested2>>>>"
+    )]
     pub nested: Option<Box<crate::types::RecursiveShapesInputOutputNested2>>,
 }

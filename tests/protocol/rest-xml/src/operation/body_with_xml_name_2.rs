@@ -95,7 +95,11 @@ impl BodyWithXmlNameResponseBodyWithXmlNameFluentBuilder {
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct BodyWithXmlNameResponseBodyWithXmlNameOutput {
-    #[serde(rename = "nested", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "nested",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::PayloadWithXmlName>>>"
+    )]
     pub nested: Option<crate::types::PayloadWithXmlName>,
     /// The request ID the service returned, for support cases. Not a model member.
     #[serde(skip)]

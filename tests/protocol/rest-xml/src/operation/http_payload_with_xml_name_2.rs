@@ -101,7 +101,11 @@ impl HttpPayloadWithXmlNameResponseHttpPayloadWithXmlNameFluentBuilder {
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct HttpPayloadWithXmlNameResponseHttpPayloadWithXmlNameOutput {
-    #[serde(rename = "nested", skip_deserializing)]
+    #[serde(
+        rename = "nested",
+        skip_deserializing,
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::PayloadWithXmlName>>>"
+    )]
     pub nested: Option<crate::types::PayloadWithXmlName>,
     /// The request ID the service returned, for support cases. Not a model member.
     #[serde(skip)]

@@ -101,7 +101,11 @@ impl HttpPayloadWithXmlNamespaceAndPrefixResponseHttpPayloadWithXmlNamespaceAndP
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct HttpPayloadWithXmlNamespaceAndPrefixResponseHttpPayloadWithXmlNamespaceAndPrefixOutput {
-    #[serde(rename = "nested", skip_deserializing)]
+    #[serde(
+        rename = "nested",
+        skip_deserializing,
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::PayloadWithXmlNamespaceAndPrefix>>>"
+    )]
     pub nested: Option<crate::types::PayloadWithXmlNamespaceAndPrefix>,
     /// The request ID the service returned, for support cases. Not a model member.
     #[serde(skip)]

@@ -12,7 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct RecursiveShapesInput {
-    #[serde(rename = "nested", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "nested",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::RecursiveShapesInputOutputNested1>>>"
+    )]
     pub nested: Option<crate::types::RecursiveShapesInputOutputNested1>,
 }
 impl leansdk_runtime::protocol::xml::ToXml for RecursiveShapesInput {

@@ -101,7 +101,11 @@ impl XmlAttributesOnPayloadResponseXmlAttributesOnPayloadFluentBuilder {
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct XmlAttributesOnPayloadResponseXmlAttributesOnPayloadOutput {
-    #[serde(rename = "payload", skip_deserializing)]
+    #[serde(
+        rename = "payload",
+        skip_deserializing,
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::XmlAttributesPayloadResponse>>>"
+    )]
     pub payload: Option<crate::types::XmlAttributesPayloadResponse>,
     /// The request ID the service returned, for support cases. Not a model member.
     #[serde(skip)]

@@ -30,7 +30,11 @@ pub struct XmlEmptyListsInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub flattened_list_with_namespace: Option<Vec<String>>,
-    #[serde(rename = "flattenedStructureList", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "flattenedStructureList",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::List<leansdk_runtime::protocol::json::codec::Object<crate::types::StructureListMember>>>>"
+    )]
     pub flattened_structure_list: Option<Vec<crate::types::StructureListMember>>,
     #[serde(rename = "intEnumList", skip_serializing_if = "Option::is_none")]
     pub int_enum_list: Option<Vec<i32>>,
@@ -44,7 +48,11 @@ pub struct XmlEmptyListsInput {
     pub string_list: Option<Vec<String>>,
     #[serde(rename = "stringSet", skip_serializing_if = "Option::is_none")]
     pub string_set: Option<Vec<String>>,
-    #[serde(rename = "structureList", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "structureList",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::List<leansdk_runtime::protocol::json::codec::Object<crate::types::StructureListMember>>>>"
+    )]
     pub structure_list: Option<Vec<crate::types::StructureListMember>>,
     #[serde(
         rename = "timestampList",

@@ -15,7 +15,7 @@ pub struct XmlMapsXmlNameInput {
     #[serde(
         rename = "myMap",
         skip_serializing_if = "Option::is_none",
-        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DenseMap<leansdk_runtime::protocol::json::codec::Serde<crate::types::GreetingStruct>>>>"
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::DenseMap<leansdk_runtime::protocol::json::codec::Object<crate::types::GreetingStruct>>>>"
     )]
     pub my_map: Option<
         ::std::collections::BTreeMap<String, crate::types::GreetingStruct>,

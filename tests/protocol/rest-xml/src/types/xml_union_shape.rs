@@ -25,7 +25,10 @@ pub enum XmlUnionShape {
     ShortValue(i32),
     #[serde(rename = "stringValue")]
     StringValue(String),
-    #[serde(rename = "structValue")]
+    #[serde(
+        rename = "structValue",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Object<crate::types::XmlNestedUnionStruct>>"
+    )]
     StructValue(crate::types::XmlNestedUnionStruct),
     #[serde(rename = "unionValue")]
     UnionValue(Box<crate::types::XmlUnionShape>),
@@ -106,9 +109,11 @@ impl<'de> leansdk_runtime::serde::Deserialize<'de> for XmlUnionShape {
                         }
                         "structValue" => {
                             Self::StructValue(
-                                <crate::types::XmlNestedUnionStruct as leansdk_runtime::serde::Deserialize>::deserialize(
-                                    value,
-                                )?,
+                                leansdk_runtime::protocol::json::codec::With::<
+                                    leansdk_runtime::protocol::json::codec::Object<
+                                        crate::types::XmlNestedUnionStruct,
+                                    >,
+                                >::deserialize(value)?,
                             )
                         }
                         "unionValue" => {

@@ -170,7 +170,11 @@ impl ListEventStreamsFluentBuilder {
 #[serde(default)]
 pub struct ListEventStreamsOutput {
     /// The streams of this page.
-    #[serde(rename = "Items", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Items",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::List<leansdk_runtime::protocol::json::codec::Object<crate::types::EventStreamSummary>>>>"
+    )]
     pub items: Option<Vec<crate::types::EventStreamSummary>>,
     /// Where the next page starts; absent on the last page.
     #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]

@@ -32,7 +32,11 @@ pub struct EventStreamSummary {
     )]
     pub stopped_since: Option<leansdk_runtime::DateTime>,
     /// Where the events go and how that is going.
-    #[serde(rename = "DestinationSummary", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DestinationSummary",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::DestinationSummary>>>"
+    )]
     pub destination_summary: Option<crate::types::DestinationSummary>,
     /// Tags on the stream.
     #[serde(

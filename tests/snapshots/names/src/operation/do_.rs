@@ -24,15 +24,35 @@ pub struct DoInput {
     pub r#async: Option<crate::types::ClientShape>,
     #[serde(rename = "config", skip_serializing_if = "Option::is_none")]
     pub config: Option<crate::types::ConfigShape>,
-    #[serde(rename = "other", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "other",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::OptionShape>>>"
+    )]
     pub other: Option<crate::types::OptionShape>,
-    #[serde(rename = "string", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "string",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::StringShape>>>"
+    )]
     pub string: Option<crate::types::StringShape>,
-    #[serde(rename = "vec", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "vec",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::VecShape>>>"
+    )]
     pub vec: Option<crate::types::VecShape>,
-    #[serde(rename = "box", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "box",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::BoxShape>>>"
+    )]
     pub r#box: Option<crate::types::BoxShape>,
-    #[serde(rename = "mod", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "mod",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::Type>>>"
+    )]
     pub r#mod: Option<crate::types::Type>,
 }
 impl DoInput {

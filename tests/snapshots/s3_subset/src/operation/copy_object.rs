@@ -138,7 +138,11 @@ impl CopyObjectFluentBuilder {
 #[serde(default)]
 pub struct CopyObjectOutput {
     /// The copy's entity tag and time.
-    #[serde(rename = "CopyObjectResult", skip_deserializing)]
+    #[serde(
+        rename = "CopyObjectResult",
+        skip_deserializing,
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::CopyObjectResult>>>"
+    )]
     pub copy_object_result: Option<crate::types::CopyObjectResult>,
     /// The request ID the service returned, for support cases. Not a model member.
     #[serde(skip)]

@@ -200,7 +200,11 @@ impl ListObjectsV2FluentBuilder {
 #[serde(default)]
 pub struct ListObjectsV2Output {
     /// The page's objects.
-    #[serde(rename = "Contents", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Contents",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::List<leansdk_runtime::protocol::json::codec::Object<crate::types::Object>>>>"
+    )]
     pub contents: Option<Vec<crate::types::Object>>,
     /// Whether more pages follow.
     #[serde(rename = "IsTruncated", skip_serializing_if = "Option::is_none")]

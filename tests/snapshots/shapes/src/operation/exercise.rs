@@ -462,9 +462,17 @@ impl ExerciseFluentBuilder {
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct ExerciseOutput {
-    #[serde(rename = "credentials", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "credentials",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::Credentials>>>"
+    )]
     pub credentials: Option<crate::types::Credentials>,
-    #[serde(rename = "root", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "root",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<crate::types::Node>>>"
+    )]
     pub root: Option<crate::types::Node>,
     /// The request ID the service returned, for support cases. Not a model member.
     #[serde(skip)]

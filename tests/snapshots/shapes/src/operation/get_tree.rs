@@ -89,9 +89,17 @@ impl GetTreeFluentBuilder {
 pub struct GetTreeOutput {
     #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(rename = "next", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "next",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::Object<Box<crate::types::Node>>>>"
+    )]
     pub next: Option<Box<crate::types::Node>>,
-    #[serde(rename = "children", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "children",
+        skip_serializing_if = "Option::is_none",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Opt<leansdk_runtime::protocol::json::codec::List<leansdk_runtime::protocol::json::codec::Object<crate::types::Node>>>>"
+    )]
     pub children: Option<Vec<crate::types::Node>>,
     #[serde(rename = "branch", skip_serializing_if = "Option::is_none")]
     pub branch: Option<Box<crate::types::Branch>>,

@@ -5,7 +5,10 @@
 pub enum Branch {
     #[serde(rename = "leaf")]
     Leaf(String),
-    #[serde(rename = "node")]
+    #[serde(
+        rename = "node",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Object<Box<crate::types::Node>>>"
+    )]
     Node(Box<crate::types::Node>),
     /// A member this version of the SDK does not know. It cannot be sent back.
     #[serde(skip_serializing)]
@@ -35,11 +38,11 @@ impl<'de> leansdk_runtime::serde::Deserialize<'de> for Branch {
                         }
                         "node" => {
                             Self::Node(
-                                <Box<
-                                    crate::types::Node,
-                                > as leansdk_runtime::serde::Deserialize>::deserialize(
-                                    value,
-                                )?,
+                                leansdk_runtime::protocol::json::codec::With::<
+                                    leansdk_runtime::protocol::json::codec::Object<
+                                        Box<crate::types::Node>,
+                                    >,
+                                >::deserialize(value)?,
                             )
                         }
                         _ => Self::Unknown,

@@ -3,7 +3,10 @@
 #[derive(Clone, PartialEq, leansdk_runtime::serde::Serialize)]
 #[serde(crate = "leansdk_runtime::serde")]
 pub enum Shape {
-    #[serde(rename = "circle")]
+    #[serde(
+        rename = "circle",
+        with = "leansdk_runtime::protocol::json::codec::With::<leansdk_runtime::protocol::json::codec::Object<crate::types::Circle>>"
+    )]
     Circle(crate::types::Circle),
     #[serde(rename = "label")]
     Label(String),
@@ -35,9 +38,11 @@ impl<'de> leansdk_runtime::serde::Deserialize<'de> for Shape {
                     match member {
                         "circle" => {
                             Self::Circle(
-                                <crate::types::Circle as leansdk_runtime::serde::Deserialize>::deserialize(
-                                    value,
-                                )?,
+                                leansdk_runtime::protocol::json::codec::With::<
+                                    leansdk_runtime::protocol::json::codec::Object<
+                                        crate::types::Circle,
+                                    >,
+                                >::deserialize(value)?,
                             )
                         }
                         "label" => {
