@@ -31,6 +31,10 @@ publish = false
 [dependencies]
 leansdk-runtime = {{ path = "{runtime}" }}
 
+[features]
+# Paginators' pages and items as `futures_core::Stream`s (`into_stream()`).
+stream = ["leansdk-runtime/stream"]
+
 # Examples and tests only: users bring their own runtime, and the examples' argument
 # parsing and printing (the runtime's `cli` feature) never reach a user's build.
 [dev-dependencies]

@@ -1,4 +1,5 @@
-//! Pages of `smithy.api#paginated` operations, one request at a time, without a streams crate.
+//! Pages of `smithy.api#paginated` operations, one request at a time, without a streams crate
+//! (with the `stream` feature, pages and items are also `futures_core::Stream`s).
 //!
 //! A generated operation input implements [`Paginated`] (and [`PaginatedItems`] when the
 //! trait names `items`); its fluent builder's `into_paginator()` returns a [`Paginator`]:
@@ -10,6 +11,7 @@
 //! }
 //! let mut things = client.list_things().domain_name("d").into_paginator().items();
 //! while let Some(thing) = things.next_item().await { let thing = thing?; }
+//! let every_thing = client.list_things().domain_name("d").into_paginator().items().try_collect().await?;
 //! ```
 
 use std::collections::{BTreeMap, VecDeque};
@@ -128,6 +130,28 @@ impl<I: Paginated> Paginator<I> {
         Some(page)
     }
 
+    /// Every page, requested one after the other; the first error ends the paging and is
+    /// returned instead.
+    pub async fn try_collect(mut self) -> Result<Vec<I::Output>, SdkError<I::Error>> {
+        let mut pages = Vec::new();
+        while let Some(page) = self.next_page().await {
+            pages.push(page?);
+        }
+        Ok(pages)
+    }
+
+    /// The pages as a [`futures_core::Stream`] (feature `stream`), for stream combinators.
+    #[cfg(feature = "stream")]
+    pub fn into_stream(self) -> PageStream<I>
+    where
+        I: StreamSafe,
+    {
+        PageStream {
+            paginator: Some(self),
+            next: None,
+        }
+    }
+
     /// The items of every page in turn.
     pub fn items(self) -> Items<I>
     where
@@ -157,6 +181,139 @@ impl<I: PaginatedItems> Items<I> {
             match self.pages.next_page().await? {
                 Ok(page) => self.buffered.extend(I::items(page)),
                 Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+
+    /// Every item of every page; the first error ends the paging and is returned instead.
+    pub async fn try_collect(mut self) -> Result<Vec<I::Item>, SdkError<I::Error>> {
+        let mut items = Vec::new();
+        while let Some(item) = self.next_item().await {
+            items.push(item?);
+        }
+        Ok(items)
+    }
+
+    /// The items as a [`futures_core::Stream`] (feature `stream`), for stream combinators.
+    #[cfg(feature = "stream")]
+    pub fn into_stream(self) -> ItemStream<I>
+    where
+        I: StreamSafe,
+        I::Item: Send + 'static,
+    {
+        ItemStream {
+            pages: self.pages.into_stream(),
+            buffered: self.buffered,
+        }
+    }
+}
+
+#[cfg(feature = "stream")]
+pub use stream::{ItemStream, PageStream, StreamSafe};
+
+/// The `Stream` forms of [`Paginator`] and [`Items`]: each page's request runs in a boxed
+/// future that owns the paginator, so that the stream can be polled without borrowing it.
+#[cfg(feature = "stream")]
+mod stream {
+    use std::collections::VecDeque;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use futures_core::Stream;
+
+    use super::{Paginated, PaginatedItems, Paginator};
+    use crate::BoxFuture;
+    use crate::error::SdkError;
+
+    /// What a paginated input needs for its pages to be requested from a stream, which may
+    /// be moved to another task between polls.
+    pub trait StreamSafe:
+        Paginated<
+            Client: Send + Sync + 'static,
+            Output: Send + 'static,
+            Error: Send + 'static,
+            Token: Send + Sync,
+        > + Send
+        + Sync
+        + 'static
+    {
+    }
+
+    impl<I> StreamSafe for I where
+        I: Paginated<
+                Client: Send + Sync + 'static,
+                Output: Send + 'static,
+                Error: Send + 'static,
+                Token: Send + Sync,
+            > + Send
+            + Sync
+            + 'static
+    {
+    }
+
+    type Page<I> = Option<Result<<I as Paginated>::Output, SdkError<<I as Paginated>::Error>>>;
+
+    /// [`Paginator::into_stream`]: the pages, then `None`.
+    pub struct PageStream<I: Paginated> {
+        pub(super) paginator: Option<Paginator<I>>,
+        pub(super) next: Option<BoxFuture<'static, (Paginator<I>, Page<I>)>>,
+    }
+
+    // The paginator is only ever moved, never pinned: the pinned state is the boxed future.
+    impl<I: Paginated> Unpin for PageStream<I> {}
+
+    impl<I: StreamSafe> Stream for PageStream<I> {
+        type Item = Result<I::Output, SdkError<I::Error>>;
+
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            let this = &mut *self;
+            let next = match &mut this.next {
+                Some(next) => next,
+                None => {
+                    let Some(mut paginator) = this.paginator.take() else {
+                        return Poll::Ready(None);
+                    };
+                    this.next.insert(Box::pin(async move {
+                        let page = paginator.next_page().await;
+                        (paginator, page)
+                    }))
+                }
+            };
+            let (paginator, page) = match next.as_mut().poll(cx) {
+                Poll::Ready(done) => done,
+                Poll::Pending => return Poll::Pending,
+            };
+            this.next = None;
+            if page.is_some() {
+                this.paginator = Some(paginator);
+            }
+            Poll::Ready(page)
+        }
+    }
+
+    /// [`Items::into_stream`](super::Items::into_stream): the items of every page, then `None`.
+    pub struct ItemStream<I: PaginatedItems> {
+        pub(super) pages: PageStream<I>,
+        pub(super) buffered: VecDeque<I::Item>,
+    }
+
+    impl<I: PaginatedItems> Unpin for ItemStream<I> {}
+
+    impl<I: PaginatedItems + StreamSafe> Stream for ItemStream<I> {
+        type Item = Result<I::Item, SdkError<I::Error>>;
+
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            let this = &mut *self;
+            loop {
+                if let Some(item) = this.buffered.pop_front() {
+                    return Poll::Ready(Some(Ok(item)));
+                }
+                match Pin::new(&mut this.pages).poll_next(cx) {
+                    Poll::Ready(Some(Ok(page))) => this.buffered.extend(I::items(page)),
+                    Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                    Poll::Ready(None) => return Poll::Ready(None),
+                    Poll::Pending => return Poll::Pending,
+                }
             }
         }
     }
@@ -327,5 +484,53 @@ mod tests {
             .map(|r| r.1)
             .collect();
         assert_eq!(sizes, [Some(5), Some(5)]);
+    }
+
+    #[test]
+    fn try_collect_gathers_every_page_or_the_first_error() {
+        let service_ok = service(vec![page(Some("a"), &[1, 2]), page(None, &[3])]);
+        let items = block_on(
+            Paginator::new(service_ok, ListInput::default())
+                .items()
+                .try_collect(),
+        );
+        assert_eq!(items.ok(), Some(vec![1, 2, 3]));
+        let failing = service(vec![page(Some("a"), &[1]), Err(()), page(None, &[9])]);
+        let pages = block_on(Paginator::new(failing.clone(), ListInput::default()).try_collect());
+        assert!(pages.is_err());
+        assert_eq!(failing.requests.lock().unwrap().len(), 2);
+    }
+
+    #[cfg(feature = "stream")]
+    #[test]
+    fn pages_and_items_are_streams() {
+        use futures_core::Stream;
+
+        fn drain<S: Stream + Unpin>(mut stream: S) -> Vec<S::Item> {
+            let mut items = Vec::new();
+            while let Some(item) = block_on(std::future::poll_fn(|cx| {
+                std::pin::Pin::new(&mut stream).poll_next(cx)
+            })) {
+                items.push(item);
+            }
+            items
+        }
+
+        let pages = service(vec![
+            page(Some("a"), &[1, 2]),
+            page(Some("b"), &[]),
+            page(None, &[3]),
+        ]);
+        let paginator = Paginator::new(pages.clone(), ListInput::default());
+        let items: Vec<_> = drain(paginator.items().into_stream())
+            .into_iter()
+            .map(|item| item.map_err(|_| ()))
+            .collect();
+        assert_eq!(items, vec![Ok(1), Ok(2), Ok(3)]);
+
+        let failing = service(vec![page(Some("a"), &[1]), Err(()), page(None, &[9])]);
+        let pages = drain(Paginator::new(failing, ListInput::default()).into_stream());
+        assert_eq!(pages.len(), 2, "the stream ends after the error");
+        assert!(pages[0].is_ok() && pages[1].is_err());
     }
 }
