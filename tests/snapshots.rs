@@ -1,6 +1,6 @@
-//! Generates every model in `models/` into `snapshots/<model>/` and fails on any
-//! difference. `UPDATE_SNAPSHOTS=1 cargo test -p leansdk-tests --test snapshots` rewrites
-//! them; review the result with `git diff`.
+//! Generates every model in `models/` and fails on any difference from `snapshots/<model>/`,
+//! which `cargo xtask codegen` writes (review the result with `git diff`). Checked here too,
+//! so that `cargo test` alone catches a stale snapshot.
 
 use std::path::Path;
 
@@ -16,7 +16,6 @@ const SNAPSHOT_MANIFEST: Manifest<'static> = Manifest {
 #[test]
 fn snapshots_match_generator_output() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1");
     let mut models: Vec<_> = std::fs::read_dir(root.join("models"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -34,17 +33,13 @@ fn snapshots_match_generator_output() {
         let model = Model::from_path(&model_path).unwrap();
         let files = render::generate(&model, &SNAPSHOT_MANIFEST, &[]).unwrap();
         let dir = root.join("snapshots").join(&name);
-        if update {
-            render::write(&dir, &files).unwrap();
-            continue;
-        }
         for difference in render::check(&dir, &files).unwrap() {
             failures.push(format!("{name}: {difference}"));
         }
     }
     assert!(
         failures.is_empty(),
-        "snapshots differ from generator output:\n  {}\nrun `UPDATE_SNAPSHOTS=1 cargo test -p leansdk-tests --test snapshots` and review `git diff tests/snapshots`",
+        "snapshots differ from generator output:\n  {}\nrun `cargo xtask codegen` and review `git diff tests/snapshots`",
         failures.join("\n  ")
     );
 }

@@ -1,13 +1,15 @@
-//! `cargo xtask codegen [--check] [--model PATH --out DIR]`.
+//! `cargo xtask codegen [--check] [--model PATH --out DIR]`: without a model, everything the
+//! generator writes into the repository — `generated/`, the runtime's service modules, the
+//! snapshot crates (`tests/snapshots/`) and the protocol compliance crates (`tests/protocol/`).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use leansdk_codegen::model::Model;
-use leansdk_codegen::render::{self, Difference, Manifest};
+use leansdk_codegen::render::{self, Manifest};
 
-use crate::workspace;
+use crate::{protocol_tests, workspace};
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--model PATH] [--out DIR]";
 
@@ -15,8 +17,8 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--model PATH] [--out 
 pub enum CodegenError {
     Usage(String),
     Generator(leansdk_codegen::Error),
-    /// `--check` found differences.
-    OutOfDate(Vec<Difference>),
+    /// `--check` found differences, each named with its directory.
+    OutOfDate(Vec<String>),
 }
 
 impl fmt::Display for CodegenError {
@@ -115,15 +117,79 @@ const REPOSITORY: &[Target] = &[
     },
 ];
 
-/// Generates (or with `check`, compares) `files` into `dir`.
-fn apply(dir: &Path, files: &[render::GeneratedFile], check: bool) -> Result<(), CodegenError> {
-    if check {
-        let differences = render::check(dir, files)?;
-        if !differences.is_empty() {
-            return Err(CodegenError::OutOfDate(differences));
+/// Writes generated files into their directories, or with `check` collects how the
+/// directories differ from them.
+struct Output {
+    check: bool,
+    differences: Vec<String>,
+}
+
+impl Output {
+    fn apply(&mut self, dir: &Path, files: &[render::GeneratedFile]) -> Result<(), CodegenError> {
+        if self.check {
+            let shown = dir
+                .strip_prefix(workspace::root())
+                .unwrap_or(dir)
+                .display()
+                .to_string();
+            self.differences.extend(
+                render::check(dir, files)?
+                    .into_iter()
+                    .map(|difference| format!("{shown}: {difference}")),
+            );
+        } else {
+            render::write(dir, files)?;
         }
-    } else {
-        render::write(dir, files)?;
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(), CodegenError> {
+        if self.differences.is_empty() {
+            Ok(())
+        } else {
+            Err(CodegenError::OutOfDate(self.differences))
+        }
+    }
+}
+
+/// Where the snapshot crates are: one per model in `tests/models/`, compiled as members of
+/// the workspace, three levels below its root.
+const SNAPSHOT_MODELS: &str = "tests/models";
+const SNAPSHOTS: &str = "tests/snapshots";
+const SNAPSHOT_MANIFEST: Manifest<'static> = Manifest {
+    runtime_path: "../../../runtime",
+    standalone: false,
+};
+
+/// Each snapshot crate: `tests/snapshots/<model>/` from `tests/models/<model>.json`.
+fn snapshots(output: &mut Output) -> Result<(), CodegenError> {
+    let root = workspace::root();
+    let mut models: Vec<PathBuf> = std::fs::read_dir(root.join(SNAPSHOT_MODELS))
+        .map_err(|e| CodegenError::Usage(format!("{SNAPSHOT_MODELS}: {e}")))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    models.sort();
+    for model in models {
+        let Some(name) = model
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+        else {
+            continue;
+        };
+        let files = render::generate(&Model::from_path(&model)?, &SNAPSHOT_MANIFEST, &[])?;
+        output.apply(&root.join(SNAPSHOTS).join(name), &files)?;
+    }
+    Ok(())
+}
+
+/// Each compliance crate of `tests/protocol/`, from the copied botocore cases.
+fn protocol_crates(output: &mut Output) -> Result<(), CodegenError> {
+    for file in protocol_tests::FILES {
+        let generation = protocol_tests::generate(&protocol_tests::data_dir(), file)
+            .map_err(CodegenError::Usage)?;
+        output.apply(&protocol_tests::crate_dir(file), &generation.files)?;
     }
     Ok(())
 }
@@ -142,6 +208,10 @@ fn crate_files(
 /// `generated/`.
 pub fn run(model: Option<&Path>, out: Option<&Path>, check: bool) -> Result<(), CodegenError> {
     let root = workspace::root();
+    let mut output = Output {
+        check,
+        differences: Vec::new(),
+    };
     match (model, out) {
         (Some(model), Some(out)) => {
             let runtime = workspace::runtime();
@@ -149,20 +219,18 @@ pub fn run(model: Option<&Path>, out: Option<&Path>, check: bool) -> Result<(), 
                 runtime_path: &runtime.to_string_lossy(),
                 standalone: true,
             };
-            apply(out, &crate_files(model, &manifest)?, check)
+            output.apply(out, &crate_files(model, &manifest)?)?;
         }
-        (Some(model), None) => apply(
+        (Some(model), None) => output.apply(
             &workspace::generated(),
             &crate_files(model, &render::IN_REPOSITORY)?,
-            check,
-        ),
+        )?,
         (None, _) => {
             for target in REPOSITORY {
                 match target {
-                    Target::Crate { model, dir } => apply(
+                    Target::Crate { model, dir } => output.apply(
                         &root.join(dir),
                         &crate_files(&root.join(model), &render::IN_REPOSITORY)?,
-                        check,
                     )?,
                     Target::RuntimeModule {
                         model,
@@ -171,13 +239,15 @@ pub fn run(model: Option<&Path>, out: Option<&Path>, check: bool) -> Result<(), 
                     } => {
                         let model = Model::from_path(&root.join(model))?;
                         let files = render::generate_module(&model, module_path)?;
-                        apply(&root.join(dir), &files, check)?;
+                        output.apply(&root.join(dir), &files)?;
                     }
                 }
             }
-            Ok(())
+            snapshots(&mut output)?;
+            protocol_crates(&mut output)?;
         }
     }
+    output.finish()
 }
 
 pub fn command(args: impl Iterator<Item = String>) -> ExitCode {

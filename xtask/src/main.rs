@@ -17,7 +17,7 @@ type Run = fn(std::vec::IntoIter<String>) -> ExitCode;
 const COMMANDS: &[(&str, &str, Run)] = &[
     (
         "codegen",
-        "[--check] [--model PATH --out DIR]   regenerate generated/ and runtime/src/services/ from model/ (or DIR from PATH)",
+        "[--check] [--model PATH --out DIR]   regenerate generated/, runtime/src/services/, tests/snapshots/ and tests/protocol/ (or DIR from PATH)",
         |args| codegen::command(args),
     ),
     (
@@ -37,7 +37,7 @@ const COMMANDS: &[(&str, &str, Run)] = &[
     ),
     (
         "protocol-tests",
-        "[--write] [--data DIR]                check (or regenerate) tests/protocol and run the restJson1 compliance cases",
+        "[--data DIR]                          check tests/protocol is fresh and run every protocol's compliance cases",
         |args| protocol_tests::command(args),
     ),
 ];

@@ -1,7 +1,7 @@
-//! `cargo xtask protocol-tests [--write] [--data DIR]`: botocore's protocol compliance cases,
+//! `cargo xtask protocol-tests [--data DIR]`: botocore's protocol compliance cases,
 //! one crate per protocol file under `tests/protocol/<file>/`: the file's suites as one
-//! Smithy model, its generated client and one `#[test]` per case. Then runs them and prints
-//! pass/fail/skip counts per file and suite.
+//! Smithy model, its generated client and one `#[test]` per case (written by `cargo xtask
+//! codegen`, checked here). Then runs them and prints pass/fail/skip counts per file and suite.
 
 mod botocore;
 mod cases;
@@ -20,7 +20,7 @@ use quote::format_ident;
 
 use crate::workspace;
 
-const USAGE: &str = "usage: cargo xtask protocol-tests [--write] [--data DIR]";
+const USAGE: &str = "usage: cargo xtask protocol-tests [--data DIR]";
 
 /// The crates, relative to the repository root.
 const CRATES_DIR: &str = "tests/protocol";
@@ -33,7 +33,7 @@ pub struct ProtocolFile {
     /// botocore's name of the protocol in its ignore list.
     pub ignore_key: &'static str,
     pub service: smithy::Service,
-    /// Files of the crate written by hand: kept as they are by `--write` and by the check.
+    /// Files of the crate written by hand: kept as they are by `cargo xtask codegen` and by the check.
     pub hand_written: &'static [&'static str],
 }
 
@@ -246,18 +246,13 @@ fn with_test_dependencies(cargo_toml: &str) -> String {
 }
 
 struct Options {
-    write: bool,
     data: PathBuf,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let mut options = Options {
-        write: false,
-        data: data_dir(),
-    };
+    let mut options = Options { data: data_dir() };
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--write" => options.write = true,
             "--data" => {
                 options.data = args
                     .next()
@@ -274,19 +269,15 @@ fn run(options: &Options) -> Result<bool, String> {
     let mut generations = Vec::new();
     for file in FILES {
         let generation = generate(&options.data, file)?;
-        let dir = crate_dir(file);
-        if options.write {
-            render::write(&dir, &generation.files).map_err(|e| e.to_string())?;
-        } else {
-            let differences = render::check(&dir, &generation.files).map_err(|e| e.to_string())?;
-            if !differences.is_empty() {
-                let listed: Vec<String> = differences.iter().map(ToString::to_string).collect();
-                return Err(format!(
-                    "{CRATES_DIR}/{} is out of date; run `cargo xtask protocol-tests --write`:\n  {}",
-                    file.stem,
-                    listed.join("\n  ")
-                ));
-            }
+        let differences =
+            render::check(&crate_dir(file), &generation.files).map_err(|e| e.to_string())?;
+        if !differences.is_empty() {
+            let listed: Vec<String> = differences.iter().map(ToString::to_string).collect();
+            return Err(format!(
+                "{CRATES_DIR}/{} is out of date; run `cargo xtask codegen`:\n  {}",
+                file.stem,
+                listed.join("\n  ")
+            ));
         }
         generations.push(generation);
     }
@@ -320,7 +311,7 @@ mod tests {
             let listed: Vec<String> = differences.iter().map(ToString::to_string).collect();
             assert!(
                 listed.is_empty(),
-                "{}: run `cargo xtask protocol-tests --write`:\n  {}",
+                "{}: run `cargo xtask codegen`:\n  {}",
                 file.stem,
                 listed.join("\n  ")
             );
