@@ -203,3 +203,78 @@ async fn operation_timeout_covers_all_attempts() {
     }
     assert_eq!(server.requests().len(), 1);
 }
+
+/// The `Credential=` scope of a recorded request's signature: key and region.
+fn signed_as(request: &leansdk_tests::server::RecordedRequest) -> (String, String) {
+    let authorization = request.header("authorization").expect("a signed request");
+    let credential = authorization
+        .split("Credential=")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .expect("Credential=");
+    let parts: Vec<&str> = credential.split('/').collect();
+    (parts[0].to_owned(), parts[2].to_owned())
+}
+
+#[tokio::test]
+async fn a_config_override_changes_one_call_and_nothing_else() {
+    let server = TestServer::start(vec![
+        ok(),
+        Reply::json(500, r#"{"message":"down"}"#),
+        Reply::json(500, r#"{"message":"down"}"#),
+        ok(),
+    ])
+    .await;
+    let other = TestServer::start(vec![ok()]).await;
+    let (client, sleep) = standard(&server.url());
+    let call = || client.get_workflow().domain_name("d").workflow_id("w");
+
+    // Another region and key for one call.
+    call()
+        .config_override(
+            Config::builder()
+                .region("eu-west-1")
+                .credentials(Credentials::new("AKIDOVERRIDE", "OTHER", None, None)),
+        )
+        .send()
+        .await
+        .unwrap();
+    // One attempt only for this call: the 500 is not retried.
+    let error = call()
+        .config_override(
+            Config::builder().retry_config(RetryConfig::standard().with_max_attempts(1)),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, SdkError::Service(_)), "{error}");
+    assert!(sleep.delays().is_empty(), "{:?}", sleep.delays());
+    // Another endpoint for one call.
+    call()
+        .config_override(Config::builder().endpoint_url(other.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.requests().len(), 1);
+    // The client itself is as it was: its region, its key, its three attempts.
+    call().send().await.unwrap();
+    assert_eq!(
+        sleep.delays().len(),
+        1,
+        "the 500 is retried once more, then succeeds"
+    );
+    assert_eq!(client.config().region(), Some("us-east-1"));
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4);
+    assert_eq!(
+        signed_as(&requests[0]),
+        ("AKIDOVERRIDE".to_owned(), "eu-west-1".to_owned())
+    );
+    for request in &requests[1..] {
+        assert_eq!(
+            signed_as(request),
+            ("AKID".to_owned(), "us-east-1".to_owned())
+        );
+    }
+}

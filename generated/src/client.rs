@@ -34,6 +34,15 @@ impl Client {
     pub(crate) fn handle(&self) -> &ClientHandle {
         &self.handle
     }
+    /// This client for one call with `overrides` (see the builders' `config_override`).
+    pub(crate) fn with_config_override(
+        &self,
+        overrides: leansdk_runtime::config::ConfigBuilder,
+    ) -> Self {
+        Self {
+            handle: self.handle.with_config_override(overrides),
+        }
+    }
     /// Returns the current state of one workflow in a domain: its type and status, when it started and last changed, the settings it runs with and how far it has got.
     pub fn get_workflow(
         &self,

@@ -87,6 +87,13 @@ pub fn emit(krate: &Crate, has_endpoint_rules: bool) -> TokenStream {
                 &self.handle
             }
 
+            /// This client for one call with `overrides` (see the builders' `config_override`).
+            pub(crate) fn with_config_override(&self, overrides: leansdk_runtime::config::ConfigBuilder) -> Self {
+                Self {
+                    handle: self.handle.with_config_override(overrides),
+                }
+            }
+
             #(#methods)*
         }
     }

@@ -212,6 +212,60 @@ impl Config {
         self.inner.settings.as_ref()
     }
 
+    /// This configuration with every setting that `overrides` makes replacing its own; the
+    /// others stay (what operations' `config_override` applies for one call). The HTTP
+    /// client is the one exception: the default client's own settings (its connect limit,
+    /// proxy, trust and pool) are fixed when it is built, so an override that needs other
+    /// ones gives its own [`http_client`](ConfigBuilder::http_client).
+    pub fn with_overrides(&self, overrides: ConfigBuilder) -> Config {
+        // Destructured whole, so that a new setting cannot be forgotten here.
+        let ConfigBuilder {
+            region,
+            credentials,
+            endpoint_url,
+            use_fips,
+            use_dual_stack,
+            retry,
+            timeout,
+            http_client,
+            sleep,
+            app_name,
+            response_body_limit,
+            s3,
+            #[cfg(feature = "default-client")]
+                default_client: _,
+        } = overrides;
+        let mut inner = (*self.inner).clone();
+        inner.region = region.or(inner.region);
+        inner.credentials = credentials.or(inner.credentials);
+        inner.endpoint_url = endpoint_url.or(inner.endpoint_url);
+        inner.use_fips = use_fips.unwrap_or(inner.use_fips);
+        inner.use_dual_stack = use_dual_stack.unwrap_or(inner.use_dual_stack);
+        inner.retry = retry.unwrap_or(inner.retry);
+        inner.timeout = timeout.unwrap_or(inner.timeout);
+        inner.http_client = http_client.or(inner.http_client);
+        inner.sleep = sleep.unwrap_or(inner.sleep);
+        inner.app_name = app_name.or(inner.app_name);
+        inner.response_body_limit = response_body_limit.unwrap_or(inner.response_body_limit);
+        let S3Settings {
+            force_path_style,
+            accelerate,
+            use_arn_region,
+            use_global_endpoint,
+            disable_multi_region_access_points,
+        } = s3;
+        let own = &mut inner.s3;
+        own.force_path_style = force_path_style.or(own.force_path_style);
+        own.accelerate = accelerate.or(own.accelerate);
+        own.use_arn_region = use_arn_region.or(own.use_arn_region);
+        own.use_global_endpoint = use_global_endpoint.or(own.use_global_endpoint);
+        own.disable_multi_region_access_points =
+            disable_multi_region_access_points.or(own.disable_multi_region_access_points);
+        Config {
+            inner: Arc::new(inner),
+        }
+    }
+
     /// This configuration reading per-service settings from `settings`.
     pub(crate) fn with_settings(&self, settings: Option<SharedSettings>) -> Config {
         let mut inner = (*self.inner).clone();
@@ -310,6 +364,8 @@ pub struct ConfigBuilder {
     pub(crate) app_name: Option<String>,
     pub(crate) response_body_limit: Option<usize>,
     pub(crate) s3: S3Settings,
+    #[cfg(feature = "default-client")]
+    pub(crate) default_client: DefaultClientSettings,
 }
 
 impl ConfigBuilder {
@@ -436,6 +492,10 @@ impl ConfigBuilder {
 
     pub(crate) fn build_with(self, settings: Option<SharedSettings>) -> Config {
         let timeout = self.timeout.unwrap_or_default();
+        let http_client = self
+            .http_client
+            .clone()
+            .or_else(|| self.default_http_client(&timeout, settings.as_ref()));
         Config {
             inner: Arc::new(Inner {
                 region: self.region,
@@ -445,7 +505,7 @@ impl ConfigBuilder {
                 use_dual_stack: self.use_dual_stack.unwrap_or(false),
                 retry: self.retry.unwrap_or_default(),
                 timeout,
-                http_client: self.http_client.or_else(|| default_http_client(&timeout)),
+                http_client,
                 sleep: self.sleep.unwrap_or_else(|| Arc::new(TokioSleep)),
                 app_name: self.app_name,
                 response_body_limit: self
@@ -458,12 +518,83 @@ impl ConfigBuilder {
     }
 }
 
+/// The default client's network settings made in code; see the `ConfigBuilder` setters
+/// of the same names.
 #[cfg(feature = "default-client")]
-fn default_http_client(timeout: &TimeoutConfig) -> Option<Arc<dyn HttpClient>> {
-    Some(Arc::new(crate::http::HyperClient::new(timeout.connect())))
+#[derive(Default)]
+pub(crate) struct DefaultClientSettings {
+    proxy: Option<crate::http::ProxyConfig>,
+    trust: Option<crate::http::TrustConfig>,
+    max_idle_per_origin: Option<usize>,
+    idle_timeout: Option<Duration>,
+}
+
+/// Settings of the default HTTP client; a client given to [`ConfigBuilder::http_client`]
+/// ignores them.
+#[cfg(feature = "default-client")]
+impl ConfigBuilder {
+    /// The proxies requests go through; wins over `HTTPS_PROXY`, `HTTP_PROXY` and
+    /// `NO_PROXY` (and their lowercase forms), which [`Config::from_env`] reads otherwise.
+    pub fn proxy(mut self, proxy: crate::http::ProxyConfig) -> Self {
+        self.default_client.proxy = Some(proxy);
+        self
+    }
+
+    /// Certificate authorities trusted besides Mozilla's roots; replaces `AWS_CA_BUNDLE`
+    /// and the profile's `ca_bundle`, which [`Config::from_env`] reads otherwise.
+    pub fn trust(mut self, trust: crate::http::TrustConfig) -> Self {
+        self.default_client.trust = Some(trust);
+        self
+    }
+
+    /// The most idle keep-alive connections kept per scheme, host and port; default 16.
+    pub fn pool_max_idle_per_origin(mut self, max: usize) -> Self {
+        self.default_client.max_idle_per_origin = Some(max);
+        self
+    }
+
+    /// How long an idle connection is kept for reuse; default 90 s.
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.default_client.idle_timeout = Some(timeout);
+        self
+    }
+
+    fn default_http_client(
+        &self,
+        timeout: &TimeoutConfig,
+        settings: Option<&SharedSettings>,
+    ) -> Option<Arc<dyn HttpClient>> {
+        use crate::http::{HyperClient, ProxyConfig, TrustConfig};
+        let network = &self.default_client;
+        let mut client = HyperClient::builder().connect_timeout(timeout.connect());
+        let proxy = network.proxy.clone();
+        if let Some(proxy) = proxy.or_else(|| Some(ProxyConfig::from_env(settings?.env()))) {
+            client = client.proxy(proxy);
+        }
+        let from_settings = || {
+            let (source, path) = settings?.ca_bundle()?;
+            Some(TrustConfig::default().add_pem_file(source, path))
+        };
+        if let Some(trust) = network.trust.clone().or_else(from_settings) {
+            client = client.trust(trust);
+        }
+        if let Some(max) = network.max_idle_per_origin {
+            client = client.max_idle_per_origin(max);
+        }
+        if let Some(timeout) = network.idle_timeout {
+            client = client.idle_timeout(timeout);
+        }
+        Some(Arc::new(client.build()))
+    }
 }
 
 #[cfg(not(feature = "default-client"))]
-fn default_http_client(_: &TimeoutConfig) -> Option<Arc<dyn HttpClient>> {
-    None
+impl ConfigBuilder {
+    fn default_http_client(
+        &self,
+        _: &TimeoutConfig,
+        _: Option<&SharedSettings>,
+    ) -> Option<Arc<dyn HttpClient>> {
+        None
+    }
 }

@@ -20,6 +20,8 @@ pub struct SharedSettings {
     app_id: Option<String>,
     ignore_configured_endpoint_urls: bool,
     s3: S3Settings,
+    /// Where the setting came from (for errors), and the PEM file's path.
+    ca_bundle: Option<(String, String)>,
 }
 
 /// How S3 (and S3 Control) requests are addressed: the `AWS::S3::*` built-ins of their
@@ -83,6 +85,9 @@ impl SharedSettings {
                 "ignore_configured_endpoint_urls",
             )?
             .unwrap_or(false);
+        let ca_bundle = lookup
+            .string(&["AWS_CA_BUNDLE"], "ca_bundle")
+            .map(|(source, path)| (source, path.to_owned()));
         Ok(Self {
             env,
             profiles,
@@ -95,12 +100,22 @@ impl SharedSettings {
             app_id,
             ignore_configured_endpoint_urls,
             s3,
+            ca_bundle,
         })
     }
 
     /// The S3 addressing settings of the environment and the profile.
     pub fn s3(&self) -> S3Settings {
         self.s3
+    }
+
+    /// `AWS_CA_BUNDLE`, then the profile's `ca_bundle`: a PEM file of certificate
+    /// authorities the default client trusts besides its own, as `(source, path)` where
+    /// `source` names the variable or profile key.
+    pub fn ca_bundle(&self) -> Option<(&str, &str)> {
+        self.ca_bundle
+            .as_ref()
+            .map(|(source, path)| (source.as_str(), path.as_str()))
     }
 
     /// `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile's `region`.
@@ -354,6 +369,19 @@ ignore_configured_endpoint_urls = true
             url(&[("AWS_PROFILE", "missing")], "Customer Profiles"),
             None
         );
+    }
+
+    #[test]
+    fn ca_bundle_from_the_environment_then_the_profile_naming_its_source() {
+        let config = "[default]\nca_bundle = /etc/corp/ca.pem\n";
+        let from_profile = settings(&[], config).unwrap();
+        assert_eq!(
+            from_profile.ca_bundle(),
+            Some(("profile default: ca_bundle", "/etc/corp/ca.pem"))
+        );
+        let from_env = settings(&[("AWS_CA_BUNDLE", "/tmp/ca.pem")], config).unwrap();
+        assert_eq!(from_env.ca_bundle(), Some(("AWS_CA_BUNDLE", "/tmp/ca.pem")));
+        assert_eq!(settings(&[], "").unwrap().ca_bundle(), None);
     }
 
     #[test]

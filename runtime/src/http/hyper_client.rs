@@ -12,7 +12,9 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_LENGTH, HOST, HeaderMap, HeaderName, HeaderValue, PROXY_AUTHORIZATION};
+use hyper::header::{
+    CONTENT_LENGTH, HOST, HeaderMap, HeaderName, HeaderValue, PROXY_AUTHORIZATION,
+};
 use hyper::{Method, Uri};
 use tokio::runtime::Handle;
 use tokio_rustls::TlsConnector;
@@ -24,12 +26,13 @@ use super::{
 use body::{IncomingReader, OutgoingBody, Release};
 use connect::Sender;
 use pool::{Origin, Pool, Reusable};
-pub use proxy::{InvalidProxy, ProxyConfig};
 use proxy::Proxy;
+pub use proxy::{InvalidProxy, ProxyConfig};
 pub use trust::TrustConfig;
 
-/// The default idle timeout of pooled connections. As reqwest and hyper-util: long enough to reuse a connection between the calls of a busy
-/// program. A server that closes sooner is noticed before reuse or answered by a retry.
+/// The default idle timeout of pooled connections. As reqwest and hyper-util: long enough
+/// to reuse a connection between the calls of a busy program. A server that closes sooner
+/// is noticed before reuse or answered by a retry.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// The default most idle connections kept per origin. More than a program usually runs in
@@ -334,10 +337,14 @@ impl Outgoing {
     fn through_proxy(mut self, origin: &Origin, proxy: &Proxy) -> Result<Self, ConnectorError> {
         let absolute = format!("http://{}{}", origin.host_header(), self.target);
         self.target = absolute.parse().map_err(|e| {
-            ConnectorError::new(ConnectorErrorKind::InvalidRequest, format!("invalid URL: {e}"))
+            ConnectorError::new(
+                ConnectorErrorKind::InvalidRequest,
+                format!("invalid URL: {e}"),
+            )
         })?;
         if let Some(authorization) = &proxy.authorization {
-            self.headers.insert(PROXY_AUTHORIZATION, authorization.clone());
+            self.headers
+                .insert(PROXY_AUTHORIZATION, authorization.clone());
         }
         Ok(self)
     }

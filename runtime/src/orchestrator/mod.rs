@@ -81,8 +81,8 @@ use tracing::Instrument;
 
 use crate::auth::credentials::Credentials;
 use crate::auth::sigv4::{self, SigningParams, SigningSettings};
-use crate::config::Config;
 use crate::config::retry::RetryMode;
+use crate::config::{Config, ConfigBuilder};
 use crate::endpoint::{Endpoint, EndpointError};
 use crate::error::{
     AuthError, BuildError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
@@ -201,6 +201,25 @@ impl ClientHandle {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// A handle for calls with `overrides` applied to this one's configuration (see
+    /// [`Config::with_overrides`]), sharing its retry quota, clock offset and, in adaptive
+    /// mode, its rate limiter: the override changes how a call is made, not what the
+    /// client has learnt about the service.
+    pub fn with_config_override(&self, overrides: ConfigBuilder) -> Self {
+        let config = self.config.with_overrides(overrides);
+        let fresh = Self::new(&config, self.service);
+        Self {
+            quota: Arc::clone(&self.quota),
+            clock_skew: Arc::clone(&self.clock_skew),
+            rate_limiter: fresh
+                .rate_limiter
+                .as_ref()
+                .and(self.rate_limiter.clone())
+                .or(fresh.rate_limiter.clone()),
+            ..fresh
+        }
     }
 
     /// Runs one operation. `request` holds the path and query only (see

@@ -48,8 +48,9 @@ pub struct ConfigLoader {
 
 /// The loader's setters are the builder's; one definition keeps them from drifting apart.
 macro_rules! forward_setters {
-    ($($name:ident($arg:ident: $ty:ty)),* $(,)?) => {$(
+    ($($(#[$attr:meta])* $name:ident($arg:ident: $ty:ty)),* $(,)?) => {$(
         #[doc = concat!("See [`ConfigBuilder::", stringify!($name), "`].")]
+        $(#[$attr])*
         pub fn $name(mut self, $arg: $ty) -> Self {
             self.builder = self.builder.$name($arg);
             self
@@ -76,6 +77,14 @@ impl ConfigLoader {
         use_global_endpoint(use_global_endpoint: bool),
         disable_multi_region_access_points(disable: bool),
         response_body_limit(bytes: usize),
+        #[cfg(feature = "default-client")]
+        proxy(proxy: crate::http::ProxyConfig),
+        #[cfg(feature = "default-client")]
+        trust(trust: crate::http::TrustConfig),
+        #[cfg(feature = "default-client")]
+        pool_max_idle_per_origin(max: usize),
+        #[cfg(feature = "default-client")]
+        pool_idle_timeout(timeout: std::time::Duration),
     );
 
     /// Reads this environment instead of the process's (tests).

@@ -103,6 +103,11 @@ pub(super) async fn connect(
             io::Error::new(error.kind(), context),
         )
     };
+    // Before any connection: a CA bundle that cannot be read fails without network.
+    let tls = match origin.tls {
+        true => Some(tls()?),
+        false => None,
+    };
     let tcp = match proxy {
         None => tcp(origin.bare_host(), origin.port).await.map_err(failed)?,
         Some(proxy) => {
@@ -120,16 +125,16 @@ pub(super) async fn connect(
             tcp
         }
     };
-    if !origin.tls {
+    let Some(tls) = tls else {
         return handshake(tcp, runtime).await;
-    }
+    };
     let server_name = ServerName::try_from(origin.bare_host().to_owned()).map_err(|e| {
         unusable(format!(
             "{:?} is not a valid TLS server name: {e}",
             origin.host
         ))
     })?;
-    let stream = tls()?.connect(server_name, tcp).await.map_err(failed)?;
+    let stream = tls.connect(server_name, tcp).await.map_err(failed)?;
     handshake(stream, runtime).await
 }
 

@@ -34,6 +34,15 @@ impl Client {
     pub(crate) fn handle(&self) -> &ClientHandle {
         &self.handle
     }
+    /// This client for one call with `overrides` (see the builders' `config_override`).
+    pub(crate) fn with_config_override(
+        &self,
+        overrides: leansdk_runtime::config::ConfigBuilder,
+    ) -> Self {
+        Self {
+            handle: self.handle.with_config_override(overrides),
+        }
+    }
     /// Temporary credentials of a role in an account, for a portal access token. Sent unsigned: the token is the proof.
     pub fn get_role_credentials(
         &self,

@@ -34,6 +34,15 @@ impl Client {
     pub(crate) fn handle(&self) -> &ClientHandle {
         &self.handle
     }
+    /// This client for one call with `overrides` (see the builders' `config_override`).
+    pub(crate) fn with_config_override(
+        &self,
+        overrides: leansdk_runtime::config::ConfigBuilder,
+    ) -> Self {
+        Self {
+            handle: self.handle.with_config_override(overrides),
+        }
+    }
     /// Issues an access token for a registered client; here, for a refresh token (grant type `refresh_token`). Sent unsigned.
     pub fn create_token(
         &self,

@@ -40,6 +40,15 @@ impl Client {
     pub(crate) fn handle(&self) -> &ClientHandle {
         &self.handle
     }
+    /// This client for one call with `overrides` (see the builders' `config_override`).
+    pub(crate) fn with_config_override(
+        &self,
+        overrides: leansdk_runtime::config::ConfigBuilder,
+    ) -> Self {
+        Self {
+            handle: self.handle.with_config_override(overrides),
+        }
+    }
     pub fn empty_input_and_empty_output(
         &self,
     ) -> crate::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputFluentBuilder {

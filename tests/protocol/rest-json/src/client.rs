@@ -34,6 +34,15 @@ impl Client {
     pub(crate) fn handle(&self) -> &ClientHandle {
         &self.handle
     }
+    /// This client for one call with `overrides` (see the builders' `config_override`).
+    pub(crate) fn with_config_override(
+        &self,
+        overrides: leansdk_runtime::config::ConfigBuilder,
+    ) -> Self {
+        Self {
+            handle: self.handle.with_config_override(overrides),
+        }
+    }
     pub fn all_query_string_types(
         &self,
     ) -> crate::operation::all_query_string_types::AllQueryStringTypesFluentBuilder {

@@ -34,6 +34,15 @@ impl Client {
     pub(crate) fn handle(&self) -> &ClientHandle {
         &self.handle
     }
+    /// This client for one call with `overrides` (see the builders' `config_override`).
+    pub(crate) fn with_config_override(
+        &self,
+        overrides: leansdk_runtime::config::ConfigBuilder,
+    ) -> Self {
+        Self {
+            handle: self.handle.with_config_override(overrides),
+        }
+    }
     /// Copies an object that is already stored. S3 may answer 200 and still report an error in the body.
     pub fn copy_object(&self) -> crate::operation::copy_object::CopyObjectFluentBuilder {
         crate::operation::copy_object::CopyObjectFluentBuilder::new(self.clone())

@@ -77,6 +77,17 @@ impl FlattenedXmlMapWithXmlNameResponseFlattenedXmlMapWithXmlNameFluentBuilder {
     ) -> &FlattenedXmlMapWithXmlNameResponseFlattenedXmlMapWithXmlNameInput {
         &self.input
     }
+    /// Changes settings for this call only: what `overrides` sets (timeouts,
+    /// retries, region, endpoint, credentials, ...) wins over the client's
+    /// configuration, the rest stays; see
+    /// [`Config::with_overrides`](leansdk_runtime::config::Config::with_overrides).
+    pub fn config_override(
+        mut self,
+        overrides: leansdk_runtime::config::ConfigBuilder,
+    ) -> Self {
+        self.client = self.client.with_config_override(overrides);
+        self
+    }
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,
