@@ -1,17 +1,20 @@
-//! Runs every AWS SigV4 test vector in `tests/data/sigv4` (header signing) and compares the
-//! canonical request, string to sign and signature byte for byte.
+//! Runs every AWS SigV4 test vector in `tests/data/sigv4`, header signing and (for the cases
+//! that have them) query signing, the presigned URLs, and compares the canonical request,
+//! string to sign and signature byte for byte.
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use leansdk_runtime::DateTime;
 use leansdk_runtime::auth::credentials::Credentials;
-use leansdk_runtime::auth::sigv4::{SigningParams, SigningSettings, sign_parts};
+use leansdk_runtime::auth::sigv4::{SigningParams, SigningSettings, presign_parts, sign_parts};
 use leansdk_runtime::http::{Headers, HttpRequest};
 
 /// 34 classic cases + 40 CRT cases. Adding or removing vectors must be a visible change.
 const EXPECTED_CASES: usize = 74;
+/// The CRT cases with query-signing (presigned) expectations.
+const EXPECTED_PRESIGNED_CASES: usize = 38;
 
 /// Cases that cannot pass, with the reason. The test fails if one of them starts passing.
 const KNOWN_FAILURES: &[(&str, &str)] = &[(
@@ -44,6 +47,15 @@ struct Case {
     expected_string_to_sign: Option<String>,
     expected_signature: Option<String>,
     expected_authorization: Option<String>,
+    /// The query-signed (presigned) form of the case, where the vector has one.
+    presigned: Option<Presigned>,
+}
+
+struct Presigned {
+    expires_in: Duration,
+    expected_canonical_request: String,
+    expected_string_to_sign: String,
+    expected_signature: String,
 }
 
 fn read(path: &Path) -> String {
@@ -123,6 +135,7 @@ fn classic_cases(dir: &Path, cases: &mut Vec<Case>) {
             expected_string_to_sign: Some(read(&file("sts"))),
             expected_signature: None,
             expected_authorization: Some(read(&file("authz"))),
+            presigned: None,
         });
     }
 }
@@ -162,8 +175,24 @@ fn crt_cases(dir: &Path, cases: &mut Vec<Case>) {
             expected_string_to_sign: read_optional(&case_dir.join("header-string-to-sign.txt")),
             expected_signature: read_optional(&case_dir.join("header-signature.txt")),
             expected_authorization: None,
+            presigned: presigned(&case_dir, context.as_ref()),
         });
     }
+}
+
+/// The case's `query-*.txt` expectations, when it has them.
+fn presigned(case_dir: &Path, context: Option<&serde_json::Value>) -> Option<Presigned> {
+    let expected_canonical_request = read_optional(&case_dir.join("query-canonical-request.txt"))?;
+    let seconds = context?
+        .get("expiration_in_seconds")
+        .and_then(serde_json::Value::as_u64)
+        .expect("expiration_in_seconds");
+    Some(Presigned {
+        expires_in: Duration::from_secs(seconds),
+        expected_canonical_request,
+        expected_string_to_sign: read(&case_dir.join("query-string-to-sign.txt")),
+        expected_signature: read(&case_dir.join("query-signature.txt")),
+    })
 }
 
 fn crt_context(
@@ -243,6 +272,42 @@ fn run(case: &Case) -> Vec<String> {
         &parts.authorization,
         case.expected_authorization.as_ref(),
     );
+    if let Some(presigned) = &case.presigned {
+        let mut request = case.request.clone();
+        // The body is hashed into a presigned request unless the service takes the hash
+        // as a header (S3), so `sign_body` does not apply here.
+        let params = SigningParams {
+            settings: SigningSettings {
+                payload_header: false,
+                ..case.settings
+            },
+            ..params
+        };
+        match presign_parts(&mut request, &params, presigned.expires_in) {
+            Ok(parts) => {
+                compare(
+                    "presigned canonical request",
+                    &parts.canonical_request,
+                    Some(&presigned.expected_canonical_request),
+                );
+                compare(
+                    "presigned string to sign",
+                    &parts.string_to_sign,
+                    Some(&presigned.expected_string_to_sign),
+                );
+                compare(
+                    "presigned signature",
+                    &parts.signature,
+                    Some(&presigned.expected_signature),
+                );
+                let in_url = format!("X-Amz-Signature={}", parts.signature);
+                if !request.url.ends_with(&in_url) {
+                    diffs.push(format!("presigned URL {} lacks {in_url}", request.url));
+                }
+            }
+            Err(e) => diffs.push(format!("presigning failed: {e}")),
+        }
+    }
     diffs
 }
 
@@ -253,6 +318,11 @@ fn every_sigv4_vector() {
     classic_cases(&dir.join("aws4_testsuite"), &mut cases);
     crt_cases(&dir.join("aws-signing-test-suite/v4"), &mut cases);
     assert_eq!(cases.len(), EXPECTED_CASES, "number of vectors changed");
+    let presigned = cases.iter().filter(|c| c.presigned.is_some()).count();
+    assert_eq!(
+        presigned, EXPECTED_PRESIGNED_CASES,
+        "number of query-signing vectors changed"
+    );
 
     let mut unexpected = Vec::new();
     let mut failed_as_known = Vec::new();

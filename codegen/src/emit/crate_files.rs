@@ -91,6 +91,7 @@ pub fn lib_rs(krate: &Crate, modules: &[&str]) -> TokenStream {
         pub use leansdk_runtime::error;
         pub use leansdk_runtime::config::retry::RetryConfig;
         pub use leansdk_runtime::{ByteStream, DateTime, Document};
+        pub use leansdk_runtime::orchestrator::presigning::{PresignedRequest, PresigningConfig};
     }
 }
 

@@ -232,6 +232,19 @@ fn fluent_builder(op: &Operation) -> TokenStream {
             pub async fn send(self) -> Result<#output, leansdk_runtime::error::SdkError<#error>> {
                 self.input.send_with(&self.client).await
             }
+
+            /// Checks the input and signs the request in its URL instead of sending it, for
+            /// anyone to send until it expires (see
+            /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+            pub async fn presigned(
+                self,
+                config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
+            ) -> Result<
+                leansdk_runtime::orchestrator::presigning::PresignedRequest,
+                leansdk_runtime::error::SdkError<#error>,
+            > {
+                self.client.handle().presign(self.input.to_request(), config).await
+            }
         }
     }
 }

@@ -1,13 +1,14 @@
-//! AWS Signature Version 4 in the `Authorization` header.
+//! AWS Signature Version 4, in the `Authorization` header or in the query string.
 //!
 //! [`sign`] adds `x-amz-date`, `host` (when absent), `x-amz-security-token` (when the
 //! credentials have a session token), optionally `x-amz-content-sha256`, and the
-//! `Authorization` header. [`sign_parts`] returns every intermediate value so tests can
-//! compare them with AWS's published vectors.
+//! `Authorization` header. [`presign`] puts the same in `X-Amz-*` query parameters instead,
+//! for a URL anyone may use until it expires. [`sign_parts`] and [`presign_parts`] return
+//! every intermediate value so tests can compare them with AWS's published vectors.
 
 use std::fmt;
 use std::sync::Mutex;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -86,6 +87,8 @@ pub enum SigningError {
     },
     /// The signing time is before 0000 or after 9999.
     TimeOutOfRange,
+    /// A presigned request must expire after 1 second to 7 days, as SigV4 allows.
+    ExpiryOutOfRange(Duration),
 }
 
 impl fmt::Display for SigningError {
@@ -95,6 +98,10 @@ impl fmt::Display for SigningError {
                 write!(f, "cannot sign request for URL {url:?}: {reason}")
             }
             Self::TimeOutOfRange => f.write_str("signing time is outside years 0000-9999"),
+            Self::ExpiryOutOfRange(expires_in) => write!(
+                f,
+                "a presigned request expires after 1 second to 7 days, not {expires_in:?}"
+            ),
         }
     }
 }
@@ -114,7 +121,8 @@ pub struct SignatureParts {
     pub signature: String,
     /// `host;x-amz-date`: lower-case names joined by `;`.
     pub signed_headers: String,
-    /// The `Authorization` header value; [`sign`] adds it to the request.
+    /// The `Authorization` header value; [`sign`] adds it to the request. Empty for a
+    /// presigned request, whose signature is in its URL.
     pub authorization: String,
 }
 
@@ -189,6 +197,94 @@ pub fn sign_parts(
         signature,
         signed_headers,
         authorization,
+    })
+}
+
+/// The longest a presigned request may last: seven days.
+const MAX_PRESIGNED_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// Signs `request` in its URL: `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`,
+/// `X-Amz-Expires`, `X-Amz-SignedHeaders`, `X-Amz-Security-Token` (with a session token)
+/// and `X-Amz-Signature` are added to its query, so that whoever has the URL can send the
+/// request, with the headers it has (they are signed), until `expires_in` has passed.
+pub fn presign(
+    request: &mut HttpRequest,
+    params: &SigningParams<'_>,
+    expires_in: Duration,
+) -> Result<(), SigningError> {
+    presign_parts(request, params, expires_in).map(drop)
+}
+
+/// [`presign`], returning every value computed. The payload is `UNSIGNED-PAYLOAD` for
+/// services that take the payload hash as a header (S3: the body of a presigned upload is
+/// not known yet) and for streamed bodies, else the body's hash.
+pub fn presign_parts(
+    request: &mut HttpRequest,
+    params: &SigningParams<'_>,
+    expires_in: Duration,
+) -> Result<SignatureParts, SigningError> {
+    if expires_in < Duration::from_secs(1) || expires_in > MAX_PRESIGNED_EXPIRY {
+        return Err(SigningError::ExpiryOutOfRange(expires_in));
+    }
+    let (amz_date, date) = format_time(params.time)?;
+    if !request.headers.contains("host") {
+        let host = split_url(&request.url)?.host.to_owned();
+        request.headers.insert("host", host);
+    }
+    let url = split_url(&request.url)?;
+    let payload_hash = match request.body.bytes() {
+        Some(bytes) if !params.settings.payload_header => hex_sha256(bytes),
+        _ => UNSIGNED_PAYLOAD.to_owned(),
+    };
+    let (canonical_headers, signed_headers) = canonical_headers(request);
+    let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
+    let credential = format!("{}/{scope}", params.credentials.access_key_id());
+    let expires = expires_in.as_secs().to_string();
+    let mut added = vec![
+        ("X-Amz-Algorithm", ALGORITHM),
+        ("X-Amz-Credential", credential.as_str()),
+        ("X-Amz-Date", amz_date.as_str()),
+        ("X-Amz-Expires", expires.as_str()),
+        ("X-Amz-SignedHeaders", signed_headers.as_str()),
+    ];
+    if let Some(token) = params.credentials.session_token() {
+        added.push(("X-Amz-Security-Token", token));
+    }
+    let mut query = url.query.to_owned();
+    for (key, value) in added {
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query.push_str(&format!("{key}={}", uri_encode(value.as_bytes(), true)));
+    }
+    let canonical_request = format!(
+        "{}\n{}\n{}\n{canonical_headers}\n{signed_headers}\n{payload_hash}",
+        request.method,
+        canonical_path(url.path, &params.settings),
+        canonical_query(&query),
+    );
+    let string_to_sign = format!(
+        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
+        hex_sha256(canonical_request.as_bytes())
+    );
+    let key = signing_key(
+        params.credentials.secret_access_key(),
+        &date,
+        params.region,
+        params.service,
+    );
+    let signature = hex(&hmac(&key, string_to_sign.as_bytes()));
+    let base_end = request.url.find(['?', '#']).unwrap_or(request.url.len());
+    request.url = format!(
+        "{}?{query}&X-Amz-Signature={signature}",
+        &request.url[..base_end]
+    );
+    Ok(SignatureParts {
+        canonical_request,
+        string_to_sign,
+        signature,
+        signed_headers,
+        authorization: String::new(),
     })
 }
 

@@ -65,6 +65,7 @@
 #[doc(hidden)]
 pub mod clock_skew;
 pub mod paginator;
+pub mod presigning;
 #[doc(hidden)]
 pub mod rate_limiter;
 #[doc(hidden)]
@@ -242,6 +243,43 @@ impl ClientHandle {
             },
         };
         Ok(parse_output(&response)?)
+    }
+
+    /// `request` signed in its URL instead of sent (see [`presigning`]): the endpoint,
+    /// region and credentials are resolved as for a call. The user-agent headers are left
+    /// out, so that whoever sends the request need not repeat them. An unsigned operation
+    /// is returned as it is: it needs no signature.
+    pub async fn presign<E>(
+        &self,
+        request: Result<HttpRequest, BuildError>,
+        config: presigning::PresigningConfig,
+    ) -> Result<presigning::PresignedRequest, SdkError<E>> {
+        let (mut request, scope, _) = self.prepare(request?)?;
+        for added_per_call in ["user-agent", "x-amz-user-agent", "x-amzn-trace-id"] {
+            request.headers.remove(added_per_call);
+        }
+        if !request.unsigned {
+            let credentials = self.credentials().await?;
+            let params = SigningParams {
+                credentials: &credentials,
+                region: &scope.region,
+                service: &scope.name,
+                time: config.start().unwrap_or_else(|| self.clock_skew.now()),
+                settings: scope.settings,
+            };
+            sigv4::presign(&mut request, &params, config.expires())
+                .map_err(|e| SdkError::Auth(AuthError::Signing(e)))?;
+        }
+        let body = match request.body.bytes() {
+            Some(bytes) => bytes.to_vec(),
+            None => Vec::new(),
+        };
+        Ok(presigning::PresignedRequest {
+            method: request.method,
+            url: request.url,
+            headers: request.headers,
+            body,
+        })
     }
 
     /// [`invoke`](Self::invoke) for an operation whose output member streams (S3

@@ -31,3 +31,4 @@ pub use leansdk_runtime::auth::credentials::Credentials;
 pub use leansdk_runtime::error;
 pub use leansdk_runtime::config::retry::RetryConfig;
 pub use leansdk_runtime::{ByteStream, DateTime, Document};
+pub use leansdk_runtime::orchestrator::presigning::{PresignedRequest, PresigningConfig};

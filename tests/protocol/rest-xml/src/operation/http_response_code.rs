@@ -92,6 +92,18 @@ impl HttpResponseCodeFluentBuilder {
     > {
         self.input.send_with(&self.client).await
     }
+    /// Checks the input and signs the request in its URL instead of sending it, for
+    /// anyone to send until it expires (see
+    /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    pub async fn presigned(
+        self,
+        config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
+    ) -> Result<
+        leansdk_runtime::orchestrator::presigning::PresignedRequest,
+        leansdk_runtime::error::SdkError<HttpResponseCodeError>,
+    > {
+        self.client.handle().presign(self.input.to_request(), config).await
+    }
 }
 /// Output of `HttpResponseCode`.
 #[derive(

@@ -238,6 +238,18 @@ impl NestedXmlMapsFluentBuilder {
     > {
         self.input.send_with(&self.client).await
     }
+    /// Checks the input and signs the request in its URL instead of sending it, for
+    /// anyone to send until it expires (see
+    /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    pub async fn presigned(
+        self,
+        config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
+    ) -> Result<
+        leansdk_runtime::orchestrator::presigning::PresignedRequest,
+        leansdk_runtime::error::SdkError<NestedXmlMapsError>,
+    > {
+        self.client.handle().presign(self.input.to_request(), config).await
+    }
 }
 /// Output of `NestedXmlMaps`.
 #[derive(

@@ -135,6 +135,18 @@ impl CopyObjectFluentBuilder {
     ) -> Result<CopyObjectOutput, leansdk_runtime::error::SdkError<CopyObjectError>> {
         self.input.send_with(&self.client).await
     }
+    /// Checks the input and signs the request in its URL instead of sending it, for
+    /// anyone to send until it expires (see
+    /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    pub async fn presigned(
+        self,
+        config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
+    ) -> Result<
+        leansdk_runtime::orchestrator::presigning::PresignedRequest,
+        leansdk_runtime::error::SdkError<CopyObjectError>,
+    > {
+        self.client.handle().presign(self.input.to_request(), config).await
+    }
 }
 /// Output of `CopyObject`.
 #[derive(
