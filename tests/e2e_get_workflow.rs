@@ -9,9 +9,9 @@ use leansdk_customerprofiles::operation::get_workflow::{GetWorkflowError, GetWor
 use leansdk_customerprofiles::types::{SourceConnectorType, Status, WorkflowType};
 use leansdk_customerprofiles::{Client, Config, Credentials, DateTime, RetryConfig, TimeoutConfig};
 use leansdk_runtime::auth::sigv4::SigningSettings;
-use leansdk_runtime::config::env::Env;
 use leansdk_runtime::http::{Headers, HttpResponse};
 use leansdk_tests::doubles::RecordingSleep;
+use leansdk_tests::get_workflow::run_example;
 use leansdk_tests::server::{RecordedRequest, Reply, TestServer};
 use leansdk_tests::signing;
 
@@ -462,41 +462,6 @@ async fn operation_timeout_fires_against_a_silent_server() {
     }
 }
 
-/// The generated example's logic (`leansdk_runtime::cli::run_with` around the same call the
-/// example makes), configured from environment variables pointing at the local server.
-async fn run_example(server: &TestServer, args: &[&str]) -> (u8, String, String) {
-    let env = Env::from_vars([
-        ("AWS_ENDPOINT_URL", server.url()),
-        ("AWS_REGION", "us-east-1".to_owned()),
-        ("AWS_ACCESS_KEY_ID", ACCESS_KEY.to_owned()),
-        ("AWS_SECRET_ACCESS_KEY", SECRET.to_owned()),
-        ("AWS_MAX_ATTEMPTS", "1".to_owned()),
-        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
-    ]);
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let status = leansdk_runtime::cli::run_with(
-        &["domain-name", "workflow-id"],
-        args.iter().map(|a| (*a).to_owned()),
-        Config::from_env().env(env),
-        |config, args| async move {
-            Client::new(&config)
-                .get_workflow()
-                .set_domain_name(args.get("domain-name"))
-                .set_workflow_id(args.get("workflow-id"))
-                .send()
-                .await
-        },
-        &mut stdout,
-        &mut stderr,
-    )
-    .await;
-    (
-        status,
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
-}
-
 #[tokio::test]
 async fn example_prints_cli_json_or_the_error() {
     let server = TestServer::start(vec![
@@ -514,7 +479,7 @@ async fn example_prints_cli_json_or_the_error() {
         "--timeout-secs",
         "20",
     ];
-    let (status, stdout, stderr) = run_example(&server, &args).await;
+    let (status, stdout, stderr) = run_example(&server.url(), (ACCESS_KEY, SECRET), &args).await;
     assert_eq!(status, 0, "{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["StartDate"], "2023-11-14T22:13:20.123Z");
@@ -530,14 +495,16 @@ async fn example_prints_cli_json_or_the_error() {
     );
     assert!(server.requests()[0].header("authorization").is_some());
 
-    let (status, stdout, stderr) = run_example(&server, &args[..4]).await;
+    let (status, stdout, stderr) =
+        run_example(&server.url(), (ACCESS_KEY, SECRET), &args[..4]).await;
     assert_eq!(status, 1);
     assert!(stdout.is_empty());
     for part in ["ResourceNotFoundException", "no such workflow", "req-404"] {
         assert!(stderr.contains(part), "{stderr}");
     }
 
-    let (status, _, stderr) = run_example(&server, &["--workflow", "x"]).await;
+    let (status, _, stderr) =
+        run_example(&server.url(), (ACCESS_KEY, SECRET), &["--workflow", "x"]).await;
     assert_eq!(status, 2);
     assert!(stderr.contains("usage:"), "{stderr}");
 }

@@ -379,7 +379,44 @@ pub mod doubles {
     use std::time::Duration;
 
     use leansdk_runtime::BoxFuture;
+    use leansdk_runtime::http::{
+        ByteStream, ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse,
+    };
     use leansdk_runtime::sleep::Sleep;
+
+    /// An HTTP client that records every request's URL and fails it as a connection
+    /// error: what was contacted, without any network.
+    #[derive(Debug, Default)]
+    pub struct NoNetwork {
+        urls: Mutex<Vec<String>>,
+    }
+
+    impl NoNetwork {
+        pub fn urls(&self) -> Vec<String> {
+            self.urls
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .clone()
+        }
+    }
+
+    impl HttpClient for NoNetwork {
+        fn send(
+            &self,
+            request: HttpRequest,
+        ) -> BoxFuture<'_, Result<HttpResponse<ByteStream>, ConnectorError>> {
+            self.urls
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push(request.url);
+            Box::pin(async {
+                Err(ConnectorError::new(
+                    ConnectorErrorKind::Connect,
+                    "test double: no network",
+                ))
+            })
+        }
+    }
 
     /// Records every backoff delay and returns at once, so retry tests never wait.
     #[derive(Clone, Debug, Default)]
@@ -413,11 +450,56 @@ pub mod get_workflow {
         GetWorkflowError, GetWorkflowInput, GetWorkflowOutput,
     };
 
+    use leansdk_customerprofiles::Client;
+    use leansdk_runtime::config::Config;
+    use leansdk_runtime::config::env::Env;
+
     /// Labels that need percent-encoding.
     pub fn input() -> GetWorkflowInput {
         GetWorkflowInput {
             domain_name: Some("my domain".to_owned()),
             workflow_id: Some("wf/1".to_owned()),
         }
+    }
+
+    /// The generated example's logic (`leansdk_runtime::cli::run_with` around the same call
+    /// the example makes), configured from environment variables: `endpoint_url`, one
+    /// attempt, keys `access_key`/`secret`, no instance metadata. Exit status, standard
+    /// output and standard error.
+    pub async fn run_example(
+        endpoint_url: &str,
+        (access_key, secret): (&str, &str),
+        args: &[&str],
+    ) -> (u8, String, String) {
+        let env = Env::from_vars([
+            ("AWS_ENDPOINT_URL", endpoint_url),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_ACCESS_KEY_ID", access_key),
+            ("AWS_SECRET_ACCESS_KEY", secret),
+            ("AWS_MAX_ATTEMPTS", "1"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]);
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let status = leansdk_runtime::cli::run_with(
+            &["domain-name", "workflow-id"],
+            args.iter().map(|a| (*a).to_owned()),
+            Config::from_env().env(env),
+            |config, args| async move {
+                Client::new(&config)
+                    .get_workflow()
+                    .set_domain_name(args.get("domain-name"))
+                    .set_workflow_id(args.get("workflow-id"))
+                    .send()
+                    .await
+            },
+            &mut stdout,
+            &mut stderr,
+        )
+        .await;
+        (
+            status,
+            String::from_utf8(stdout).expect("UTF-8 output"),
+            String::from_utf8(stderr).expect("UTF-8 errors"),
+        )
     }
 }

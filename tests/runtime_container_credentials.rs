@@ -6,19 +6,15 @@
 //! local server.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use leansdk_runtime::BoxFuture;
 use leansdk_runtime::DateTime;
 use leansdk_runtime::auth::credentials::{CredentialsError, ProvideCredentials};
 use leansdk_runtime::config::env::Env;
-use leansdk_runtime::http::{
-    ByteStream, ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse,
-    HyperClient,
-};
+use leansdk_runtime::http::{HttpClient, HyperClient};
 use leansdk_runtime::providers::container::ContainerCredentialsProvider;
-use leansdk_tests::doubles::RecordingSleep;
+use leansdk_tests::doubles::{NoNetwork, RecordingSleep};
 use leansdk_tests::server::{Reply, TestServer, refused_url};
 
 const RELATIVE: &str = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
@@ -211,34 +207,6 @@ async fn a_token_with_a_line_break_is_rejected_before_sending() {
     assert!(server.requests().is_empty());
 }
 
-/// Records every request and fails it as a connection error: what was contacted, without
-/// any network.
-#[derive(Debug, Default)]
-struct Recording {
-    urls: Mutex<Vec<String>>,
-}
-
-impl Recording {
-    fn urls(&self) -> Vec<String> {
-        self.urls.lock().unwrap().clone()
-    }
-}
-
-impl HttpClient for Recording {
-    fn send(
-        &self,
-        request: HttpRequest,
-    ) -> BoxFuture<'_, Result<HttpResponse<ByteStream>, ConnectorError>> {
-        self.urls.lock().unwrap().push(request.url);
-        Box::pin(async {
-            Err(ConnectorError::new(
-                ConnectorErrorKind::Connect,
-                "test double: no network",
-            ))
-        })
-    }
-}
-
 #[tokio::test]
 async fn plain_http_is_allowed_only_to_loopback_and_the_agents() {
     for url in [
@@ -252,7 +220,7 @@ async fn plain_http_is_allowed_only_to_loopback_and_the_agents() {
         "ftp://127.0.0.1/creds",
         "not a url",
     ] {
-        let recording = Arc::new(Recording::default());
+        let recording = Arc::new(NoNetwork::default());
         let error = ContainerCredentialsProvider::new(
             recording.clone(),
             Env::from_vars([(FULL, format!("{url}?secret=QUERY-SECRET"))]),
@@ -267,7 +235,7 @@ async fn plain_http_is_allowed_only_to_loopback_and_the_agents() {
         assert!(recording.urls().is_empty(), "{url} was contacted");
     }
     let error = ContainerCredentialsProvider::new(
-        Arc::new(Recording::default()),
+        Arc::new(NoNetwork::default()),
         Env::from_vars([(FULL, "http://example.com/creds")]),
     )
     .provide_credentials()
@@ -290,7 +258,7 @@ async fn plain_http_is_allowed_only_to_loopback_and_the_agents() {
         "http://169.254.170.23/v1/credentials",
         "http://[fd00:ec2::23]/v1/credentials",
     ] {
-        let recording = Arc::new(Recording::default());
+        let recording = Arc::new(NoNetwork::default());
         let error =
             ContainerCredentialsProvider::new(recording.clone(), Env::from_vars([(FULL, url)]))
                 .with_max_attempts(1)
@@ -449,7 +417,7 @@ async fn malformed_documents_are_failed() {
 
 #[tokio::test]
 async fn nothing_configured_is_not_loaded() {
-    let recording = Arc::new(Recording::default());
+    let recording = Arc::new(NoNetwork::default());
     let error = ContainerCredentialsProvider::new(
         recording.clone(),
         Env::from_vars([(RELATIVE, " "), (TOKEN, AUTH)]),

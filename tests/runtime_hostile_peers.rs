@@ -10,9 +10,9 @@ use leansdk_customerprofiles::error::{BuildError, ProvideErrorMetadata, SdkError
 use leansdk_customerprofiles::operation::get_workflow::{GetWorkflowError, GetWorkflowOutput};
 use leansdk_customerprofiles::{Client, Config, Credentials, RetryConfig};
 use leansdk_runtime::auth::sigv4::SigningSettings;
-use leansdk_runtime::config::env::Env;
 use leansdk_runtime::http::ConnectorErrorKind;
 use leansdk_tests::doubles::RecordingSleep;
+use leansdk_tests::get_workflow::run_example;
 use leansdk_tests::server::{Reply, TestServer};
 use leansdk_tests::signing;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -427,35 +427,6 @@ async fn a_body_cut_short_keeps_its_cause_as_the_source() {
 
 // Item 11 and 6: what the example prints and accepts.
 
-async fn run_example(server_url: &str, args: &[&str]) -> (u8, String) {
-    let env = Env::from_vars([
-        ("AWS_ENDPOINT_URL", server_url),
-        ("AWS_REGION", "us-east-1"),
-        ("AWS_ACCESS_KEY_ID", ACCESS_KEY),
-        ("AWS_SECRET_ACCESS_KEY", SECRET),
-        ("AWS_MAX_ATTEMPTS", "1"),
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-    ]);
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let status = leansdk_runtime::cli::run_with(
-        &["domain-name", "workflow-id"],
-        args.iter().map(|a| (*a).to_owned()),
-        Config::from_env().env(env),
-        |config, args| async move {
-            Client::new(&config)
-                .get_workflow()
-                .set_domain_name(args.get("domain-name"))
-                .set_workflow_id(args.get("workflow-id"))
-                .send()
-                .await
-        },
-        &mut stdout,
-        &mut stderr,
-    )
-    .await;
-    (status, String::from_utf8(stderr).unwrap())
-}
-
 #[tokio::test]
 async fn the_example_prints_server_messages_with_control_characters_escaped() {
     let server = TestServer::start(vec![
@@ -468,7 +439,7 @@ async fn the_example_prints_server_messages_with_control_characters_escaped() {
     .await;
     let args = ["--domain-name", DOMAIN, "--workflow-id", WORKFLOW];
 
-    let (status, stderr) = run_example(&server.url(), &args).await;
+    let (status, _, stderr) = run_example(&server.url(), (ACCESS_KEY, SECRET), &args).await;
 
     assert_eq!(status, 1, "{stderr}");
     assert!(!stderr.contains(['\u{1b}', '\r']), "{stderr:?}");
@@ -492,7 +463,7 @@ async fn a_timeout_no_duration_holds_is_a_usage_error_not_a_panic() {
         "1e20",
     ];
 
-    let (status, stderr) = run_example(&server.url(), &args).await;
+    let (status, _, stderr) = run_example(&server.url(), (ACCESS_KEY, SECRET), &args).await;
 
     assert_eq!(status, 2, "{stderr}");
     assert!(stderr.contains("--timeout-secs"), "{stderr}");

@@ -4,23 +4,19 @@
 //! failure is reported. No test reaches 169.254.169.254: every endpoint is a local server
 //! or a refused local port.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use leansdk_runtime::BoxFuture;
 use leansdk_runtime::DateTime;
 use leansdk_runtime::auth::credentials::{CredentialsChain, CredentialsError, ProvideCredentials};
 use leansdk_runtime::config::env::Env;
-use leansdk_runtime::http::{
-    ByteStream, ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse,
-    HyperClient,
-};
+use leansdk_runtime::http::{HttpClient, HyperClient};
 use leansdk_runtime::providers::credentials::EnvCredentialsProvider;
 use leansdk_runtime::providers::imds::{
     IPV4_ENDPOINT, IPV6_ENDPOINT, ImdsClient, ImdsCredentialsProvider, ImdsError, imds_region,
 };
-use leansdk_tests::doubles::RecordingSleep;
+use leansdk_tests::doubles::{NoNetwork, RecordingSleep};
 use leansdk_tests::server::{RecordedRequest, Reply, TestServer, refused_url};
 
 const TOKEN_PATH: &str = "/latest/api/token";
@@ -510,30 +506,9 @@ async fn the_region_comes_from_placement() {
     );
 }
 
-/// Answers every request with an HTTP client double, recording what it was asked.
-#[derive(Debug, Default)]
-struct Recording {
-    urls: Mutex<Vec<String>>,
-}
-
-impl HttpClient for Recording {
-    fn send(
-        &self,
-        request: HttpRequest,
-    ) -> BoxFuture<'_, Result<HttpResponse<ByteStream>, ConnectorError>> {
-        self.urls.lock().unwrap().push(request.url);
-        Box::pin(async {
-            Err(ConnectorError::new(
-                ConnectorErrorKind::Connect,
-                "test double: no network",
-            ))
-        })
-    }
-}
-
 #[tokio::test]
 async fn connect_errors_are_retried_and_reported_as_not_loaded() {
-    let recording = Arc::new(Recording::default());
+    let recording = Arc::new(NoNetwork::default());
     let client = ImdsClient::new(recording.clone(), "http://imds.test/")
         .with_sleep(Arc::new(RecordingSleep::default()));
     assert_eq!(client.endpoint(), "http://imds.test");
@@ -546,8 +521,5 @@ async fn connect_errors_are_retried_and_reported_as_not_loaded() {
         checked_reason(&error).contains("test double: no network"),
         "{error}"
     );
-    assert_eq!(
-        *recording.urls.lock().unwrap(),
-        ["http://imds.test/latest/api/token"; 2]
-    );
+    assert_eq!(recording.urls(), ["http://imds.test/latest/api/token"; 2]);
 }
