@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::Crate;
+use crate::ir::{Crate, Operation, RustType};
 
 /// Where the generated crate finds `leansdk-runtime`, and whether it stands alone.
 pub struct Manifest<'a> {
@@ -95,10 +95,30 @@ pub fn lib_rs(krate: &Crate, modules: &[&str]) -> TokenStream {
     }
 }
 
-/// How to call an operation, both ways.
+/// The members an example must set before `send()`: the operation's required ones, each
+/// given a placeholder; `None` when one of them is not a string (no placeholder fits).
+fn required_setters(op: &Operation) -> Option<String> {
+    op.input
+        .fields
+        .iter()
+        .filter(|field| field.checked_required)
+        .map(|field| {
+            (field.ty == RustType::String)
+                .then(|| format!(".{}(\"...\")", crate::tokens::ident(&field.name)))
+        })
+        .collect()
+}
+
+/// How to call an operation, both ways: the first whose required members are all strings,
+/// so that the example sets them all.
 fn usage_docs(krate: &Crate) -> String {
     let krate_name = krate.package_name.replace('-', "_");
-    let Some(op) = krate.operations.first() else {
+    let Some((op, setters)) = krate
+        .operations
+        .iter()
+        .find_map(|op| Some((op, required_setters(op)?)))
+        .or_else(|| Some((krate.operations.first()?, String::new())))
+    else {
         return String::new();
     };
     let module = op.module.trim_start_matches("r#");
@@ -107,13 +127,13 @@ fn usage_docs(krate: &Crate) -> String {
 
 Build a [`Config`] (from the environment, or with [`Config::builder`]) and a [`Client`];
 each operation is a client method returning a fluent builder: set the input members, then
-`send()`. Required members that are URI labels are checked before anything is sent.
+`send()`. A required member left unset fails before anything is sent, naming the member.
 
 ```no_run
 # async fn call() -> Result<(), Box<dyn std::error::Error>> {{
 let config = {krate_name}::Config::from_env().load().await?;
 let client = {krate_name}::Client::new(&config);
-let output = client.{module}().send().await?;
+let output = client.{module}(){setters}.send().await?;
 # Ok(())
 # }}
 ```
@@ -132,7 +152,9 @@ pub fn types_mod_rs(krate: &Crate) -> TokenStream {
     let names = krate.types.iter().map(|t| format_ident!("{}", t.name));
     let uses = modules.clone();
     quote! {
-        //! Data types of the service's shapes: inputs, outputs, errors, enums and unions.
+        //! Data types of the service's shapes that operations' inputs and outputs are made of:
+        //! structures, errors, enums and unions. Each operation's own input, output and error
+        //! enum are in its module under `operation`.
         #( mod #modules; )*
         #( pub use #uses::#names; )*
     }

@@ -6,7 +6,7 @@
 //!
 //! Build a [`Config`] (from the environment, or with [`Config::builder`]) and a [`Client`];
 //! each operation is a client method returning a fluent builder: set the input members, then
-//! `send()`. Required members that are URI labels are checked before anything is sent.
+//! `send()`. A required member left unset fails before anything is sent, naming the member.
 //!
 //! ```no_run
 //! # async fn call() -> Result<(), Box<dyn std::error::Error>> {

@@ -8,18 +8,18 @@
 //!
 //! Build a [`Config`] (from the environment, or with [`Config::builder`]) and a [`Client`];
 //! each operation is a client method returning a fluent builder: set the input members, then
-//! `send()`. Required members that are URI labels are checked before anything is sent.
+//! `send()`. A required member left unset fails before anything is sent, naming the member.
 //!
 //! ```no_run
 //! # async fn call() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = leansdk_shapestest::Config::from_env().load().await?;
 //! let client = leansdk_shapestest::Client::new(&config);
-//! let output = client.exercise().send().await?;
+//! let output = client.get_tree().tree_id("...").send().await?;
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! An input built some other way (e.g. `ExerciseInput { ..Default::default() }`) is sent with
+//! An input built some other way (e.g. `GetTreeInput { ..Default::default() }`) is sent with
 //! `send_with(&client)`. Errors are [`error::SdkError`]s; a service error is the operation's
 //! error enum (one variant per modelled error, plus `Unhandled`), and every error shows its code,
 //! message and request ID.
