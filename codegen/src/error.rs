@@ -40,6 +40,13 @@ pub enum Error {
     /// An operation's `smithy.api#paginated` (merged with the service's) names a member that
     /// is missing or of the wrong type.
     Paginated { operation: String, message: String },
+    /// A waiter of an operation's `smithy.waiters#waitable` is malformed, or one of its
+    /// JMESPath paths cannot be compiled against the operation's types.
+    Waiter {
+        operation: String,
+        waiter: String,
+        message: String,
+    },
     /// None of the service's protocol traits (listed; empty when it has none) is one this
     /// generator builds.
     UnsupportedProtocol {
@@ -110,6 +117,14 @@ impl fmt::Display for Error {
             Error::Paginated { operation, message } => {
                 write!(f, "`smithy.api#paginated` of `{operation}`: {message}")
             }
+            Error::Waiter {
+                operation,
+                waiter,
+                message,
+            } => write!(
+                f,
+                "waiter `{waiter}` of `{operation}` (`smithy.waiters#waitable`): {message}"
+            ),
             Error::UnsupportedProtocol { service, protocols } if protocols.is_empty() => write!(
                 f,
                 "service `{service}` has no protocol trait (e.g. `aws.protocols#restJson1`), so \

@@ -9,6 +9,7 @@ pub mod embed;
 pub mod emit;
 pub mod error;
 pub mod ir;
+pub mod jmespath;
 pub mod model;
 pub mod protocol;
 pub mod render;

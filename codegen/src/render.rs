@@ -141,7 +141,7 @@ fn sources(model: &Model, krate: &Crate, endpoint_divergences: &[&str]) -> Resul
     for op in &krate.operations {
         files.push((
             format!("src/operation/{}.rs", op.module),
-            emit::operation::emit(op, krate.protocol),
+            emit::operation::emit(op, krate.protocol, &krate.types),
         ));
         if let Some(example) = emit::example::emit(krate, op) {
             files.push((format!("examples/{}.rs", op.module), example));

@@ -1,9 +1,10 @@
 //! Runtime shared by every generated leansdk crate. It knows nothing of any one service.
 //!
 //! Users meet [`config::Config`], [`auth::credentials::Credentials`], [`error::SdkError`],
-//! [`DateTime`] and the paginators of [`orchestrator::paginator`], all re-exported by each
-//! generated crate. What only generated code calls is `#[doc(hidden)]`: the protocols, the
-//! orchestrator's client handle, the endpoint rules engine.
+//! [`DateTime`], the paginators of [`orchestrator::paginator`] and the results of
+//! [`waiter`]s, all re-exported by each generated crate. What only generated code calls is
+//! `#[doc(hidden)]`: the protocols, the orchestrator's client handle, the endpoint rules
+//! engine, the waiters' JMESPath values.
 
 #![warn(missing_docs)]
 
@@ -35,6 +36,7 @@ pub mod providers;
 #[doc(hidden)]
 pub mod services;
 pub mod sleep;
+pub mod waiter;
 
 pub use datetime::DateTime;
 pub use http::ByteStream;

@@ -5,6 +5,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use leansdk_dynamodb::operation::delete_item::DeleteItemError;
 use leansdk_dynamodb::operation::describe_table::DescribeTableError;
@@ -509,4 +510,54 @@ async fn a_transaction_with_a_failed_condition_writes_nothing() {
     assert_eq!(third.item, None, "a cancelled transaction wrote an item");
 
     delete_table(&client, &table).await;
+}
+
+#[tokio::test]
+async fn the_table_waiters_see_a_table_appear_and_go() {
+    let client = client();
+    let name = "waited-for";
+    // TableExists: its `ResourceNotFoundException` acceptor retries until the table is there.
+    let missing = client
+        .wait_until_table_not_exists()
+        .table_name(name)
+        .wait(Duration::from_secs(60))
+        .await
+        .expect("TableNotExists succeeds at once on a table never created");
+    assert!(missing.as_result().is_err(), "the final poll is the not-found error");
+
+    create_table(&client, name).await;
+    let exists = client
+        .wait_until_table_exists()
+        .table_name(name)
+        .wait(Duration::from_secs(60))
+        .await
+        .expect("TableExists");
+    let table = exists
+        .into_result()
+        .expect("TableExists ends on a successful DescribeTable")
+        .table
+        .expect("DescribeTable describes the table");
+    assert_eq!(table.table_status, Some(TableStatus::Active));
+
+    delete_table(&client, name).await;
+    client
+        .wait_until_table_not_exists()
+        .table_name(name)
+        .wait(Duration::from_secs(60))
+        .await
+        .expect("TableNotExists after DeleteTable");
+
+    // A wait shorter than the waiter's minimum delay polls once and gives up.
+    let result = client
+        .wait_until_table_exists()
+        .table_name(name)
+        .wait(Duration::from_secs(1))
+        .await;
+    assert!(
+        matches!(
+            result,
+            Err(leansdk_dynamodb::WaiterError::ExceededMaxWait { attempts: 1, .. })
+        ),
+        "{result:?}"
+    );
 }

@@ -22,11 +22,17 @@ pub fn emit(krate: &Crate, has_endpoint_rules: bool) -> TokenStream {
         let method = ident(&op.module);
         let module = ident(&op.module);
         let builder = format_ident!("{}", op.names.builder);
+        let waiters = op
+            .waiters
+            .iter()
+            .map(|w| super::waiter::client_method(op, w));
         quote! {
             #docs
             pub fn #method(&self) -> crate::operation::#module::#builder {
                 crate::operation::#module::#builder::new(self.clone())
             }
+
+            #(#waiters)*
         }
     });
     let client_docs = format!(

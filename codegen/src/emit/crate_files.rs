@@ -79,6 +79,15 @@ pub fn lib_rs(krate: &Crate, modules: &[&str]) -> TokenStream {
         }
     });
     let modules = modules.iter().map(|m| format_ident!("{}", m));
+    let waiters = krate
+        .operations
+        .iter()
+        .any(|op| !op.waiters.is_empty())
+        .then(|| {
+            quote!(
+                pub use leansdk_runtime::waiter::{FinalPoll, WaiterError};
+            )
+        });
     quote! {
         #( #![doc = #docs] )*
         #![forbid(unsafe_code)]
@@ -92,6 +101,7 @@ pub fn lib_rs(krate: &Crate, modules: &[&str]) -> TokenStream {
         pub use leansdk_runtime::config::retry::RetryConfig;
         pub use leansdk_runtime::{ByteStream, DateTime, Document};
         pub use leansdk_runtime::orchestrator::presigning::{PresignedRequest, PresigningConfig};
+        #waiters
     }
 }
 

@@ -11,6 +11,7 @@ pub mod operation;
 pub mod paginator;
 pub mod structure;
 pub mod union;
+pub mod waiter;
 
 use proc_macro2::TokenStream;
 

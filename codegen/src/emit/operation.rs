@@ -19,8 +19,8 @@ fn type_idents(op: &Operation) -> [Ident; 4] {
     [&names.input, &names.output, &names.error, &names.builder].map(|n| format_ident!("{}", n))
 }
 
-/// Tokens of `src/operation/<module>.rs`.
-pub fn emit(op: &Operation, protocol: Protocol) -> TokenStream {
+/// Tokens of `src/operation/<module>.rs`; `types` are the crate's data types.
+pub fn emit(op: &Operation, protocol: Protocol, types: &[TypeDef]) -> TokenStream {
     let input_docs = format!(
         "Input of `{}`: built by [`Client::{}`](crate::client::Client::{}), or as a literal \
          and sent with [`{}::send_with`].",
@@ -34,11 +34,19 @@ pub fn emit(op: &Operation, protocol: Protocol) -> TokenStream {
     let builder = fluent_builder(op);
     let error = error_enum(op);
     let paginator = super::paginator::emit(op);
+    let structure = |name: &str| {
+        types.iter().find_map(|def| match &def.kind {
+            TypeKind::Struct(s) if def.name == name => Some(s),
+            _ => None,
+        })
+    };
+    let waiters = super::waiter::emit(op, &structure);
     quote! {
         #input
         #input_impl
         #builder
         #paginator
+        #waiters
         #output
         #output_impl
         #error
@@ -199,17 +207,30 @@ fn fluent_builder(op: &Operation) -> TokenStream {
             }
         }
     });
+    // With waiters, the builder has a mode: the default sends one call, each waiter's mode
+    // polls (`emit::waiter`); the setters are shared by all modes.
+    let (params, mode, mode_field, mode_init) = if op.waiters.is_empty() {
+        Default::default()
+    } else {
+        (
+            quote!(<Mode = leansdk_runtime::waiter::Call>),
+            quote!(<Mode>),
+            quote!(mode: ::std::marker::PhantomData<Mode>,),
+            quote!(mode: ::std::marker::PhantomData,),
+        )
+    };
     quote! {
         #[doc = #docs]
         #[derive(Clone, Debug)]
-        pub struct #builder {
+        pub struct #builder #params {
             client: crate::client::Client,
             input: #input,
+            #mode_field
         }
 
-        impl #builder {
+        impl #mode #builder #mode {
             pub(crate) fn new(client: crate::client::Client) -> Self {
-                Self { client, input: #input::default() }
+                Self { client, input: #input::default(), #mode_init }
             }
 
             /// The input built so far.
@@ -227,7 +248,9 @@ fn fluent_builder(op: &Operation) -> TokenStream {
                 self.client = self.client.with_config_override(overrides);
                 self
             }
+        }
 
+        impl #builder {
             /// Checks the input, sends the request and reads the response.
             pub async fn send(self) -> Result<#output, leansdk_runtime::error::SdkError<#error>> {
                 self.input.send_with(&self.client).await

@@ -7,6 +7,7 @@ mod operation;
 mod paginator;
 mod protocol;
 mod recursion;
+pub mod waiter;
 
 use std::collections::BTreeMap;
 
@@ -357,6 +358,13 @@ impl Crate {
             .map(|shape| {
                 let mut op = builder.operation(shape, &mut method_scope, &mut operation_types)?;
                 op.paginator = paginator::resolve(&types, service, shape, &op.input, &op.output)?;
+                let io = waiter::Io {
+                    input: &op.input,
+                    input_name: &op.names.input,
+                    output: &op.output,
+                    output_name: &op.names.output,
+                };
+                op.waiters = waiter::resolve(&types, shape, io, &op.errors)?;
                 Ok(op)
             })
             .collect::<Result<_, Error>>()?;

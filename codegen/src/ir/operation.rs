@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::paginator::Paginator;
+use super::waiter::Waiter;
 use super::{Builder, Field, Struct, StructRole, Target, XmlName, docs, names};
 use crate::error::Error;
 use crate::model::{Member, Model, Shape, ShapeId, ShapeKind};
@@ -33,6 +34,8 @@ pub struct Operation {
     pub errors: Vec<OperationError>,
     /// `smithy.api#paginated`, resolved to fields.
     pub paginator: Option<Paginator>,
+    /// `smithy.waiters#waitable`, typed against the input and output.
+    pub waiters: Vec<Waiter>,
     /// `smithy.api#endpoint`: put in front of the endpoint's host.
     pub host_prefix: Option<HostPrefix>,
     /// `smithy.rules#staticContextParams`: endpoint rule parameters the operation fixes.
@@ -396,6 +399,7 @@ impl Builder<'_> {
             output,
             errors,
             paginator: None,
+            waiters: Vec::new(),
             host_prefix,
             static_context_params: static_context_params(shape),
             unsigned: shape.traits.has("smithy.api#optionalAuth")

@@ -98,6 +98,8 @@ impl GetWorkflowFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl GetWorkflowFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

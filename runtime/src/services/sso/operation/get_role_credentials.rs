@@ -127,6 +127,8 @@ impl GetRoleCredentialsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl GetRoleCredentialsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -203,6 +203,8 @@ impl CreateTokenFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl CreateTokenFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

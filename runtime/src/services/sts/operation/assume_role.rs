@@ -175,6 +175,8 @@ impl AssumeRoleFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl AssumeRoleFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -190,6 +190,8 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl AssumeRoleWithWebIdentityFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -98,6 +98,8 @@ impl NestedStructuresFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl NestedStructuresFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

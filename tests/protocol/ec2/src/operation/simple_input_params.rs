@@ -253,6 +253,8 @@ impl SimpleInputParamsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl SimpleInputParamsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -75,6 +75,8 @@ impl SimpleScalarXmlPropertiesFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl SimpleScalarXmlPropertiesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

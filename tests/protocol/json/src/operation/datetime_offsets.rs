@@ -68,6 +68,8 @@ impl DatetimeOffsetsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl DatetimeOffsetsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

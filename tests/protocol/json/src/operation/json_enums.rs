@@ -147,6 +147,8 @@ impl JsonEnumsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl JsonEnumsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -139,6 +139,8 @@ impl JsonIntEnumsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl JsonIntEnumsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

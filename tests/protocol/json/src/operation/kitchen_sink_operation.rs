@@ -514,6 +514,8 @@ impl KitchenSinkOperationFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl KitchenSinkOperationFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

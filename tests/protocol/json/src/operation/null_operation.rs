@@ -79,6 +79,8 @@ impl NullOperationFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl NullOperationFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

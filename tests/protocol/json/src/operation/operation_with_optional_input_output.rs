@@ -82,6 +82,8 @@ impl OperationWithOptionalInputOutputFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl OperationWithOptionalInputOutputFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

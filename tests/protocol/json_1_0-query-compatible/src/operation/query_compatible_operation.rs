@@ -71,6 +71,8 @@ impl QueryCompatibleOperationFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl QueryCompatibleOperationFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -75,6 +75,8 @@ impl QueryCompatibleOperationResponse2QueryCompatibleOperationFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl QueryCompatibleOperationResponse2QueryCompatibleOperationFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -71,6 +71,8 @@ impl EmptyInputAndEmptyOutputFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl EmptyInputAndEmptyOutputFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -70,6 +70,8 @@ impl NoInputAndNoOutputResponseNoInputAndNoOutputFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl NoInputAndNoOutputResponseNoInputAndNoOutputFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -68,6 +68,8 @@ impl NoInputAndOutputFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl NoInputAndOutputFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

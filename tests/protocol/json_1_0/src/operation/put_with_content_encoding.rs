@@ -89,6 +89,8 @@ impl PutWithContentEncodingFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl PutWithContentEncodingFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -72,6 +72,8 @@ impl SimpleScalarPropertiesResponseSimpleScalarPropertiesFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl SimpleScalarPropertiesResponseSimpleScalarPropertiesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

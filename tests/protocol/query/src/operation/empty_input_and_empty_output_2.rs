@@ -80,6 +80,8 @@ impl EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

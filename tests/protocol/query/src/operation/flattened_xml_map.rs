@@ -75,6 +75,8 @@ impl FlattenedXmlMapFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl FlattenedXmlMapFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

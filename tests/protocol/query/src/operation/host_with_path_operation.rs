@@ -75,6 +75,8 @@ impl HostWithPathOperationFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HostWithPathOperationFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

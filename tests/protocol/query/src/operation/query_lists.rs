@@ -246,6 +246,8 @@ impl QueryListsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl QueryListsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

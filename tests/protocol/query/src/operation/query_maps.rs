@@ -344,6 +344,8 @@ impl QueryMapsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl QueryMapsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

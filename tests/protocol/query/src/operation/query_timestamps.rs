@@ -143,6 +143,8 @@ impl QueryTimestampsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl QueryTimestampsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

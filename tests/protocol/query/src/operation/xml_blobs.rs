@@ -72,6 +72,8 @@ impl XmlBlobsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlBlobsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

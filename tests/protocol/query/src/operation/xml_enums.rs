@@ -72,6 +72,8 @@ impl XmlEnumsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlEnumsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -100,6 +100,8 @@ impl DocumentTypeFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl DocumentTypeFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -72,6 +72,8 @@ impl DocumentTypeResponseDocumentTypeFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl DocumentTypeResponseDocumentTypeFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -96,6 +96,8 @@ impl DocumentTypeAsMapValueFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl DocumentTypeAsMapValueFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -90,6 +90,8 @@ impl DocumentTypeAsPayloadFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl DocumentTypeAsPayloadFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -74,6 +74,8 @@ impl DocumentTypeAsPayloadResponseDocumentTypeAsPayloadFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl DocumentTypeAsPayloadResponseDocumentTypeAsPayloadFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -86,6 +86,8 @@ impl EndpointWithHostLabelOperationFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl EndpointWithHostLabelOperationFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -74,6 +74,8 @@ impl GreetingWithErrorsResponse4GreetingWithErrorsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl GreetingWithErrorsResponse4GreetingWithErrorsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -76,6 +76,8 @@ impl HttpPayloadWithStructureResponseHttpPayloadWithStructureFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpPayloadWithStructureResponseHttpPayloadWithStructureFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -74,6 +74,8 @@ impl HttpPayloadWithUnionResponseHttpPayloadWithUnionFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpPayloadWithUnionResponseHttpPayloadWithUnionFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -95,6 +95,8 @@ impl HttpRequestWithFloatLabelsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpRequestWithFloatLabelsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -283,6 +283,8 @@ impl InputAndOutputWithHeadersFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl InputAndOutputWithHeadersFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

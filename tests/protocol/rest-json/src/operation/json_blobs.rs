@@ -85,6 +85,8 @@ impl JsonBlobsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl JsonBlobsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

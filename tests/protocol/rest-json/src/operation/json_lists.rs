@@ -178,6 +178,8 @@ impl JsonListsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl JsonListsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -69,6 +69,8 @@ impl JsonListsResponseJsonListsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl JsonListsResponseJsonListsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

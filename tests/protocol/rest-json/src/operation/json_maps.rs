@@ -172,6 +172,8 @@ impl JsonMapsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl JsonMapsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

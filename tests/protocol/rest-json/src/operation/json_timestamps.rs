@@ -193,6 +193,8 @@ impl JsonTimestampsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl JsonTimestampsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -81,6 +81,8 @@ impl JsonUnionsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl JsonUnionsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

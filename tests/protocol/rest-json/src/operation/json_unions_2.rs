@@ -72,6 +72,8 @@ impl JsonUnionsResponseJsonUnionsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl JsonUnionsResponseJsonUnionsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -95,6 +95,8 @@ impl OmitsNullSerializesEmptyStringFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl OmitsNullSerializesEmptyStringFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -162,6 +162,8 @@ impl OmitsSerializingEmptyListsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl OmitsSerializingEmptyListsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -84,6 +84,8 @@ impl PostUnionWithJsonNameFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl PostUnionWithJsonNameFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

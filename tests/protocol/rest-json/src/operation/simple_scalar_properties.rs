@@ -183,6 +183,8 @@ impl SimpleScalarPropertiesFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl SimpleScalarPropertiesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -96,6 +96,8 @@ impl TestBodyStructureFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl TestBodyStructureFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

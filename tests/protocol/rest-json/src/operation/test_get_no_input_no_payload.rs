@@ -72,6 +72,8 @@ impl TestGetNoInputNoPayloadFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl TestGetNoInputNoPayloadFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -98,6 +98,8 @@ impl TestPayloadStructureFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl TestPayloadStructureFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

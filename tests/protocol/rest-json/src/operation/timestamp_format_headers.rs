@@ -212,6 +212,8 @@ impl TimestampFormatHeadersFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl TimestampFormatHeadersFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -74,6 +74,8 @@ impl UnitInputAndOutputResponseUnitInputAndOutputFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl UnitInputAndOutputResponseUnitInputAndOutputFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

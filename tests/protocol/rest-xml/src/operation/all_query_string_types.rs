@@ -341,6 +341,8 @@ impl AllQueryStringTypesFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl AllQueryStringTypesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

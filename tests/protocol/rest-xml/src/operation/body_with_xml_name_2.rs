@@ -84,6 +84,8 @@ impl BodyWithXmlNameResponseBodyWithXmlNameFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl BodyWithXmlNameResponseBodyWithXmlNameFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

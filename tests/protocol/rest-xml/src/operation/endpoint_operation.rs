@@ -84,6 +84,8 @@ impl EndpointOperationFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl EndpointOperationFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -86,6 +86,8 @@ impl GreetingWithErrorsResponse3GreetingWithErrorsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl GreetingWithErrorsResponse3GreetingWithErrorsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -84,6 +84,8 @@ impl HttpEnumPayloadResponseHttpEnumPayloadFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpEnumPayloadResponseHttpEnumPayloadFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

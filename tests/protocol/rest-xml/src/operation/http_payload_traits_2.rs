@@ -84,6 +84,8 @@ impl HttpPayloadTraitsResponseHttpPayloadTraitsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpPayloadTraitsResponseHttpPayloadTraitsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -98,6 +98,8 @@ impl HttpPayloadWithMemberXmlNameFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpPayloadWithMemberXmlNameFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -98,6 +98,8 @@ impl HttpPayloadWithXmlNameFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpPayloadWithXmlNameFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -88,6 +88,8 @@ impl HttpPayloadWithXmlNameResponseHttpPayloadWithXmlNameFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpPayloadWithXmlNameResponseHttpPayloadWithXmlNameFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -105,6 +105,8 @@ impl HttpPayloadWithXmlNamespaceFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpPayloadWithXmlNamespaceFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -88,6 +88,8 @@ impl HttpPayloadWithXmlNamespaceResponseHttpPayloadWithXmlNamespaceFluentBuilder
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpPayloadWithXmlNamespaceResponseHttpPayloadWithXmlNamespaceFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -106,6 +106,8 @@ impl HttpPayloadWithXmlNamespaceAndPrefixFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpPayloadWithXmlNamespaceAndPrefixFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

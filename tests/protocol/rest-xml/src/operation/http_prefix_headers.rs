@@ -112,6 +112,8 @@ impl HttpPrefixHeadersFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpPrefixHeadersFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

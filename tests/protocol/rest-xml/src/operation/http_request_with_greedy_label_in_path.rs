@@ -106,6 +106,8 @@ impl HttpRequestWithGreedyLabelInPathFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpRequestWithGreedyLabelInPathFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -224,6 +224,8 @@ impl HttpRequestWithLabelsAndTimestampFormatFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpRequestWithLabelsAndTimestampFormatFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

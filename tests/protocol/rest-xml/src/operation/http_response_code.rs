@@ -83,6 +83,8 @@ impl HttpResponseCodeFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HttpResponseCodeFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -88,6 +88,8 @@ impl InputAndOutputWithHeadersResponseInputAndOutputWithHeadersFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl InputAndOutputWithHeadersResponseInputAndOutputWithHeadersFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

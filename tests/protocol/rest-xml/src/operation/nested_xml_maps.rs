@@ -229,6 +229,8 @@ impl NestedXmlMapsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl NestedXmlMapsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -97,6 +97,8 @@ impl QueryIdempotencyTokenAutoFillFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl QueryIdempotencyTokenAutoFillFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -112,6 +112,8 @@ impl QueryPrecedenceFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl QueryPrecedenceFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

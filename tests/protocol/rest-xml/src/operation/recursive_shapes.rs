@@ -108,6 +108,8 @@ impl RecursiveShapesFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl RecursiveShapesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

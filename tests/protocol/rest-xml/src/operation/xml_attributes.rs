@@ -120,6 +120,8 @@ impl XmlAttributesFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlAttributesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

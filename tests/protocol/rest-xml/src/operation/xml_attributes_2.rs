@@ -83,6 +83,8 @@ impl XmlAttributesResponseXmlAttributesFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlAttributesResponseXmlAttributesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

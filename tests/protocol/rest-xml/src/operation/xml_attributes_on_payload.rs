@@ -101,6 +101,8 @@ impl XmlAttributesOnPayloadFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlAttributesOnPayloadFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

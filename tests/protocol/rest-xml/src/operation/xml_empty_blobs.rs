@@ -83,6 +83,8 @@ impl XmlEmptyBlobsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlEmptyBlobsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -83,6 +83,8 @@ impl XmlEmptyListsResponseXmlEmptyListsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlEmptyListsResponseXmlEmptyListsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -131,6 +131,8 @@ impl XmlEmptyMapsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlEmptyMapsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

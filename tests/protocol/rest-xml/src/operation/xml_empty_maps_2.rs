@@ -83,6 +83,8 @@ impl XmlEmptyMapsResponseXmlEmptyMapsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlEmptyMapsResponseXmlEmptyMapsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -103,6 +103,8 @@ impl XmlEmptyStringsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlEmptyStringsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

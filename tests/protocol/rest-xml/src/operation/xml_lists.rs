@@ -475,6 +475,8 @@ impl XmlListsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlListsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -80,6 +80,8 @@ impl XmlListsResponseXmlListsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlListsResponseXmlListsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

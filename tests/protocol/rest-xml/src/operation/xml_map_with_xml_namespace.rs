@@ -129,6 +129,8 @@ impl XmlMapWithXmlNamespaceFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlMapWithXmlNamespaceFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

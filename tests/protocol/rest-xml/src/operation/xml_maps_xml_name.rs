@@ -131,6 +131,8 @@ impl XmlMapsXmlNameFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlMapsXmlNameFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

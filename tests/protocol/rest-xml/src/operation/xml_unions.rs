@@ -100,6 +100,8 @@ impl XmlUnionsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl XmlUnionsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -139,6 +139,8 @@ impl CreateEventStreamFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl CreateEventStreamFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -101,6 +101,8 @@ impl DeleteEventStreamFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl DeleteEventStreamFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -115,6 +115,8 @@ impl ListEventStreamsFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl ListEventStreamsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -198,6 +198,8 @@ impl DoFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl DoFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

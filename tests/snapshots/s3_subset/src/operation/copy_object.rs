@@ -129,6 +129,8 @@ impl CopyObjectFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl CopyObjectFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

@@ -128,6 +128,8 @@ impl GetObjectFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl GetObjectFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

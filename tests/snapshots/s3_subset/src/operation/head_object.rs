@@ -111,6 +111,8 @@ impl HeadObjectFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl HeadObjectFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

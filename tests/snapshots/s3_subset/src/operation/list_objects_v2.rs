@@ -145,6 +145,8 @@ impl ListObjectsV2FluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl ListObjectsV2FluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

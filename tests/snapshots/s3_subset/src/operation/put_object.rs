@@ -176,6 +176,8 @@ impl PutObjectFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl PutObjectFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,

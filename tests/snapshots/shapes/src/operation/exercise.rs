@@ -455,6 +455,8 @@ impl ExerciseFluentBuilder {
         self.client = self.client.with_config_override(overrides);
         self
     }
+}
+impl ExerciseFluentBuilder {
     /// Checks the input, sends the request and reads the response.
     pub async fn send(
         self,
