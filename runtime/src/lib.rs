@@ -35,6 +35,8 @@ pub mod providers;
 #[doc(hidden)]
 pub mod services;
 pub mod sleep;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 
 pub use datetime::DateTime;
 pub use http::ByteStream;
