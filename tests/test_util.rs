@@ -389,6 +389,24 @@ async fn error_metadata_set_in_code_is_kept() {
     );
 }
 
+/// Calls can be spawned: the input the call now holds until its end keeps the future
+/// `Send`, mocked or not.
+#[tokio::test]
+async fn a_mocked_call_runs_on_a_spawned_task() {
+    let rule = Rule::<GetWorkflowInput>::builder().then_output(|| workflow(Status::Complete));
+    let rules = MockRules::new(RuleMode::MatchAny).rule(&rule);
+    let client = Client::new(&mocked(
+        rules,
+        &NoNetwork::default(),
+        &RecordingSleep::default(),
+    ));
+    let output = tokio::spawn(async move { input().send_with(&client).await })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(output, workflow(Status::Complete));
+}
+
 /// The README's example ("Unit-testing code that calls the SDK"), which
 /// `the_readme_shows_the_example` keeps word for word the same.
 mod readme_example {
