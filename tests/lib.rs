@@ -385,10 +385,10 @@ pub mod doubles {
     use leansdk_runtime::sleep::Sleep;
 
     /// An HTTP client that records every request's URL and fails it as a connection
-    /// error: what was contacted, without any network.
-    #[derive(Debug, Default)]
+    /// error: what was contacted, without any network. Clones share the record.
+    #[derive(Clone, Debug, Default)]
     pub struct NoNetwork {
-        urls: Mutex<Vec<String>>,
+        urls: Arc<Mutex<Vec<String>>>,
     }
 
     impl NoNetwork {

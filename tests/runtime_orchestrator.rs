@@ -207,8 +207,8 @@ async fn endpoint_headers_and_auth_scheme_overrides_apply() {
     let handle = ClientHandle::new(&config(&server.url()), &OVERRIDING_SERVICE);
     handle
         .invoke(
-            "GetWorkflow",
             input().to_request(),
+            input(),
             GetWorkflowOutput::from_response,
             GetWorkflowError::from_response,
         )

@@ -123,7 +123,9 @@ pub trait ProvideErrorMetadata {
     /// The code, message, request ID and status read from the error response.
     fn meta(&self) -> &ErrorMetadata;
 
-    /// The error code, e.g. `ResourceNotFoundException` (see [`ErrorMetadata::code`]).
+    /// The error code, e.g. `ResourceNotFoundException` (see [`ErrorMetadata::code`]). An
+    /// operation's error enum built in code without a code in its metadata answers with the
+    /// modelled error's name.
     fn code(&self) -> Option<&str> {
         self.meta().code()
     }
@@ -509,6 +511,15 @@ macro_rules! operation_error_impls {
                     $( Self::$variant(e) => $crate::error::ProvideErrorMetadata::meta(e), )*
                     Self::Unhandled(e) => $crate::error::ProvideErrorMetadata::meta(e),
                 }
+            }
+
+            // A modelled error built in code (a mock) may leave its metadata's code unset:
+            // its variant names it, so that it is retried as the service's would be.
+            fn code(&self) -> ::std::option::Option<&str> {
+                self.meta().code().or(match self {
+                    $( Self::$variant(_) => ::std::option::Option::Some(stringify!($variant)), )*
+                    Self::Unhandled(_) => ::std::option::Option::None,
+                })
             }
         }
 

@@ -36,6 +36,8 @@ pub mod providers;
 #[doc(hidden)]
 pub mod services;
 pub mod sleep;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 pub mod waiter;
 
 pub use datetime::DateTime;

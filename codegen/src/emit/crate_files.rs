@@ -34,6 +34,9 @@ leansdk-runtime = {{ path = "{runtime}" }}
 [features]
 # Paginators' pages and items as `futures_core::Stream`s (`into_stream()`).
 stream = ["leansdk-runtime/stream"]
+# Unit tests of code that calls this crate, without a network: mock rules per operation and
+# a replaying HTTP client (`leansdk_runtime::test_util`); for dev-dependencies.
+test-util = ["leansdk-runtime/test-util"]
 
 # Examples and tests only: users bring their own runtime, and the examples' argument
 # parsing and printing (the runtime's `cli` feature) never reach a user's build.
@@ -102,6 +105,9 @@ pub fn lib_rs(krate: &Crate, modules: &[&str]) -> TokenStream {
         pub use leansdk_runtime::{ByteStream, DateTime, Document};
         pub use leansdk_runtime::orchestrator::presigning::{PresignedRequest, PresigningConfig};
         #waiters
+        /// Unit tests of code that calls this crate, without a network (feature `test-util`).
+        #[cfg(feature = "test-util")]
+        pub use leansdk_runtime::test_util;
     }
 }
 

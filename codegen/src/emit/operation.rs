@@ -86,12 +86,12 @@ fn input_impl(op: &Operation, protocol: Protocol) -> TokenStream {
         })
         .collect();
     // Unset idempotency tokens are filled once, before the first attempt.
-    let (fill_tokens, request) = if tokens.is_empty() {
-        (None, quote!(self.to_request()))
+    let (fill_tokens, input_value) = if tokens.is_empty() {
+        (None, quote!(self))
     } else {
         (
             Some(quote!(let mut input = self; #(#tokens)*)),
-            quote!(input.to_request()),
+            quote!(input),
         )
     };
     let build = protocol::request(protocol, op);
@@ -100,6 +100,12 @@ fn input_impl(op: &Operation, protocol: Protocol) -> TokenStream {
         None => (quote!(invoke), quote!(from_response)),
     };
     quote! {
+        impl leansdk_runtime::orchestrator::Operation for #input {
+            const NAME: &'static str = #op_name;
+            type Output = #output;
+            type Error = #error;
+        }
+
         impl #input {
             /// Sends this input with `client`.
             pub async fn send_with(
@@ -109,7 +115,12 @@ fn input_impl(op: &Operation, protocol: Protocol) -> TokenStream {
                 #fill_tokens
                 client
                     .handle()
-                    .#invoke(#op_name, #request, #output::#from_response, #error::from_response)
+                    .#invoke(
+                        #input_value.to_request(),
+                        #input_value,
+                        #output::#from_response,
+                        #error::from_response,
+                    )
                     .await
             }
 

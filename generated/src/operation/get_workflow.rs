@@ -19,6 +19,11 @@ pub struct GetWorkflowInput {
     #[serde(rename = "WorkflowId", skip)]
     pub workflow_id: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for GetWorkflowInput {
+    const NAME: &'static str = "GetWorkflow";
+    type Output = GetWorkflowOutput;
+    type Error = GetWorkflowError;
+}
 impl GetWorkflowInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -28,8 +33,8 @@ impl GetWorkflowInput {
         client
             .handle()
             .invoke(
-                "GetWorkflow",
                 self.to_request(),
+                self,
                 GetWorkflowOutput::from_response,
                 GetWorkflowError::from_response,
             )

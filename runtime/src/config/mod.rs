@@ -110,6 +110,8 @@ struct Inner {
     s3: S3Settings,
     /// Kept so that per-service settings (endpoint URLs) can be asked for later.
     settings: Option<SharedSettings>,
+    #[cfg(feature = "test-util")]
+    mock_rules: Option<Arc<crate::test_util::mock::MockRules>>,
 }
 
 impl Config {
@@ -206,6 +208,13 @@ impl Config {
         &self.inner.s3
     }
 
+    /// The rules that answer calls instead of the network (see
+    /// [`ConfigBuilder::mock_rules`]).
+    #[cfg(feature = "test-util")]
+    pub(crate) fn mock_rules(&self) -> Option<&crate::test_util::mock::MockRules> {
+        self.inner.mock_rules.as_deref()
+    }
+
     /// The environment and profile files [`Config::from_env`] read; `None` for
     /// [`Config::builder`] configurations.
     pub(crate) fn shared_settings(&self) -> Option<&SharedSettings> {
@@ -234,6 +243,8 @@ impl Config {
             s3,
             #[cfg(feature = "default-client")]
                 default_client: _,
+            #[cfg(feature = "test-util")]
+            mock_rules,
         } = overrides;
         let mut inner = (*self.inner).clone();
         inner.region = region.or(inner.region);
@@ -247,6 +258,10 @@ impl Config {
         inner.sleep = sleep.unwrap_or(inner.sleep);
         inner.app_name = app_name.or(inner.app_name);
         inner.response_body_limit = response_body_limit.unwrap_or(inner.response_body_limit);
+        #[cfg(feature = "test-util")]
+        {
+            inner.mock_rules = mock_rules.or(inner.mock_rules);
+        }
         let S3Settings {
             force_path_style,
             accelerate,
@@ -323,7 +338,8 @@ impl Config {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
-        f.debug_struct("Config")
+        let mut config = f.debug_struct("Config");
+        config
             .field("region", &inner.region)
             .field("credentials", &inner.credentials)
             .field(
@@ -340,7 +356,10 @@ impl fmt::Debug for Config {
             .field("http_client", &inner.http_client)
             .field("app_name", &inner.app_name)
             .field("response_body_limit", &inner.response_body_limit)
-            .field("s3", &inner.s3)
+            .field("s3", &inner.s3);
+        #[cfg(feature = "test-util")]
+        config.field("mock_rules", &inner.mock_rules);
+        config
             .field(
                 "profile",
                 &inner.settings.as_ref().map(SharedSettings::profile_name),
@@ -366,6 +385,8 @@ pub struct ConfigBuilder {
     pub(crate) s3: S3Settings,
     #[cfg(feature = "default-client")]
     pub(crate) default_client: DefaultClientSettings,
+    #[cfg(feature = "test-util")]
+    pub(crate) mock_rules: Option<Arc<crate::test_util::mock::MockRules>>,
 }
 
 impl ConfigBuilder {
@@ -483,6 +504,17 @@ impl ConfigBuilder {
         self
     }
 
+    /// Answers calls with `rules` instead of the network (feature `test-util`, for unit
+    /// tests of code that calls the SDK): no endpoint is resolved, no credentials loaded,
+    /// nothing signed or sent, so neither region nor credentials need to be set. Retries,
+    /// backoff (see [`sleep_impl`](Self::sleep_impl)) and timeouts work as for real calls,
+    /// and a call that no rule answers fails; see [`crate::test_util::mock`].
+    #[cfg(feature = "test-util")]
+    pub fn mock_rules(mut self, rules: crate::test_util::mock::MockRules) -> Self {
+        self.mock_rules = Some(Arc::new(rules));
+        self
+    }
+
     /// The configuration, with defaults for what was not set: no region, no credentials,
     /// FIPS and dual-stack off, [`RetryConfig::standard`], [`TimeoutConfig::default`], the
     /// default HTTP client (feature `default-client`) and [`TokioSleep`].
@@ -513,6 +545,8 @@ impl ConfigBuilder {
                     .unwrap_or(DEFAULT_RESPONSE_BODY_LIMIT),
                 s3: self.s3,
                 settings,
+                #[cfg(feature = "test-util")]
+                mock_rules: self.mock_rules,
             }),
         }
     }

@@ -24,7 +24,7 @@
 //!     pub async fn send_with(self, client: &Client)
 //!         -> Result<GetWorkflowOutput, SdkError<GetWorkflowError>> {
 //!         client.handle()
-//!             .invoke("GetWorkflow", self.to_request(), GetWorkflowOutput::from_response, GetWorkflowError::from_response)
+//!             .invoke(self.to_request(), self, GetWorkflowOutput::from_response, GetWorkflowError::from_response)
 //!             .await
 //!     }
 //!     pub fn to_request(&self) -> Result<HttpRequest, BuildError> {
@@ -33,6 +33,11 @@
 //!             .label("WorkflowId", Some(&self.workflow_id))
 //!             .build()
 //!     }
+//! }
+//! impl Operation for GetWorkflowInput {
+//!     const NAME: &'static str = "GetWorkflow";
+//!     type Output = GetWorkflowOutput;
+//!     type Error = GetWorkflowError;
 //! }
 //! impl GetWorkflowOutput {
 //!     pub fn from_response(response: &HttpResponse) -> Result<Self, ResponseError> {
@@ -61,9 +66,15 @@
 //! attempt timeout, classifies the outcome and retries as [`retry`] says (once more after a
 //! clock skew error; in adaptive mode at the pace of the [`rate_limiter`]), all under the
 //! operation timeout. Every attempt carries the [`request_info`] headers.
+//!
+//! With the `test-util` feature, a configuration may hold mock rules
+//! ([`crate::test_util::mock`]): calls are then answered by them, attempt by attempt under the
+//! same retry policy, without endpoint, credentials, signing or network.
 
 #[doc(hidden)]
 pub mod clock_skew;
+#[cfg(feature = "test-util")]
+mod mocked;
 pub mod paginator;
 pub mod presigning;
 #[doc(hidden)]
@@ -75,8 +86,9 @@ pub mod retry;
 #[doc(hidden)]
 pub mod user_agent;
 
+use std::future::Future;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use tracing::Instrument;
 
@@ -86,8 +98,8 @@ use crate::config::retry::RetryMode;
 use crate::config::{Config, ConfigBuilder};
 use crate::endpoint::{Endpoint, EndpointError};
 use crate::error::{
-    AuthError, BuildError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
-    TimeoutKind,
+    AuthError, BuildError, ErrorMetadata, ProvideErrorMetadata, ResponseError, SdkError,
+    ServiceError, TimeoutError, TimeoutKind,
 };
 use crate::http::{
     ByteStream, ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse,
@@ -132,6 +144,18 @@ pub struct ServiceMeta {
     /// Tells a 2xx response that is an error all the same (S3's 200 with an `<Error>`
     /// body); `None` for the protocols where the status always says.
     pub error_in_success: Option<fn(&HttpResponse) -> bool>,
+}
+
+/// An operation, as its input type stands for it: generated for every `<Op>Input`, so that
+/// the orchestrator (and, with the `test-util` feature, mock rules) know the operation's
+/// name, output and error from the input alone.
+pub trait Operation: Send + 'static {
+    /// The operation's name in the model, e.g. `GetWorkflow`.
+    const NAME: &'static str;
+    /// What a successful call returns, e.g. `GetWorkflowOutput`.
+    type Output: Send + 'static;
+    /// The operation's error enum, e.g. `GetWorkflowError`.
+    type Error: ProvideErrorMetadata + Send + 'static;
 }
 
 /// The shared part of a generated client: configuration, service facts, and the retry quota,
@@ -224,16 +248,24 @@ impl ClientHandle {
     }
 
     /// Runs one operation. `request` holds the path and query only (see
-    /// [`crate::protocol::http_binding::RequestBuilder`]); `parse_output` reads a 2xx response,
-    /// `parse_error` turns any other final response into the operation's error enum.
-    pub async fn invoke<O, E>(
+    /// [`crate::protocol::http_binding::RequestBuilder`]) and was built from `input`, which
+    /// only mock rules read; `parse_output` reads a 2xx response, `parse_error` turns any
+    /// other final response into the operation's error enum.
+    pub async fn invoke<I: Operation>(
         &self,
-        operation: &'static str,
         request: Result<HttpRequest, BuildError>,
-        parse_output: fn(&HttpResponse) -> Result<O, ResponseError>,
-        parse_error: fn(ErrorMetadata, &HttpResponse) -> Result<E, ResponseError>,
-    ) -> Result<O, SdkError<E>> {
-        let response = match self.run(operation, request, false, parse_error).await? {
+        #[cfg_attr(not(feature = "test-util"), allow(unused_variables))] input: I,
+        parse_output: fn(&HttpResponse) -> Result<I::Output, ResponseError>,
+        parse_error: fn(ErrorMetadata, &HttpResponse) -> Result<I::Error, ResponseError>,
+    ) -> Result<I::Output, SdkError<I::Error>> {
+        #[cfg(feature = "test-util")]
+        if let Some(rules) = self.config.mock_rules() {
+            return match self.mocked(rules, request, input, parse_error).await? {
+                mocked::Mocked::Output(output) => Ok(output),
+                mocked::Mocked::Response(response) => Ok(parse_output(&response)?),
+            };
+        }
+        let response = match self.run(I::NAME, request, false, parse_error).await? {
             Received::Whole(response) => response,
             Received::Streamed(head, body) => HttpResponse {
                 body: body.collect().await.map_err(|e| {
@@ -286,14 +318,24 @@ impl ClientHandle {
     /// `GetObject`): `parse_output` gets the response's head (its body empty) and the body
     /// as a [`ByteStream`] still to read. The timeouts end when the head arrives; error
     /// responses are read whole, as for any operation.
-    pub async fn invoke_streaming<O, E>(
+    pub async fn invoke_streaming<I: Operation>(
         &self,
-        operation: &'static str,
         request: Result<HttpRequest, BuildError>,
-        parse_output: fn(&HttpResponse, ByteStream) -> Result<O, ResponseError>,
-        parse_error: fn(ErrorMetadata, &HttpResponse) -> Result<E, ResponseError>,
-    ) -> Result<O, SdkError<E>> {
-        match self.run(operation, request, true, parse_error).await? {
+        #[cfg_attr(not(feature = "test-util"), allow(unused_variables))] input: I,
+        parse_output: fn(&HttpResponse, ByteStream) -> Result<I::Output, ResponseError>,
+        parse_error: fn(ErrorMetadata, &HttpResponse) -> Result<I::Error, ResponseError>,
+    ) -> Result<I::Output, SdkError<I::Error>> {
+        #[cfg(feature = "test-util")]
+        if let Some(rules) = self.config.mock_rules() {
+            return match self.mocked(rules, request, input, parse_error).await? {
+                mocked::Mocked::Output(output) => Ok(output),
+                mocked::Mocked::Response(response) => {
+                    let (head, body) = split_body(response);
+                    Ok(parse_output(&head, ByteStream::from(body))?)
+                }
+            };
+        }
+        match self.run(I::NAME, request, true, parse_error).await? {
             Received::Streamed(head, body) => Ok(parse_output(&head, body)?),
             Received::Whole(response) => {
                 let (head, body) = split_body(response);
@@ -310,23 +352,11 @@ impl ClientHandle {
         streaming: bool,
         parse_error: fn(ErrorMetadata, &HttpResponse) -> Result<E, ResponseError>,
     ) -> Result<Received, SdkError<E>> {
-        let span = tracing::debug_span!(
-            "operation",
-            service = self.service.service_id,
-            operation,
-            request_id = tracing::field::Empty,
-        );
-        let limit = self.config.timeout_config().operation();
+        let span = self.operation_span(operation);
         let run = async {
             let (request, scope, client) = self.prepare(request?)?;
-            let attempts = self.attempts(request, &scope, client, streaming);
-            match tokio::time::timeout(limit, attempts).await {
-                Ok(outcome) => outcome,
-                Err(_) => Err(SdkError::Timeout(TimeoutError::new(
-                    TimeoutKind::Operation,
-                    Some(limit),
-                ))),
-            }
+            self.within_operation_timeout(self.attempts(request, &scope, client, streaming))
+                .await
         };
         let outcome = run.instrument(span.clone()).await?;
         let headers = match &outcome {
@@ -343,6 +373,43 @@ impl ClientHandle {
                 Err(SdkError::Service(ServiceError::new(error, response)))
             }
         }
+    }
+
+    /// The span every event of one operation is in; its request ID is recorded once known.
+    fn operation_span(&self, operation: &'static str) -> tracing::Span {
+        tracing::debug_span!(
+            "operation",
+            service = self.service.service_id,
+            operation,
+            request_id = tracing::field::Empty,
+        )
+    }
+
+    /// `attempts`, failing with [`TimeoutKind::Operation`] if the operation timeout elapses
+    /// first.
+    async fn within_operation_timeout<T, E>(
+        &self,
+        attempts: impl Future<Output = Result<T, SdkError<E>>>,
+    ) -> Result<T, SdkError<E>> {
+        let limit = self.config.timeout_config().operation();
+        match tokio::time::timeout(limit, attempts).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(SdkError::Timeout(TimeoutError::new(
+                TimeoutKind::Operation,
+                Some(limit),
+            ))),
+        }
+    }
+
+    /// The error metadata of `response` if it is an error: any status but 2xx, or a 2xx the
+    /// service says is an error all the same.
+    fn error_of(&self, response: &HttpResponse) -> Option<ErrorMetadata> {
+        let is_error = !response.is_success()
+            || self
+                .service
+                .error_in_success
+                .is_some_and(|is_error| is_error(response));
+        is_error.then(|| (self.service.error_metadata)(response))
     }
 
     /// Turns the serialised request into one addressed to the resolved endpoint.
@@ -473,15 +540,13 @@ impl ClientHandle {
             true => None,
             false => Some(self.credentials().await?),
         };
-        let retry = self.config.retry_config();
+        let max_attempts = self.config.retry_config().max_attempts();
         let attempt_limit = self.config.timeout_config().attempt();
-        let mut last_retry_cost = None;
-        let mut attempt = 1;
         // Signed, and the same on every attempt: the service sees the retries of one call.
         request.headers.insert("amz-sdk-invocation-id", uuid_v4());
-        let mut skew_retried = false;
+        let mut retries = Retries::new(self);
         loop {
-            self.wait_for_rate_limiter().await;
+            let attempt = retries.start_attempt().await;
             let mut signed = request.clone();
             if let Some(credentials) = &credentials {
                 sigv4::sign(
@@ -498,7 +563,7 @@ impl ClientHandle {
             }
             // Added after signing, as aws-sdk-rust does: it is the one header that differs
             // between attempts, and it says nothing the signature needs to protect.
-            let attempt_header = request_info::attempt_header(attempt, retry.max_attempts());
+            let attempt_header = request_info::attempt_header(attempt, max_attempts);
             signed.headers.insert("amz-sdk-request", attempt_header);
 
             let span = tracing::debug_span!("attempt", attempt);
@@ -510,28 +575,22 @@ impl ClientHandle {
             if let Ok(Ok(Received::Whole(response) | Received::Streamed(response, _))) = &sent {
                 self.clock_skew.record(&response.headers, SystemTime::now());
             }
-            let (kind, failure) = match sent {
+            let (failed, failure) = match sent {
                 Ok(Ok(Received::Streamed(head, body))) => {
                     span.in_scope(|| log_response(&head));
-                    self.record_success(last_retry_cost);
+                    retries.succeeded();
                     return Ok(Outcome::Success(Received::Streamed(head, body)));
-                }
-                Ok(Ok(Received::Whole(response)))
-                    if response.is_success()
-                        && !self
-                            .service
-                            .error_in_success
-                            .is_some_and(|is_error| is_error(&response)) =>
-                {
-                    span.in_scope(|| log_response(&response));
-                    self.record_success(last_retry_cost);
-                    return Ok(Outcome::Success(Received::Whole(response)));
                 }
                 Ok(Ok(Received::Whole(response))) => {
                     span.in_scope(|| log_response(&response));
-                    let meta = (self.service.error_metadata)(&response);
-                    let kind = retry::classify_response(meta.status(), meta.code());
-                    (kind, Failure::Response(response, meta))
+                    let Some(meta) = self.error_of(&response) else {
+                        retries.succeeded();
+                        return Ok(Outcome::Success(Received::Whole(response)));
+                    };
+                    (
+                        Failed::response(&response, &meta),
+                        Failure::Response(response, meta),
+                    )
                 }
                 Ok(Err(ExchangeError::TooLarge(error))) => return Err(SdkError::Response(error)),
                 Ok(Err(ExchangeError::Connector(error))) => {
@@ -544,52 +603,20 @@ impl ClientHandle {
                         ConnectorErrorKind::InvalidRequest
                         | ConnectorErrorKind::InvalidResponse => RetryKind::NotRetryable,
                     };
-                    (kind, Failure::Connector(error))
+                    (Failed::of_kind(kind), Failure::Connector(error))
                 }
                 Err(_) => {
                     span.in_scope(|| tracing::debug!("attempt timed out"));
-                    (RetryKind::Timeout, Failure::AttemptTimeout)
+                    (Failed::of_kind(RetryKind::Timeout), Failure::AttemptTimeout)
                 }
             };
-
-            self.record_rate(kind == RetryKind::Throttling);
-            let resendable = request.body.can_resend();
-            // A skewed signing time is retried once whatever the code's retry class: the
-            // response's `Date` has just corrected the clock, so the retry is signed right.
-            let skew_error = matches!(&failure, Failure::Response(_, meta)
-                if clock_skew::is_skew_error(meta.code(), meta.message()));
-            if skew_error && !skew_retried && resendable && attempt < retry.max_attempts() {
-                tracing::debug!(
-                    attempt,
-                    "retrying at the service's time after a clock skew error"
-                );
-                skew_retried = true;
-                attempt += 1;
-                continue;
-            }
-            if kind.is_retryable() && !resendable {
-                tracing::debug!("not retrying: the request body was a stream, already read");
-            }
-            let retry_cost = (kind.is_retryable() && resendable && attempt < retry.max_attempts())
-                .then(|| self.quota.acquire(kind))
-                .flatten();
-            let Some(cost) = retry_cost else {
+            let failed = Failed {
+                resendable: request.body.can_resend(),
+                ..failed
+            };
+            if !retries.retry(failed).await {
                 return self.finish(failure);
-            };
-            last_retry_cost = Some(cost);
-            let hint = match &failure {
-                Failure::Response(response, _) => retry::retry_after_hint(&response.headers),
-                _ => None,
-            };
-            let delay = retry.backoff(attempt - 1, retry::unit_random(), hint);
-            tracing::debug!(
-                ?kind,
-                attempt,
-                delay_ms = delay.as_millis() as u64,
-                "retrying"
-            );
-            self.config.sleep_impl().sleep(delay).await;
-            attempt += 1;
+            }
         }
     }
 
@@ -647,6 +674,118 @@ impl ClientHandle {
                 Some(self.config.timeout_config().attempt()),
             ))),
         }
+    }
+}
+
+/// Where one operation's attempts stand in the retry policy: what the attempts over HTTP
+/// and (feature `test-util`) those that mock rules answer share.
+struct Retries<'a> {
+    handle: &'a ClientHandle,
+    attempt: u32,
+    /// What the retry that led to the current attempt took from the quota.
+    last_retry_cost: Option<u32>,
+    skew_retried: bool,
+}
+
+/// A failed attempt as the retry policy sees it.
+struct Failed {
+    kind: RetryKind,
+    /// A clock skew error: retried once, whatever its kind.
+    skew_error: bool,
+    /// Whether the request can be sent again (a streamed body already read cannot).
+    resendable: bool,
+    /// The service's `x-amz-retry-after` hint.
+    retry_after: Option<Duration>,
+}
+
+impl Failed {
+    fn of_kind(kind: RetryKind) -> Self {
+        Self {
+            kind,
+            skew_error: false,
+            resendable: true,
+            retry_after: None,
+        }
+    }
+
+    /// An error response, classified by its code and status.
+    fn response(response: &HttpResponse, meta: &ErrorMetadata) -> Self {
+        Self {
+            retry_after: retry::retry_after_hint(&response.headers),
+            ..Self::error(meta)
+        }
+    }
+
+    /// A service error, classified by its code and status.
+    fn error(error: &impl ProvideErrorMetadata) -> Self {
+        Self {
+            skew_error: clock_skew::is_skew_error(error.code(), error.message()),
+            ..Self::of_kind(retry::classify_response(
+                error.meta().status(),
+                error.code(),
+            ))
+        }
+    }
+}
+
+impl<'a> Retries<'a> {
+    fn new(handle: &'a ClientHandle) -> Self {
+        Self {
+            handle,
+            attempt: 1,
+            last_retry_cost: None,
+            skew_retried: false,
+        }
+    }
+
+    /// Waits for the rate limiter (adaptive mode); returns the attempt's number, from 1.
+    async fn start_attempt(&self) -> u32 {
+        self.handle.wait_for_rate_limiter().await;
+        self.attempt
+    }
+
+    /// The current attempt succeeded.
+    fn succeeded(&self) {
+        self.handle.record_success(self.last_retry_cost);
+    }
+
+    /// After a failed attempt: whether to make another, once its backoff has been waited
+    /// out. Until the last attempt or an empty quota; a clock skew error is retried once at
+    /// once, as the response's `Date` has just corrected the clock.
+    async fn retry(&mut self, failed: Failed) -> bool {
+        let handle = self.handle;
+        let retry = handle.config.retry_config();
+        handle.record_rate(failed.kind == RetryKind::Throttling);
+        let attempts_left = self.attempt < retry.max_attempts();
+        if failed.skew_error && !self.skew_retried && failed.resendable && attempts_left {
+            tracing::debug!(
+                attempt = self.attempt,
+                "retrying at the service's time after a clock skew error"
+            );
+            self.skew_retried = true;
+            self.attempt += 1;
+            return true;
+        }
+        if failed.kind.is_retryable() && !failed.resendable {
+            tracing::debug!("not retrying: the request body was a stream, already read");
+        }
+        let retry_cost = (failed.kind.is_retryable() && failed.resendable && attempts_left)
+            .then(|| handle.quota.acquire(failed.kind))
+            .flatten();
+        let Some(cost) = retry_cost else {
+            return false;
+        };
+        self.last_retry_cost = Some(cost);
+        let delay = retry.backoff(self.attempt - 1, retry::unit_random(), failed.retry_after);
+        tracing::debug!(
+            kind = ?failed.kind,
+            attempt = self.attempt,
+            delay_ms = delay.as_millis() as u64,
+            "retrying"
+        );
+        handle.config.sleep_impl().sleep(delay).await;
+        self.attempt += 1;
+        true
     }
 }
 

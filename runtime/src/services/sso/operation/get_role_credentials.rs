@@ -30,6 +30,11 @@ impl ::std::fmt::Debug for GetRoleCredentialsInput {
             .finish()
     }
 }
+impl leansdk_runtime::orchestrator::Operation for GetRoleCredentialsInput {
+    const NAME: &'static str = "GetRoleCredentials";
+    type Output = GetRoleCredentialsOutput;
+    type Error = GetRoleCredentialsError;
+}
 impl GetRoleCredentialsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -42,8 +47,8 @@ impl GetRoleCredentialsInput {
         client
             .handle()
             .invoke(
-                "GetRoleCredentials",
                 self.to_request(),
+                self,
                 GetRoleCredentialsOutput::from_response,
                 GetRoleCredentialsError::from_response,
             )

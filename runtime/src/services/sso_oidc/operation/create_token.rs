@@ -54,6 +54,11 @@ impl ::std::fmt::Debug for CreateTokenInput {
             .finish()
     }
 }
+impl leansdk_runtime::orchestrator::Operation for CreateTokenInput {
+    const NAME: &'static str = "CreateToken";
+    type Output = CreateTokenOutput;
+    type Error = CreateTokenError;
+}
 impl CreateTokenInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -63,8 +68,8 @@ impl CreateTokenInput {
         client
             .handle()
             .invoke(
-                "CreateToken",
                 self.to_request(),
+                self,
                 CreateTokenOutput::from_response,
                 CreateTokenError::from_response,
             )

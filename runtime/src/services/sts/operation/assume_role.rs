@@ -68,6 +68,11 @@ impl leansdk_runtime::protocol::query::ToQuery for AssumeRoleInput {
         }
     }
 }
+impl leansdk_runtime::orchestrator::Operation for AssumeRoleInput {
+    const NAME: &'static str = "AssumeRole";
+    type Output = AssumeRoleOutput;
+    type Error = AssumeRoleError;
+}
 impl AssumeRoleInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -77,8 +82,8 @@ impl AssumeRoleInput {
         client
             .handle()
             .invoke(
-                "AssumeRole",
                 self.to_request(),
+                self,
                 AssumeRoleOutput::from_response,
                 AssumeRoleError::from_response,
             )

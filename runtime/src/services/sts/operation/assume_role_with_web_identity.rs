@@ -78,6 +78,11 @@ impl leansdk_runtime::protocol::query::ToQuery for AssumeRoleWithWebIdentityInpu
         }
     }
 }
+impl leansdk_runtime::orchestrator::Operation for AssumeRoleWithWebIdentityInput {
+    const NAME: &'static str = "AssumeRoleWithWebIdentity";
+    type Output = AssumeRoleWithWebIdentityOutput;
+    type Error = AssumeRoleWithWebIdentityError;
+}
 impl AssumeRoleWithWebIdentityInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -90,8 +95,8 @@ impl AssumeRoleWithWebIdentityInput {
         client
             .handle()
             .invoke(
-                "AssumeRoleWithWebIdentity",
                 self.to_request(),
+                self,
                 AssumeRoleWithWebIdentityOutput::from_response,
                 AssumeRoleWithWebIdentityError::from_response,
             )

@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for DatetimeOffsetsInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for DatetimeOffsetsInput {
+    const NAME: &'static str = "DatetimeOffsets";
+    type Output = DatetimeOffsetsOutput;
+    type Error = DatetimeOffsetsError;
+}
 impl DatetimeOffsetsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl DatetimeOffsetsInput {
         client
             .handle()
             .invoke(
-                "DatetimeOffsets",
                 self.to_request(),
+                self,
                 DatetimeOffsetsOutput::from_response,
                 DatetimeOffsetsError::from_response,
             )

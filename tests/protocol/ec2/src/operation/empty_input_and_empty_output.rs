@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for EmptyInputAndEmptyOutputInput
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for EmptyInputAndEmptyOutputInput {
+    const NAME: &'static str = "EmptyInputAndEmptyOutput";
+    type Output = EmptyInputAndEmptyOutputOutput;
+    type Error = EmptyInputAndEmptyOutputError;
+}
 impl EmptyInputAndEmptyOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl EmptyInputAndEmptyOutputInput {
         client
             .handle()
             .invoke(
-                "EmptyInputAndEmptyOutput",
                 self.to_request(),
+                self,
                 EmptyInputAndEmptyOutputOutput::from_response,
                 EmptyInputAndEmptyOutputError::from_response,
             )

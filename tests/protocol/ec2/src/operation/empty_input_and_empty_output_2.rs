@@ -20,6 +20,12 @@ for EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation
+for EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput {
+    const NAME: &'static str = "EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutput";
+    type Output = EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputOutput;
+    type Error = EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputError;
+}
 impl EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -34,8 +40,8 @@ impl EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput {
         client
             .handle()
             .invoke(
-                "EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutput",
                 self.to_request(),
+                self,
                 EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputOutput::from_response,
                 EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputError::from_response,
             )

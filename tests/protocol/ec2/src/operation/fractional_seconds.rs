@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for FractionalSecondsInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for FractionalSecondsInput {
+    const NAME: &'static str = "FractionalSeconds";
+    type Output = FractionalSecondsOutput;
+    type Error = FractionalSecondsError;
+}
 impl FractionalSecondsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl FractionalSecondsInput {
         client
             .handle()
             .invoke(
-                "FractionalSeconds",
                 self.to_request(),
+                self,
                 FractionalSecondsOutput::from_response,
                 FractionalSecondsError::from_response,
             )

@@ -20,6 +20,12 @@ for GreetingWithErrorsResponse2GreetingWithErrorsInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation
+for GreetingWithErrorsResponse2GreetingWithErrorsInput {
+    const NAME: &'static str = "GreetingWithErrorsResponse2GreetingWithErrors";
+    type Output = GreetingWithErrorsResponse2GreetingWithErrorsOutput;
+    type Error = GreetingWithErrorsResponse2GreetingWithErrorsError;
+}
 impl GreetingWithErrorsResponse2GreetingWithErrorsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -34,8 +40,8 @@ impl GreetingWithErrorsResponse2GreetingWithErrorsInput {
         client
             .handle()
             .invoke(
-                "GreetingWithErrorsResponse2GreetingWithErrors",
                 self.to_request(),
+                self,
                 GreetingWithErrorsResponse2GreetingWithErrorsOutput::from_response,
                 GreetingWithErrorsResponse2GreetingWithErrorsError::from_response,
             )

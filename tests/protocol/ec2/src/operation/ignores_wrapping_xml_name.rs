@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for IgnoresWrappingXmlNameInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for IgnoresWrappingXmlNameInput {
+    const NAME: &'static str = "IgnoresWrappingXmlName";
+    type Output = IgnoresWrappingXmlNameOutput;
+    type Error = IgnoresWrappingXmlNameError;
+}
 impl IgnoresWrappingXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl IgnoresWrappingXmlNameInput {
         client
             .handle()
             .invoke(
-                "IgnoresWrappingXmlName",
                 self.to_request(),
+                self,
                 IgnoresWrappingXmlNameOutput::from_response,
                 IgnoresWrappingXmlNameError::from_response,
             )

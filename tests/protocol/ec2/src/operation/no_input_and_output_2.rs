@@ -20,6 +20,12 @@ for NoInputAndOutputResponseNoInputAndOutputInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation
+for NoInputAndOutputResponseNoInputAndOutputInput {
+    const NAME: &'static str = "NoInputAndOutputResponseNoInputAndOutput";
+    type Output = NoInputAndOutputResponseNoInputAndOutputOutput;
+    type Error = NoInputAndOutputResponseNoInputAndOutputError;
+}
 impl NoInputAndOutputResponseNoInputAndOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -32,8 +38,8 @@ impl NoInputAndOutputResponseNoInputAndOutputInput {
         client
             .handle()
             .invoke(
-                "NoInputAndOutputResponseNoInputAndOutput",
                 self.to_request(),
+                self,
                 NoInputAndOutputResponseNoInputAndOutputOutput::from_response,
                 NoInputAndOutputResponseNoInputAndOutputError::from_response,
             )

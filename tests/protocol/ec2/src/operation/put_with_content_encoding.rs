@@ -35,6 +35,11 @@ impl leansdk_runtime::protocol::query::ToQuery for PutWithContentEncodingInput {
         }
     }
 }
+impl leansdk_runtime::orchestrator::Operation for PutWithContentEncodingInput {
+    const NAME: &'static str = "PutWithContentEncoding";
+    type Output = PutWithContentEncodingOutput;
+    type Error = PutWithContentEncodingError;
+}
 impl PutWithContentEncodingInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -47,8 +52,8 @@ impl PutWithContentEncodingInput {
         client
             .handle()
             .invoke(
-                "PutWithContentEncoding",
                 self.to_request(),
+                self,
                 PutWithContentEncodingOutput::from_response,
                 PutWithContentEncodingError::from_response,
             )

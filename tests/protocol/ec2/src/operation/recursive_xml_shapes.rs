@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for RecursiveXmlShapesInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for RecursiveXmlShapesInput {
+    const NAME: &'static str = "RecursiveXmlShapes";
+    type Output = RecursiveXmlShapesOutput;
+    type Error = RecursiveXmlShapesError;
+}
 impl RecursiveXmlShapesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl RecursiveXmlShapesInput {
         client
             .handle()
             .invoke(
-                "RecursiveXmlShapes",
                 self.to_request(),
+                self,
                 RecursiveXmlShapesOutput::from_response,
                 RecursiveXmlShapesError::from_response,
             )

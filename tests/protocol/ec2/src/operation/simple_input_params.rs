@@ -109,6 +109,11 @@ impl leansdk_runtime::protocol::query::ToQuery for SimpleInputParamsInput {
         }
     }
 }
+impl leansdk_runtime::orchestrator::Operation for SimpleInputParamsInput {
+    const NAME: &'static str = "SimpleInputParams";
+    type Output = SimpleInputParamsOutput;
+    type Error = SimpleInputParamsError;
+}
 impl SimpleInputParamsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -121,8 +126,8 @@ impl SimpleInputParamsInput {
         client
             .handle()
             .invoke(
-                "SimpleInputParams",
                 self.to_request(),
+                self,
                 SimpleInputParamsOutput::from_response,
                 SimpleInputParamsError::from_response,
             )

@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for SimpleScalarXmlPropertiesInpu
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for SimpleScalarXmlPropertiesInput {
+    const NAME: &'static str = "SimpleScalarXmlProperties";
+    type Output = SimpleScalarXmlPropertiesOutput;
+    type Error = SimpleScalarXmlPropertiesError;
+}
 impl SimpleScalarXmlPropertiesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl SimpleScalarXmlPropertiesInput {
         client
             .handle()
             .invoke(
-                "SimpleScalarXmlProperties",
                 self.to_request(),
+                self,
                 SimpleScalarXmlPropertiesOutput::from_response,
                 SimpleScalarXmlPropertiesError::from_response,
             )

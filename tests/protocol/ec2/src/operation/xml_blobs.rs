@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for XmlBlobsInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for XmlBlobsInput {
+    const NAME: &'static str = "XmlBlobs";
+    type Output = XmlBlobsOutput;
+    type Error = XmlBlobsError;
+}
 impl XmlBlobsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -28,8 +33,8 @@ impl XmlBlobsInput {
         client
             .handle()
             .invoke(
-                "XmlBlobs",
                 self.to_request(),
+                self,
                 XmlBlobsOutput::from_response,
                 XmlBlobsError::from_response,
             )

@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for XmlIntEnumsInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for XmlIntEnumsInput {
+    const NAME: &'static str = "XmlIntEnums";
+    type Output = XmlIntEnumsOutput;
+    type Error = XmlIntEnumsError;
+}
 impl XmlIntEnumsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -28,8 +33,8 @@ impl XmlIntEnumsInput {
         client
             .handle()
             .invoke(
-                "XmlIntEnums",
                 self.to_request(),
+                self,
                 XmlIntEnumsOutput::from_response,
                 XmlIntEnumsError::from_response,
             )

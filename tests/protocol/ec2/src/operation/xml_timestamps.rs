@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for XmlTimestampsInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for XmlTimestampsInput {
+    const NAME: &'static str = "XmlTimestamps";
+    type Output = XmlTimestampsOutput;
+    type Error = XmlTimestampsError;
+}
 impl XmlTimestampsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl XmlTimestampsInput {
         client
             .handle()
             .invoke(
-                "XmlTimestamps",
                 self.to_request(),
+                self,
                 XmlTimestampsOutput::from_response,
                 XmlTimestampsError::from_response,
             )

@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct DatetimeOffsetsInput {}
+impl leansdk_runtime::orchestrator::Operation for DatetimeOffsetsInput {
+    const NAME: &'static str = "DatetimeOffsets";
+    type Output = DatetimeOffsetsOutput;
+    type Error = DatetimeOffsetsError;
+}
 impl DatetimeOffsetsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl DatetimeOffsetsInput {
         client
             .handle()
             .invoke(
-                "DatetimeOffsets",
                 self.to_request(),
+                self,
                 DatetimeOffsetsOutput::from_response,
                 DatetimeOffsetsError::from_response,
             )

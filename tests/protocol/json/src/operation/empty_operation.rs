@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct EmptyOperationInput {}
+impl leansdk_runtime::orchestrator::Operation for EmptyOperationInput {
+    const NAME: &'static str = "EmptyOperation";
+    type Output = EmptyOperationOutput;
+    type Error = EmptyOperationError;
+}
 impl EmptyOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl EmptyOperationInput {
         client
             .handle()
             .invoke(
-                "EmptyOperation",
                 self.to_request(),
+                self,
                 EmptyOperationOutput::from_response,
                 EmptyOperationError::from_response,
             )

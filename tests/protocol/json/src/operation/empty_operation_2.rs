@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct EmptyOperationResponseEmptyOperationInput {}
+impl leansdk_runtime::orchestrator::Operation
+for EmptyOperationResponseEmptyOperationInput {
+    const NAME: &'static str = "EmptyOperationResponseEmptyOperation";
+    type Output = EmptyOperationResponseEmptyOperationOutput;
+    type Error = EmptyOperationResponseEmptyOperationError;
+}
 impl EmptyOperationResponseEmptyOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +30,8 @@ impl EmptyOperationResponseEmptyOperationInput {
         client
             .handle()
             .invoke(
-                "EmptyOperationResponseEmptyOperation",
                 self.to_request(),
+                self,
                 EmptyOperationResponseEmptyOperationOutput::from_response,
                 EmptyOperationResponseEmptyOperationError::from_response,
             )

@@ -29,6 +29,11 @@ pub struct JsonIntEnumsInput {
     #[serde(rename = "intEnumSet", skip_serializing_if = "Option::is_none")]
     pub int_enum_set: Option<Vec<i32>>,
 }
+impl leansdk_runtime::orchestrator::Operation for JsonIntEnumsInput {
+    const NAME: &'static str = "JsonIntEnums";
+    type Output = JsonIntEnumsOutput;
+    type Error = JsonIntEnumsError;
+}
 impl JsonIntEnumsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -41,8 +46,8 @@ impl JsonIntEnumsInput {
         client
             .handle()
             .invoke(
-                "JsonIntEnums",
                 self.to_request(),
+                self,
                 JsonIntEnumsOutput::from_response,
                 JsonIntEnumsError::from_response,
             )

@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct JsonIntEnumsResponseJsonIntEnumsInput {}
+impl leansdk_runtime::orchestrator::Operation for JsonIntEnumsResponseJsonIntEnumsInput {
+    const NAME: &'static str = "JsonIntEnumsResponseJsonIntEnums";
+    type Output = JsonIntEnumsResponseJsonIntEnumsOutput;
+    type Error = JsonIntEnumsResponseJsonIntEnumsError;
+}
 impl JsonIntEnumsResponseJsonIntEnumsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl JsonIntEnumsResponseJsonIntEnumsInput {
         client
             .handle()
             .invoke(
-                "JsonIntEnumsResponseJsonIntEnums",
                 self.to_request(),
+                self,
                 JsonIntEnumsResponseJsonIntEnumsOutput::from_response,
                 JsonIntEnumsResponseJsonIntEnumsError::from_response,
             )

@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct JsonUnionsResponseJsonUnionsInput {}
+impl leansdk_runtime::orchestrator::Operation for JsonUnionsResponseJsonUnionsInput {
+    const NAME: &'static str = "JsonUnionsResponseJsonUnions";
+    type Output = JsonUnionsResponseJsonUnionsOutput;
+    type Error = JsonUnionsResponseJsonUnionsError;
+}
 impl JsonUnionsResponseJsonUnionsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl JsonUnionsResponseJsonUnionsInput {
         client
             .handle()
             .invoke(
-                "JsonUnionsResponseJsonUnions",
                 self.to_request(),
+                self,
                 JsonUnionsResponseJsonUnionsOutput::from_response,
                 JsonUnionsResponseJsonUnionsError::from_response,
             )

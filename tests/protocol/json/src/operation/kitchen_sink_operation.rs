@@ -154,6 +154,11 @@ pub struct KitchenSinkOperationInput {
     )]
     pub unix_timestamp: Option<leansdk_runtime::DateTime>,
 }
+impl leansdk_runtime::orchestrator::Operation for KitchenSinkOperationInput {
+    const NAME: &'static str = "KitchenSinkOperation";
+    type Output = KitchenSinkOperationOutput;
+    type Error = KitchenSinkOperationError;
+}
 impl KitchenSinkOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -166,8 +171,8 @@ impl KitchenSinkOperationInput {
         client
             .handle()
             .invoke(
-                "KitchenSinkOperation",
                 self.to_request(),
+                self,
                 KitchenSinkOperationOutput::from_response,
                 KitchenSinkOperationError::from_response,
             )

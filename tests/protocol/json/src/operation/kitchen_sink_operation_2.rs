@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct KitchenSinkOperationResponseKitchenSinkOperationInput {}
+impl leansdk_runtime::orchestrator::Operation
+for KitchenSinkOperationResponseKitchenSinkOperationInput {
+    const NAME: &'static str = "KitchenSinkOperationResponseKitchenSinkOperation";
+    type Output = KitchenSinkOperationResponseKitchenSinkOperationOutput;
+    type Error = KitchenSinkOperationResponseKitchenSinkOperationError;
+}
 impl KitchenSinkOperationResponseKitchenSinkOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl KitchenSinkOperationResponseKitchenSinkOperationInput {
         client
             .handle()
             .invoke(
-                "KitchenSinkOperationResponseKitchenSinkOperation",
                 self.to_request(),
+                self,
                 KitchenSinkOperationResponseKitchenSinkOperationOutput::from_response,
                 KitchenSinkOperationResponseKitchenSinkOperationError::from_response,
             )

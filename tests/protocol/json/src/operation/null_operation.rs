@@ -15,6 +15,11 @@ pub struct NullOperationInput {
     #[serde(rename = "string", skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for NullOperationInput {
+    const NAME: &'static str = "NullOperation";
+    type Output = NullOperationOutput;
+    type Error = NullOperationError;
+}
 impl NullOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl NullOperationInput {
         client
             .handle()
             .invoke(
-                "NullOperation",
                 self.to_request(),
+                self,
                 NullOperationOutput::from_response,
                 NullOperationError::from_response,
             )

@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct NullOperationResponseNullOperationInput {}
+impl leansdk_runtime::orchestrator::Operation
+for NullOperationResponseNullOperationInput {
+    const NAME: &'static str = "NullOperationResponseNullOperation";
+    type Output = NullOperationResponseNullOperationOutput;
+    type Error = NullOperationResponseNullOperationError;
+}
 impl NullOperationResponseNullOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +30,8 @@ impl NullOperationResponseNullOperationInput {
         client
             .handle()
             .invoke(
-                "NullOperationResponseNullOperation",
                 self.to_request(),
+                self,
                 NullOperationResponseNullOperationOutput::from_response,
                 NullOperationResponseNullOperationError::from_response,
             )

@@ -15,6 +15,11 @@ pub struct OperationWithOptionalInputOutputInput {
     #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for OperationWithOptionalInputOutputInput {
+    const NAME: &'static str = "OperationWithOptionalInputOutput";
+    type Output = OperationWithOptionalInputOutputOutput;
+    type Error = OperationWithOptionalInputOutputError;
+}
 impl OperationWithOptionalInputOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl OperationWithOptionalInputOutputInput {
         client
             .handle()
             .invoke(
-                "OperationWithOptionalInputOutput",
                 self.to_request(),
+                self,
                 OperationWithOptionalInputOutputOutput::from_response,
                 OperationWithOptionalInputOutputError::from_response,
             )

@@ -15,6 +15,11 @@ pub struct PutAndGetInlineDocumentsInput {
     #[serde(rename = "inlineDocument", skip_serializing_if = "Option::is_none")]
     pub inline_document: Option<leansdk_runtime::Document>,
 }
+impl leansdk_runtime::orchestrator::Operation for PutAndGetInlineDocumentsInput {
+    const NAME: &'static str = "PutAndGetInlineDocuments";
+    type Output = PutAndGetInlineDocumentsOutput;
+    type Error = PutAndGetInlineDocumentsError;
+}
 impl PutAndGetInlineDocumentsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl PutAndGetInlineDocumentsInput {
         client
             .handle()
             .invoke(
-                "PutAndGetInlineDocuments",
                 self.to_request(),
+                self,
                 PutAndGetInlineDocumentsOutput::from_response,
                 PutAndGetInlineDocumentsError::from_response,
             )

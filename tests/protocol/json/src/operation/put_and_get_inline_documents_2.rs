@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct PutAndGetInlineDocumentsResponsePutAndGetInlineDocumentsInput {}
+impl leansdk_runtime::orchestrator::Operation
+for PutAndGetInlineDocumentsResponsePutAndGetInlineDocumentsInput {
+    const NAME: &'static str = "PutAndGetInlineDocumentsResponsePutAndGetInlineDocuments";
+    type Output = PutAndGetInlineDocumentsResponsePutAndGetInlineDocumentsOutput;
+    type Error = PutAndGetInlineDocumentsResponsePutAndGetInlineDocumentsError;
+}
 impl PutAndGetInlineDocumentsResponsePutAndGetInlineDocumentsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl PutAndGetInlineDocumentsResponsePutAndGetInlineDocumentsInput {
         client
             .handle()
             .invoke(
-                "PutAndGetInlineDocumentsResponsePutAndGetInlineDocuments",
                 self.to_request(),
+                self,
                 PutAndGetInlineDocumentsResponsePutAndGetInlineDocumentsOutput::from_response,
                 PutAndGetInlineDocumentsResponsePutAndGetInlineDocumentsError::from_response,
             )

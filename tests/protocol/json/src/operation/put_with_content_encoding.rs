@@ -17,6 +17,11 @@ pub struct PutWithContentEncodingInput {
     #[serde(rename = "encoding", skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for PutWithContentEncodingInput {
+    const NAME: &'static str = "PutWithContentEncoding";
+    type Output = PutWithContentEncodingOutput;
+    type Error = PutWithContentEncodingError;
+}
 impl PutWithContentEncodingInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -29,8 +34,8 @@ impl PutWithContentEncodingInput {
         client
             .handle()
             .invoke(
-                "PutWithContentEncoding",
                 self.to_request(),
+                self,
                 PutWithContentEncodingOutput::from_response,
                 PutWithContentEncodingError::from_response,
             )

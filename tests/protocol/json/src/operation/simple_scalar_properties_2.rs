@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct SimpleScalarPropertiesResponseSimpleScalarPropertiesInput {}
+impl leansdk_runtime::orchestrator::Operation
+for SimpleScalarPropertiesResponseSimpleScalarPropertiesInput {
+    const NAME: &'static str = "SimpleScalarPropertiesResponseSimpleScalarProperties";
+    type Output = SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput;
+    type Error = SimpleScalarPropertiesResponseSimpleScalarPropertiesError;
+}
 impl SimpleScalarPropertiesResponseSimpleScalarPropertiesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl SimpleScalarPropertiesResponseSimpleScalarPropertiesInput {
         client
             .handle()
             .invoke(
-                "SimpleScalarPropertiesResponseSimpleScalarProperties",
                 self.to_request(),
+                self,
                 SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput::from_response,
                 SimpleScalarPropertiesResponseSimpleScalarPropertiesError::from_response,
             )

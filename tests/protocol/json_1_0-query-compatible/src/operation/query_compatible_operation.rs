@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct QueryCompatibleOperationInput {}
+impl leansdk_runtime::orchestrator::Operation for QueryCompatibleOperationInput {
+    const NAME: &'static str = "QueryCompatibleOperation";
+    type Output = QueryCompatibleOperationOutput;
+    type Error = QueryCompatibleOperationError;
+}
 impl QueryCompatibleOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl QueryCompatibleOperationInput {
         client
             .handle()
             .invoke(
-                "QueryCompatibleOperation",
                 self.to_request(),
+                self,
                 QueryCompatibleOperationOutput::from_response,
                 QueryCompatibleOperationError::from_response,
             )

@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct QueryCompatibleOperationResponseQueryCompatibleOperationInput {}
+impl leansdk_runtime::orchestrator::Operation
+for QueryCompatibleOperationResponseQueryCompatibleOperationInput {
+    const NAME: &'static str = "QueryCompatibleOperationResponseQueryCompatibleOperation";
+    type Output = QueryCompatibleOperationResponseQueryCompatibleOperationOutput;
+    type Error = QueryCompatibleOperationResponseQueryCompatibleOperationError;
+}
 impl QueryCompatibleOperationResponseQueryCompatibleOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl QueryCompatibleOperationResponseQueryCompatibleOperationInput {
         client
             .handle()
             .invoke(
-                "QueryCompatibleOperationResponseQueryCompatibleOperation",
                 self.to_request(),
+                self,
                 QueryCompatibleOperationResponseQueryCompatibleOperationOutput::from_response,
                 QueryCompatibleOperationResponseQueryCompatibleOperationError::from_response,
             )

@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct QueryCompatibleOperationResponse2QueryCompatibleOperationInput {}
+impl leansdk_runtime::orchestrator::Operation
+for QueryCompatibleOperationResponse2QueryCompatibleOperationInput {
+    const NAME: &'static str = "QueryCompatibleOperationResponse2QueryCompatibleOperation";
+    type Output = QueryCompatibleOperationResponse2QueryCompatibleOperationOutput;
+    type Error = QueryCompatibleOperationResponse2QueryCompatibleOperationError;
+}
 impl QueryCompatibleOperationResponse2QueryCompatibleOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl QueryCompatibleOperationResponse2QueryCompatibleOperationInput {
         client
             .handle()
             .invoke(
-                "QueryCompatibleOperationResponse2QueryCompatibleOperation",
                 self.to_request(),
+                self,
                 QueryCompatibleOperationResponse2QueryCompatibleOperationOutput::from_response,
                 QueryCompatibleOperationResponse2QueryCompatibleOperationError::from_response,
             )

@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct EndpointOperationInput {}
+impl leansdk_runtime::orchestrator::Operation for EndpointOperationInput {
+    const NAME: &'static str = "EndpointOperation";
+    type Output = EndpointOperationOutput;
+    type Error = EndpointOperationError;
+}
 impl EndpointOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl EndpointOperationInput {
         client
             .handle()
             .invoke(
-                "EndpointOperation",
                 self.to_request(),
+                self,
                 EndpointOperationOutput::from_response,
                 EndpointOperationError::from_response,
             )

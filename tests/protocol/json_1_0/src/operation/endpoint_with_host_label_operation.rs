@@ -15,6 +15,11 @@ pub struct EndpointWithHostLabelOperationInput {
     #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for EndpointWithHostLabelOperationInput {
+    const NAME: &'static str = "EndpointWithHostLabelOperation";
+    type Output = EndpointWithHostLabelOperationOutput;
+    type Error = EndpointWithHostLabelOperationError;
+}
 impl EndpointWithHostLabelOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl EndpointWithHostLabelOperationInput {
         client
             .handle()
             .invoke(
-                "EndpointWithHostLabelOperation",
                 self.to_request(),
+                self,
                 EndpointWithHostLabelOperationOutput::from_response,
                 EndpointWithHostLabelOperationError::from_response,
             )

@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct GreetingWithErrorsInput {}
+impl leansdk_runtime::orchestrator::Operation for GreetingWithErrorsInput {
+    const NAME: &'static str = "GreetingWithErrors";
+    type Output = GreetingWithErrorsOutput;
+    type Error = GreetingWithErrorsError;
+}
 impl GreetingWithErrorsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl GreetingWithErrorsInput {
         client
             .handle()
             .invoke(
-                "GreetingWithErrors",
                 self.to_request(),
+                self,
                 GreetingWithErrorsOutput::from_response,
                 GreetingWithErrorsError::from_response,
             )

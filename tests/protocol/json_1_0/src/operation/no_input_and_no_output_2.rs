@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct NoInputAndNoOutputResponseNoInputAndNoOutputInput {}
+impl leansdk_runtime::orchestrator::Operation
+for NoInputAndNoOutputResponseNoInputAndNoOutputInput {
+    const NAME: &'static str = "NoInputAndNoOutputResponseNoInputAndNoOutput";
+    type Output = NoInputAndNoOutputResponseNoInputAndNoOutputOutput;
+    type Error = NoInputAndNoOutputResponseNoInputAndNoOutputError;
+}
 impl NoInputAndNoOutputResponseNoInputAndNoOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl NoInputAndNoOutputResponseNoInputAndNoOutputInput {
         client
             .handle()
             .invoke(
-                "NoInputAndNoOutputResponseNoInputAndNoOutput",
                 self.to_request(),
+                self,
                 NoInputAndNoOutputResponseNoInputAndNoOutputOutput::from_response,
                 NoInputAndNoOutputResponseNoInputAndNoOutputError::from_response,
             )

@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct NoInputAndOutputInput {}
+impl leansdk_runtime::orchestrator::Operation for NoInputAndOutputInput {
+    const NAME: &'static str = "NoInputAndOutput";
+    type Output = NoInputAndOutputOutput;
+    type Error = NoInputAndOutputError;
+}
 impl NoInputAndOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl NoInputAndOutputInput {
         client
             .handle()
             .invoke(
-                "NoInputAndOutput",
                 self.to_request(),
+                self,
                 NoInputAndOutputOutput::from_response,
                 NoInputAndOutputError::from_response,
             )

@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct NoInputAndOutputResponseNoInputAndOutputInput {}
+impl leansdk_runtime::orchestrator::Operation
+for NoInputAndOutputResponseNoInputAndOutputInput {
+    const NAME: &'static str = "NoInputAndOutputResponseNoInputAndOutput";
+    type Output = NoInputAndOutputResponseNoInputAndOutputOutput;
+    type Error = NoInputAndOutputResponseNoInputAndOutputError;
+}
 impl NoInputAndOutputResponseNoInputAndOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +30,8 @@ impl NoInputAndOutputResponseNoInputAndOutputInput {
         client
             .handle()
             .invoke(
-                "NoInputAndOutputResponseNoInputAndOutput",
                 self.to_request(),
+                self,
                 NoInputAndOutputResponseNoInputAndOutputOutput::from_response,
                 NoInputAndOutputResponseNoInputAndOutputError::from_response,
             )

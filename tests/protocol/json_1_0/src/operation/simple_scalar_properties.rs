@@ -25,6 +25,11 @@ pub struct SimpleScalarPropertiesInput {
     )]
     pub float_value: Option<f32>,
 }
+impl leansdk_runtime::orchestrator::Operation for SimpleScalarPropertiesInput {
+    const NAME: &'static str = "SimpleScalarProperties";
+    type Output = SimpleScalarPropertiesOutput;
+    type Error = SimpleScalarPropertiesError;
+}
 impl SimpleScalarPropertiesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -37,8 +42,8 @@ impl SimpleScalarPropertiesInput {
         client
             .handle()
             .invoke(
-                "SimpleScalarProperties",
                 self.to_request(),
+                self,
                 SimpleScalarPropertiesOutput::from_response,
                 SimpleScalarPropertiesError::from_response,
             )

@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for EndpointOperationInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for EndpointOperationInput {
+    const NAME: &'static str = "EndpointOperation";
+    type Output = EndpointOperationOutput;
+    type Error = EndpointOperationError;
+}
 impl EndpointOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl EndpointOperationInput {
         client
             .handle()
             .invoke(
-                "EndpointOperation",
                 self.to_request(),
+                self,
                 EndpointOperationOutput::from_response,
                 EndpointOperationError::from_response,
             )

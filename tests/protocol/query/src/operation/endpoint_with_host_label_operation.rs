@@ -26,6 +26,11 @@ impl leansdk_runtime::protocol::query::ToQuery for EndpointWithHostLabelOperatio
         }
     }
 }
+impl leansdk_runtime::orchestrator::Operation for EndpointWithHostLabelOperationInput {
+    const NAME: &'static str = "EndpointWithHostLabelOperation";
+    type Output = EndpointWithHostLabelOperationOutput;
+    type Error = EndpointWithHostLabelOperationError;
+}
 impl EndpointWithHostLabelOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +43,8 @@ impl EndpointWithHostLabelOperationInput {
         client
             .handle()
             .invoke(
-                "EndpointWithHostLabelOperation",
                 self.to_request(),
+                self,
                 EndpointWithHostLabelOperationOutput::from_response,
                 EndpointWithHostLabelOperationError::from_response,
             )

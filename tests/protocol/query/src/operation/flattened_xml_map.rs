@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for FlattenedXmlMapInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for FlattenedXmlMapInput {
+    const NAME: &'static str = "FlattenedXmlMap";
+    type Output = FlattenedXmlMapOutput;
+    type Error = FlattenedXmlMapError;
+}
 impl FlattenedXmlMapInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl FlattenedXmlMapInput {
         client
             .handle()
             .invoke(
-                "FlattenedXmlMap",
                 self.to_request(),
+                self,
                 FlattenedXmlMapOutput::from_response,
                 FlattenedXmlMapError::from_response,
             )

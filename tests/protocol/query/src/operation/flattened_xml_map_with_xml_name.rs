@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for FlattenedXmlMapWithXmlNameInp
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for FlattenedXmlMapWithXmlNameInput {
+    const NAME: &'static str = "FlattenedXmlMapWithXmlName";
+    type Output = FlattenedXmlMapWithXmlNameOutput;
+    type Error = FlattenedXmlMapWithXmlNameError;
+}
 impl FlattenedXmlMapWithXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl FlattenedXmlMapWithXmlNameInput {
         client
             .handle()
             .invoke(
-                "FlattenedXmlMapWithXmlName",
                 self.to_request(),
+                self,
                 FlattenedXmlMapWithXmlNameOutput::from_response,
                 FlattenedXmlMapWithXmlNameError::from_response,
             )

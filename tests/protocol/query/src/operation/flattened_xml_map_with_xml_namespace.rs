@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for FlattenedXmlMapWithXmlNamespa
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for FlattenedXmlMapWithXmlNamespaceInput {
+    const NAME: &'static str = "FlattenedXmlMapWithXmlNamespace";
+    type Output = FlattenedXmlMapWithXmlNamespaceOutput;
+    type Error = FlattenedXmlMapWithXmlNamespaceError;
+}
 impl FlattenedXmlMapWithXmlNamespaceInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl FlattenedXmlMapWithXmlNamespaceInput {
         client
             .handle()
             .invoke(
-                "FlattenedXmlMapWithXmlNamespace",
                 self.to_request(),
+                self,
                 FlattenedXmlMapWithXmlNamespaceOutput::from_response,
                 FlattenedXmlMapWithXmlNamespaceError::from_response,
             )

@@ -20,6 +20,12 @@ for GreetingWithErrorsResponse4GreetingWithErrorsInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation
+for GreetingWithErrorsResponse4GreetingWithErrorsInput {
+    const NAME: &'static str = "GreetingWithErrorsResponse4GreetingWithErrors";
+    type Output = GreetingWithErrorsResponse4GreetingWithErrorsOutput;
+    type Error = GreetingWithErrorsResponse4GreetingWithErrorsError;
+}
 impl GreetingWithErrorsResponse4GreetingWithErrorsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -34,8 +40,8 @@ impl GreetingWithErrorsResponse4GreetingWithErrorsInput {
         client
             .handle()
             .invoke(
-                "GreetingWithErrorsResponse4GreetingWithErrors",
                 self.to_request(),
+                self,
                 GreetingWithErrorsResponse4GreetingWithErrorsOutput::from_response,
                 GreetingWithErrorsResponse4GreetingWithErrorsError::from_response,
             )

@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for HostWithPathOperationInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for HostWithPathOperationInput {
+    const NAME: &'static str = "HostWithPathOperation";
+    type Output = HostWithPathOperationOutput;
+    type Error = HostWithPathOperationError;
+}
 impl HostWithPathOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl HostWithPathOperationInput {
         client
             .handle()
             .invoke(
-                "HostWithPathOperation",
                 self.to_request(),
+                self,
                 HostWithPathOperationOutput::from_response,
                 HostWithPathOperationError::from_response,
             )

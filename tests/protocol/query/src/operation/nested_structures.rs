@@ -34,6 +34,11 @@ impl leansdk_runtime::protocol::query::ToQuery for NestedStructuresInput {
         }
     }
 }
+impl leansdk_runtime::orchestrator::Operation for NestedStructuresInput {
+    const NAME: &'static str = "NestedStructures";
+    type Output = NestedStructuresOutput;
+    type Error = NestedStructuresError;
+}
 impl NestedStructuresInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -46,8 +51,8 @@ impl NestedStructuresInput {
         client
             .handle()
             .invoke(
-                "NestedStructures",
                 self.to_request(),
+                self,
                 NestedStructuresOutput::from_response,
                 NestedStructuresError::from_response,
             )

@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for NoInputAndNoOutputInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for NoInputAndNoOutputInput {
+    const NAME: &'static str = "NoInputAndNoOutput";
+    type Output = NoInputAndNoOutputOutput;
+    type Error = NoInputAndNoOutputError;
+}
 impl NoInputAndNoOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl NoInputAndNoOutputInput {
         client
             .handle()
             .invoke(
-                "NoInputAndNoOutput",
                 self.to_request(),
+                self,
                 NoInputAndNoOutputOutput::from_response,
                 NoInputAndNoOutputError::from_response,
             )

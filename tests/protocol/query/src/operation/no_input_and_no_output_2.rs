@@ -20,6 +20,12 @@ for NoInputAndNoOutputResponseNoInputAndNoOutputInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation
+for NoInputAndNoOutputResponseNoInputAndNoOutputInput {
+    const NAME: &'static str = "NoInputAndNoOutputResponseNoInputAndNoOutput";
+    type Output = NoInputAndNoOutputResponseNoInputAndNoOutputOutput;
+    type Error = NoInputAndNoOutputResponseNoInputAndNoOutputError;
+}
 impl NoInputAndNoOutputResponseNoInputAndNoOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -34,8 +40,8 @@ impl NoInputAndNoOutputResponseNoInputAndNoOutputInput {
         client
             .handle()
             .invoke(
-                "NoInputAndNoOutputResponseNoInputAndNoOutput",
                 self.to_request(),
+                self,
                 NoInputAndNoOutputResponseNoInputAndNoOutputOutput::from_response,
                 NoInputAndNoOutputResponseNoInputAndNoOutputError::from_response,
             )

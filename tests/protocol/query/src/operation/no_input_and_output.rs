@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for NoInputAndOutputInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for NoInputAndOutputInput {
+    const NAME: &'static str = "NoInputAndOutput";
+    type Output = NoInputAndOutputOutput;
+    type Error = NoInputAndOutputError;
+}
 impl NoInputAndOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl NoInputAndOutputInput {
         client
             .handle()
             .invoke(
-                "NoInputAndOutput",
                 self.to_request(),
+                self,
                 NoInputAndOutputOutput::from_response,
                 NoInputAndOutputError::from_response,
             )

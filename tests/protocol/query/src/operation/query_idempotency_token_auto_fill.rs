@@ -26,6 +26,11 @@ impl leansdk_runtime::protocol::query::ToQuery for QueryIdempotencyTokenAutoFill
         }
     }
 }
+impl leansdk_runtime::orchestrator::Operation for QueryIdempotencyTokenAutoFillInput {
+    const NAME: &'static str = "QueryIdempotencyTokenAutoFill";
+    type Output = QueryIdempotencyTokenAutoFillOutput;
+    type Error = QueryIdempotencyTokenAutoFillError;
+}
 impl QueryIdempotencyTokenAutoFillInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -40,8 +45,8 @@ impl QueryIdempotencyTokenAutoFillInput {
         client
             .handle()
             .invoke(
-                "QueryIdempotencyTokenAutoFill",
                 input.to_request(),
+                input,
                 QueryIdempotencyTokenAutoFillOutput::from_response,
                 QueryIdempotencyTokenAutoFillError::from_response,
             )

@@ -121,6 +121,11 @@ impl leansdk_runtime::protocol::query::ToQuery for QueryListsInput {
         }
     }
 }
+impl leansdk_runtime::orchestrator::Operation for QueryListsInput {
+    const NAME: &'static str = "QueryLists";
+    type Output = QueryListsOutput;
+    type Error = QueryListsError;
+}
 impl QueryListsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -130,8 +135,8 @@ impl QueryListsInput {
         client
             .handle()
             .invoke(
-                "QueryLists",
                 self.to_request(),
+                self,
                 QueryListsOutput::from_response,
                 QueryListsError::from_response,
             )

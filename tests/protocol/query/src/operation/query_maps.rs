@@ -177,6 +177,11 @@ impl leansdk_runtime::protocol::query::ToQuery for QueryMapsInput {
         }
     }
 }
+impl leansdk_runtime::orchestrator::Operation for QueryMapsInput {
+    const NAME: &'static str = "QueryMaps";
+    type Output = QueryMapsOutput;
+    type Error = QueryMapsError;
+}
 impl QueryMapsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -186,8 +191,8 @@ impl QueryMapsInput {
         client
             .handle()
             .invoke(
-                "QueryMaps",
                 self.to_request(),
+                self,
                 QueryMapsOutput::from_response,
                 QueryMapsError::from_response,
             )

@@ -60,6 +60,11 @@ impl leansdk_runtime::protocol::query::ToQuery for QueryTimestampsInput {
         }
     }
 }
+impl leansdk_runtime::orchestrator::Operation for QueryTimestampsInput {
+    const NAME: &'static str = "QueryTimestamps";
+    type Output = QueryTimestampsOutput;
+    type Error = QueryTimestampsError;
+}
 impl QueryTimestampsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -72,8 +77,8 @@ impl QueryTimestampsInput {
         client
             .handle()
             .invoke(
-                "QueryTimestamps",
                 self.to_request(),
+                self,
                 QueryTimestampsOutput::from_response,
                 QueryTimestampsError::from_response,
             )

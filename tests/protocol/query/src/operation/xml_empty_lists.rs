@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for XmlEmptyListsInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for XmlEmptyListsInput {
+    const NAME: &'static str = "XmlEmptyLists";
+    type Output = XmlEmptyListsOutput;
+    type Error = XmlEmptyListsError;
+}
 impl XmlEmptyListsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl XmlEmptyListsInput {
         client
             .handle()
             .invoke(
-                "XmlEmptyLists",
                 self.to_request(),
+                self,
                 XmlEmptyListsOutput::from_response,
                 XmlEmptyListsError::from_response,
             )

@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for XmlEmptyMapsInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for XmlEmptyMapsInput {
+    const NAME: &'static str = "XmlEmptyMaps";
+    type Output = XmlEmptyMapsOutput;
+    type Error = XmlEmptyMapsError;
+}
 impl XmlEmptyMapsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl XmlEmptyMapsInput {
         client
             .handle()
             .invoke(
-                "XmlEmptyMaps",
                 self.to_request(),
+                self,
                 XmlEmptyMapsOutput::from_response,
                 XmlEmptyMapsError::from_response,
             )

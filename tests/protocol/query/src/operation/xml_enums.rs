@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for XmlEnumsInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for XmlEnumsInput {
+    const NAME: &'static str = "XmlEnums";
+    type Output = XmlEnumsOutput;
+    type Error = XmlEnumsError;
+}
 impl XmlEnumsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -28,8 +33,8 @@ impl XmlEnumsInput {
         client
             .handle()
             .invoke(
-                "XmlEnums",
                 self.to_request(),
+                self,
                 XmlEnumsOutput::from_response,
                 XmlEnumsError::from_response,
             )

@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for XmlListsInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for XmlListsInput {
+    const NAME: &'static str = "XmlLists";
+    type Output = XmlListsOutput;
+    type Error = XmlListsError;
+}
 impl XmlListsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -28,8 +33,8 @@ impl XmlListsInput {
         client
             .handle()
             .invoke(
-                "XmlLists",
                 self.to_request(),
+                self,
                 XmlListsOutput::from_response,
                 XmlListsError::from_response,
             )

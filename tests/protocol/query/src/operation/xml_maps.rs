@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for XmlMapsInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for XmlMapsInput {
+    const NAME: &'static str = "XmlMaps";
+    type Output = XmlMapsOutput;
+    type Error = XmlMapsError;
+}
 impl XmlMapsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -28,8 +33,8 @@ impl XmlMapsInput {
         client
             .handle()
             .invoke(
-                "XmlMaps",
                 self.to_request(),
+                self,
                 XmlMapsOutput::from_response,
                 XmlMapsError::from_response,
             )

@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for XmlMapsXmlNameInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for XmlMapsXmlNameInput {
+    const NAME: &'static str = "XmlMapsXmlName";
+    type Output = XmlMapsXmlNameOutput;
+    type Error = XmlMapsXmlNameError;
+}
 impl XmlMapsXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl XmlMapsXmlNameInput {
         client
             .handle()
             .invoke(
-                "XmlMapsXmlName",
                 self.to_request(),
+                self,
                 XmlMapsXmlNameOutput::from_response,
                 XmlMapsXmlNameError::from_response,
             )

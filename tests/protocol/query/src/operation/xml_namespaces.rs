@@ -19,6 +19,11 @@ impl leansdk_runtime::protocol::query::ToQuery for XmlNamespacesInput {
         _prefix: &str,
     ) {}
 }
+impl leansdk_runtime::orchestrator::Operation for XmlNamespacesInput {
+    const NAME: &'static str = "XmlNamespaces";
+    type Output = XmlNamespacesOutput;
+    type Error = XmlNamespacesError;
+}
 impl XmlNamespacesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl XmlNamespacesInput {
         client
             .handle()
             .invoke(
-                "XmlNamespaces",
                 self.to_request(),
+                self,
                 XmlNamespacesOutput::from_response,
                 XmlNamespacesError::from_response,
             )

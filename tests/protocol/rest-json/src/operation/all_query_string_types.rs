@@ -57,6 +57,11 @@ pub struct AllQueryStringTypesInput {
     #[serde(rename = "queryTimestampList", skip)]
     pub query_timestamp_list: Option<Vec<leansdk_runtime::DateTime>>,
 }
+impl leansdk_runtime::orchestrator::Operation for AllQueryStringTypesInput {
+    const NAME: &'static str = "AllQueryStringTypes";
+    type Output = AllQueryStringTypesOutput;
+    type Error = AllQueryStringTypesError;
+}
 impl AllQueryStringTypesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -69,8 +74,8 @@ impl AllQueryStringTypesInput {
         client
             .handle()
             .invoke(
-                "AllQueryStringTypes",
                 self.to_request(),
+                self,
                 AllQueryStringTypesOutput::from_response,
                 AllQueryStringTypesError::from_response,
             )

@@ -17,6 +17,11 @@ pub struct ConstantAndVariableQueryStringInput {
     #[serde(rename = "maybeSet", skip)]
     pub maybe_set: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for ConstantAndVariableQueryStringInput {
+    const NAME: &'static str = "ConstantAndVariableQueryString";
+    type Output = ConstantAndVariableQueryStringOutput;
+    type Error = ConstantAndVariableQueryStringError;
+}
 impl ConstantAndVariableQueryStringInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -29,8 +34,8 @@ impl ConstantAndVariableQueryStringInput {
         client
             .handle()
             .invoke(
-                "ConstantAndVariableQueryString",
                 self.to_request(),
+                self,
                 ConstantAndVariableQueryStringOutput::from_response,
                 ConstantAndVariableQueryStringError::from_response,
             )

@@ -15,6 +15,11 @@ pub struct ConstantQueryStringInput {
     #[serde(rename = "hello", skip)]
     pub hello: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for ConstantQueryStringInput {
+    const NAME: &'static str = "ConstantQueryString";
+    type Output = ConstantQueryStringOutput;
+    type Error = ConstantQueryStringError;
+}
 impl ConstantQueryStringInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl ConstantQueryStringInput {
         client
             .handle()
             .invoke(
-                "ConstantQueryString",
                 self.to_request(),
+                self,
                 ConstantQueryStringOutput::from_response,
                 ConstantQueryStringError::from_response,
             )

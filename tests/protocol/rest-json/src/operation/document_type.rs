@@ -17,6 +17,11 @@ pub struct DocumentTypeInput {
     #[serde(rename = "stringValue", skip_serializing_if = "Option::is_none")]
     pub string_value: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for DocumentTypeInput {
+    const NAME: &'static str = "DocumentType";
+    type Output = DocumentTypeOutput;
+    type Error = DocumentTypeError;
+}
 impl DocumentTypeInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -29,8 +34,8 @@ impl DocumentTypeInput {
         client
             .handle()
             .invoke(
-                "DocumentType",
                 self.to_request(),
+                self,
                 DocumentTypeOutput::from_response,
                 DocumentTypeError::from_response,
             )

@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct DocumentTypeResponseDocumentTypeInput {}
+impl leansdk_runtime::orchestrator::Operation for DocumentTypeResponseDocumentTypeInput {
+    const NAME: &'static str = "DocumentTypeResponseDocumentType";
+    type Output = DocumentTypeResponseDocumentTypeOutput;
+    type Error = DocumentTypeResponseDocumentTypeError;
+}
 impl DocumentTypeResponseDocumentTypeInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl DocumentTypeResponseDocumentTypeInput {
         client
             .handle()
             .invoke(
-                "DocumentTypeResponseDocumentType",
                 self.to_request(),
+                self,
                 DocumentTypeResponseDocumentTypeOutput::from_response,
                 DocumentTypeResponseDocumentTypeError::from_response,
             )

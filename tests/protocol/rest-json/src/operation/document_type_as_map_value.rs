@@ -21,6 +21,11 @@ pub struct DocumentTypeAsMapValueInput {
         ::std::collections::BTreeMap<String, leansdk_runtime::Document>,
     >,
 }
+impl leansdk_runtime::orchestrator::Operation for DocumentTypeAsMapValueInput {
+    const NAME: &'static str = "DocumentTypeAsMapValue";
+    type Output = DocumentTypeAsMapValueOutput;
+    type Error = DocumentTypeAsMapValueError;
+}
 impl DocumentTypeAsMapValueInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -33,8 +38,8 @@ impl DocumentTypeAsMapValueInput {
         client
             .handle()
             .invoke(
-                "DocumentTypeAsMapValue",
                 self.to_request(),
+                self,
                 DocumentTypeAsMapValueOutput::from_response,
                 DocumentTypeAsMapValueError::from_response,
             )

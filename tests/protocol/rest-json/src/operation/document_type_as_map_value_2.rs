@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct DocumentTypeAsMapValueResponseDocumentTypeAsMapValueInput {}
+impl leansdk_runtime::orchestrator::Operation
+for DocumentTypeAsMapValueResponseDocumentTypeAsMapValueInput {
+    const NAME: &'static str = "DocumentTypeAsMapValueResponseDocumentTypeAsMapValue";
+    type Output = DocumentTypeAsMapValueResponseDocumentTypeAsMapValueOutput;
+    type Error = DocumentTypeAsMapValueResponseDocumentTypeAsMapValueError;
+}
 impl DocumentTypeAsMapValueResponseDocumentTypeAsMapValueInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl DocumentTypeAsMapValueResponseDocumentTypeAsMapValueInput {
         client
             .handle()
             .invoke(
-                "DocumentTypeAsMapValueResponseDocumentTypeAsMapValue",
                 self.to_request(),
+                self,
                 DocumentTypeAsMapValueResponseDocumentTypeAsMapValueOutput::from_response,
                 DocumentTypeAsMapValueResponseDocumentTypeAsMapValueError::from_response,
             )

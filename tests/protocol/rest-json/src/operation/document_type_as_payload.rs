@@ -15,6 +15,11 @@ pub struct DocumentTypeAsPayloadInput {
     #[serde(rename = "documentValue", skip)]
     pub document_value: Option<leansdk_runtime::Document>,
 }
+impl leansdk_runtime::orchestrator::Operation for DocumentTypeAsPayloadInput {
+    const NAME: &'static str = "DocumentTypeAsPayload";
+    type Output = DocumentTypeAsPayloadOutput;
+    type Error = DocumentTypeAsPayloadError;
+}
 impl DocumentTypeAsPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl DocumentTypeAsPayloadInput {
         client
             .handle()
             .invoke(
-                "DocumentTypeAsPayload",
                 self.to_request(),
+                self,
                 DocumentTypeAsPayloadOutput::from_response,
                 DocumentTypeAsPayloadError::from_response,
             )

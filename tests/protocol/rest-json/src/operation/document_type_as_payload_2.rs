@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct DocumentTypeAsPayloadResponseDocumentTypeAsPayloadInput {}
+impl leansdk_runtime::orchestrator::Operation
+for DocumentTypeAsPayloadResponseDocumentTypeAsPayloadInput {
+    const NAME: &'static str = "DocumentTypeAsPayloadResponseDocumentTypeAsPayload";
+    type Output = DocumentTypeAsPayloadResponseDocumentTypeAsPayloadOutput;
+    type Error = DocumentTypeAsPayloadResponseDocumentTypeAsPayloadError;
+}
 impl DocumentTypeAsPayloadResponseDocumentTypeAsPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl DocumentTypeAsPayloadResponseDocumentTypeAsPayloadInput {
         client
             .handle()
             .invoke(
-                "DocumentTypeAsPayloadResponseDocumentTypeAsPayload",
                 self.to_request(),
+                self,
                 DocumentTypeAsPayloadResponseDocumentTypeAsPayloadOutput::from_response,
                 DocumentTypeAsPayloadResponseDocumentTypeAsPayloadError::from_response,
             )

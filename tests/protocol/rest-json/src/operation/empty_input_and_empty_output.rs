@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct EmptyInputAndEmptyOutputInput {}
+impl leansdk_runtime::orchestrator::Operation for EmptyInputAndEmptyOutputInput {
+    const NAME: &'static str = "EmptyInputAndEmptyOutput";
+    type Output = EmptyInputAndEmptyOutputOutput;
+    type Error = EmptyInputAndEmptyOutputError;
+}
 impl EmptyInputAndEmptyOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl EmptyInputAndEmptyOutputInput {
         client
             .handle()
             .invoke(
-                "EmptyInputAndEmptyOutput",
                 self.to_request(),
+                self,
                 EmptyInputAndEmptyOutputOutput::from_response,
                 EmptyInputAndEmptyOutputError::from_response,
             )

@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput {}
+impl leansdk_runtime::orchestrator::Operation
+for EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput {
+    const NAME: &'static str = "EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutput";
+    type Output = EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputOutput;
+    type Error = EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputError;
+}
 impl EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput {
         client
             .handle()
             .invoke(
-                "EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutput",
                 self.to_request(),
+                self,
                 EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputOutput::from_response,
                 EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputError::from_response,
             )

@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct FractionalSecondsInput {}
+impl leansdk_runtime::orchestrator::Operation for FractionalSecondsInput {
+    const NAME: &'static str = "FractionalSeconds";
+    type Output = FractionalSecondsOutput;
+    type Error = FractionalSecondsError;
+}
 impl FractionalSecondsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl FractionalSecondsInput {
         client
             .handle()
             .invoke(
-                "FractionalSeconds",
                 self.to_request(),
+                self,
                 FractionalSecondsOutput::from_response,
                 FractionalSecondsError::from_response,
             )

@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct GreetingWithErrorsResponse3GreetingWithErrorsInput {}
+impl leansdk_runtime::orchestrator::Operation
+for GreetingWithErrorsResponse3GreetingWithErrorsInput {
+    const NAME: &'static str = "GreetingWithErrorsResponse3GreetingWithErrors";
+    type Output = GreetingWithErrorsResponse3GreetingWithErrorsOutput;
+    type Error = GreetingWithErrorsResponse3GreetingWithErrorsError;
+}
 impl GreetingWithErrorsResponse3GreetingWithErrorsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl GreetingWithErrorsResponse3GreetingWithErrorsInput {
         client
             .handle()
             .invoke(
-                "GreetingWithErrorsResponse3GreetingWithErrors",
                 self.to_request(),
+                self,
                 GreetingWithErrorsResponse3GreetingWithErrorsOutput::from_response,
                 GreetingWithErrorsResponse3GreetingWithErrorsError::from_response,
             )

@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct HostWithPathOperationInput {}
+impl leansdk_runtime::orchestrator::Operation for HostWithPathOperationInput {
+    const NAME: &'static str = "HostWithPathOperation";
+    type Output = HostWithPathOperationOutput;
+    type Error = HostWithPathOperationError;
+}
 impl HostWithPathOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl HostWithPathOperationInput {
         client
             .handle()
             .invoke(
-                "HostWithPathOperation",
                 self.to_request(),
+                self,
                 HostWithPathOperationOutput::from_response,
                 HostWithPathOperationError::from_response,
             )

@@ -15,6 +15,11 @@ pub struct HttpChecksumRequiredInput {
     #[serde(rename = "foo", skip_serializing_if = "Option::is_none")]
     pub foo: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for HttpChecksumRequiredInput {
+    const NAME: &'static str = "HttpChecksumRequired";
+    type Output = HttpChecksumRequiredOutput;
+    type Error = HttpChecksumRequiredError;
+}
 impl HttpChecksumRequiredInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl HttpChecksumRequiredInput {
         client
             .handle()
             .invoke(
-                "HttpChecksumRequired",
                 self.to_request(),
+                self,
                 HttpChecksumRequiredOutput::from_response,
                 HttpChecksumRequiredError::from_response,
             )

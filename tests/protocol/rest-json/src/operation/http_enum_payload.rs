@@ -15,6 +15,11 @@ pub struct HttpEnumPayloadInput {
     #[serde(rename = "payload", skip)]
     pub payload: Option<crate::types::StringEnum>,
 }
+impl leansdk_runtime::orchestrator::Operation for HttpEnumPayloadInput {
+    const NAME: &'static str = "HttpEnumPayload";
+    type Output = HttpEnumPayloadOutput;
+    type Error = HttpEnumPayloadError;
+}
 impl HttpEnumPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl HttpEnumPayloadInput {
         client
             .handle()
             .invoke(
-                "HttpEnumPayload",
                 self.to_request(),
+                self,
                 HttpEnumPayloadOutput::from_response,
                 HttpEnumPayloadError::from_response,
             )

@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct HttpEnumPayloadResponseHttpEnumPayloadInput {}
+impl leansdk_runtime::orchestrator::Operation
+for HttpEnumPayloadResponseHttpEnumPayloadInput {
+    const NAME: &'static str = "HttpEnumPayloadResponseHttpEnumPayload";
+    type Output = HttpEnumPayloadResponseHttpEnumPayloadOutput;
+    type Error = HttpEnumPayloadResponseHttpEnumPayloadError;
+}
 impl HttpEnumPayloadResponseHttpEnumPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +30,8 @@ impl HttpEnumPayloadResponseHttpEnumPayloadInput {
         client
             .handle()
             .invoke(
-                "HttpEnumPayloadResponseHttpEnumPayload",
                 self.to_request(),
+                self,
                 HttpEnumPayloadResponseHttpEnumPayloadOutput::from_response,
                 HttpEnumPayloadResponseHttpEnumPayloadError::from_response,
             )

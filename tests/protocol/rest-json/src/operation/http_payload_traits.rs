@@ -17,6 +17,11 @@ pub struct HttpPayloadTraitsInput {
     #[serde(rename = "foo", skip)]
     pub foo: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for HttpPayloadTraitsInput {
+    const NAME: &'static str = "HttpPayloadTraits";
+    type Output = HttpPayloadTraitsOutput;
+    type Error = HttpPayloadTraitsError;
+}
 impl HttpPayloadTraitsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -29,8 +34,8 @@ impl HttpPayloadTraitsInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadTraits",
                 self.to_request(),
+                self,
                 HttpPayloadTraitsOutput::from_response,
                 HttpPayloadTraitsError::from_response,
             )

@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct HttpPayloadTraitsResponseHttpPayloadTraitsInput {}
+impl leansdk_runtime::orchestrator::Operation
+for HttpPayloadTraitsResponseHttpPayloadTraitsInput {
+    const NAME: &'static str = "HttpPayloadTraitsResponseHttpPayloadTraits";
+    type Output = HttpPayloadTraitsResponseHttpPayloadTraitsOutput;
+    type Error = HttpPayloadTraitsResponseHttpPayloadTraitsError;
+}
 impl HttpPayloadTraitsResponseHttpPayloadTraitsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +30,8 @@ impl HttpPayloadTraitsResponseHttpPayloadTraitsInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadTraitsResponseHttpPayloadTraits",
                 self.to_request(),
+                self,
                 HttpPayloadTraitsResponseHttpPayloadTraitsOutput::from_response,
                 HttpPayloadTraitsResponseHttpPayloadTraitsError::from_response,
             )

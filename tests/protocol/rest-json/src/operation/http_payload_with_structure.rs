@@ -15,6 +15,11 @@ pub struct HttpPayloadWithStructureInput {
     #[serde(rename = "nested", skip)]
     pub nested: Option<crate::types::NestedPayload>,
 }
+impl leansdk_runtime::orchestrator::Operation for HttpPayloadWithStructureInput {
+    const NAME: &'static str = "HttpPayloadWithStructure";
+    type Output = HttpPayloadWithStructureOutput;
+    type Error = HttpPayloadWithStructureError;
+}
 impl HttpPayloadWithStructureInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl HttpPayloadWithStructureInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithStructure",
                 self.to_request(),
+                self,
                 HttpPayloadWithStructureOutput::from_response,
                 HttpPayloadWithStructureError::from_response,
             )

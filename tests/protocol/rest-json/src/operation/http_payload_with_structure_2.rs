@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct HttpPayloadWithStructureResponseHttpPayloadWithStructureInput {}
+impl leansdk_runtime::orchestrator::Operation
+for HttpPayloadWithStructureResponseHttpPayloadWithStructureInput {
+    const NAME: &'static str = "HttpPayloadWithStructureResponseHttpPayloadWithStructure";
+    type Output = HttpPayloadWithStructureResponseHttpPayloadWithStructureOutput;
+    type Error = HttpPayloadWithStructureResponseHttpPayloadWithStructureError;
+}
 impl HttpPayloadWithStructureResponseHttpPayloadWithStructureInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl HttpPayloadWithStructureResponseHttpPayloadWithStructureInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithStructureResponseHttpPayloadWithStructure",
                 self.to_request(),
+                self,
                 HttpPayloadWithStructureResponseHttpPayloadWithStructureOutput::from_response,
                 HttpPayloadWithStructureResponseHttpPayloadWithStructureError::from_response,
             )

@@ -15,6 +15,11 @@ pub struct HttpPayloadWithUnionInput {
     #[serde(rename = "nested", skip)]
     pub nested: Option<crate::types::UnionPayload>,
 }
+impl leansdk_runtime::orchestrator::Operation for HttpPayloadWithUnionInput {
+    const NAME: &'static str = "HttpPayloadWithUnion";
+    type Output = HttpPayloadWithUnionOutput;
+    type Error = HttpPayloadWithUnionError;
+}
 impl HttpPayloadWithUnionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl HttpPayloadWithUnionInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithUnion",
                 self.to_request(),
+                self,
                 HttpPayloadWithUnionOutput::from_response,
                 HttpPayloadWithUnionError::from_response,
             )

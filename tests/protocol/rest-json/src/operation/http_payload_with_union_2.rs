@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct HttpPayloadWithUnionResponseHttpPayloadWithUnionInput {}
+impl leansdk_runtime::orchestrator::Operation
+for HttpPayloadWithUnionResponseHttpPayloadWithUnionInput {
+    const NAME: &'static str = "HttpPayloadWithUnionResponseHttpPayloadWithUnion";
+    type Output = HttpPayloadWithUnionResponseHttpPayloadWithUnionOutput;
+    type Error = HttpPayloadWithUnionResponseHttpPayloadWithUnionError;
+}
 impl HttpPayloadWithUnionResponseHttpPayloadWithUnionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl HttpPayloadWithUnionResponseHttpPayloadWithUnionInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithUnionResponseHttpPayloadWithUnion",
                 self.to_request(),
+                self,
                 HttpPayloadWithUnionResponseHttpPayloadWithUnionOutput::from_response,
                 HttpPayloadWithUnionResponseHttpPayloadWithUnionError::from_response,
             )

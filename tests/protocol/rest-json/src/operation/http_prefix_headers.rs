@@ -17,6 +17,11 @@ pub struct HttpPrefixHeadersInput {
     #[serde(rename = "fooMap", skip)]
     pub foo_map: Option<::std::collections::BTreeMap<String, String>>,
 }
+impl leansdk_runtime::orchestrator::Operation for HttpPrefixHeadersInput {
+    const NAME: &'static str = "HttpPrefixHeaders";
+    type Output = HttpPrefixHeadersOutput;
+    type Error = HttpPrefixHeadersError;
+}
 impl HttpPrefixHeadersInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -29,8 +34,8 @@ impl HttpPrefixHeadersInput {
         client
             .handle()
             .invoke(
-                "HttpPrefixHeaders",
                 self.to_request(),
+                self,
                 HttpPrefixHeadersOutput::from_response,
                 HttpPrefixHeadersError::from_response,
             )

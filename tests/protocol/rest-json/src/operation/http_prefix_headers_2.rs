@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct HttpPrefixHeadersResponseHttpPrefixHeadersInput {}
+impl leansdk_runtime::orchestrator::Operation
+for HttpPrefixHeadersResponseHttpPrefixHeadersInput {
+    const NAME: &'static str = "HttpPrefixHeadersResponseHttpPrefixHeaders";
+    type Output = HttpPrefixHeadersResponseHttpPrefixHeadersOutput;
+    type Error = HttpPrefixHeadersResponseHttpPrefixHeadersError;
+}
 impl HttpPrefixHeadersResponseHttpPrefixHeadersInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +30,8 @@ impl HttpPrefixHeadersResponseHttpPrefixHeadersInput {
         client
             .handle()
             .invoke(
-                "HttpPrefixHeadersResponseHttpPrefixHeaders",
                 self.to_request(),
+                self,
                 HttpPrefixHeadersResponseHttpPrefixHeadersOutput::from_response,
                 HttpPrefixHeadersResponseHttpPrefixHeadersError::from_response,
             )

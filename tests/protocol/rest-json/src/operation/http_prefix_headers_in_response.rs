@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct HttpPrefixHeadersInResponseInput {}
+impl leansdk_runtime::orchestrator::Operation for HttpPrefixHeadersInResponseInput {
+    const NAME: &'static str = "HttpPrefixHeadersInResponse";
+    type Output = HttpPrefixHeadersInResponseOutput;
+    type Error = HttpPrefixHeadersInResponseError;
+}
 impl HttpPrefixHeadersInResponseInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl HttpPrefixHeadersInResponseInput {
         client
             .handle()
             .invoke(
-                "HttpPrefixHeadersInResponse",
                 self.to_request(),
+                self,
                 HttpPrefixHeadersInResponseOutput::from_response,
                 HttpPrefixHeadersInResponseError::from_response,
             )

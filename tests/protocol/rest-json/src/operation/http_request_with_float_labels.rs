@@ -17,6 +17,11 @@ pub struct HttpRequestWithFloatLabelsInput {
     #[serde(rename = "float", skip)]
     pub float: Option<f32>,
 }
+impl leansdk_runtime::orchestrator::Operation for HttpRequestWithFloatLabelsInput {
+    const NAME: &'static str = "HttpRequestWithFloatLabels";
+    type Output = HttpRequestWithFloatLabelsOutput;
+    type Error = HttpRequestWithFloatLabelsError;
+}
 impl HttpRequestWithFloatLabelsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -29,8 +34,8 @@ impl HttpRequestWithFloatLabelsInput {
         client
             .handle()
             .invoke(
-                "HttpRequestWithFloatLabels",
                 self.to_request(),
+                self,
                 HttpRequestWithFloatLabelsOutput::from_response,
                 HttpRequestWithFloatLabelsError::from_response,
             )

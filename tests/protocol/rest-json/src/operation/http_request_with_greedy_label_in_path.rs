@@ -17,6 +17,11 @@ pub struct HttpRequestWithGreedyLabelInPathInput {
     #[serde(rename = "foo", skip)]
     pub foo: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for HttpRequestWithGreedyLabelInPathInput {
+    const NAME: &'static str = "HttpRequestWithGreedyLabelInPath";
+    type Output = HttpRequestWithGreedyLabelInPathOutput;
+    type Error = HttpRequestWithGreedyLabelInPathError;
+}
 impl HttpRequestWithGreedyLabelInPathInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -29,8 +34,8 @@ impl HttpRequestWithGreedyLabelInPathInput {
         client
             .handle()
             .invoke(
-                "HttpRequestWithGreedyLabelInPath",
                 self.to_request(),
+                self,
                 HttpRequestWithGreedyLabelInPathOutput::from_response,
                 HttpRequestWithGreedyLabelInPathError::from_response,
             )

@@ -29,6 +29,11 @@ pub struct HttpRequestWithLabelsInput {
     #[serde(rename = "timestamp", skip)]
     pub timestamp: Option<leansdk_runtime::DateTime>,
 }
+impl leansdk_runtime::orchestrator::Operation for HttpRequestWithLabelsInput {
+    const NAME: &'static str = "HttpRequestWithLabels";
+    type Output = HttpRequestWithLabelsOutput;
+    type Error = HttpRequestWithLabelsError;
+}
 impl HttpRequestWithLabelsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -41,8 +46,8 @@ impl HttpRequestWithLabelsInput {
         client
             .handle()
             .invoke(
-                "HttpRequestWithLabels",
                 self.to_request(),
+                self,
                 HttpRequestWithLabelsOutput::from_response,
                 HttpRequestWithLabelsError::from_response,
             )

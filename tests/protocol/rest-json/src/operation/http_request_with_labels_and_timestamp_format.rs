@@ -27,6 +27,12 @@ pub struct HttpRequestWithLabelsAndTimestampFormatInput {
     #[serde(rename = "targetHttpDate", skip)]
     pub target_http_date: Option<leansdk_runtime::DateTime>,
 }
+impl leansdk_runtime::orchestrator::Operation
+for HttpRequestWithLabelsAndTimestampFormatInput {
+    const NAME: &'static str = "HttpRequestWithLabelsAndTimestampFormat";
+    type Output = HttpRequestWithLabelsAndTimestampFormatOutput;
+    type Error = HttpRequestWithLabelsAndTimestampFormatError;
+}
 impl HttpRequestWithLabelsAndTimestampFormatInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -39,8 +45,8 @@ impl HttpRequestWithLabelsAndTimestampFormatInput {
         client
             .handle()
             .invoke(
-                "HttpRequestWithLabelsAndTimestampFormat",
                 self.to_request(),
+                self,
                 HttpRequestWithLabelsAndTimestampFormatOutput::from_response,
                 HttpRequestWithLabelsAndTimestampFormatError::from_response,
             )

@@ -15,6 +15,11 @@ pub struct HttpRequestWithRegexLiteralInput {
     #[serde(rename = "str", skip)]
     pub str: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for HttpRequestWithRegexLiteralInput {
+    const NAME: &'static str = "HttpRequestWithRegexLiteral";
+    type Output = HttpRequestWithRegexLiteralOutput;
+    type Error = HttpRequestWithRegexLiteralError;
+}
 impl HttpRequestWithRegexLiteralInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl HttpRequestWithRegexLiteralInput {
         client
             .handle()
             .invoke(
-                "HttpRequestWithRegexLiteral",
                 self.to_request(),
+                self,
                 HttpRequestWithRegexLiteralOutput::from_response,
                 HttpRequestWithRegexLiteralError::from_response,
             )

@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct HttpResponseCodeInput {}
+impl leansdk_runtime::orchestrator::Operation for HttpResponseCodeInput {
+    const NAME: &'static str = "HttpResponseCode";
+    type Output = HttpResponseCodeOutput;
+    type Error = HttpResponseCodeError;
+}
 impl HttpResponseCodeInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl HttpResponseCodeInput {
         client
             .handle()
             .invoke(
-                "HttpResponseCode",
                 self.to_request(),
+                self,
                 HttpResponseCodeOutput::from_response,
                 HttpResponseCodeError::from_response,
             )

@@ -15,6 +15,11 @@ pub struct HttpStringPayloadInput {
     #[serde(rename = "payload", skip)]
     pub payload: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for HttpStringPayloadInput {
+    const NAME: &'static str = "HttpStringPayload";
+    type Output = HttpStringPayloadOutput;
+    type Error = HttpStringPayloadError;
+}
 impl HttpStringPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl HttpStringPayloadInput {
         client
             .handle()
             .invoke(
-                "HttpStringPayload",
                 self.to_request(),
+                self,
                 HttpStringPayloadOutput::from_response,
                 HttpStringPayloadError::from_response,
             )

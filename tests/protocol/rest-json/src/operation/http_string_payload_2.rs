@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct HttpStringPayloadResponseHttpStringPayloadInput {}
+impl leansdk_runtime::orchestrator::Operation
+for HttpStringPayloadResponseHttpStringPayloadInput {
+    const NAME: &'static str = "HttpStringPayloadResponseHttpStringPayload";
+    type Output = HttpStringPayloadResponseHttpStringPayloadOutput;
+    type Error = HttpStringPayloadResponseHttpStringPayloadError;
+}
 impl HttpStringPayloadResponseHttpStringPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +30,8 @@ impl HttpStringPayloadResponseHttpStringPayloadInput {
         client
             .handle()
             .invoke(
-                "HttpStringPayloadResponseHttpStringPayload",
                 self.to_request(),
+                self,
                 HttpStringPayloadResponseHttpStringPayloadOutput::from_response,
                 HttpStringPayloadResponseHttpStringPayloadError::from_response,
             )

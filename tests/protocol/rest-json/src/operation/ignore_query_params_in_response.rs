@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct IgnoreQueryParamsInResponseInput {}
+impl leansdk_runtime::orchestrator::Operation for IgnoreQueryParamsInResponseInput {
+    const NAME: &'static str = "IgnoreQueryParamsInResponse";
+    type Output = IgnoreQueryParamsInResponseOutput;
+    type Error = IgnoreQueryParamsInResponseError;
+}
 impl IgnoreQueryParamsInResponseInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl IgnoreQueryParamsInResponseInput {
         client
             .handle()
             .invoke(
-                "IgnoreQueryParamsInResponse",
                 self.to_request(),
+                self,
                 IgnoreQueryParamsInResponseOutput::from_response,
                 IgnoreQueryParamsInResponseError::from_response,
             )

@@ -49,6 +49,11 @@ pub struct InputAndOutputWithHeadersInput {
     #[serde(rename = "headerTrueBool", skip)]
     pub header_true_bool: Option<bool>,
 }
+impl leansdk_runtime::orchestrator::Operation for InputAndOutputWithHeadersInput {
+    const NAME: &'static str = "InputAndOutputWithHeaders";
+    type Output = InputAndOutputWithHeadersOutput;
+    type Error = InputAndOutputWithHeadersError;
+}
 impl InputAndOutputWithHeadersInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -61,8 +66,8 @@ impl InputAndOutputWithHeadersInput {
         client
             .handle()
             .invoke(
-                "InputAndOutputWithHeaders",
                 self.to_request(),
+                self,
                 InputAndOutputWithHeadersOutput::from_response,
                 InputAndOutputWithHeadersError::from_response,
             )

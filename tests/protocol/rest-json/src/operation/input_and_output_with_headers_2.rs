@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput {}
+impl leansdk_runtime::orchestrator::Operation
+for InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput {
+    const NAME: &'static str = "InputAndOutputWithHeadersResponseInputAndOutputWithHeaders";
+    type Output = InputAndOutputWithHeadersResponseInputAndOutputWithHeadersOutput;
+    type Error = InputAndOutputWithHeadersResponseInputAndOutputWithHeadersError;
+}
 impl InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput {
         client
             .handle()
             .invoke(
-                "InputAndOutputWithHeadersResponseInputAndOutputWithHeaders",
                 self.to_request(),
+                self,
                 InputAndOutputWithHeadersResponseInputAndOutputWithHeadersOutput::from_response,
                 InputAndOutputWithHeadersResponseInputAndOutputWithHeadersError::from_response,
             )

@@ -19,6 +19,11 @@ pub struct JsonBlobsInput {
     )]
     pub data: Option<Vec<u8>>,
 }
+impl leansdk_runtime::orchestrator::Operation for JsonBlobsInput {
+    const NAME: &'static str = "JsonBlobs";
+    type Output = JsonBlobsOutput;
+    type Error = JsonBlobsError;
+}
 impl JsonBlobsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -28,8 +33,8 @@ impl JsonBlobsInput {
         client
             .handle()
             .invoke(
-                "JsonBlobs",
                 self.to_request(),
+                self,
                 JsonBlobsOutput::from_response,
                 JsonBlobsError::from_response,
             )

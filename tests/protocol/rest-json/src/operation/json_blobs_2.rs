@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct JsonBlobsResponseJsonBlobsInput {}
+impl leansdk_runtime::orchestrator::Operation for JsonBlobsResponseJsonBlobsInput {
+    const NAME: &'static str = "JsonBlobsResponseJsonBlobs";
+    type Output = JsonBlobsResponseJsonBlobsOutput;
+    type Error = JsonBlobsResponseJsonBlobsError;
+}
 impl JsonBlobsResponseJsonBlobsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl JsonBlobsResponseJsonBlobsInput {
         client
             .handle()
             .invoke(
-                "JsonBlobsResponseJsonBlobs",
                 self.to_request(),
+                self,
                 JsonBlobsResponseJsonBlobsOutput::from_response,
                 JsonBlobsResponseJsonBlobsError::from_response,
             )

@@ -31,6 +31,11 @@ pub struct JsonEnumsInput {
     #[serde(rename = "fooEnumSet", skip_serializing_if = "Option::is_none")]
     pub foo_enum_set: Option<Vec<crate::types::FooEnum>>,
 }
+impl leansdk_runtime::orchestrator::Operation for JsonEnumsInput {
+    const NAME: &'static str = "JsonEnums";
+    type Output = JsonEnumsOutput;
+    type Error = JsonEnumsError;
+}
 impl JsonEnumsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -40,8 +45,8 @@ impl JsonEnumsInput {
         client
             .handle()
             .invoke(
-                "JsonEnums",
                 self.to_request(),
+                self,
                 JsonEnumsOutput::from_response,
                 JsonEnumsError::from_response,
             )

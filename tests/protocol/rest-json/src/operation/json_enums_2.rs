@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct JsonEnumsResponseJsonEnumsInput {}
+impl leansdk_runtime::orchestrator::Operation for JsonEnumsResponseJsonEnumsInput {
+    const NAME: &'static str = "JsonEnumsResponseJsonEnums";
+    type Output = JsonEnumsResponseJsonEnumsOutput;
+    type Error = JsonEnumsResponseJsonEnumsError;
+}
 impl JsonEnumsResponseJsonEnumsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl JsonEnumsResponseJsonEnumsInput {
         client
             .handle()
             .invoke(
-                "JsonEnumsResponseJsonEnums",
                 self.to_request(),
+                self,
                 JsonEnumsResponseJsonEnumsOutput::from_response,
                 JsonEnumsResponseJsonEnumsError::from_response,
             )

@@ -39,6 +39,11 @@ pub struct JsonListsInput {
     )]
     pub timestamp_list: Option<Vec<leansdk_runtime::DateTime>>,
 }
+impl leansdk_runtime::orchestrator::Operation for JsonListsInput {
+    const NAME: &'static str = "JsonLists";
+    type Output = JsonListsOutput;
+    type Error = JsonListsError;
+}
 impl JsonListsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -48,8 +53,8 @@ impl JsonListsInput {
         client
             .handle()
             .invoke(
-                "JsonLists",
                 self.to_request(),
+                self,
                 JsonListsOutput::from_response,
                 JsonListsError::from_response,
             )

@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct JsonListsResponseJsonListsInput {}
+impl leansdk_runtime::orchestrator::Operation for JsonListsResponseJsonListsInput {
+    const NAME: &'static str = "JsonListsResponseJsonLists";
+    type Output = JsonListsResponseJsonListsOutput;
+    type Error = JsonListsResponseJsonListsError;
+}
 impl JsonListsResponseJsonListsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl JsonListsResponseJsonListsInput {
         client
             .handle()
             .invoke(
-                "JsonListsResponseJsonLists",
                 self.to_request(),
+                self,
                 JsonListsResponseJsonListsOutput::from_response,
                 JsonListsResponseJsonListsError::from_response,
             )

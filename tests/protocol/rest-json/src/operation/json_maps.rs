@@ -45,6 +45,11 @@ pub struct JsonMapsInput {
         ::std::collections::BTreeMap<String, crate::types::GreetingStruct>,
     >,
 }
+impl leansdk_runtime::orchestrator::Operation for JsonMapsInput {
+    const NAME: &'static str = "JsonMaps";
+    type Output = JsonMapsOutput;
+    type Error = JsonMapsError;
+}
 impl JsonMapsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -54,8 +59,8 @@ impl JsonMapsInput {
         client
             .handle()
             .invoke(
-                "JsonMaps",
                 self.to_request(),
+                self,
                 JsonMapsOutput::from_response,
                 JsonMapsError::from_response,
             )

@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct JsonMapsResponseJsonMapsInput {}
+impl leansdk_runtime::orchestrator::Operation for JsonMapsResponseJsonMapsInput {
+    const NAME: &'static str = "JsonMapsResponseJsonMaps";
+    type Output = JsonMapsResponseJsonMapsOutput;
+    type Error = JsonMapsResponseJsonMapsError;
+}
 impl JsonMapsResponseJsonMapsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl JsonMapsResponseJsonMapsInput {
         client
             .handle()
             .invoke(
-                "JsonMapsResponseJsonMaps",
                 self.to_request(),
+                self,
                 JsonMapsResponseJsonMapsOutput::from_response,
                 JsonMapsResponseJsonMapsError::from_response,
             )

@@ -55,6 +55,11 @@ pub struct JsonTimestampsInput {
     )]
     pub normal: Option<leansdk_runtime::DateTime>,
 }
+impl leansdk_runtime::orchestrator::Operation for JsonTimestampsInput {
+    const NAME: &'static str = "JsonTimestamps";
+    type Output = JsonTimestampsOutput;
+    type Error = JsonTimestampsError;
+}
 impl JsonTimestampsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -67,8 +72,8 @@ impl JsonTimestampsInput {
         client
             .handle()
             .invoke(
-                "JsonTimestamps",
                 self.to_request(),
+                self,
                 JsonTimestampsOutput::from_response,
                 JsonTimestampsError::from_response,
             )

@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct JsonTimestampsResponseJsonTimestampsInput {}
+impl leansdk_runtime::orchestrator::Operation
+for JsonTimestampsResponseJsonTimestampsInput {
+    const NAME: &'static str = "JsonTimestampsResponseJsonTimestamps";
+    type Output = JsonTimestampsResponseJsonTimestampsOutput;
+    type Error = JsonTimestampsResponseJsonTimestampsError;
+}
 impl JsonTimestampsResponseJsonTimestampsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +30,8 @@ impl JsonTimestampsResponseJsonTimestampsInput {
         client
             .handle()
             .invoke(
-                "JsonTimestampsResponseJsonTimestamps",
                 self.to_request(),
+                self,
                 JsonTimestampsResponseJsonTimestampsOutput::from_response,
                 JsonTimestampsResponseJsonTimestampsError::from_response,
             )

@@ -15,6 +15,11 @@ pub struct JsonUnionsInput {
     #[serde(rename = "contents", skip_serializing_if = "Option::is_none")]
     pub contents: Option<crate::types::MyUnion>,
 }
+impl leansdk_runtime::orchestrator::Operation for JsonUnionsInput {
+    const NAME: &'static str = "JsonUnions";
+    type Output = JsonUnionsOutput;
+    type Error = JsonUnionsError;
+}
 impl JsonUnionsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl JsonUnionsInput {
         client
             .handle()
             .invoke(
-                "JsonUnions",
                 self.to_request(),
+                self,
                 JsonUnionsOutput::from_response,
                 JsonUnionsError::from_response,
             )

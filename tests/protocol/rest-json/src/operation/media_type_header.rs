@@ -15,6 +15,11 @@ pub struct MediaTypeHeaderInput {
     #[serde(rename = "json", skip)]
     pub json: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for MediaTypeHeaderInput {
+    const NAME: &'static str = "MediaTypeHeader";
+    type Output = MediaTypeHeaderOutput;
+    type Error = MediaTypeHeaderError;
+}
 impl MediaTypeHeaderInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl MediaTypeHeaderInput {
         client
             .handle()
             .invoke(
-                "MediaTypeHeader",
                 self.to_request(),
+                self,
                 MediaTypeHeaderOutput::from_response,
                 MediaTypeHeaderError::from_response,
             )

@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct MediaTypeHeaderResponseMediaTypeHeaderInput {}
+impl leansdk_runtime::orchestrator::Operation
+for MediaTypeHeaderResponseMediaTypeHeaderInput {
+    const NAME: &'static str = "MediaTypeHeaderResponseMediaTypeHeader";
+    type Output = MediaTypeHeaderResponseMediaTypeHeaderOutput;
+    type Error = MediaTypeHeaderResponseMediaTypeHeaderError;
+}
 impl MediaTypeHeaderResponseMediaTypeHeaderInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +30,8 @@ impl MediaTypeHeaderResponseMediaTypeHeaderInput {
         client
             .handle()
             .invoke(
-                "MediaTypeHeaderResponseMediaTypeHeader",
                 self.to_request(),
+                self,
                 MediaTypeHeaderResponseMediaTypeHeaderOutput::from_response,
                 MediaTypeHeaderResponseMediaTypeHeaderError::from_response,
             )

@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct NoInputAndNoOutputInput {}
+impl leansdk_runtime::orchestrator::Operation for NoInputAndNoOutputInput {
+    const NAME: &'static str = "NoInputAndNoOutput";
+    type Output = NoInputAndNoOutputOutput;
+    type Error = NoInputAndNoOutputError;
+}
 impl NoInputAndNoOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl NoInputAndNoOutputInput {
         client
             .handle()
             .invoke(
-                "NoInputAndNoOutput",
                 self.to_request(),
+                self,
                 NoInputAndNoOutputOutput::from_response,
                 NoInputAndNoOutputError::from_response,
             )

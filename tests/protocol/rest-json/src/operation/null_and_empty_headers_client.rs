@@ -19,6 +19,11 @@ pub struct NullAndEmptyHeadersClientInput {
     #[serde(rename = "c", skip)]
     pub c: Option<Vec<String>>,
 }
+impl leansdk_runtime::orchestrator::Operation for NullAndEmptyHeadersClientInput {
+    const NAME: &'static str = "NullAndEmptyHeadersClient";
+    type Output = NullAndEmptyHeadersClientOutput;
+    type Error = NullAndEmptyHeadersClientError;
+}
 impl NullAndEmptyHeadersClientInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl NullAndEmptyHeadersClientInput {
         client
             .handle()
             .invoke(
-                "NullAndEmptyHeadersClient",
                 self.to_request(),
+                self,
                 NullAndEmptyHeadersClientOutput::from_response,
                 NullAndEmptyHeadersClientError::from_response,
             )

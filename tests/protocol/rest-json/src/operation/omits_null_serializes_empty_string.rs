@@ -17,6 +17,11 @@ pub struct OmitsNullSerializesEmptyStringInput {
     #[serde(rename = "nullValue", skip)]
     pub null_value: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for OmitsNullSerializesEmptyStringInput {
+    const NAME: &'static str = "OmitsNullSerializesEmptyString";
+    type Output = OmitsNullSerializesEmptyStringOutput;
+    type Error = OmitsNullSerializesEmptyStringError;
+}
 impl OmitsNullSerializesEmptyStringInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -29,8 +34,8 @@ impl OmitsNullSerializesEmptyStringInput {
         client
             .handle()
             .invoke(
-                "OmitsNullSerializesEmptyString",
                 self.to_request(),
+                self,
                 OmitsNullSerializesEmptyStringOutput::from_response,
                 OmitsNullSerializesEmptyStringError::from_response,
             )

@@ -27,6 +27,11 @@ pub struct OmitsSerializingEmptyListsInput {
     #[serde(rename = "queryTimestampList", skip)]
     pub query_timestamp_list: Option<Vec<leansdk_runtime::DateTime>>,
 }
+impl leansdk_runtime::orchestrator::Operation for OmitsSerializingEmptyListsInput {
+    const NAME: &'static str = "OmitsSerializingEmptyLists";
+    type Output = OmitsSerializingEmptyListsOutput;
+    type Error = OmitsSerializingEmptyListsError;
+}
 impl OmitsSerializingEmptyListsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -39,8 +44,8 @@ impl OmitsSerializingEmptyListsInput {
         client
             .handle()
             .invoke(
-                "OmitsSerializingEmptyLists",
                 self.to_request(),
+                self,
                 OmitsSerializingEmptyListsOutput::from_response,
                 OmitsSerializingEmptyListsError::from_response,
             )

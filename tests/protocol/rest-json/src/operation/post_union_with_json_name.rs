@@ -15,6 +15,11 @@ pub struct PostUnionWithJsonNameInput {
     #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<crate::types::UnionWithJsonName>,
 }
+impl leansdk_runtime::orchestrator::Operation for PostUnionWithJsonNameInput {
+    const NAME: &'static str = "PostUnionWithJsonName";
+    type Output = PostUnionWithJsonNameOutput;
+    type Error = PostUnionWithJsonNameError;
+}
 impl PostUnionWithJsonNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl PostUnionWithJsonNameInput {
         client
             .handle()
             .invoke(
-                "PostUnionWithJsonName",
                 self.to_request(),
+                self,
                 PostUnionWithJsonNameOutput::from_response,
                 PostUnionWithJsonNameError::from_response,
             )

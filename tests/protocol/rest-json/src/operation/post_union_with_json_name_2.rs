@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct PostUnionWithJsonNameResponsePostUnionWithJsonNameInput {}
+impl leansdk_runtime::orchestrator::Operation
+for PostUnionWithJsonNameResponsePostUnionWithJsonNameInput {
+    const NAME: &'static str = "PostUnionWithJsonNameResponsePostUnionWithJsonName";
+    type Output = PostUnionWithJsonNameResponsePostUnionWithJsonNameOutput;
+    type Error = PostUnionWithJsonNameResponsePostUnionWithJsonNameError;
+}
 impl PostUnionWithJsonNameResponsePostUnionWithJsonNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl PostUnionWithJsonNameResponsePostUnionWithJsonNameInput {
         client
             .handle()
             .invoke(
-                "PostUnionWithJsonNameResponsePostUnionWithJsonName",
                 self.to_request(),
+                self,
                 PostUnionWithJsonNameResponsePostUnionWithJsonNameOutput::from_response,
                 PostUnionWithJsonNameResponsePostUnionWithJsonNameError::from_response,
             )

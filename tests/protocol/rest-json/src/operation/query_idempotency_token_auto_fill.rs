@@ -15,6 +15,11 @@ pub struct QueryIdempotencyTokenAutoFillInput {
     #[serde(rename = "token", skip)]
     pub token: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for QueryIdempotencyTokenAutoFillInput {
+    const NAME: &'static str = "QueryIdempotencyTokenAutoFill";
+    type Output = QueryIdempotencyTokenAutoFillOutput;
+    type Error = QueryIdempotencyTokenAutoFillError;
+}
 impl QueryIdempotencyTokenAutoFillInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -29,8 +34,8 @@ impl QueryIdempotencyTokenAutoFillInput {
         client
             .handle()
             .invoke(
-                "QueryIdempotencyTokenAutoFill",
                 input.to_request(),
+                input,
                 QueryIdempotencyTokenAutoFillOutput::from_response,
                 QueryIdempotencyTokenAutoFillError::from_response,
             )

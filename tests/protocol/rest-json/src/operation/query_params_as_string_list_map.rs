@@ -17,6 +17,11 @@ pub struct QueryParamsAsStringListMapInput {
     #[serde(rename = "qux", skip)]
     pub qux: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for QueryParamsAsStringListMapInput {
+    const NAME: &'static str = "QueryParamsAsStringListMap";
+    type Output = QueryParamsAsStringListMapOutput;
+    type Error = QueryParamsAsStringListMapError;
+}
 impl QueryParamsAsStringListMapInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -29,8 +34,8 @@ impl QueryParamsAsStringListMapInput {
         client
             .handle()
             .invoke(
-                "QueryParamsAsStringListMap",
                 self.to_request(),
+                self,
                 QueryParamsAsStringListMapOutput::from_response,
                 QueryParamsAsStringListMapError::from_response,
             )

@@ -17,6 +17,11 @@ pub struct QueryPrecedenceInput {
     #[serde(rename = "foo", skip)]
     pub foo: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for QueryPrecedenceInput {
+    const NAME: &'static str = "QueryPrecedence";
+    type Output = QueryPrecedenceOutput;
+    type Error = QueryPrecedenceError;
+}
 impl QueryPrecedenceInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -29,8 +34,8 @@ impl QueryPrecedenceInput {
         client
             .handle()
             .invoke(
-                "QueryPrecedence",
                 self.to_request(),
+                self,
                 QueryPrecedenceOutput::from_response,
                 QueryPrecedenceError::from_response,
             )

@@ -19,6 +19,11 @@ pub struct RecursiveShapesInput {
     )]
     pub nested: Option<crate::types::RecursiveShapesInputOutputNested1>,
 }
+impl leansdk_runtime::orchestrator::Operation for RecursiveShapesInput {
+    const NAME: &'static str = "RecursiveShapes";
+    type Output = RecursiveShapesOutput;
+    type Error = RecursiveShapesError;
+}
 impl RecursiveShapesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl RecursiveShapesInput {
         client
             .handle()
             .invoke(
-                "RecursiveShapes",
                 self.to_request(),
+                self,
                 RecursiveShapesOutput::from_response,
                 RecursiveShapesError::from_response,
             )

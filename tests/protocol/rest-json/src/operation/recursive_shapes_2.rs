@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct RecursiveShapesResponseRecursiveShapesInput {}
+impl leansdk_runtime::orchestrator::Operation
+for RecursiveShapesResponseRecursiveShapesInput {
+    const NAME: &'static str = "RecursiveShapesResponseRecursiveShapes";
+    type Output = RecursiveShapesResponseRecursiveShapesOutput;
+    type Error = RecursiveShapesResponseRecursiveShapesError;
+}
 impl RecursiveShapesResponseRecursiveShapesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +30,8 @@ impl RecursiveShapesResponseRecursiveShapesInput {
         client
             .handle()
             .invoke(
-                "RecursiveShapesResponseRecursiveShapes",
                 self.to_request(),
+                self,
                 RecursiveShapesResponseRecursiveShapesOutput::from_response,
                 RecursiveShapesResponseRecursiveShapesError::from_response,
             )

@@ -41,6 +41,11 @@ pub struct SimpleScalarPropertiesInput {
     #[serde(rename = "trueBooleanValue", skip_serializing_if = "Option::is_none")]
     pub true_boolean_value: Option<bool>,
 }
+impl leansdk_runtime::orchestrator::Operation for SimpleScalarPropertiesInput {
+    const NAME: &'static str = "SimpleScalarProperties";
+    type Output = SimpleScalarPropertiesOutput;
+    type Error = SimpleScalarPropertiesError;
+}
 impl SimpleScalarPropertiesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -53,8 +58,8 @@ impl SimpleScalarPropertiesInput {
         client
             .handle()
             .invoke(
-                "SimpleScalarProperties",
                 self.to_request(),
+                self,
                 SimpleScalarPropertiesOutput::from_response,
                 SimpleScalarPropertiesError::from_response,
             )

@@ -21,6 +21,11 @@ pub struct TestBodyStructureInput {
     #[serde(rename = "testId", skip)]
     pub test_id: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for TestBodyStructureInput {
+    const NAME: &'static str = "TestBodyStructure";
+    type Output = TestBodyStructureOutput;
+    type Error = TestBodyStructureError;
+}
 impl TestBodyStructureInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -33,8 +38,8 @@ impl TestBodyStructureInput {
         client
             .handle()
             .invoke(
-                "TestBodyStructure",
                 self.to_request(),
+                self,
                 TestBodyStructureOutput::from_response,
                 TestBodyStructureError::from_response,
             )

@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct TestGetNoInputNoPayloadInput {}
+impl leansdk_runtime::orchestrator::Operation for TestGetNoInputNoPayloadInput {
+    const NAME: &'static str = "TestGetNoInputNoPayload";
+    type Output = TestGetNoInputNoPayloadOutput;
+    type Error = TestGetNoInputNoPayloadError;
+}
 impl TestGetNoInputNoPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl TestGetNoInputNoPayloadInput {
         client
             .handle()
             .invoke(
-                "TestGetNoInputNoPayload",
                 self.to_request(),
+                self,
                 TestGetNoInputNoPayloadOutput::from_response,
                 TestGetNoInputNoPayloadError::from_response,
             )

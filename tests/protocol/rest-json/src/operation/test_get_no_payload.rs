@@ -15,6 +15,11 @@ pub struct TestGetNoPayloadInput {
     #[serde(rename = "testId", skip)]
     pub test_id: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for TestGetNoPayloadInput {
+    const NAME: &'static str = "TestGetNoPayload";
+    type Output = TestGetNoPayloadOutput;
+    type Error = TestGetNoPayloadError;
+}
 impl TestGetNoPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl TestGetNoPayloadInput {
         client
             .handle()
             .invoke(
-                "TestGetNoPayload",
                 self.to_request(),
+                self,
                 TestGetNoPayloadOutput::from_response,
                 TestGetNoPayloadError::from_response,
             )

@@ -17,6 +17,11 @@ pub struct TestPayloadBlobInput {
     #[serde(rename = "data", skip)]
     pub data: Option<Vec<u8>>,
 }
+impl leansdk_runtime::orchestrator::Operation for TestPayloadBlobInput {
+    const NAME: &'static str = "TestPayloadBlob";
+    type Output = TestPayloadBlobOutput;
+    type Error = TestPayloadBlobError;
+}
 impl TestPayloadBlobInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -29,8 +34,8 @@ impl TestPayloadBlobInput {
         client
             .handle()
             .invoke(
-                "TestPayloadBlob",
                 self.to_request(),
+                self,
                 TestPayloadBlobOutput::from_response,
                 TestPayloadBlobError::from_response,
             )

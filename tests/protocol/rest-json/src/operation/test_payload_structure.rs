@@ -17,6 +17,11 @@ pub struct TestPayloadStructureInput {
     #[serde(rename = "testId", skip)]
     pub test_id: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for TestPayloadStructureInput {
+    const NAME: &'static str = "TestPayloadStructure";
+    type Output = TestPayloadStructureOutput;
+    type Error = TestPayloadStructureError;
+}
 impl TestPayloadStructureInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -29,8 +34,8 @@ impl TestPayloadStructureInput {
         client
             .handle()
             .invoke(
-                "TestPayloadStructure",
                 self.to_request(),
+                self,
                 TestPayloadStructureOutput::from_response,
                 TestPayloadStructureError::from_response,
             )

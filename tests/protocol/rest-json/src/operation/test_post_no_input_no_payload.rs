@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct TestPostNoInputNoPayloadInput {}
+impl leansdk_runtime::orchestrator::Operation for TestPostNoInputNoPayloadInput {
+    const NAME: &'static str = "TestPostNoInputNoPayload";
+    type Output = TestPostNoInputNoPayloadOutput;
+    type Error = TestPostNoInputNoPayloadError;
+}
 impl TestPostNoInputNoPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl TestPostNoInputNoPayloadInput {
         client
             .handle()
             .invoke(
-                "TestPostNoInputNoPayload",
                 self.to_request(),
+                self,
                 TestPostNoInputNoPayloadOutput::from_response,
                 TestPostNoInputNoPayloadError::from_response,
             )

@@ -15,6 +15,11 @@ pub struct TestPostNoPayloadInput {
     #[serde(rename = "testId", skip)]
     pub test_id: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for TestPostNoPayloadInput {
+    const NAME: &'static str = "TestPostNoPayload";
+    type Output = TestPostNoPayloadOutput;
+    type Error = TestPostNoPayloadError;
+}
 impl TestPostNoPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -27,8 +32,8 @@ impl TestPostNoPayloadInput {
         client
             .handle()
             .invoke(
-                "TestPostNoPayload",
                 self.to_request(),
+                self,
                 TestPostNoPayloadOutput::from_response,
                 TestPostNoPayloadError::from_response,
             )

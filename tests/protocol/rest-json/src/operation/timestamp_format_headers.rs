@@ -27,6 +27,11 @@ pub struct TimestampFormatHeadersInput {
     #[serde(rename = "targetHttpDate", skip)]
     pub target_http_date: Option<leansdk_runtime::DateTime>,
 }
+impl leansdk_runtime::orchestrator::Operation for TimestampFormatHeadersInput {
+    const NAME: &'static str = "TimestampFormatHeaders";
+    type Output = TimestampFormatHeadersOutput;
+    type Error = TimestampFormatHeadersError;
+}
 impl TimestampFormatHeadersInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -39,8 +44,8 @@ impl TimestampFormatHeadersInput {
         client
             .handle()
             .invoke(
-                "TimestampFormatHeaders",
                 self.to_request(),
+                self,
                 TimestampFormatHeadersOutput::from_response,
                 TimestampFormatHeadersError::from_response,
             )

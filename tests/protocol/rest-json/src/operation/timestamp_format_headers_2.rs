@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct TimestampFormatHeadersResponseTimestampFormatHeadersInput {}
+impl leansdk_runtime::orchestrator::Operation
+for TimestampFormatHeadersResponseTimestampFormatHeadersInput {
+    const NAME: &'static str = "TimestampFormatHeadersResponseTimestampFormatHeaders";
+    type Output = TimestampFormatHeadersResponseTimestampFormatHeadersOutput;
+    type Error = TimestampFormatHeadersResponseTimestampFormatHeadersError;
+}
 impl TimestampFormatHeadersResponseTimestampFormatHeadersInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl TimestampFormatHeadersResponseTimestampFormatHeadersInput {
         client
             .handle()
             .invoke(
-                "TimestampFormatHeadersResponseTimestampFormatHeaders",
                 self.to_request(),
+                self,
                 TimestampFormatHeadersResponseTimestampFormatHeadersOutput::from_response,
                 TimestampFormatHeadersResponseTimestampFormatHeadersError::from_response,
             )

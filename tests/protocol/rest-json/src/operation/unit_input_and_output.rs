@@ -12,6 +12,11 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct UnitInputAndOutputInput {}
+impl leansdk_runtime::orchestrator::Operation for UnitInputAndOutputInput {
+    const NAME: &'static str = "UnitInputAndOutput";
+    type Output = UnitInputAndOutputOutput;
+    type Error = UnitInputAndOutputError;
+}
 impl UnitInputAndOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl UnitInputAndOutputInput {
         client
             .handle()
             .invoke(
-                "UnitInputAndOutput",
                 self.to_request(),
+                self,
                 UnitInputAndOutputOutput::from_response,
                 UnitInputAndOutputError::from_response,
             )

@@ -12,6 +12,12 @@
 #[serde(crate = "leansdk_runtime::serde")]
 #[serde(default)]
 pub struct UnitInputAndOutputResponseUnitInputAndOutputInput {}
+impl leansdk_runtime::orchestrator::Operation
+for UnitInputAndOutputResponseUnitInputAndOutputInput {
+    const NAME: &'static str = "UnitInputAndOutputResponseUnitInputAndOutput";
+    type Output = UnitInputAndOutputResponseUnitInputAndOutputOutput;
+    type Error = UnitInputAndOutputResponseUnitInputAndOutputError;
+}
 impl UnitInputAndOutputResponseUnitInputAndOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -26,8 +32,8 @@ impl UnitInputAndOutputResponseUnitInputAndOutputInput {
         client
             .handle()
             .invoke(
-                "UnitInputAndOutputResponseUnitInputAndOutput",
                 self.to_request(),
+                self,
                 UnitInputAndOutputResponseUnitInputAndOutputOutput::from_response,
                 UnitInputAndOutputResponseUnitInputAndOutputError::from_response,
             )

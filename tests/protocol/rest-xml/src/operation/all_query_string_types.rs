@@ -68,6 +68,11 @@ impl leansdk_runtime::protocol::xml::ToXml for AllQueryStringTypesInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for AllQueryStringTypesInput {
+    const NAME: &'static str = "AllQueryStringTypes";
+    type Output = AllQueryStringTypesOutput;
+    type Error = AllQueryStringTypesError;
+}
 impl AllQueryStringTypesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -80,8 +85,8 @@ impl AllQueryStringTypesInput {
         client
             .handle()
             .invoke(
-                "AllQueryStringTypes",
                 self.to_request(),
+                self,
                 AllQueryStringTypesOutput::from_response,
                 AllQueryStringTypesError::from_response,
             )

@@ -33,6 +33,11 @@ impl leansdk_runtime::protocol::xml::ToXml for BodyWithXmlNameInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for BodyWithXmlNameInput {
+    const NAME: &'static str = "BodyWithXmlName";
+    type Output = BodyWithXmlNameOutput;
+    type Error = BodyWithXmlNameError;
+}
 impl BodyWithXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -45,8 +50,8 @@ impl BodyWithXmlNameInput {
         client
             .handle()
             .invoke(
-                "BodyWithXmlName",
                 self.to_request(),
+                self,
                 BodyWithXmlNameOutput::from_response,
                 BodyWithXmlNameError::from_response,
             )

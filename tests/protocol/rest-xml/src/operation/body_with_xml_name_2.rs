@@ -24,6 +24,12 @@ for BodyWithXmlNameResponseBodyWithXmlNameInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for BodyWithXmlNameResponseBodyWithXmlNameInput {
+    const NAME: &'static str = "BodyWithXmlNameResponseBodyWithXmlName";
+    type Output = BodyWithXmlNameResponseBodyWithXmlNameOutput;
+    type Error = BodyWithXmlNameResponseBodyWithXmlNameError;
+}
 impl BodyWithXmlNameResponseBodyWithXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -36,8 +42,8 @@ impl BodyWithXmlNameResponseBodyWithXmlNameInput {
         client
             .handle()
             .invoke(
-                "BodyWithXmlNameResponseBodyWithXmlName",
                 self.to_request(),
+                self,
                 BodyWithXmlNameResponseBodyWithXmlNameOutput::from_response,
                 BodyWithXmlNameResponseBodyWithXmlNameError::from_response,
             )

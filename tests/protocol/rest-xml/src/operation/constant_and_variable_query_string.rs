@@ -28,6 +28,11 @@ impl leansdk_runtime::protocol::xml::ToXml for ConstantAndVariableQueryStringInp
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for ConstantAndVariableQueryStringInput {
+    const NAME: &'static str = "ConstantAndVariableQueryString";
+    type Output = ConstantAndVariableQueryStringOutput;
+    type Error = ConstantAndVariableQueryStringError;
+}
 impl ConstantAndVariableQueryStringInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -40,8 +45,8 @@ impl ConstantAndVariableQueryStringInput {
         client
             .handle()
             .invoke(
-                "ConstantAndVariableQueryString",
                 self.to_request(),
+                self,
                 ConstantAndVariableQueryStringOutput::from_response,
                 ConstantAndVariableQueryStringError::from_response,
             )

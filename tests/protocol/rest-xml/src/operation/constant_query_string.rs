@@ -26,6 +26,11 @@ impl leansdk_runtime::protocol::xml::ToXml for ConstantQueryStringInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for ConstantQueryStringInput {
+    const NAME: &'static str = "ConstantQueryString";
+    type Output = ConstantQueryStringOutput;
+    type Error = ConstantQueryStringError;
+}
 impl ConstantQueryStringInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +43,8 @@ impl ConstantQueryStringInput {
         client
             .handle()
             .invoke(
-                "ConstantQueryString",
                 self.to_request(),
+                self,
                 ConstantQueryStringOutput::from_response,
                 ConstantQueryStringError::from_response,
             )

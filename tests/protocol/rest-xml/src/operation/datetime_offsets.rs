@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for DatetimeOffsetsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for DatetimeOffsetsInput {
+    const NAME: &'static str = "DatetimeOffsets";
+    type Output = DatetimeOffsetsOutput;
+    type Error = DatetimeOffsetsError;
+}
 impl DatetimeOffsetsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl DatetimeOffsetsInput {
         client
             .handle()
             .invoke(
-                "DatetimeOffsets",
                 self.to_request(),
+                self,
                 DatetimeOffsetsOutput::from_response,
                 DatetimeOffsetsError::from_response,
             )

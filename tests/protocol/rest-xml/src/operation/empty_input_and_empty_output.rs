@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for EmptyInputAndEmptyOutputInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for EmptyInputAndEmptyOutputInput {
+    const NAME: &'static str = "EmptyInputAndEmptyOutput";
+    type Output = EmptyInputAndEmptyOutputOutput;
+    type Error = EmptyInputAndEmptyOutputError;
+}
 impl EmptyInputAndEmptyOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl EmptyInputAndEmptyOutputInput {
         client
             .handle()
             .invoke(
-                "EmptyInputAndEmptyOutput",
                 self.to_request(),
+                self,
                 EmptyInputAndEmptyOutputOutput::from_response,
                 EmptyInputAndEmptyOutputError::from_response,
             )

@@ -24,6 +24,12 @@ for EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput {
+    const NAME: &'static str = "EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutput";
+    type Output = EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputOutput;
+    type Error = EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputError;
+}
 impl EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputInput {
         client
             .handle()
             .invoke(
-                "EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutput",
                 self.to_request(),
+                self,
                 EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputOutput::from_response,
                 EmptyInputAndEmptyOutputResponseEmptyInputAndEmptyOutputError::from_response,
             )

@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for EndpointOperationInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for EndpointOperationInput {
+    const NAME: &'static str = "EndpointOperation";
+    type Output = EndpointOperationOutput;
+    type Error = EndpointOperationError;
+}
 impl EndpointOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl EndpointOperationInput {
         client
             .handle()
             .invoke(
-                "EndpointOperation",
                 self.to_request(),
+                self,
                 EndpointOperationOutput::from_response,
                 EndpointOperationError::from_response,
             )

@@ -27,6 +27,12 @@ for EndpointWithHostLabelHeaderOperationInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for EndpointWithHostLabelHeaderOperationInput {
+    const NAME: &'static str = "EndpointWithHostLabelHeaderOperation";
+    type Output = EndpointWithHostLabelHeaderOperationOutput;
+    type Error = EndpointWithHostLabelHeaderOperationError;
+}
 impl EndpointWithHostLabelHeaderOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -39,8 +45,8 @@ impl EndpointWithHostLabelHeaderOperationInput {
         client
             .handle()
             .invoke(
-                "EndpointWithHostLabelHeaderOperation",
                 self.to_request(),
+                self,
                 EndpointWithHostLabelHeaderOperationOutput::from_response,
                 EndpointWithHostLabelHeaderOperationError::from_response,
             )

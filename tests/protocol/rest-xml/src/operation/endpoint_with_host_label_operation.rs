@@ -34,6 +34,11 @@ impl leansdk_runtime::protocol::xml::ToXml for EndpointWithHostLabelOperationInp
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for EndpointWithHostLabelOperationInput {
+    const NAME: &'static str = "EndpointWithHostLabelOperation";
+    type Output = EndpointWithHostLabelOperationOutput;
+    type Error = EndpointWithHostLabelOperationError;
+}
 impl EndpointWithHostLabelOperationInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -46,8 +51,8 @@ impl EndpointWithHostLabelOperationInput {
         client
             .handle()
             .invoke(
-                "EndpointWithHostLabelOperation",
                 self.to_request(),
+                self,
                 EndpointWithHostLabelOperationOutput::from_response,
                 EndpointWithHostLabelOperationError::from_response,
             )

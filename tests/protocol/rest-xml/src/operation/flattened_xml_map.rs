@@ -52,6 +52,11 @@ impl leansdk_runtime::protocol::xml::ToXml for FlattenedXmlMapInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for FlattenedXmlMapInput {
+    const NAME: &'static str = "FlattenedXmlMap";
+    type Output = FlattenedXmlMapOutput;
+    type Error = FlattenedXmlMapError;
+}
 impl FlattenedXmlMapInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -64,8 +69,8 @@ impl FlattenedXmlMapInput {
         client
             .handle()
             .invoke(
-                "FlattenedXmlMap",
                 self.to_request(),
+                self,
                 FlattenedXmlMapOutput::from_response,
                 FlattenedXmlMapError::from_response,
             )

@@ -24,6 +24,12 @@ for FlattenedXmlMapResponseFlattenedXmlMapInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for FlattenedXmlMapResponseFlattenedXmlMapInput {
+    const NAME: &'static str = "FlattenedXmlMapResponseFlattenedXmlMap";
+    type Output = FlattenedXmlMapResponseFlattenedXmlMapOutput;
+    type Error = FlattenedXmlMapResponseFlattenedXmlMapError;
+}
 impl FlattenedXmlMapResponseFlattenedXmlMapInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -36,8 +42,8 @@ impl FlattenedXmlMapResponseFlattenedXmlMapInput {
         client
             .handle()
             .invoke(
-                "FlattenedXmlMapResponseFlattenedXmlMap",
                 self.to_request(),
+                self,
                 FlattenedXmlMapResponseFlattenedXmlMapOutput::from_response,
                 FlattenedXmlMapResponseFlattenedXmlMapError::from_response,
             )

@@ -52,6 +52,11 @@ impl leansdk_runtime::protocol::xml::ToXml for FlattenedXmlMapWithXmlNameInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for FlattenedXmlMapWithXmlNameInput {
+    const NAME: &'static str = "FlattenedXmlMapWithXmlName";
+    type Output = FlattenedXmlMapWithXmlNameOutput;
+    type Error = FlattenedXmlMapWithXmlNameError;
+}
 impl FlattenedXmlMapWithXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -64,8 +69,8 @@ impl FlattenedXmlMapWithXmlNameInput {
         client
             .handle()
             .invoke(
-                "FlattenedXmlMapWithXmlName",
                 self.to_request(),
+                self,
                 FlattenedXmlMapWithXmlNameOutput::from_response,
                 FlattenedXmlMapWithXmlNameError::from_response,
             )

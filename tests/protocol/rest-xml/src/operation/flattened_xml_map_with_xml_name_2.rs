@@ -24,6 +24,12 @@ for FlattenedXmlMapWithXmlNameResponseFlattenedXmlMapWithXmlNameInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for FlattenedXmlMapWithXmlNameResponseFlattenedXmlMapWithXmlNameInput {
+    const NAME: &'static str = "FlattenedXmlMapWithXmlNameResponseFlattenedXmlMapWithXmlName";
+    type Output = FlattenedXmlMapWithXmlNameResponseFlattenedXmlMapWithXmlNameOutput;
+    type Error = FlattenedXmlMapWithXmlNameResponseFlattenedXmlMapWithXmlNameError;
+}
 impl FlattenedXmlMapWithXmlNameResponseFlattenedXmlMapWithXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl FlattenedXmlMapWithXmlNameResponseFlattenedXmlMapWithXmlNameInput {
         client
             .handle()
             .invoke(
-                "FlattenedXmlMapWithXmlNameResponseFlattenedXmlMapWithXmlName",
                 self.to_request(),
+                self,
                 FlattenedXmlMapWithXmlNameResponseFlattenedXmlMapWithXmlNameOutput::from_response,
                 FlattenedXmlMapWithXmlNameResponseFlattenedXmlMapWithXmlNameError::from_response,
             )

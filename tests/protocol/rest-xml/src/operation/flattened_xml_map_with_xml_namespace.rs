@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for FlattenedXmlMapWithXmlNamespaceIn
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for FlattenedXmlMapWithXmlNamespaceInput {
+    const NAME: &'static str = "FlattenedXmlMapWithXmlNamespace";
+    type Output = FlattenedXmlMapWithXmlNamespaceOutput;
+    type Error = FlattenedXmlMapWithXmlNamespaceError;
+}
 impl FlattenedXmlMapWithXmlNamespaceInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl FlattenedXmlMapWithXmlNamespaceInput {
         client
             .handle()
             .invoke(
-                "FlattenedXmlMapWithXmlNamespace",
                 self.to_request(),
+                self,
                 FlattenedXmlMapWithXmlNamespaceOutput::from_response,
                 FlattenedXmlMapWithXmlNamespaceError::from_response,
             )

@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for FractionalSecondsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for FractionalSecondsInput {
+    const NAME: &'static str = "FractionalSeconds";
+    type Output = FractionalSecondsOutput;
+    type Error = FractionalSecondsError;
+}
 impl FractionalSecondsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl FractionalSecondsInput {
         client
             .handle()
             .invoke(
-                "FractionalSeconds",
                 self.to_request(),
+                self,
                 FractionalSecondsOutput::from_response,
                 FractionalSecondsError::from_response,
             )

@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for GreetingWithErrorsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for GreetingWithErrorsInput {
+    const NAME: &'static str = "GreetingWithErrors";
+    type Output = GreetingWithErrorsOutput;
+    type Error = GreetingWithErrorsError;
+}
 impl GreetingWithErrorsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl GreetingWithErrorsInput {
         client
             .handle()
             .invoke(
-                "GreetingWithErrors",
                 self.to_request(),
+                self,
                 GreetingWithErrorsOutput::from_response,
                 GreetingWithErrorsError::from_response,
             )

@@ -26,6 +26,11 @@ impl leansdk_runtime::protocol::xml::ToXml for HttpEnumPayloadInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for HttpEnumPayloadInput {
+    const NAME: &'static str = "HttpEnumPayload";
+    type Output = HttpEnumPayloadOutput;
+    type Error = HttpEnumPayloadError;
+}
 impl HttpEnumPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +43,8 @@ impl HttpEnumPayloadInput {
         client
             .handle()
             .invoke(
-                "HttpEnumPayload",
                 self.to_request(),
+                self,
                 HttpEnumPayloadOutput::from_response,
                 HttpEnumPayloadError::from_response,
             )

@@ -24,6 +24,12 @@ for HttpEnumPayloadResponseHttpEnumPayloadInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for HttpEnumPayloadResponseHttpEnumPayloadInput {
+    const NAME: &'static str = "HttpEnumPayloadResponseHttpEnumPayload";
+    type Output = HttpEnumPayloadResponseHttpEnumPayloadOutput;
+    type Error = HttpEnumPayloadResponseHttpEnumPayloadError;
+}
 impl HttpEnumPayloadResponseHttpEnumPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -36,8 +42,8 @@ impl HttpEnumPayloadResponseHttpEnumPayloadInput {
         client
             .handle()
             .invoke(
-                "HttpEnumPayloadResponseHttpEnumPayload",
                 self.to_request(),
+                self,
                 HttpEnumPayloadResponseHttpEnumPayloadOutput::from_response,
                 HttpEnumPayloadResponseHttpEnumPayloadError::from_response,
             )

@@ -28,6 +28,11 @@ impl leansdk_runtime::protocol::xml::ToXml for HttpPayloadTraitsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for HttpPayloadTraitsInput {
+    const NAME: &'static str = "HttpPayloadTraits";
+    type Output = HttpPayloadTraitsOutput;
+    type Error = HttpPayloadTraitsError;
+}
 impl HttpPayloadTraitsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -40,8 +45,8 @@ impl HttpPayloadTraitsInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadTraits",
                 self.to_request(),
+                self,
                 HttpPayloadTraitsOutput::from_response,
                 HttpPayloadTraitsError::from_response,
             )

@@ -24,6 +24,12 @@ for HttpPayloadTraitsResponseHttpPayloadTraitsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for HttpPayloadTraitsResponseHttpPayloadTraitsInput {
+    const NAME: &'static str = "HttpPayloadTraitsResponseHttpPayloadTraits";
+    type Output = HttpPayloadTraitsResponseHttpPayloadTraitsOutput;
+    type Error = HttpPayloadTraitsResponseHttpPayloadTraitsError;
+}
 impl HttpPayloadTraitsResponseHttpPayloadTraitsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -36,8 +42,8 @@ impl HttpPayloadTraitsResponseHttpPayloadTraitsInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadTraitsResponseHttpPayloadTraits",
                 self.to_request(),
+                self,
                 HttpPayloadTraitsResponseHttpPayloadTraitsOutput::from_response,
                 HttpPayloadTraitsResponseHttpPayloadTraitsError::from_response,
             )

@@ -26,6 +26,11 @@ impl leansdk_runtime::protocol::xml::ToXml for HttpPayloadWithMemberXmlNameInput
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for HttpPayloadWithMemberXmlNameInput {
+    const NAME: &'static str = "HttpPayloadWithMemberXmlName";
+    type Output = HttpPayloadWithMemberXmlNameOutput;
+    type Error = HttpPayloadWithMemberXmlNameError;
+}
 impl HttpPayloadWithMemberXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +43,8 @@ impl HttpPayloadWithMemberXmlNameInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithMemberXmlName",
                 self.to_request(),
+                self,
                 HttpPayloadWithMemberXmlNameOutput::from_response,
                 HttpPayloadWithMemberXmlNameError::from_response,
             )

@@ -24,6 +24,12 @@ for HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameInput {
+    const NAME: &'static str = "HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlName";
+    type Output = HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameOutput;
+    type Error = HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameError;
+}
 impl HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlName",
                 self.to_request(),
+                self,
                 HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameOutput::from_response,
                 HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameError::from_response,
             )

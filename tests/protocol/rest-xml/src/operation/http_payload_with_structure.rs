@@ -26,6 +26,11 @@ impl leansdk_runtime::protocol::xml::ToXml for HttpPayloadWithStructureInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for HttpPayloadWithStructureInput {
+    const NAME: &'static str = "HttpPayloadWithStructure";
+    type Output = HttpPayloadWithStructureOutput;
+    type Error = HttpPayloadWithStructureError;
+}
 impl HttpPayloadWithStructureInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +43,8 @@ impl HttpPayloadWithStructureInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithStructure",
                 self.to_request(),
+                self,
                 HttpPayloadWithStructureOutput::from_response,
                 HttpPayloadWithStructureError::from_response,
             )

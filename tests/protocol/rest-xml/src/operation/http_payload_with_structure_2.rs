@@ -24,6 +24,12 @@ for HttpPayloadWithStructureResponseHttpPayloadWithStructureInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for HttpPayloadWithStructureResponseHttpPayloadWithStructureInput {
+    const NAME: &'static str = "HttpPayloadWithStructureResponseHttpPayloadWithStructure";
+    type Output = HttpPayloadWithStructureResponseHttpPayloadWithStructureOutput;
+    type Error = HttpPayloadWithStructureResponseHttpPayloadWithStructureError;
+}
 impl HttpPayloadWithStructureResponseHttpPayloadWithStructureInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl HttpPayloadWithStructureResponseHttpPayloadWithStructureInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithStructureResponseHttpPayloadWithStructure",
                 self.to_request(),
+                self,
                 HttpPayloadWithStructureResponseHttpPayloadWithStructureOutput::from_response,
                 HttpPayloadWithStructureResponseHttpPayloadWithStructureError::from_response,
             )

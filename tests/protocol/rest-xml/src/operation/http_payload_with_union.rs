@@ -26,6 +26,11 @@ impl leansdk_runtime::protocol::xml::ToXml for HttpPayloadWithUnionInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for HttpPayloadWithUnionInput {
+    const NAME: &'static str = "HttpPayloadWithUnion";
+    type Output = HttpPayloadWithUnionOutput;
+    type Error = HttpPayloadWithUnionError;
+}
 impl HttpPayloadWithUnionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +43,8 @@ impl HttpPayloadWithUnionInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithUnion",
                 self.to_request(),
+                self,
                 HttpPayloadWithUnionOutput::from_response,
                 HttpPayloadWithUnionError::from_response,
             )

@@ -24,6 +24,12 @@ for HttpPayloadWithUnionResponseHttpPayloadWithUnionInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for HttpPayloadWithUnionResponseHttpPayloadWithUnionInput {
+    const NAME: &'static str = "HttpPayloadWithUnionResponseHttpPayloadWithUnion";
+    type Output = HttpPayloadWithUnionResponseHttpPayloadWithUnionOutput;
+    type Error = HttpPayloadWithUnionResponseHttpPayloadWithUnionError;
+}
 impl HttpPayloadWithUnionResponseHttpPayloadWithUnionInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl HttpPayloadWithUnionResponseHttpPayloadWithUnionInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithUnionResponseHttpPayloadWithUnion",
                 self.to_request(),
+                self,
                 HttpPayloadWithUnionResponseHttpPayloadWithUnionOutput::from_response,
                 HttpPayloadWithUnionResponseHttpPayloadWithUnionError::from_response,
             )

@@ -26,6 +26,11 @@ impl leansdk_runtime::protocol::xml::ToXml for HttpPayloadWithXmlNameInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for HttpPayloadWithXmlNameInput {
+    const NAME: &'static str = "HttpPayloadWithXmlName";
+    type Output = HttpPayloadWithXmlNameOutput;
+    type Error = HttpPayloadWithXmlNameError;
+}
 impl HttpPayloadWithXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +43,8 @@ impl HttpPayloadWithXmlNameInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithXmlName",
                 self.to_request(),
+                self,
                 HttpPayloadWithXmlNameOutput::from_response,
                 HttpPayloadWithXmlNameError::from_response,
             )

@@ -24,6 +24,12 @@ for HttpPayloadWithXmlNameResponseHttpPayloadWithXmlNameInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for HttpPayloadWithXmlNameResponseHttpPayloadWithXmlNameInput {
+    const NAME: &'static str = "HttpPayloadWithXmlNameResponseHttpPayloadWithXmlName";
+    type Output = HttpPayloadWithXmlNameResponseHttpPayloadWithXmlNameOutput;
+    type Error = HttpPayloadWithXmlNameResponseHttpPayloadWithXmlNameError;
+}
 impl HttpPayloadWithXmlNameResponseHttpPayloadWithXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl HttpPayloadWithXmlNameResponseHttpPayloadWithXmlNameInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithXmlNameResponseHttpPayloadWithXmlName",
                 self.to_request(),
+                self,
                 HttpPayloadWithXmlNameResponseHttpPayloadWithXmlNameOutput::from_response,
                 HttpPayloadWithXmlNameResponseHttpPayloadWithXmlNameError::from_response,
             )

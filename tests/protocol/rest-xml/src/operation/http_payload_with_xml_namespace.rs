@@ -26,6 +26,11 @@ impl leansdk_runtime::protocol::xml::ToXml for HttpPayloadWithXmlNamespaceInput 
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for HttpPayloadWithXmlNamespaceInput {
+    const NAME: &'static str = "HttpPayloadWithXmlNamespace";
+    type Output = HttpPayloadWithXmlNamespaceOutput;
+    type Error = HttpPayloadWithXmlNamespaceError;
+}
 impl HttpPayloadWithXmlNamespaceInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +43,8 @@ impl HttpPayloadWithXmlNamespaceInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithXmlNamespace",
                 self.to_request(),
+                self,
                 HttpPayloadWithXmlNamespaceOutput::from_response,
                 HttpPayloadWithXmlNamespaceError::from_response,
             )

@@ -24,6 +24,12 @@ for HttpPayloadWithXmlNamespaceResponseHttpPayloadWithXmlNamespaceInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for HttpPayloadWithXmlNamespaceResponseHttpPayloadWithXmlNamespaceInput {
+    const NAME: &'static str = "HttpPayloadWithXmlNamespaceResponseHttpPayloadWithXmlNamespace";
+    type Output = HttpPayloadWithXmlNamespaceResponseHttpPayloadWithXmlNamespaceOutput;
+    type Error = HttpPayloadWithXmlNamespaceResponseHttpPayloadWithXmlNamespaceError;
+}
 impl HttpPayloadWithXmlNamespaceResponseHttpPayloadWithXmlNamespaceInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl HttpPayloadWithXmlNamespaceResponseHttpPayloadWithXmlNamespaceInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithXmlNamespaceResponseHttpPayloadWithXmlNamespace",
                 self.to_request(),
+                self,
                 HttpPayloadWithXmlNamespaceResponseHttpPayloadWithXmlNamespaceOutput::from_response,
                 HttpPayloadWithXmlNamespaceResponseHttpPayloadWithXmlNamespaceError::from_response,
             )

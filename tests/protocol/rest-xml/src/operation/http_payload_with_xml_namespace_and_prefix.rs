@@ -27,6 +27,12 @@ for HttpPayloadWithXmlNamespaceAndPrefixInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for HttpPayloadWithXmlNamespaceAndPrefixInput {
+    const NAME: &'static str = "HttpPayloadWithXmlNamespaceAndPrefix";
+    type Output = HttpPayloadWithXmlNamespaceAndPrefixOutput;
+    type Error = HttpPayloadWithXmlNamespaceAndPrefixError;
+}
 impl HttpPayloadWithXmlNamespaceAndPrefixInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -39,8 +45,8 @@ impl HttpPayloadWithXmlNamespaceAndPrefixInput {
         client
             .handle()
             .invoke(
-                "HttpPayloadWithXmlNamespaceAndPrefix",
                 self.to_request(),
+                self,
                 HttpPayloadWithXmlNamespaceAndPrefixOutput::from_response,
                 HttpPayloadWithXmlNamespaceAndPrefixError::from_response,
             )

@@ -24,6 +24,12 @@ for HttpPayloadWithXmlNamespaceAndPrefixResponseHttpPayloadWithXmlNamespaceAndPr
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for HttpPayloadWithXmlNamespaceAndPrefixResponseHttpPayloadWithXmlNamespaceAndPrefixInput {
+    const NAME: &'static str = "HttpPayloadWithXmlNamespaceAndPrefixResponseHttpPayloadWithXmlNamespaceAndPrefix";
+    type Output = HttpPayloadWithXmlNamespaceAndPrefixResponseHttpPayloadWithXmlNamespaceAndPrefixOutput;
+    type Error = HttpPayloadWithXmlNamespaceAndPrefixResponseHttpPayloadWithXmlNamespaceAndPrefixError;
+}
 impl HttpPayloadWithXmlNamespaceAndPrefixResponseHttpPayloadWithXmlNamespaceAndPrefixInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl HttpPayloadWithXmlNamespaceAndPrefixResponseHttpPayloadWithXmlNamespaceAndP
         client
             .handle()
             .invoke(
-                "HttpPayloadWithXmlNamespaceAndPrefixResponseHttpPayloadWithXmlNamespaceAndPrefix",
                 self.to_request(),
+                self,
                 HttpPayloadWithXmlNamespaceAndPrefixResponseHttpPayloadWithXmlNamespaceAndPrefixOutput::from_response,
                 HttpPayloadWithXmlNamespaceAndPrefixResponseHttpPayloadWithXmlNamespaceAndPrefixError::from_response,
             )

@@ -28,6 +28,11 @@ impl leansdk_runtime::protocol::xml::ToXml for HttpPrefixHeadersInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for HttpPrefixHeadersInput {
+    const NAME: &'static str = "HttpPrefixHeaders";
+    type Output = HttpPrefixHeadersOutput;
+    type Error = HttpPrefixHeadersError;
+}
 impl HttpPrefixHeadersInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -40,8 +45,8 @@ impl HttpPrefixHeadersInput {
         client
             .handle()
             .invoke(
-                "HttpPrefixHeaders",
                 self.to_request(),
+                self,
                 HttpPrefixHeadersOutput::from_response,
                 HttpPrefixHeadersError::from_response,
             )

@@ -24,6 +24,12 @@ for HttpPrefixHeadersResponseHttpPrefixHeadersInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for HttpPrefixHeadersResponseHttpPrefixHeadersInput {
+    const NAME: &'static str = "HttpPrefixHeadersResponseHttpPrefixHeaders";
+    type Output = HttpPrefixHeadersResponseHttpPrefixHeadersOutput;
+    type Error = HttpPrefixHeadersResponseHttpPrefixHeadersError;
+}
 impl HttpPrefixHeadersResponseHttpPrefixHeadersInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -36,8 +42,8 @@ impl HttpPrefixHeadersResponseHttpPrefixHeadersInput {
         client
             .handle()
             .invoke(
-                "HttpPrefixHeadersResponseHttpPrefixHeaders",
                 self.to_request(),
+                self,
                 HttpPrefixHeadersResponseHttpPrefixHeadersOutput::from_response,
                 HttpPrefixHeadersResponseHttpPrefixHeadersError::from_response,
             )

@@ -28,6 +28,11 @@ impl leansdk_runtime::protocol::xml::ToXml for HttpRequestWithFloatLabelsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for HttpRequestWithFloatLabelsInput {
+    const NAME: &'static str = "HttpRequestWithFloatLabels";
+    type Output = HttpRequestWithFloatLabelsOutput;
+    type Error = HttpRequestWithFloatLabelsError;
+}
 impl HttpRequestWithFloatLabelsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -40,8 +45,8 @@ impl HttpRequestWithFloatLabelsInput {
         client
             .handle()
             .invoke(
-                "HttpRequestWithFloatLabels",
                 self.to_request(),
+                self,
                 HttpRequestWithFloatLabelsOutput::from_response,
                 HttpRequestWithFloatLabelsError::from_response,
             )

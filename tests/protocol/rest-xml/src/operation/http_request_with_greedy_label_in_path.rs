@@ -28,6 +28,11 @@ impl leansdk_runtime::protocol::xml::ToXml for HttpRequestWithGreedyLabelInPathI
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for HttpRequestWithGreedyLabelInPathInput {
+    const NAME: &'static str = "HttpRequestWithGreedyLabelInPath";
+    type Output = HttpRequestWithGreedyLabelInPathOutput;
+    type Error = HttpRequestWithGreedyLabelInPathError;
+}
 impl HttpRequestWithGreedyLabelInPathInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -40,8 +45,8 @@ impl HttpRequestWithGreedyLabelInPathInput {
         client
             .handle()
             .invoke(
-                "HttpRequestWithGreedyLabelInPath",
                 self.to_request(),
+                self,
                 HttpRequestWithGreedyLabelInPathOutput::from_response,
                 HttpRequestWithGreedyLabelInPathError::from_response,
             )

@@ -40,6 +40,11 @@ impl leansdk_runtime::protocol::xml::ToXml for HttpRequestWithLabelsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for HttpRequestWithLabelsInput {
+    const NAME: &'static str = "HttpRequestWithLabels";
+    type Output = HttpRequestWithLabelsOutput;
+    type Error = HttpRequestWithLabelsError;
+}
 impl HttpRequestWithLabelsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -52,8 +57,8 @@ impl HttpRequestWithLabelsInput {
         client
             .handle()
             .invoke(
-                "HttpRequestWithLabels",
                 self.to_request(),
+                self,
                 HttpRequestWithLabelsOutput::from_response,
                 HttpRequestWithLabelsError::from_response,
             )

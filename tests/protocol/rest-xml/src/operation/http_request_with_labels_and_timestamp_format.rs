@@ -39,6 +39,12 @@ for HttpRequestWithLabelsAndTimestampFormatInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for HttpRequestWithLabelsAndTimestampFormatInput {
+    const NAME: &'static str = "HttpRequestWithLabelsAndTimestampFormat";
+    type Output = HttpRequestWithLabelsAndTimestampFormatOutput;
+    type Error = HttpRequestWithLabelsAndTimestampFormatError;
+}
 impl HttpRequestWithLabelsAndTimestampFormatInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -51,8 +57,8 @@ impl HttpRequestWithLabelsAndTimestampFormatInput {
         client
             .handle()
             .invoke(
-                "HttpRequestWithLabelsAndTimestampFormat",
                 self.to_request(),
+                self,
                 HttpRequestWithLabelsAndTimestampFormatOutput::from_response,
                 HttpRequestWithLabelsAndTimestampFormatError::from_response,
             )

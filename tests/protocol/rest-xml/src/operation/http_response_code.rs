@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for HttpResponseCodeInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for HttpResponseCodeInput {
+    const NAME: &'static str = "HttpResponseCode";
+    type Output = HttpResponseCodeOutput;
+    type Error = HttpResponseCodeError;
+}
 impl HttpResponseCodeInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl HttpResponseCodeInput {
         client
             .handle()
             .invoke(
-                "HttpResponseCode",
                 self.to_request(),
+                self,
                 HttpResponseCodeOutput::from_response,
                 HttpResponseCodeError::from_response,
             )

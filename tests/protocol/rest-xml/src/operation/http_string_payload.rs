@@ -26,6 +26,11 @@ impl leansdk_runtime::protocol::xml::ToXml for HttpStringPayloadInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for HttpStringPayloadInput {
+    const NAME: &'static str = "HttpStringPayload";
+    type Output = HttpStringPayloadOutput;
+    type Error = HttpStringPayloadError;
+}
 impl HttpStringPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +43,8 @@ impl HttpStringPayloadInput {
         client
             .handle()
             .invoke(
-                "HttpStringPayload",
                 self.to_request(),
+                self,
                 HttpStringPayloadOutput::from_response,
                 HttpStringPayloadError::from_response,
             )

@@ -24,6 +24,12 @@ for HttpStringPayloadResponseHttpStringPayloadInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for HttpStringPayloadResponseHttpStringPayloadInput {
+    const NAME: &'static str = "HttpStringPayloadResponseHttpStringPayload";
+    type Output = HttpStringPayloadResponseHttpStringPayloadOutput;
+    type Error = HttpStringPayloadResponseHttpStringPayloadError;
+}
 impl HttpStringPayloadResponseHttpStringPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -36,8 +42,8 @@ impl HttpStringPayloadResponseHttpStringPayloadInput {
         client
             .handle()
             .invoke(
-                "HttpStringPayloadResponseHttpStringPayload",
                 self.to_request(),
+                self,
                 HttpStringPayloadResponseHttpStringPayloadOutput::from_response,
                 HttpStringPayloadResponseHttpStringPayloadError::from_response,
             )

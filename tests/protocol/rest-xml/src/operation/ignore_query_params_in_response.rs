@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for IgnoreQueryParamsInResponseInput 
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for IgnoreQueryParamsInResponseInput {
+    const NAME: &'static str = "IgnoreQueryParamsInResponse";
+    type Output = IgnoreQueryParamsInResponseOutput;
+    type Error = IgnoreQueryParamsInResponseError;
+}
 impl IgnoreQueryParamsInResponseInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl IgnoreQueryParamsInResponseInput {
         client
             .handle()
             .invoke(
-                "IgnoreQueryParamsInResponse",
                 self.to_request(),
+                self,
                 IgnoreQueryParamsInResponseOutput::from_response,
                 IgnoreQueryParamsInResponseError::from_response,
             )

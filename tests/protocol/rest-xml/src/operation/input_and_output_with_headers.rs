@@ -56,6 +56,11 @@ impl leansdk_runtime::protocol::xml::ToXml for InputAndOutputWithHeadersInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for InputAndOutputWithHeadersInput {
+    const NAME: &'static str = "InputAndOutputWithHeaders";
+    type Output = InputAndOutputWithHeadersOutput;
+    type Error = InputAndOutputWithHeadersError;
+}
 impl InputAndOutputWithHeadersInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -68,8 +73,8 @@ impl InputAndOutputWithHeadersInput {
         client
             .handle()
             .invoke(
-                "InputAndOutputWithHeaders",
                 self.to_request(),
+                self,
                 InputAndOutputWithHeadersOutput::from_response,
                 InputAndOutputWithHeadersError::from_response,
             )

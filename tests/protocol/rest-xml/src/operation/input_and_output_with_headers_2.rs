@@ -24,6 +24,12 @@ for InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput {
+    const NAME: &'static str = "InputAndOutputWithHeadersResponseInputAndOutputWithHeaders";
+    type Output = InputAndOutputWithHeadersResponseInputAndOutputWithHeadersOutput;
+    type Error = InputAndOutputWithHeadersResponseInputAndOutputWithHeadersError;
+}
 impl InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl InputAndOutputWithHeadersResponseInputAndOutputWithHeadersInput {
         client
             .handle()
             .invoke(
-                "InputAndOutputWithHeadersResponseInputAndOutputWithHeaders",
                 self.to_request(),
+                self,
                 InputAndOutputWithHeadersResponseInputAndOutputWithHeadersOutput::from_response,
                 InputAndOutputWithHeadersResponseInputAndOutputWithHeadersError::from_response,
             )

@@ -73,6 +73,11 @@ impl leansdk_runtime::protocol::xml::ToXml for NestedXmlMapWithXmlNameInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for NestedXmlMapWithXmlNameInput {
+    const NAME: &'static str = "NestedXmlMapWithXmlName";
+    type Output = NestedXmlMapWithXmlNameOutput;
+    type Error = NestedXmlMapWithXmlNameError;
+}
 impl NestedXmlMapWithXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -85,8 +90,8 @@ impl NestedXmlMapWithXmlNameInput {
         client
             .handle()
             .invoke(
-                "NestedXmlMapWithXmlName",
                 self.to_request(),
+                self,
                 NestedXmlMapWithXmlNameOutput::from_response,
                 NestedXmlMapWithXmlNameError::from_response,
             )

@@ -24,6 +24,12 @@ for NestedXmlMapWithXmlNameResponseNestedXmlMapWithXmlNameInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for NestedXmlMapWithXmlNameResponseNestedXmlMapWithXmlNameInput {
+    const NAME: &'static str = "NestedXmlMapWithXmlNameResponseNestedXmlMapWithXmlName";
+    type Output = NestedXmlMapWithXmlNameResponseNestedXmlMapWithXmlNameOutput;
+    type Error = NestedXmlMapWithXmlNameResponseNestedXmlMapWithXmlNameError;
+}
 impl NestedXmlMapWithXmlNameResponseNestedXmlMapWithXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl NestedXmlMapWithXmlNameResponseNestedXmlMapWithXmlNameInput {
         client
             .handle()
             .invoke(
-                "NestedXmlMapWithXmlNameResponseNestedXmlMapWithXmlName",
                 self.to_request(),
+                self,
                 NestedXmlMapWithXmlNameResponseNestedXmlMapWithXmlNameOutput::from_response,
                 NestedXmlMapWithXmlNameResponseNestedXmlMapWithXmlNameError::from_response,
             )

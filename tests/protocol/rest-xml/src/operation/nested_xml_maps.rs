@@ -120,6 +120,11 @@ impl leansdk_runtime::protocol::xml::ToXml for NestedXmlMapsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for NestedXmlMapsInput {
+    const NAME: &'static str = "NestedXmlMaps";
+    type Output = NestedXmlMapsOutput;
+    type Error = NestedXmlMapsError;
+}
 impl NestedXmlMapsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -132,8 +137,8 @@ impl NestedXmlMapsInput {
         client
             .handle()
             .invoke(
-                "NestedXmlMaps",
                 self.to_request(),
+                self,
                 NestedXmlMapsOutput::from_response,
                 NestedXmlMapsError::from_response,
             )

@@ -23,6 +23,12 @@ impl leansdk_runtime::protocol::xml::ToXml for NestedXmlMapsResponseNestedXmlMap
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for NestedXmlMapsResponseNestedXmlMapsInput {
+    const NAME: &'static str = "NestedXmlMapsResponseNestedXmlMaps";
+    type Output = NestedXmlMapsResponseNestedXmlMapsOutput;
+    type Error = NestedXmlMapsResponseNestedXmlMapsError;
+}
 impl NestedXmlMapsResponseNestedXmlMapsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +41,8 @@ impl NestedXmlMapsResponseNestedXmlMapsInput {
         client
             .handle()
             .invoke(
-                "NestedXmlMapsResponseNestedXmlMaps",
                 self.to_request(),
+                self,
                 NestedXmlMapsResponseNestedXmlMapsOutput::from_response,
                 NestedXmlMapsResponseNestedXmlMapsError::from_response,
             )

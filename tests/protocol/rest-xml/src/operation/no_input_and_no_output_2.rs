@@ -24,6 +24,12 @@ for NoInputAndNoOutputResponseNoInputAndNoOutputInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for NoInputAndNoOutputResponseNoInputAndNoOutputInput {
+    const NAME: &'static str = "NoInputAndNoOutputResponseNoInputAndNoOutput";
+    type Output = NoInputAndNoOutputResponseNoInputAndNoOutputOutput;
+    type Error = NoInputAndNoOutputResponseNoInputAndNoOutputError;
+}
 impl NoInputAndNoOutputResponseNoInputAndNoOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl NoInputAndNoOutputResponseNoInputAndNoOutputInput {
         client
             .handle()
             .invoke(
-                "NoInputAndNoOutputResponseNoInputAndNoOutput",
                 self.to_request(),
+                self,
                 NoInputAndNoOutputResponseNoInputAndNoOutputOutput::from_response,
                 NoInputAndNoOutputResponseNoInputAndNoOutputError::from_response,
             )

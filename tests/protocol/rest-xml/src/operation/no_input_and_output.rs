@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for NoInputAndOutputInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for NoInputAndOutputInput {
+    const NAME: &'static str = "NoInputAndOutput";
+    type Output = NoInputAndOutputOutput;
+    type Error = NoInputAndOutputError;
+}
 impl NoInputAndOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl NoInputAndOutputInput {
         client
             .handle()
             .invoke(
-                "NoInputAndOutput",
                 self.to_request(),
+                self,
                 NoInputAndOutputOutput::from_response,
                 NoInputAndOutputError::from_response,
             )

@@ -24,6 +24,12 @@ for NoInputAndOutputResponseNoInputAndOutputInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for NoInputAndOutputResponseNoInputAndOutputInput {
+    const NAME: &'static str = "NoInputAndOutputResponseNoInputAndOutput";
+    type Output = NoInputAndOutputResponseNoInputAndOutputOutput;
+    type Error = NoInputAndOutputResponseNoInputAndOutputError;
+}
 impl NoInputAndOutputResponseNoInputAndOutputInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -36,8 +42,8 @@ impl NoInputAndOutputResponseNoInputAndOutputInput {
         client
             .handle()
             .invoke(
-                "NoInputAndOutputResponseNoInputAndOutput",
                 self.to_request(),
+                self,
                 NoInputAndOutputResponseNoInputAndOutputOutput::from_response,
                 NoInputAndOutputResponseNoInputAndOutputError::from_response,
             )

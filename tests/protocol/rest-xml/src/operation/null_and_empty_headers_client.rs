@@ -30,6 +30,11 @@ impl leansdk_runtime::protocol::xml::ToXml for NullAndEmptyHeadersClientInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for NullAndEmptyHeadersClientInput {
+    const NAME: &'static str = "NullAndEmptyHeadersClient";
+    type Output = NullAndEmptyHeadersClientOutput;
+    type Error = NullAndEmptyHeadersClientError;
+}
 impl NullAndEmptyHeadersClientInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -42,8 +47,8 @@ impl NullAndEmptyHeadersClientInput {
         client
             .handle()
             .invoke(
-                "NullAndEmptyHeadersClient",
                 self.to_request(),
+                self,
                 NullAndEmptyHeadersClientOutput::from_response,
                 NullAndEmptyHeadersClientError::from_response,
             )

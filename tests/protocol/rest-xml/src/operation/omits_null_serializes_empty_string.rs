@@ -28,6 +28,11 @@ impl leansdk_runtime::protocol::xml::ToXml for OmitsNullSerializesEmptyStringInp
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for OmitsNullSerializesEmptyStringInput {
+    const NAME: &'static str = "OmitsNullSerializesEmptyString";
+    type Output = OmitsNullSerializesEmptyStringOutput;
+    type Error = OmitsNullSerializesEmptyStringError;
+}
 impl OmitsNullSerializesEmptyStringInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -40,8 +45,8 @@ impl OmitsNullSerializesEmptyStringInput {
         client
             .handle()
             .invoke(
-                "OmitsNullSerializesEmptyString",
                 self.to_request(),
+                self,
                 OmitsNullSerializesEmptyStringOutput::from_response,
                 OmitsNullSerializesEmptyStringError::from_response,
             )

@@ -28,6 +28,11 @@ impl leansdk_runtime::protocol::xml::ToXml for QueryParamsAsStringListMapInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for QueryParamsAsStringListMapInput {
+    const NAME: &'static str = "QueryParamsAsStringListMap";
+    type Output = QueryParamsAsStringListMapOutput;
+    type Error = QueryParamsAsStringListMapError;
+}
 impl QueryParamsAsStringListMapInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -40,8 +45,8 @@ impl QueryParamsAsStringListMapInput {
         client
             .handle()
             .invoke(
-                "QueryParamsAsStringListMap",
                 self.to_request(),
+                self,
                 QueryParamsAsStringListMapOutput::from_response,
                 QueryParamsAsStringListMapError::from_response,
             )

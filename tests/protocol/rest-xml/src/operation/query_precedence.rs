@@ -28,6 +28,11 @@ impl leansdk_runtime::protocol::xml::ToXml for QueryPrecedenceInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for QueryPrecedenceInput {
+    const NAME: &'static str = "QueryPrecedence";
+    type Output = QueryPrecedenceOutput;
+    type Error = QueryPrecedenceError;
+}
 impl QueryPrecedenceInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -40,8 +45,8 @@ impl QueryPrecedenceInput {
         client
             .handle()
             .invoke(
-                "QueryPrecedence",
                 self.to_request(),
+                self,
                 QueryPrecedenceOutput::from_response,
                 QueryPrecedenceError::from_response,
             )

@@ -33,6 +33,11 @@ impl leansdk_runtime::protocol::xml::ToXml for RecursiveShapesInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for RecursiveShapesInput {
+    const NAME: &'static str = "RecursiveShapes";
+    type Output = RecursiveShapesOutput;
+    type Error = RecursiveShapesError;
+}
 impl RecursiveShapesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -45,8 +50,8 @@ impl RecursiveShapesInput {
         client
             .handle()
             .invoke(
-                "RecursiveShapes",
                 self.to_request(),
+                self,
                 RecursiveShapesOutput::from_response,
                 RecursiveShapesError::from_response,
             )

@@ -24,6 +24,12 @@ for RecursiveShapesResponseRecursiveShapesInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for RecursiveShapesResponseRecursiveShapesInput {
+    const NAME: &'static str = "RecursiveShapesResponseRecursiveShapes";
+    type Output = RecursiveShapesResponseRecursiveShapesOutput;
+    type Error = RecursiveShapesResponseRecursiveShapesError;
+}
 impl RecursiveShapesResponseRecursiveShapesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -36,8 +42,8 @@ impl RecursiveShapesResponseRecursiveShapesInput {
         client
             .handle()
             .invoke(
-                "RecursiveShapesResponseRecursiveShapes",
                 self.to_request(),
+                self,
                 RecursiveShapesResponseRecursiveShapesOutput::from_response,
                 RecursiveShapesResponseRecursiveShapesError::from_response,
             )

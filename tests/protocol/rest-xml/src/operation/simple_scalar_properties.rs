@@ -124,6 +124,11 @@ impl leansdk_runtime::protocol::xml::ToXml for SimpleScalarPropertiesInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for SimpleScalarPropertiesInput {
+    const NAME: &'static str = "SimpleScalarProperties";
+    type Output = SimpleScalarPropertiesOutput;
+    type Error = SimpleScalarPropertiesError;
+}
 impl SimpleScalarPropertiesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -136,8 +141,8 @@ impl SimpleScalarPropertiesInput {
         client
             .handle()
             .invoke(
-                "SimpleScalarProperties",
                 self.to_request(),
+                self,
                 SimpleScalarPropertiesOutput::from_response,
                 SimpleScalarPropertiesError::from_response,
             )

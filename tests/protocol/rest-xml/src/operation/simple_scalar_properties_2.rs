@@ -24,6 +24,12 @@ for SimpleScalarPropertiesResponseSimpleScalarPropertiesInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for SimpleScalarPropertiesResponseSimpleScalarPropertiesInput {
+    const NAME: &'static str = "SimpleScalarPropertiesResponseSimpleScalarProperties";
+    type Output = SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput;
+    type Error = SimpleScalarPropertiesResponseSimpleScalarPropertiesError;
+}
 impl SimpleScalarPropertiesResponseSimpleScalarPropertiesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl SimpleScalarPropertiesResponseSimpleScalarPropertiesInput {
         client
             .handle()
             .invoke(
-                "SimpleScalarPropertiesResponseSimpleScalarProperties",
                 self.to_request(),
+                self,
                 SimpleScalarPropertiesResponseSimpleScalarPropertiesOutput::from_response,
                 SimpleScalarPropertiesResponseSimpleScalarPropertiesError::from_response,
             )

@@ -38,6 +38,11 @@ impl leansdk_runtime::protocol::xml::ToXml for TimestampFormatHeadersInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for TimestampFormatHeadersInput {
+    const NAME: &'static str = "TimestampFormatHeaders";
+    type Output = TimestampFormatHeadersOutput;
+    type Error = TimestampFormatHeadersError;
+}
 impl TimestampFormatHeadersInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -50,8 +55,8 @@ impl TimestampFormatHeadersInput {
         client
             .handle()
             .invoke(
-                "TimestampFormatHeaders",
                 self.to_request(),
+                self,
                 TimestampFormatHeadersOutput::from_response,
                 TimestampFormatHeadersError::from_response,
             )

@@ -24,6 +24,12 @@ for TimestampFormatHeadersResponseTimestampFormatHeadersInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for TimestampFormatHeadersResponseTimestampFormatHeadersInput {
+    const NAME: &'static str = "TimestampFormatHeadersResponseTimestampFormatHeaders";
+    type Output = TimestampFormatHeadersResponseTimestampFormatHeadersOutput;
+    type Error = TimestampFormatHeadersResponseTimestampFormatHeadersError;
+}
 impl TimestampFormatHeadersResponseTimestampFormatHeadersInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl TimestampFormatHeadersResponseTimestampFormatHeadersInput {
         client
             .handle()
             .invoke(
-                "TimestampFormatHeadersResponseTimestampFormatHeaders",
                 self.to_request(),
+                self,
                 TimestampFormatHeadersResponseTimestampFormatHeadersOutput::from_response,
                 TimestampFormatHeadersResponseTimestampFormatHeadersError::from_response,
             )

@@ -43,6 +43,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlAttributesInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlAttributesInput {
+    const NAME: &'static str = "XmlAttributes";
+    type Output = XmlAttributesOutput;
+    type Error = XmlAttributesError;
+}
 impl XmlAttributesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -55,8 +60,8 @@ impl XmlAttributesInput {
         client
             .handle()
             .invoke(
-                "XmlAttributes",
                 self.to_request(),
+                self,
                 XmlAttributesOutput::from_response,
                 XmlAttributesError::from_response,
             )

@@ -23,6 +23,12 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlAttributesResponseXmlAttribute
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for XmlAttributesResponseXmlAttributesInput {
+    const NAME: &'static str = "XmlAttributesResponseXmlAttributes";
+    type Output = XmlAttributesResponseXmlAttributesOutput;
+    type Error = XmlAttributesResponseXmlAttributesError;
+}
 impl XmlAttributesResponseXmlAttributesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +41,8 @@ impl XmlAttributesResponseXmlAttributesInput {
         client
             .handle()
             .invoke(
-                "XmlAttributesResponseXmlAttributes",
                 self.to_request(),
+                self,
                 XmlAttributesResponseXmlAttributesOutput::from_response,
                 XmlAttributesResponseXmlAttributesError::from_response,
             )

@@ -26,6 +26,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlAttributesOnPayloadInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlAttributesOnPayloadInput {
+    const NAME: &'static str = "XmlAttributesOnPayload";
+    type Output = XmlAttributesOnPayloadOutput;
+    type Error = XmlAttributesOnPayloadError;
+}
 impl XmlAttributesOnPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +43,8 @@ impl XmlAttributesOnPayloadInput {
         client
             .handle()
             .invoke(
-                "XmlAttributesOnPayload",
                 self.to_request(),
+                self,
                 XmlAttributesOnPayloadOutput::from_response,
                 XmlAttributesOnPayloadError::from_response,
             )

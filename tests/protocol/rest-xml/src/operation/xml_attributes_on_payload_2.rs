@@ -24,6 +24,12 @@ for XmlAttributesOnPayloadResponseXmlAttributesOnPayloadInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for XmlAttributesOnPayloadResponseXmlAttributesOnPayloadInput {
+    const NAME: &'static str = "XmlAttributesOnPayloadResponseXmlAttributesOnPayload";
+    type Output = XmlAttributesOnPayloadResponseXmlAttributesOnPayloadOutput;
+    type Error = XmlAttributesOnPayloadResponseXmlAttributesOnPayloadError;
+}
 impl XmlAttributesOnPayloadResponseXmlAttributesOnPayloadInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl XmlAttributesOnPayloadResponseXmlAttributesOnPayloadInput {
         client
             .handle()
             .invoke(
-                "XmlAttributesOnPayloadResponseXmlAttributesOnPayload",
                 self.to_request(),
+                self,
                 XmlAttributesOnPayloadResponseXmlAttributesOnPayloadOutput::from_response,
                 XmlAttributesOnPayloadResponseXmlAttributesOnPayloadError::from_response,
             )

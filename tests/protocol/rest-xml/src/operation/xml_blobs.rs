@@ -38,6 +38,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlBlobsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlBlobsInput {
+    const NAME: &'static str = "XmlBlobs";
+    type Output = XmlBlobsOutput;
+    type Error = XmlBlobsError;
+}
 impl XmlBlobsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -47,8 +52,8 @@ impl XmlBlobsInput {
         client
             .handle()
             .invoke(
-                "XmlBlobs",
                 self.to_request(),
+                self,
                 XmlBlobsOutput::from_response,
                 XmlBlobsError::from_response,
             )

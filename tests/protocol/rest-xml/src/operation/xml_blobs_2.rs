@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlBlobsResponseXmlBlobsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlBlobsResponseXmlBlobsInput {
+    const NAME: &'static str = "XmlBlobsResponseXmlBlobs";
+    type Output = XmlBlobsResponseXmlBlobsOutput;
+    type Error = XmlBlobsResponseXmlBlobsError;
+}
 impl XmlBlobsResponseXmlBlobsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl XmlBlobsResponseXmlBlobsInput {
         client
             .handle()
             .invoke(
-                "XmlBlobsResponseXmlBlobs",
                 self.to_request(),
+                self,
                 XmlBlobsResponseXmlBlobsOutput::from_response,
                 XmlBlobsResponseXmlBlobsError::from_response,
             )

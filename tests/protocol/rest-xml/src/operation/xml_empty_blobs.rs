@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlEmptyBlobsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlEmptyBlobsInput {
+    const NAME: &'static str = "XmlEmptyBlobs";
+    type Output = XmlEmptyBlobsOutput;
+    type Error = XmlEmptyBlobsError;
+}
 impl XmlEmptyBlobsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl XmlEmptyBlobsInput {
         client
             .handle()
             .invoke(
-                "XmlEmptyBlobs",
                 self.to_request(),
+                self,
                 XmlEmptyBlobsOutput::from_response,
                 XmlEmptyBlobsError::from_response,
             )

@@ -270,6 +270,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlEmptyListsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlEmptyListsInput {
+    const NAME: &'static str = "XmlEmptyLists";
+    type Output = XmlEmptyListsOutput;
+    type Error = XmlEmptyListsError;
+}
 impl XmlEmptyListsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -282,8 +287,8 @@ impl XmlEmptyListsInput {
         client
             .handle()
             .invoke(
-                "XmlEmptyLists",
                 self.to_request(),
+                self,
                 XmlEmptyListsOutput::from_response,
                 XmlEmptyListsError::from_response,
             )

@@ -23,6 +23,12 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlEmptyListsResponseXmlEmptyList
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for XmlEmptyListsResponseXmlEmptyListsInput {
+    const NAME: &'static str = "XmlEmptyListsResponseXmlEmptyLists";
+    type Output = XmlEmptyListsResponseXmlEmptyListsOutput;
+    type Error = XmlEmptyListsResponseXmlEmptyListsError;
+}
 impl XmlEmptyListsResponseXmlEmptyListsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +41,8 @@ impl XmlEmptyListsResponseXmlEmptyListsInput {
         client
             .handle()
             .invoke(
-                "XmlEmptyListsResponseXmlEmptyLists",
                 self.to_request(),
+                self,
                 XmlEmptyListsResponseXmlEmptyListsOutput::from_response,
                 XmlEmptyListsResponseXmlEmptyListsError::from_response,
             )

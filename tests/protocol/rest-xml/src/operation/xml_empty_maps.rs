@@ -54,6 +54,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlEmptyMapsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlEmptyMapsInput {
+    const NAME: &'static str = "XmlEmptyMaps";
+    type Output = XmlEmptyMapsOutput;
+    type Error = XmlEmptyMapsError;
+}
 impl XmlEmptyMapsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -66,8 +71,8 @@ impl XmlEmptyMapsInput {
         client
             .handle()
             .invoke(
-                "XmlEmptyMaps",
                 self.to_request(),
+                self,
                 XmlEmptyMapsOutput::from_response,
                 XmlEmptyMapsError::from_response,
             )

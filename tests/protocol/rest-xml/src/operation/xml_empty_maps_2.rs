@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlEmptyMapsResponseXmlEmptyMapsI
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlEmptyMapsResponseXmlEmptyMapsInput {
+    const NAME: &'static str = "XmlEmptyMapsResponseXmlEmptyMaps";
+    type Output = XmlEmptyMapsResponseXmlEmptyMapsOutput;
+    type Error = XmlEmptyMapsResponseXmlEmptyMapsError;
+}
 impl XmlEmptyMapsResponseXmlEmptyMapsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl XmlEmptyMapsResponseXmlEmptyMapsInput {
         client
             .handle()
             .invoke(
-                "XmlEmptyMapsResponseXmlEmptyMaps",
                 self.to_request(),
+                self,
                 XmlEmptyMapsResponseXmlEmptyMapsOutput::from_response,
                 XmlEmptyMapsResponseXmlEmptyMapsError::from_response,
             )

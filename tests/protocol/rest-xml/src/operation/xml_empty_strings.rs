@@ -34,6 +34,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlEmptyStringsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlEmptyStringsInput {
+    const NAME: &'static str = "XmlEmptyStrings";
+    type Output = XmlEmptyStringsOutput;
+    type Error = XmlEmptyStringsError;
+}
 impl XmlEmptyStringsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -46,8 +51,8 @@ impl XmlEmptyStringsInput {
         client
             .handle()
             .invoke(
-                "XmlEmptyStrings",
                 self.to_request(),
+                self,
                 XmlEmptyStringsOutput::from_response,
                 XmlEmptyStringsError::from_response,
             )

@@ -24,6 +24,12 @@ for XmlEmptyStringsResponseXmlEmptyStringsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for XmlEmptyStringsResponseXmlEmptyStringsInput {
+    const NAME: &'static str = "XmlEmptyStringsResponseXmlEmptyStrings";
+    type Output = XmlEmptyStringsResponseXmlEmptyStringsOutput;
+    type Error = XmlEmptyStringsResponseXmlEmptyStringsError;
+}
 impl XmlEmptyStringsResponseXmlEmptyStringsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -36,8 +42,8 @@ impl XmlEmptyStringsResponseXmlEmptyStringsInput {
         client
             .handle()
             .invoke(
-                "XmlEmptyStringsResponseXmlEmptyStrings",
                 self.to_request(),
+                self,
                 XmlEmptyStringsResponseXmlEmptyStringsOutput::from_response,
                 XmlEmptyStringsResponseXmlEmptyStringsError::from_response,
             )

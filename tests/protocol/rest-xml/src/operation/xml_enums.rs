@@ -118,6 +118,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlEnumsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlEnumsInput {
+    const NAME: &'static str = "XmlEnums";
+    type Output = XmlEnumsOutput;
+    type Error = XmlEnumsError;
+}
 impl XmlEnumsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -127,8 +132,8 @@ impl XmlEnumsInput {
         client
             .handle()
             .invoke(
-                "XmlEnums",
                 self.to_request(),
+                self,
                 XmlEnumsOutput::from_response,
                 XmlEnumsError::from_response,
             )

@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlEnumsResponseXmlEnumsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlEnumsResponseXmlEnumsInput {
+    const NAME: &'static str = "XmlEnumsResponseXmlEnums";
+    type Output = XmlEnumsResponseXmlEnumsOutput;
+    type Error = XmlEnumsResponseXmlEnumsError;
+}
 impl XmlEnumsResponseXmlEnumsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl XmlEnumsResponseXmlEnumsInput {
         client
             .handle()
             .invoke(
-                "XmlEnumsResponseXmlEnums",
                 self.to_request(),
+                self,
                 XmlEnumsResponseXmlEnumsOutput::from_response,
                 XmlEnumsResponseXmlEnumsError::from_response,
             )

@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlIntEnumsResponseXmlIntEnumsInp
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlIntEnumsResponseXmlIntEnumsInput {
+    const NAME: &'static str = "XmlIntEnumsResponseXmlIntEnums";
+    type Output = XmlIntEnumsResponseXmlIntEnumsOutput;
+    type Error = XmlIntEnumsResponseXmlIntEnumsError;
+}
 impl XmlIntEnumsResponseXmlIntEnumsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl XmlIntEnumsResponseXmlIntEnumsInput {
         client
             .handle()
             .invoke(
-                "XmlIntEnumsResponseXmlIntEnums",
                 self.to_request(),
+                self,
                 XmlIntEnumsResponseXmlIntEnumsOutput::from_response,
                 XmlIntEnumsResponseXmlIntEnumsError::from_response,
             )

@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlListsResponseXmlListsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlListsResponseXmlListsInput {
+    const NAME: &'static str = "XmlListsResponseXmlLists";
+    type Output = XmlListsResponseXmlListsOutput;
+    type Error = XmlListsResponseXmlListsError;
+}
 impl XmlListsResponseXmlListsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl XmlListsResponseXmlListsInput {
         client
             .handle()
             .invoke(
-                "XmlListsResponseXmlLists",
                 self.to_request(),
+                self,
                 XmlListsResponseXmlListsOutput::from_response,
                 XmlListsResponseXmlListsError::from_response,
             )

@@ -54,6 +54,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlMapWithXmlNamespaceInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlMapWithXmlNamespaceInput {
+    const NAME: &'static str = "XmlMapWithXmlNamespace";
+    type Output = XmlMapWithXmlNamespaceOutput;
+    type Error = XmlMapWithXmlNamespaceError;
+}
 impl XmlMapWithXmlNamespaceInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -66,8 +71,8 @@ impl XmlMapWithXmlNamespaceInput {
         client
             .handle()
             .invoke(
-                "XmlMapWithXmlNamespace",
                 self.to_request(),
+                self,
                 XmlMapWithXmlNamespaceOutput::from_response,
                 XmlMapWithXmlNamespaceError::from_response,
             )

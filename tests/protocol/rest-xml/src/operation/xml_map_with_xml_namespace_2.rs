@@ -24,6 +24,12 @@ for XmlMapWithXmlNamespaceResponseXmlMapWithXmlNamespaceInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for XmlMapWithXmlNamespaceResponseXmlMapWithXmlNamespaceInput {
+    const NAME: &'static str = "XmlMapWithXmlNamespaceResponseXmlMapWithXmlNamespace";
+    type Output = XmlMapWithXmlNamespaceResponseXmlMapWithXmlNamespaceOutput;
+    type Error = XmlMapWithXmlNamespaceResponseXmlMapWithXmlNamespaceError;
+}
 impl XmlMapWithXmlNamespaceResponseXmlMapWithXmlNamespaceInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -38,8 +44,8 @@ impl XmlMapWithXmlNamespaceResponseXmlMapWithXmlNamespaceInput {
         client
             .handle()
             .invoke(
-                "XmlMapWithXmlNamespaceResponseXmlMapWithXmlNamespace",
                 self.to_request(),
+                self,
                 XmlMapWithXmlNamespaceResponseXmlMapWithXmlNamespaceOutput::from_response,
                 XmlMapWithXmlNamespaceResponseXmlMapWithXmlNamespaceError::from_response,
             )

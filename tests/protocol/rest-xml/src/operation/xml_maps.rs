@@ -54,6 +54,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlMapsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlMapsInput {
+    const NAME: &'static str = "XmlMaps";
+    type Output = XmlMapsOutput;
+    type Error = XmlMapsError;
+}
 impl XmlMapsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -63,8 +68,8 @@ impl XmlMapsInput {
         client
             .handle()
             .invoke(
-                "XmlMaps",
                 self.to_request(),
+                self,
                 XmlMapsOutput::from_response,
                 XmlMapsError::from_response,
             )

@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlMapsResponseXmlMapsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlMapsResponseXmlMapsInput {
+    const NAME: &'static str = "XmlMapsResponseXmlMaps";
+    type Output = XmlMapsResponseXmlMapsOutput;
+    type Error = XmlMapsResponseXmlMapsError;
+}
 impl XmlMapsResponseXmlMapsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl XmlMapsResponseXmlMapsInput {
         client
             .handle()
             .invoke(
-                "XmlMapsResponseXmlMaps",
                 self.to_request(),
+                self,
                 XmlMapsResponseXmlMapsOutput::from_response,
                 XmlMapsResponseXmlMapsError::from_response,
             )

@@ -54,6 +54,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlMapsXmlNameInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlMapsXmlNameInput {
+    const NAME: &'static str = "XmlMapsXmlName";
+    type Output = XmlMapsXmlNameOutput;
+    type Error = XmlMapsXmlNameError;
+}
 impl XmlMapsXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -66,8 +71,8 @@ impl XmlMapsXmlNameInput {
         client
             .handle()
             .invoke(
-                "XmlMapsXmlName",
                 self.to_request(),
+                self,
                 XmlMapsXmlNameOutput::from_response,
                 XmlMapsXmlNameError::from_response,
             )

@@ -24,6 +24,12 @@ for XmlMapsXmlNameResponseXmlMapsXmlNameInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for XmlMapsXmlNameResponseXmlMapsXmlNameInput {
+    const NAME: &'static str = "XmlMapsXmlNameResponseXmlMapsXmlName";
+    type Output = XmlMapsXmlNameResponseXmlMapsXmlNameOutput;
+    type Error = XmlMapsXmlNameResponseXmlMapsXmlNameError;
+}
 impl XmlMapsXmlNameResponseXmlMapsXmlNameInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -36,8 +42,8 @@ impl XmlMapsXmlNameResponseXmlMapsXmlNameInput {
         client
             .handle()
             .invoke(
-                "XmlMapsXmlNameResponseXmlMapsXmlName",
                 self.to_request(),
+                self,
                 XmlMapsXmlNameResponseXmlMapsXmlNameOutput::from_response,
                 XmlMapsXmlNameResponseXmlMapsXmlNameError::from_response,
             )

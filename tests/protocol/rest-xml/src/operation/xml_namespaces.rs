@@ -33,6 +33,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlNamespacesInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlNamespacesInput {
+    const NAME: &'static str = "XmlNamespaces";
+    type Output = XmlNamespacesOutput;
+    type Error = XmlNamespacesError;
+}
 impl XmlNamespacesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -45,8 +50,8 @@ impl XmlNamespacesInput {
         client
             .handle()
             .invoke(
-                "XmlNamespaces",
                 self.to_request(),
+                self,
                 XmlNamespacesOutput::from_response,
                 XmlNamespacesError::from_response,
             )

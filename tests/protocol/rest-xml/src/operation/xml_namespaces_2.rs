@@ -23,6 +23,12 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlNamespacesResponseXmlNamespace
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for XmlNamespacesResponseXmlNamespacesInput {
+    const NAME: &'static str = "XmlNamespacesResponseXmlNamespaces";
+    type Output = XmlNamespacesResponseXmlNamespacesOutput;
+    type Error = XmlNamespacesResponseXmlNamespacesError;
+}
 impl XmlNamespacesResponseXmlNamespacesInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +41,8 @@ impl XmlNamespacesResponseXmlNamespacesInput {
         client
             .handle()
             .invoke(
-                "XmlNamespacesResponseXmlNamespaces",
                 self.to_request(),
+                self,
                 XmlNamespacesResponseXmlNamespacesOutput::from_response,
                 XmlNamespacesResponseXmlNamespacesError::from_response,
             )

@@ -122,6 +122,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlTimestampsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlTimestampsInput {
+    const NAME: &'static str = "XmlTimestamps";
+    type Output = XmlTimestampsOutput;
+    type Error = XmlTimestampsError;
+}
 impl XmlTimestampsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -134,8 +139,8 @@ impl XmlTimestampsInput {
         client
             .handle()
             .invoke(
-                "XmlTimestamps",
                 self.to_request(),
+                self,
                 XmlTimestampsOutput::from_response,
                 XmlTimestampsError::from_response,
             )

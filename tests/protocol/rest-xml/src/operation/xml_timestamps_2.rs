@@ -23,6 +23,12 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlTimestampsResponseXmlTimestamp
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation
+for XmlTimestampsResponseXmlTimestampsInput {
+    const NAME: &'static str = "XmlTimestampsResponseXmlTimestamps";
+    type Output = XmlTimestampsResponseXmlTimestampsOutput;
+    type Error = XmlTimestampsResponseXmlTimestampsError;
+}
 impl XmlTimestampsResponseXmlTimestampsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +41,8 @@ impl XmlTimestampsResponseXmlTimestampsInput {
         client
             .handle()
             .invoke(
-                "XmlTimestampsResponseXmlTimestamps",
                 self.to_request(),
+                self,
                 XmlTimestampsResponseXmlTimestampsOutput::from_response,
                 XmlTimestampsResponseXmlTimestampsError::from_response,
             )

@@ -34,6 +34,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlUnionsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlUnionsInput {
+    const NAME: &'static str = "XmlUnions";
+    type Output = XmlUnionsOutput;
+    type Error = XmlUnionsError;
+}
 impl XmlUnionsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -43,8 +48,8 @@ impl XmlUnionsInput {
         client
             .handle()
             .invoke(
-                "XmlUnions",
                 self.to_request(),
+                self,
                 XmlUnionsOutput::from_response,
                 XmlUnionsError::from_response,
             )

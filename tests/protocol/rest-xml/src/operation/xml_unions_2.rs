@@ -23,6 +23,11 @@ impl leansdk_runtime::protocol::xml::ToXml for XmlUnionsResponseXmlUnionsInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for XmlUnionsResponseXmlUnionsInput {
+    const NAME: &'static str = "XmlUnionsResponseXmlUnions";
+    type Output = XmlUnionsResponseXmlUnionsOutput;
+    type Error = XmlUnionsResponseXmlUnionsError;
+}
 impl XmlUnionsResponseXmlUnionsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -35,8 +40,8 @@ impl XmlUnionsResponseXmlUnionsInput {
         client
             .handle()
             .invoke(
-                "XmlUnionsResponseXmlUnions",
                 self.to_request(),
+                self,
                 XmlUnionsResponseXmlUnionsOutput::from_response,
                 XmlUnionsResponseXmlUnionsError::from_response,
             )

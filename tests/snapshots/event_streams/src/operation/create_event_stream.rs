@@ -29,6 +29,11 @@ pub struct CreateEventStreamInput {
     )]
     pub tags: Option<::std::collections::BTreeMap<String, String>>,
 }
+impl leansdk_runtime::orchestrator::Operation for CreateEventStreamInput {
+    const NAME: &'static str = "CreateEventStream";
+    type Output = CreateEventStreamOutput;
+    type Error = CreateEventStreamError;
+}
 impl CreateEventStreamInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -41,8 +46,8 @@ impl CreateEventStreamInput {
         client
             .handle()
             .invoke(
-                "CreateEventStream",
                 self.to_request(),
+                self,
                 CreateEventStreamOutput::from_response,
                 CreateEventStreamError::from_response,
             )

@@ -19,6 +19,11 @@ pub struct DeleteEventStreamInput {
     #[serde(rename = "EventStreamName", skip)]
     pub event_stream_name: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for DeleteEventStreamInput {
+    const NAME: &'static str = "DeleteEventStream";
+    type Output = DeleteEventStreamOutput;
+    type Error = DeleteEventStreamError;
+}
 impl DeleteEventStreamInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -31,8 +36,8 @@ impl DeleteEventStreamInput {
         client
             .handle()
             .invoke(
-                "DeleteEventStream",
                 self.to_request(),
+                self,
                 DeleteEventStreamOutput::from_response,
                 DeleteEventStreamError::from_response,
             )

@@ -22,6 +22,11 @@ pub struct ListEventStreamsInput {
     #[serde(rename = "MaxResults", skip)]
     pub max_results: Option<i32>,
 }
+impl leansdk_runtime::orchestrator::Operation for ListEventStreamsInput {
+    const NAME: &'static str = "ListEventStreams";
+    type Output = ListEventStreamsOutput;
+    type Error = ListEventStreamsError;
+}
 impl ListEventStreamsInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -34,8 +39,8 @@ impl ListEventStreamsInput {
         client
             .handle()
             .invoke(
-                "ListEventStreams",
                 self.to_request(),
+                self,
                 ListEventStreamsOutput::from_response,
                 ListEventStreamsError::from_response,
             )

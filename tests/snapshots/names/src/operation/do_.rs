@@ -55,6 +55,11 @@ pub struct DoInput {
     )]
     pub r#mod: Option<crate::types::Type>,
 }
+impl leansdk_runtime::orchestrator::Operation for DoInput {
+    const NAME: &'static str = "Do";
+    type Output = DoOutput;
+    type Error = DoError;
+}
 impl DoInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -64,8 +69,8 @@ impl DoInput {
         client
             .handle()
             .invoke(
-                "Do",
                 self.to_request(),
+                self,
                 DoOutput::from_response,
                 DoError::from_response,
             )

@@ -37,6 +37,11 @@ impl leansdk_runtime::protocol::xml::ToXml for CopyObjectInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for CopyObjectInput {
+    const NAME: &'static str = "CopyObject";
+    type Output = CopyObjectOutput;
+    type Error = CopyObjectError;
+}
 impl CopyObjectInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -46,8 +51,8 @@ impl CopyObjectInput {
         client
             .handle()
             .invoke(
-                "CopyObject",
                 self.to_request(),
+                self,
                 CopyObjectOutput::from_response,
                 CopyObjectError::from_response,
             )

@@ -37,6 +37,11 @@ impl leansdk_runtime::protocol::xml::ToXml for GetObjectInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for GetObjectInput {
+    const NAME: &'static str = "GetObject";
+    type Output = GetObjectOutput;
+    type Error = GetObjectError;
+}
 impl GetObjectInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -46,8 +51,8 @@ impl GetObjectInput {
         client
             .handle()
             .invoke_streaming(
-                "GetObject",
                 self.to_request(),
+                self,
                 GetObjectOutput::from_streaming_response,
                 GetObjectError::from_response,
             )

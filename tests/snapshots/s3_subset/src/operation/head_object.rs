@@ -34,6 +34,11 @@ impl leansdk_runtime::protocol::xml::ToXml for HeadObjectInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for HeadObjectInput {
+    const NAME: &'static str = "HeadObject";
+    type Output = HeadObjectOutput;
+    type Error = HeadObjectError;
+}
 impl HeadObjectInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -43,8 +48,8 @@ impl HeadObjectInput {
         client
             .handle()
             .invoke(
-                "HeadObject",
                 self.to_request(),
+                self,
                 HeadObjectOutput::from_response,
                 HeadObjectError::from_response,
             )

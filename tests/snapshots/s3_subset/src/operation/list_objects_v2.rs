@@ -40,6 +40,11 @@ impl leansdk_runtime::protocol::xml::ToXml for ListObjectsV2Input {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for ListObjectsV2Input {
+    const NAME: &'static str = "ListObjectsV2";
+    type Output = ListObjectsV2Output;
+    type Error = ListObjectsV2Error;
+}
 impl ListObjectsV2Input {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -52,8 +57,8 @@ impl ListObjectsV2Input {
         client
             .handle()
             .invoke(
-                "ListObjectsV2",
                 self.to_request(),
+                self,
                 ListObjectsV2Output::from_response,
                 ListObjectsV2Error::from_response,
             )

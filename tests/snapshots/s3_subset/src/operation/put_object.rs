@@ -46,6 +46,11 @@ impl leansdk_runtime::protocol::xml::ToXml for PutObjectInput {
         writer.end(name);
     }
 }
+impl leansdk_runtime::orchestrator::Operation for PutObjectInput {
+    const NAME: &'static str = "PutObject";
+    type Output = PutObjectOutput;
+    type Error = PutObjectError;
+}
 impl PutObjectInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -55,8 +60,8 @@ impl PutObjectInput {
         client
             .handle()
             .invoke(
-                "PutObject",
                 self.to_request(),
+                self,
                 PutObjectOutput::from_response,
                 PutObjectError::from_response,
             )

@@ -167,6 +167,11 @@ impl ::std::fmt::Debug for ExerciseInput {
             .finish()
     }
 }
+impl leansdk_runtime::orchestrator::Operation for ExerciseInput {
+    const NAME: &'static str = "Exercise";
+    type Output = ExerciseOutput;
+    type Error = ExerciseError;
+}
 impl ExerciseInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -176,8 +181,8 @@ impl ExerciseInput {
         client
             .handle()
             .invoke(
-                "Exercise",
                 self.to_request(),
+                self,
                 ExerciseOutput::from_response,
                 ExerciseError::from_response,
             )

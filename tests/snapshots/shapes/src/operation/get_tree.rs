@@ -15,6 +15,11 @@ pub struct GetTreeInput {
     #[serde(rename = "treeId", skip_serializing_if = "Option::is_none")]
     pub tree_id: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for GetTreeInput {
+    const NAME: &'static str = "GetTree";
+    type Output = GetTreeOutput;
+    type Error = GetTreeError;
+}
 impl GetTreeInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl GetTreeInput {
         client
             .handle()
             .invoke(
-                "GetTree",
                 self.to_request(),
+                self,
                 GetTreeOutput::from_response,
                 GetTreeError::from_response,
             )

@@ -15,6 +15,11 @@ pub struct GetOvenInput {
     #[serde(rename = "ovenId", skip)]
     pub oven_id: Option<String>,
 }
+impl leansdk_runtime::orchestrator::Operation for GetOvenInput {
+    const NAME: &'static str = "GetOven";
+    type Output = GetOvenOutput;
+    type Error = GetOvenError;
+}
 impl GetOvenInput {
     /// Sends this input with `client`.
     pub async fn send_with(
@@ -24,8 +29,8 @@ impl GetOvenInput {
         client
             .handle()
             .invoke(
-                "GetOven",
                 self.to_request(),
+                self,
                 GetOvenOutput::from_response,
                 GetOvenError::from_response,
             )
