@@ -74,7 +74,38 @@ impl Reroot<'_> {
     }
 }
 
+impl Reroot<'_> {
+    /// Re-roots `crate::` paths among the tokens of a macro call (the runtime's list macros
+    /// name generated types): `crate` becomes `module_path`.
+    fn reroot_tokens(&self, tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+        use proc_macro2::{Group, TokenTree};
+        use quote::ToTokens;
+        tokens
+            .into_iter()
+            .flat_map(|token| match token {
+                TokenTree::Group(group) => {
+                    let mut rerooted =
+                        Group::new(group.delimiter(), self.reroot_tokens(group.stream()));
+                    rerooted.set_span(group.span());
+                    vec![TokenTree::Group(rerooted)]
+                }
+                TokenTree::Ident(ident) if ident == "crate" => {
+                    self.module_path.to_token_stream().into_iter().collect()
+                }
+                other => vec![other],
+            })
+            .collect()
+    }
+}
+
 impl VisitMut for Reroot<'_> {
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        if mac.path.segments.first().is_some_and(|s| s.ident == "leansdk_runtime") {
+            mac.tokens = self.reroot_tokens(std::mem::take(&mut mac.tokens));
+        }
+        visit_mut::visit_macro_mut(self, mac);
+    }
+
     fn visit_path_mut(&mut self, path: &mut syn::Path) {
         self.reroot_path(path);
         visit_mut::visit_path_mut(self, path);

@@ -6,8 +6,6 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use leansdk_runtime::endpoint::RuleSet;
-use leansdk_runtime::endpoint::test_case::TestSuite;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -43,8 +41,100 @@ pub fn format_file(path: &str, tokens: TokenStream) -> Result<GeneratedFile, Err
     let file = parse_file(path, tokens)?;
     Ok(GeneratedFile {
         path: path.to_owned(),
-        contents: format!("{HEADER}{NO_RUSTFMT}{}", prettyplease::unparse(&file)),
+        contents: layout(&file),
     })
+}
+
+/// The text of a generated file: the header, then prettyplease's layout of `file` with the
+/// blank lines and list macros a person would write.
+fn layout(file: &syn::File) -> String {
+    let unparsed = prettyplease::unparse(file);
+    format!(
+        "{HEADER}{NO_RUSTFMT}\n{}",
+        space_items(&list_macros_by_line(&unparsed))
+    )
+}
+
+/// prettyplease prints a macro's body as one run of tokens wrapped at the line width; the
+/// runtime's list macros (`leansdk_runtime::name! { entry; entry; ... }`) read better one
+/// entry per line, as written by hand.
+fn list_macros_by_line(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut lines = source.lines();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        let opens_list = line.starts_with("leansdk_runtime::") && line.ends_with("! {");
+        if !opens_list {
+            continue;
+        }
+        let mut body = String::new();
+        for inner in lines.by_ref() {
+            if inner == "}" {
+                break;
+            }
+            body.push(' ');
+            body.push_str(inner.trim());
+        }
+        // prettyplease spaces `crate ::types`: paths are written as they are elsewhere.
+        let body = body.replace(" ::", "::");
+        for entry in body.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+            out.push_str("    ");
+            out.push_str(entry);
+            out.push_str(";\n");
+        }
+        out.push_str("}\n");
+    }
+    out
+}
+
+/// prettyplease's layout with a blank line between items (and between an impl's or
+/// trait's items), as a person writes them: prettyplease keeps no blank lines at all.
+/// Works on lines: an item ends with `}` or `;` at some indentation, and the next line at
+/// the same indentation starts an item (its docs, attributes or keyword). Imports stay in
+/// one block, struct fields and enum variants (which end with `,`) stay together.
+fn space_items(source: &str) -> String {
+    fn indent(line: &str) -> usize {
+        line.len() - line.trim_start().len()
+    }
+    fn ends_item(line: &str) -> bool {
+        let line = line.trim();
+        !line.starts_with("//") && (line.ends_with('}') || line.ends_with(';'))
+    }
+    fn starts_item(line: &str, top_level: bool) -> bool {
+        const STARTS: &[&str] = &[
+            "///", "#[", "pub ", "pub(", "fn ", "async fn ", "const ", "static ", "impl ",
+            "impl<", "struct ", "enum ", "type ", "mod ", "trait ", "use ", "macro_rules!",
+        ];
+        let line = line.trim_start();
+        // At the top level, a macro call (`leansdk_runtime::operation_error_impls! {..}`)
+        // is an item too.
+        STARTS.iter().any(|start| line.starts_with(start))
+            || (top_level && (line.contains("!(") || line.ends_with("! {")))
+    }
+    fn is_use(line: &str) -> bool {
+        let line = line.trim_start();
+        line.starts_with("use ") || line.starts_with("pub use ")
+    }
+    let mut out = String::with_capacity(source.len() + source.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in source.lines() {
+        if let Some(previous) = previous {
+            let inner_attributes_end = (previous.starts_with("#![") && !line.starts_with("#!["))
+                || (previous.starts_with("//!") && !line.starts_with("//!"));
+            let between_items = indent(previous) == indent(line)
+                && ends_item(previous)
+                && starts_item(line, indent(line) == 0)
+                && !(is_use(previous) && is_use(line));
+            if !line.is_empty() && (inner_attributes_end || between_items) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }
 
 /// Every file of the crate for `model`'s service, sorted by path. `endpoint_divergences`
@@ -94,7 +184,7 @@ pub fn generate_module(model: &Model, module_path: &str) -> Result<Vec<Generated
         let mut file = parse_file(&path, tokens)?;
         crate::embed::reroot(&mut file, &root);
         formatted.push(GeneratedFile {
-            contents: format!("{HEADER}{NO_RUSTFMT}{}", prettyplease::unparse(&file)),
+            contents: layout(&file),
             path,
         });
     }
@@ -150,40 +240,39 @@ fn sources(model: &Model, krate: &Crate, endpoint_divergences: &[&str]) -> Resul
     Ok(Sources { files, modules })
 }
 
-/// `src/endpoint.rs` and `tests/endpoint_tests.rs` from the service's endpoint rule set and
-/// test cases; nothing when it has no rule set. The rule set is parsed (and so validated)
-/// with the runtime's own parser, which the generated module uses too.
+/// `src/endpoint.rs` and `tests/endpoint_tests.rs` from the service's endpoint rules (parsed
+/// in `ir`); nothing when it has none.
 fn endpoint_files(
     krate: &Crate,
     service: &str,
     known_divergences: &[&str],
 ) -> Result<Vec<(String, TokenStream)>, Error> {
-    let Some(json) = &krate.service.endpoint_rule_set else {
+    let Some(rules) = &krate.service.endpoint else {
         return Ok(Vec::new());
     };
     let rules_error = |message: String| Error::EndpointRules {
         service: service.to_owned(),
         message,
     };
-    let rule_set = RuleSet::from_json(json).map_err(|e| rules_error(e.to_string()))?;
-    let module =
-        emit::endpoint::endpoint_module(&rule_set, json).map_err(|e| rules_error(e.to_string()))?;
+    let module = emit::endpoint::endpoint_module(&rules.rule_set, &rules.json)
+        .map_err(|e| rules_error(e.to_string()))?;
     let adapter =
-        emit::endpoint::config_adapter(&rule_set).map_err(|e| rules_error(e.to_string()))?;
+        emit::endpoint::config_adapter(&rules.rule_set).map_err(|e| rules_error(e.to_string()))?;
     let mut files = vec![("src/endpoint.rs".to_owned(), quote!(#module #adapter))];
-    if let Some(tests) = &krate.service.endpoint_tests {
-        let cases = TestSuite::from_json(tests)
-            .map_err(|e| rules_error(format!("smithy.rules#endpointTests: {e}")))?
-            .test_cases;
+    if !rules.tests.is_empty() {
         // Only the divergences among this model's cases apply.
         let divergences: Vec<&str> = known_divergences
             .iter()
             .copied()
-            .filter(|name| cases.iter().any(|case| case.documentation == *name))
+            .filter(|name| rules.tests.iter().any(|case| case.documentation == *name))
             .collect();
-        let tests =
-            emit::endpoint::endpoint_tests(&krate.package_name, &rule_set, &cases, &divergences)
-                .map_err(|e| rules_error(e.to_string()))?;
+        let tests = emit::endpoint::endpoint_tests(
+            &krate.package_name,
+            &rules.rule_set,
+            &rules.tests,
+            &divergences,
+        )
+        .map_err(|e| rules_error(e.to_string()))?;
         files.push(("tests/endpoint_tests.rs".to_owned(), tests));
     }
     Ok(files)

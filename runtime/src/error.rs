@@ -497,14 +497,40 @@ impl<E: ProvideErrorMetadata + Error + 'static> Error for SdkError<E> {
     }
 }
 
-/// `ProvideErrorMetadata`, `Display` and `std::error::Error` for a generated operation error
-/// enum, whose variants each hold a modelled error (listed) or, `Unhandled`, an
-/// [`UnhandledError`]: all three delegate to the variant. One macro instead of three match
-/// blocks in every operation file.
+/// Everything of a generated operation error enum but its definition, from one list: each
+/// modelled error's variant and type, the codes that name it on
+/// the wire (the first is the one callers see) and its `is_*` helper. It writes the
+/// dispatch by code (`from_response`), the helpers, and `ProvideErrorMetadata`, `Display` and
+/// `std::error::Error` delegating to the variant (`Unhandled` holds an [`UnhandledError`]).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! operation_error_impls {
-    ($name:ident { $($variant:ident),* $(,)? }) => {
+    ($name:ident; $($variant:ident($ty:ty) = $code:literal $(| $alias:literal)* => $is:ident;)*) => {
+        impl $name {
+            /// Picks the variant by error code; the body is parsed for modelled errors only.
+            #[allow(unused_variables)]
+            pub fn from_response(
+                meta: $crate::error::ErrorMetadata,
+                response: &$crate::http::HttpResponse,
+            ) -> ::std::result::Result<Self, $crate::error::ResponseError> {
+                ::std::result::Result::Ok(match meta.code() {
+                    $(
+                        ::std::option::Option::Some($code $(| $alias)*) => {
+                            Self::$variant(<$ty>::from_response(meta, response)?)
+                        }
+                    )*
+                    _ => Self::Unhandled($crate::error::UnhandledError::new(meta)),
+                })
+            }
+
+            $(
+                #[doc = concat!(" Whether this is `", $code, "`", $(" (or `", $alias, "`)",)* ".")]
+                pub fn $is(&self) -> bool {
+                    ::std::matches!(self, Self::$variant(_))
+                }
+            )*
+        }
+
         impl $crate::error::ProvideErrorMetadata for $name {
             fn meta(&self) -> &$crate::error::ErrorMetadata {
                 match self {
@@ -514,10 +540,10 @@ macro_rules! operation_error_impls {
             }
 
             // A modelled error built in code (a mock) may leave its metadata's code unset:
-            // its variant names it, so that it is retried as the service's would be.
+            // its wire code names it, so that it is retried as the service's would be.
             fn code(&self) -> ::std::option::Option<&str> {
                 self.meta().code().or(match self {
-                    $( Self::$variant(_) => ::std::option::Option::Some(stringify!($variant)), )*
+                    $( Self::$variant(_) => ::std::option::Option::Some($code), )*
                     Self::Unhandled(_) => ::std::option::Option::None,
                 })
             }

@@ -1,7 +1,7 @@
 //! The generated crate's `endpoint` module (`smithy.rules#endpointRuleSet`) and its test file
 //! (`smithy.rules#endpointTests`).
 //!
-//! The rule set is not compiled to Rust: the module embeds it as compact JSON and hands it to
+//! The rule set is not compiled to Rust: the module embeds its JSON and hands it to
 //! the runtime's interpreter, parsed once. Generated code stays a struct and two functions,
 //! and every service shares one audited interpreter. Only `Params` is typed per service.
 
@@ -12,12 +12,13 @@ use quote::{format_ident, quote};
 
 use crate::ir::names::{Scope, field_name, snake};
 
-/// `endpoint.rs`: `Params`, `RULE_SET` and `resolve`. `rule_set` must be `compact_json`
-/// parsed (the caller parses it with `RuleSet::from_json`, which validates it).
+/// `endpoint.rs`: `Params`, `RULE_SET` and `resolve`. `rule_set` must be `json` parsed
+/// (`ir` parses it with `RuleSet::from_json`, which validates it).
 pub fn endpoint_module(
     rule_set: &RuleSet,
-    compact_json: &str,
+    json: &serde_json::Value,
 ) -> Result<TokenStream, EndpointEmitError> {
+    let rule_set_text = raw_string(&serde_json::to_string_pretty(json).unwrap_or_default());
     let params = ParamFields::new(rule_set)?;
     let fields = params.fields.iter().map(|field| {
         let ParamField { ident, ty, doc, .. } = field;
@@ -51,8 +52,8 @@ pub fn endpoint_module(
 
         use leansdk_runtime::endpoint::{Endpoint, EndpointError, ParamValues, RuleSet, RuleSetError};
 
-        /// The service's endpoint rule set, as compact JSON.
-        const RULE_SET: &str = #compact_json;
+        /// The service's endpoint rule set.
+        const RULE_SET: &str = #rule_set_text;
 
         /// `RULE_SET`, parsed on first use. The generator validated it with the same parser,
         /// so this cannot fail short of a corrupted build, and even then it is an `EndpointError`.
@@ -155,6 +156,18 @@ fn flag(field: &ParamField, value: TokenStream) -> TokenStream {
     } else {
         value
     }
+}
+
+/// `text` as a raw string literal (`r#"..."#`, with as many `#` as it needs), which reads
+/// as the text itself.
+fn raw_string(text: &str) -> TokenStream {
+    let hashes = (0..)
+        .map(|n| "#".repeat(n))
+        .find(|hashes| !text.contains(&format!("\"{hashes}")))
+        .unwrap_or_default();
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| quote!(#text))
 }
 
 /// `tests/endpoint_tests.rs` of crate `crate_name`: one `#[test]` per case, named after its documentation. A case
@@ -455,7 +468,8 @@ mod tests {
 
     #[test]
     fn params_have_one_typed_field_per_parameter() {
-        let module = endpoint_module(&rule_set(), "{}").unwrap_or_else(|e| panic!("{e}"));
+        let module = endpoint_module(&rule_set(), &serde_json::json!({"version": "1.0"}))
+            .unwrap_or_else(|e| panic!("{e}"));
         let code = render(module);
         for expected in [
             "pub region: Option<String>,",
@@ -465,7 +479,7 @@ mod tests {
             "use_fips: false,",
             "strict: true,",
             "region: None,",
-            "const RULE_SET: &str = \"{}\";",
+            "const RULE_SET: &str = r#\"{\n  \"version\": \"1.0\"\n}\"#;",
             "values.set(\"UseFIPS\", Some(params.use_fips));",
             "values.set(\"Region\", params.region.clone());",
             "/// Rule-set parameter `Region`, built-in `AWS::Region`.",

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::structure::{self, default_expr};
 use crate::ir::{
-    DefaultValue, ERROR_META_FIELD, Operation, Presence, Protocol, Struct, TypeDef, TypeKind,
+    DefaultValue, Operation, Presence, Protocol, Struct, TypeDef, TypeKind,
 };
 use crate::protocol;
 use crate::tokens::{doc_attrs, ident, rust_type};
@@ -75,24 +75,21 @@ fn input_impl(op: &Operation, protocol: Protocol) -> TokenStream {
         .map(|field| {
             let name = ident(&field.name);
             if field.presence == Presence::Optional {
-                quote!(input.#name.get_or_insert_with(leansdk_runtime::orchestrator::uuid_v4);)
+                quote!(self.#name.get_or_insert_with(leansdk_runtime::orchestrator::uuid_v4);)
             } else {
                 quote! {
-                    if input.#name.is_empty() {
-                        input.#name = leansdk_runtime::orchestrator::uuid_v4();
+                    if self.#name.is_empty() {
+                        self.#name = leansdk_runtime::orchestrator::uuid_v4();
                     }
                 }
             }
         })
         .collect();
     // Unset idempotency tokens are filled once, before the first attempt.
-    let (fill_tokens, input_value) = if tokens.is_empty() {
-        (None, quote!(self))
+    let receiver = if tokens.is_empty() {
+        quote!(self)
     } else {
-        (
-            Some(quote!(let mut input = self; #(#tokens)*)),
-            quote!(input),
-        )
+        quote!(mut self)
     };
     let build = protocol::request(protocol, op);
     let (invoke, from_response) = match op.streamed_output() {
@@ -109,15 +106,15 @@ fn input_impl(op: &Operation, protocol: Protocol) -> TokenStream {
         impl #input {
             /// Sends this input with `client`.
             pub async fn send_with(
-                self,
+                #receiver,
                 client: &crate::client::Client,
             ) -> Result<#output, leansdk_runtime::error::SdkError<#error>> {
-                #fill_tokens
+                #(#tokens)*
                 client
                     .handle()
                     .#invoke(
-                        #input_value.to_request(),
-                        #input_value,
+                        self.to_request(),
+                        self,
                         #output::#from_response,
                         #error::from_response,
                     )
@@ -204,6 +201,15 @@ fn fluent_builder(op: &Operation) -> TokenStream {
             };
             (quote!(value.into()), reset)
         };
+        let set_docs = format!(
+            " Sets [`{0}`](Self::{0}) from an `Option`: `None` {1}.",
+            field.name.trim_start_matches("r#"),
+            if field.presence == Presence::Optional {
+                "unsets it"
+            } else {
+                "restores its default"
+            }
+        );
         quote! {
             #docs
             pub fn #name(mut self, value: impl Into<#ty>) -> Self {
@@ -211,7 +217,7 @@ fn fluent_builder(op: &Operation) -> TokenStream {
                 self
             }
 
-            #docs
+            #[doc = #set_docs]
             pub fn #set_name(mut self, value: Option<#ty>) -> Self {
                 self.input.#name = #reset;
                 self
@@ -287,7 +293,6 @@ fn error_enum(op: &Operation) -> TokenStream {
     let op_name = &op.name;
     let [.., error, _] = type_idents(op);
     let docs = format!(" Errors `{op_name}` can return.");
-    let meta = format_ident!("{}", ERROR_META_FIELD);
     let variants: Vec<_> = op
         .errors
         .iter()
@@ -297,42 +302,12 @@ fn error_enum(op: &Operation) -> TokenStream {
         .errors
         .iter()
         .map(|e| format!(" See [`{0}`](crate::types::{0}).", e.type_name));
-    let arms = op.errors.iter().zip(&variants).map(|(e, variant)| {
+    // One list for the runtime's macro: variant and type, wire codes, `is_*` helper.
+    let dispatch = op.errors.iter().zip(&variants).map(|(e, variant)| {
         let codes = &e.codes;
-        quote!(Some(#(#codes)|*) => Self::#variant(crate::types::#variant::from_response(#meta, response)?),)
+        let is = format_ident!("is_{}", e.snake);
+        quote!(#variant(crate::types::#variant) = #(#codes)|* => #is)
     });
-    let checks = op.errors.iter().zip(&variants).map(|(e, variant)| {
-        let name = format_ident!("is_{}", e.snake);
-        let docs = match e.codes.split_first() {
-            Some((code, [])) => format!(" Whether this is `{code}`."),
-            Some((code, others)) => {
-                format!(" Whether this is `{code}` (`{}`).", others.join("`, `"))
-            }
-            None => format!(" Whether this is `{}`.", e.type_name),
-        };
-        quote! {
-            #[doc = #docs]
-            pub fn #name(&self) -> bool {
-                matches!(self, Self::#variant(_))
-            }
-        }
-    });
-    let unhandled = quote!(Self::Unhandled(leansdk_runtime::error::UnhandledError::new(#meta)));
-    let dispatch = if op.errors.is_empty() {
-        quote!(Ok(#unhandled))
-    } else {
-        quote! {
-            Ok(match #meta.code() {
-                #(#arms)*
-                _ => #unhandled,
-            })
-        }
-    };
-    let response = if op.errors.is_empty() {
-        quote!(_response)
-    } else {
-        quote!(response)
-    };
     quote! {
         #[doc = #docs]
         #[derive(Debug)]
@@ -344,19 +319,10 @@ fn error_enum(op: &Operation) -> TokenStream {
             Unhandled(leansdk_runtime::error::UnhandledError),
         }
 
-        impl #error {
-            /// Picks the variant by error code; the body is parsed for modelled errors only.
-            pub fn from_response(
-                #meta: leansdk_runtime::error::ErrorMetadata,
-                #response: &leansdk_runtime::http::HttpResponse,
-            ) -> Result<Self, leansdk_runtime::error::ResponseError> {
-                #dispatch
-            }
-
-            #(#checks)*
+        leansdk_runtime::operation_error_impls! {
+            #error;
+            #(#dispatch;)*
         }
-
-        leansdk_runtime::operation_error_impls!(#error { #(#variants),* });
     }
 }
 

@@ -100,9 +100,17 @@ fn field(field: &Field, role: StructRole) -> TokenStream {
             let path = c.with_path();
             quote!(, with = #path)
         });
+    // A member serde skips both ways has no wire name to give.
+    let skipped_both_ways = field.ty == RustType::ByteStream
+        || (field.is_http_bound() && role != StructRole::Output);
+    let serde = if skipped_both_ways {
+        quote!(#[serde(skip)])
+    } else {
+        quote!(#[serde(rename = #wire #skip #with)])
+    };
     quote! {
         #docs
-        #[serde(rename = #wire #skip #with)]
+        #serde
         pub #name: #ty,
     }
 }

@@ -6,7 +6,7 @@
 //! tokens `Vec<&T>`, `Value` tokens a `jmespath::Value` (the runtime's, imported under that
 //! name in each `wait`).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::waiter::{
@@ -102,7 +102,10 @@ fn emit_one<'a>(
         };
         quote!(if #condition { return Some(AcceptorState::#state); })
     });
-    let (min, max) = (waiter.min_delay, waiter.max_delay);
+    let (min, max) = (
+        Literal::u64_unsuffixed(waiter.min_delay),
+        Literal::u64_unsuffixed(waiter.max_delay),
+    );
     quote! {
         #[doc = #mode_docs]
         #[derive(Clone, Copy, Debug)]

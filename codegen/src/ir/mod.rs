@@ -333,7 +333,7 @@ impl Crate {
             .filter(|id| !io_only.contains(id))
             .collect();
         let names = assign_type_names(model, &shapes, service.id.namespace());
-        let service_info = ServiceInfo::new(service);
+        let service_info = ServiceInfo::new(service)?;
         let builder = Builder {
             model,
             names: &names,

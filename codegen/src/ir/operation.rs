@@ -1,8 +1,10 @@
 //! Operations with their HTTP bindings (`smithy.api#http` and the member binding traits),
-//! the service facts the client needs, and the endpoint rule set as JSON text for `render`.
+//! the service facts the client needs, and the endpoint rules, parsed.
 
 use std::collections::BTreeSet;
 
+use leansdk_runtime::endpoint::RuleSet;
+use leansdk_runtime::endpoint::test_case::{TestCase, TestSuite};
 use serde_json::Value;
 
 use super::paginator::Paginator;
@@ -235,14 +237,50 @@ pub struct ServiceInfo {
     pub signing: Signing,
     /// `aws.auth#sigv4` `name`, or the `sdk_id` lowercased.
     pub signing_name: String,
-    /// `smithy.rules#endpointRuleSet` as compact JSON, if the service has one.
-    pub endpoint_rule_set: Option<String>,
-    /// `smithy.rules#endpointTests` as JSON, if the service has them.
-    pub endpoint_tests: Option<String>,
+    /// `smithy.rules#endpointRuleSet` and `smithy.rules#endpointTests`, if the service has
+    /// a rule set.
+    pub endpoint: Option<EndpointRules>,
+}
+
+/// A service's endpoint rules: parsed, and so validated, with the runtime's own parser,
+/// which the generated module runs too.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EndpointRules {
+    /// The rule set as the model writes it, which the generated module embeds.
+    pub json: Value,
+    pub rule_set: RuleSet,
+    /// `smithy.rules#endpointTests`' cases (none without the trait).
+    pub tests: Vec<TestCase>,
+}
+
+fn endpoint_rules(service: &Shape) -> Result<Option<EndpointRules>, Error> {
+    let Some(json) = service.traits.get("smithy.rules#endpointRuleSet") else {
+        return Ok(None);
+    };
+    let error = |message: String| Error::EndpointRules {
+        service: service.id.to_string(),
+        message,
+    };
+    let rule_set = RuleSet::from_json(&json.to_string()).map_err(|e| error(e.to_string()))?;
+    let tests = match service.traits.get("smithy.rules#endpointTests") {
+        None => Vec::new(),
+        Some(tests) => {
+            TestSuite::from_json(&tests.to_string())
+                .map_err(|e| error(format!("smithy.rules#endpointTests: {e}")))?
+                .test_cases
+        }
+    };
+    Ok(Some(EndpointRules {
+        json: json.clone(),
+        rule_set,
+        tests,
+    }))
 }
 
 impl ServiceInfo {
-    pub(super) fn new(service: &Shape) -> Self {
+    /// Fails when the endpoint rule set or its tests cannot be used (e.g. a rule calls an
+    /// unknown function).
+    pub(super) fn new(service: &Shape) -> Result<Self, Error> {
         let traits = &service.traits;
         let sdk_id = traits.aws_sdk_id().unwrap_or(service.id.name()).to_owned();
         let signing_name = traits
@@ -254,7 +292,7 @@ impl ServiceInfo {
             ShapeKind::Service(service) => service.version.clone().unwrap_or_default(),
             _ => String::new(),
         };
-        Self {
+        Ok(Self {
             signing: Signing::default(),
             version,
             xml_namespace: traits
@@ -265,14 +303,9 @@ impl ServiceInfo {
                 }),
             shape_name: service.id.name().to_owned(),
             signing_name,
-            endpoint_rule_set: traits
-                .get("smithy.rules#endpointRuleSet")
-                .map(Value::to_string),
-            endpoint_tests: traits
-                .get("smithy.rules#endpointTests")
-                .map(Value::to_string),
+            endpoint: endpoint_rules(service)?,
             sdk_id,
-        }
+        })
     }
 }
 
