@@ -14,15 +14,19 @@ pub mod union;
 pub mod waiter;
 
 use proc_macro2::TokenStream;
+use quote::quote;
 
 use crate::ir::{Protocol, TypeDef, TypeKind};
+use crate::protocol::json::Codec;
 
 /// Tokens of one generated type's module file.
 pub fn type_file(def: &TypeDef, protocol: Protocol) -> TokenStream {
-    match &def.kind {
-        TypeKind::Struct(s) => structure::emit(def, s, protocol),
-        TypeKind::Enum(variants) => enums::emit(def, variants),
-        TypeKind::IntEnum(variants) => int_enum::emit(def, variants),
-        TypeKind::Union(u) => union::emit(def, u, protocol),
-    }
+    let (uses_codecs, item) = match &def.kind {
+        TypeKind::Struct(s) => (structure::uses_codecs(s), structure::emit(def, s, protocol)),
+        TypeKind::Enum(variants) => (false, enums::emit(def, variants)),
+        TypeKind::IntEnum(variants) => (false, int_enum::emit(def, variants)),
+        TypeKind::Union(u) => (union::uses_codecs(u), union::emit(def, u, protocol)),
+    };
+    let import = uses_codecs.then(Codec::import);
+    quote!(#import #item)
 }

@@ -41,7 +41,10 @@ pub fn emit(op: &Operation, protocol: Protocol, types: &[TypeDef]) -> TokenStrea
         })
     };
     let waiters = super::waiter::emit(op, &structure);
+    let import = (structure::uses_codecs(&op.input) || structure::uses_codecs(&op.output))
+        .then(crate::protocol::json::Codec::import);
     quote! {
+        #import
         #input
         #input_impl
         #builder

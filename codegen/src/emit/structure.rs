@@ -87,23 +87,16 @@ fn field(field: &Field, role: StructRole) -> TokenStream {
     // HTTP-bound members are not in the JSON body; outputs still serialise them, so that
     // printing an output shows every member, except a stream, which has no JSON form.
     let skip = match (field.is_http_bound(), role) {
-        _ if field.ty == RustType::ByteStream => Some(quote!(, skip)),
         (true, StructRole::Output) => Some(quote!(, skip_deserializing)),
-        (true, _) => Some(quote!(, skip)),
         (false, _) => optional.then(|| quote!(, skip_serializing_if = "Option::is_none")),
+        _ => None,
     };
-    let skipped = field.is_http_bound() && role == StructRole::Input;
-    let with = (!skipped)
-        .then(|| Codec::for_type(&field.ty, optional))
-        .flatten()
-        .map(|c| {
-            let path = c.with_path();
-            quote!(, with = #path)
-        });
+    let with = field_codec(field, role).map(|c| {
+        let path = c.with_path();
+        quote!(, with = #path)
+    });
     // A member serde skips both ways has no wire name to give.
-    let skipped_both_ways = field.ty == RustType::ByteStream
-        || (field.is_http_bound() && role != StructRole::Output);
-    let serde = if skipped_both_ways {
+    let serde = if skipped_both_ways(field, role) {
         quote!(#[serde(skip)])
     } else {
         quote!(#[serde(rename = #wire #skip #with)])
@@ -113,6 +106,25 @@ fn field(field: &Field, role: StructRole) -> TokenStream {
         #serde
         pub #name: #ty,
     }
+}
+
+/// Whether serde neither reads nor writes `field`: a stream, or an HTTP-bound member of
+/// anything but an output.
+fn skipped_both_ways(field: &Field, role: StructRole) -> bool {
+    field.ty == RustType::ByteStream || (field.is_http_bound() && role != StructRole::Output)
+}
+
+/// The codec serde reads and writes `field` with, when its derive cannot.
+fn field_codec(field: &Field, role: StructRole) -> Option<Codec> {
+    if skipped_both_ways(field, role) {
+        return None;
+    }
+    Codec::for_type(&field.ty, field.presence == Presence::Optional)
+}
+
+/// Whether the structure's file needs [`Codec::import`].
+pub fn uses_codecs(shape: &Struct) -> bool {
+    shape.fields.iter().any(|f| field_codec(f, shape.role).is_some())
 }
 
 /// The field's initial value when `Default::default()` would be wrong, else `None`.

@@ -7,6 +7,14 @@ use crate::ir::{Protocol, TypeDef, UNKNOWN_VARIANT, Union};
 use crate::protocol::json::Codec;
 use crate::tokens::{doc_attrs, rust_type, serde_crate};
 
+/// Whether the union's file needs [`Codec::import`].
+pub fn uses_codecs(union: &Union) -> bool {
+    union
+        .variants
+        .iter()
+        .any(|v| Codec::for_type(&v.ty, false).is_some())
+}
+
 pub fn emit(def: &TypeDef, union: &Union, protocol: Protocol) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let docs = doc_attrs(&def.docs);

@@ -60,7 +60,7 @@ impl Codec {
                     let leaf = match leaf_codec(leaf) {
                         Some(name) => {
                             let name = format_ident!("{}", name);
-                            quote!(leansdk_runtime::protocol::json::codec::#name)
+                            quote!(codec::#name)
                         }
                         None if matches!(
                             leaf,
@@ -71,11 +71,11 @@ impl Codec {
                         ) =>
                         {
                             let ty = rust_type(leaf);
-                            quote!(leansdk_runtime::protocol::json::codec::Object<#ty>)
+                            quote!(codec::Object<#ty>)
                         }
                         None if dense_map => {
                             let ty = rust_type(leaf);
-                            quote!(leansdk_runtime::protocol::json::codec::Serde<#ty>)
+                            quote!(codec::Serde<#ty>)
                         }
                         None => return None,
                     };
@@ -93,9 +93,15 @@ impl Codec {
             .rev()
             .fold(self.leaf.clone(), |inner, name| {
                 let name = format_ident!("{}", name);
-                quote!(leansdk_runtime::protocol::json::codec::#name<#inner>)
+                quote!(codec::#name<#inner>)
             });
-        quote!(leansdk_runtime::protocol::json::codec::With::<#codec>)
+        quote!(codec::With::<#codec>)
+    }
+
+    /// The import that the paths of [`with_tokens`](Self::with_tokens) and
+    /// [`with_path`](Self::with_path) need, once per file that uses a codec.
+    pub fn import() -> TokenStream {
+        quote!(use leansdk_runtime::protocol::json::codec;)
     }
 
     /// The same path as the string `#[serde(with = "...")]` takes.
