@@ -13,24 +13,10 @@
 //! buckets as S3's does. `cargo xtask conformance` compiles the whole official model, and
 //! `cargo xtask e2e` runs an S3 client generated from it against moto.
 
-#[allow(dead_code)]
-#[path = "snapshots/s3_subset/src/client.rs"]
-mod client;
-#[allow(dead_code)]
-#[path = "snapshots/s3_subset/src/endpoint.rs"]
-mod endpoint;
-#[allow(dead_code)]
-#[path = "snapshots/s3_subset/src/operation/mod.rs"]
-mod operation;
-#[allow(dead_code, unused_imports)]
-#[path = "snapshots/s3_subset/src/types/mod.rs"]
-mod types;
-
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use client::Client;
 use leansdk_runtime::ByteStream;
 use leansdk_runtime::DateTime;
 use leansdk_runtime::auth::credentials::Credentials;
@@ -41,9 +27,10 @@ use leansdk_runtime::error::{BuildError, ProvideErrorMetadata, SdkError};
 use leansdk_runtime::http::{
     BoxFuture, ConnectorError, Headers, HttpClient, HttpRequest, HttpResponse,
 };
+use leansdk_s3::Client;
+use leansdk_s3::operation::head_object::HeadObjectError;
 use leansdk_tests::server::{RecordedRequest, Reply, TestServer};
 use leansdk_tests::signing;
-use operation::head_object::HeadObjectError;
 use tokio::io::AsyncReadExt;
 use tokio::sync::Notify;
 

@@ -4,6 +4,7 @@
 //! client, when there is one, is a double that fails every request and records it.
 
 use std::error::Error;
+use std::time::Duration;
 
 use leansdk_customerprofiles::types::{ResourceNotFoundException, Status, ThrottlingException};
 use leansdk_customerprofiles::{Client, Config, Credentials};
@@ -340,7 +341,7 @@ async fn a_call_no_rule_answers_fails_naming_the_operation_and_is_never_sent() {
         "{error}"
     );
     assert_eq!(network.urls(), Vec::<String>::new());
-    assert_eq!(sleep.delays(), Vec::new(), "never retried");
+    assert_eq!(sleep.delays(), Vec::<Duration>::new(), "never retried");
 }
 
 #[tokio::test]
@@ -465,9 +466,9 @@ fn the_readme_shows_the_example() {
         .lines()
         .map(|line| format!("{}\n", line.strip_prefix("    ").unwrap_or(line)))
         .collect();
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     assert!(
         readme.contains(&example),
-        "README.md should show tests/test_util.rs's example as it is:\n{example}"
+        "README.md should show tests/it/test_util.rs's example as it is:\n{example}"
     );
 }

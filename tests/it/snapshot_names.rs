@@ -1,18 +1,7 @@
 //! Compiles the `names` snapshot: keywords and colliding names get valid, distinct names.
 
-// The whole snapshot is compiled; each test uses only part of it.
-#[allow(dead_code)]
-#[path = "snapshots/names/src/client.rs"]
-mod client;
-#[allow(dead_code)]
-#[path = "snapshots/names/src/operation/mod.rs"]
-mod operation;
-#[allow(dead_code, unused_imports)]
-#[path = "snapshots/names/src/types/mod.rs"]
-mod types;
-
-use operation::do_::{DoInput, DoOutput};
-use types::*;
+use leansdk_nameservice::operation::do_::{DoInput, DoOutput};
+use leansdk_nameservice::types::*;
 
 #[test]
 fn keywords_and_collisions() {

@@ -6,7 +6,7 @@
 //! parsed profile set names only valid profiles, a resolved endpoint is the caller's URL or
 //! an https one.
 //!
-//! `PROPTEST_CASES=100000 cargo test -p leansdk-tests --test fuzz --release` runs longer.
+//! `PROPTEST_CASES=100000 cargo test -p leansdk-tests --test it --release fuzz::` runs longer.
 
 use std::path::PathBuf;
 

@@ -1,20 +1,9 @@
 //! Compiles the `shapes` snapshot and checks how its types behave.
 
-// The whole snapshot is compiled; each test uses only part of it.
-#[allow(dead_code)]
-#[path = "snapshots/shapes/src/client.rs"]
-mod client;
-#[allow(dead_code)]
-#[path = "snapshots/shapes/src/operation/mod.rs"]
-mod operation;
-#[allow(dead_code, unused_imports)]
-#[path = "snapshots/shapes/src/types/mod.rs"]
-mod types;
-
 use leansdk_runtime::DateTime;
-use operation::exercise::ExerciseInput;
+use leansdk_shapestest::operation::exercise::ExerciseInput;
+use leansdk_shapestest::types::*;
 use serde_json::json;
-use types::*;
 
 #[test]
 fn required_default_and_optional_members() {

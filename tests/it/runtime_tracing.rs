@@ -1,6 +1,5 @@
 //! The orchestrator's spans and events: they name the operation, the attempt, the status
-//! and the request ID, and never carry keys, tokens, signatures or bodies. Its own test
-//! binary, because the capturing subscriber is process-wide.
+//! and the request ID, and never carry keys, tokens, signatures or bodies.
 
 use std::time::Duration;
 
@@ -86,7 +85,9 @@ async fn traces_name_operation_attempt_status_and_request_id_but_no_secrets() {
         .retry_config(RetryConfig::standard().with_initial_backoff(Duration::ZERO))
         .build();
     let capture = capture::Capture::default();
-    tracing::subscriber::set_global_default(capture.clone()).unwrap();
+    // Scoped to this thread, where the current-thread runtime runs the call and every task
+    // it spawns: a process-wide subscriber would also record the other tests of the binary.
+    let _scoped = tracing::subscriber::set_default(capture.clone());
 
     input().send_with(&Client::new(&config)).await.unwrap();
     let lines = capture.lines.lock().unwrap().join("\n");

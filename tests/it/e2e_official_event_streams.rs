@@ -6,29 +6,21 @@
 //! model must never be copied into the repository. `models/event_streams.json` declares
 //! these three operations with the official shapes and traits (HTTP bindings, required
 //! members, `smithy.api#paginated`, errors) and our own documentation; its generated crate
-//! is the `event_streams` snapshot (kept fresh by the `snapshots` test) compiled here.
+//! is the `event_streams` snapshot (kept fresh by the `snapshots` test), a dependency here.
+//! Its `sdkId` is ours, `Event Streams Test`, so that the crate's package name
+//! (`leansdk-eventstreamstest`) is not that of `generated/`, in the same workspace.
 //! `cargo xtask conformance` checks that the whole official model compiles.
-
-#[allow(dead_code)]
-#[path = "snapshots/event_streams/src/client.rs"]
-mod client;
-#[allow(dead_code)]
-#[path = "snapshots/event_streams/src/operation/mod.rs"]
-mod operation;
-#[allow(dead_code, unused_imports)]
-#[path = "snapshots/event_streams/src/types/mod.rs"]
-mod types;
 
 use std::collections::BTreeMap;
 
-use client::Client;
+use leansdk_eventstreamstest::Client;
+use leansdk_eventstreamstest::operation::list_event_streams::ListEventStreamsError;
+use leansdk_eventstreamstest::types::{EventStreamState, EventStreamSummary};
 use leansdk_runtime::auth::credentials::Credentials;
 use leansdk_runtime::config::Config;
 use leansdk_runtime::error::SdkError;
 use leansdk_tests::server::{RecordedRequest, Reply, TestServer};
-use operation::list_event_streams::ListEventStreamsError;
 use serde_json::{Value, json};
-use types::{EventStreamState, EventStreamSummary};
 
 const DOMAIN: &str = "my-domain";
 

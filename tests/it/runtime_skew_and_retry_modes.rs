@@ -92,7 +92,7 @@ async fn a_skew_error_is_retried_at_the_servers_time_and_later_calls_keep_it() {
     // attempt, at the server's.
     assert_eq!(ahead, [0, 60, 60]);
     // The corrected retry goes at once: there is nothing to wait for.
-    assert_eq!(sleep.delays(), []);
+    assert_eq!(sleep.delays(), Vec::<Duration>::new());
 }
 
 #[tokio::test]
@@ -195,10 +195,10 @@ async fn adaptive_mode_slows_down_after_throttling() {
     assert!(adaptive[1] > adaptive[0], "{adaptive:?}");
 
     let standard = waits_of_two_calls(RetryMode::Standard, vec![throttled(), ok(), ok()]).await;
-    assert_eq!(standard, []);
+    assert_eq!(standard, Vec::<Duration>::new());
     // Until the service throttles, adaptive mode sends at once.
     let unthrottled = waits_of_two_calls(RetryMode::Adaptive, vec![Reply::status(500), ok(), ok()]);
-    assert_eq!(unthrottled.await, []);
+    assert_eq!(unthrottled.await, Vec::<Duration>::new());
 }
 
 /// An environment with no home directory, so no profile file of the machine is read, and
@@ -339,8 +339,13 @@ async fn in_lambda_the_trace_id_is_forwarded() {
         return;
     }
     assert_eq!(trace_id, None, "outside Lambda");
+    // The harness names a test by its module path without the crate's name.
+    let (_, module) = module_path!().split_once("::").unwrap();
     let child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "in_lambda_the_trace_id_is_forwarded"])
+        .args([
+            "--exact",
+            &format!("{module}::in_lambda_the_trace_id_is_forwarded"),
+        ])
         .env("AWS_LAMBDA_FUNCTION_NAME", "my-function")
         .env("_X_AMZN_TRACE_ID", LAMBDA_TRACE_ID)
         .output()

@@ -1,7 +1,7 @@
 //! Presigned requests through the generated client: what the URL carries, that a plain HTTP
 //! client can send it to a local server without credentials of its own, the limits on
 //! expiry, and that `Debug` never shows the signature. The signature itself is checked
-//! against AWS's query-signing vectors in `runtime/tests/sigv4_vectors.rs`.
+//! against AWS's query-signing vectors in `runtime/tests/it/sigv4_vectors.rs`.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
