@@ -34,10 +34,8 @@ fn credentials() -> Credentials {
 }
 
 fn config(server: &TestServer, sleep: &RecordingSleep) -> Config {
-    Config::builder()
-        .region("us-east-1")
+    leansdk_tests::config::local(server.url())
         .credentials(credentials())
-        .endpoint_url(server.url())
         .retry_config(RetryConfig::standard().with_max_attempts(3))
         .sleep_impl(sleep.clone())
         .build()
@@ -438,10 +436,8 @@ async fn input_literal_sent_with_send_with() {
 #[tokio::test]
 async fn operation_timeout_fires_against_a_silent_server() {
     let server = TestServer::start(vec![Reply::never()]).await;
-    let config = Config::builder()
-        .region("us-east-1")
+    let config = leansdk_tests::config::local(server.url())
         .credentials(credentials())
-        .endpoint_url(server.url())
         .retry_config(RetryConfig::disabled())
         .timeout_config(
             TimeoutConfig::default()

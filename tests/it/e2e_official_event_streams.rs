@@ -16,8 +16,6 @@ use std::collections::BTreeMap;
 use leansdk_eventstreamstest::Client;
 use leansdk_eventstreamstest::operation::list_event_streams::ListEventStreamsError;
 use leansdk_eventstreamstest::types::{EventStreamState, EventStreamSummary};
-use leansdk_runtime::auth::credentials::Credentials;
-use leansdk_runtime::config::Config;
 use leansdk_runtime::error::SdkError;
 use leansdk_tests::server::{RecordedRequest, Reply, TestServer};
 use serde_json::{Value, json};
@@ -25,13 +23,7 @@ use serde_json::{Value, json};
 const DOMAIN: &str = "my-domain";
 
 fn client(server: &TestServer) -> Client {
-    Client::new(
-        &Config::builder()
-            .region("us-east-1")
-            .credentials(Credentials::new("AKIDEXAMPLE", "secret", None, None))
-            .endpoint_url(server.url())
-            .build(),
-    )
+    Client::new(&leansdk_tests::config::local(server.url()).build())
 }
 
 fn body_json(request: &RecordedRequest) -> Value {

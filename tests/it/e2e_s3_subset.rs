@@ -21,7 +21,7 @@ use leansdk_runtime::ByteStream;
 use leansdk_runtime::DateTime;
 use leansdk_runtime::auth::credentials::Credentials;
 use leansdk_runtime::auth::sigv4::SigningSettings;
-use leansdk_runtime::config::Config;
+use leansdk_runtime::config::ConfigBuilder;
 use leansdk_runtime::config::retry::RetryConfig;
 use leansdk_runtime::error::{BuildError, ProvideErrorMetadata, SdkError};
 use leansdk_runtime::http::{
@@ -29,6 +29,7 @@ use leansdk_runtime::http::{
 };
 use leansdk_s3::Client;
 use leansdk_s3::operation::head_object::HeadObjectError;
+use leansdk_tests::config::{ACCESS_KEY, SECRET};
 use leansdk_tests::server::{RecordedRequest, Reply, TestServer};
 use leansdk_tests::signing;
 use tokio::io::AsyncReadExt;
@@ -36,21 +37,18 @@ use tokio::sync::Notify;
 
 const BUCKET: &str = "my-bucket";
 
+/// What the configuration signs with, to sign a recorded request again.
 fn credentials() -> Credentials {
-    Credentials::new("AKIDEXAMPLE", "secret", None, None)
+    Credentials::new(ACCESS_KEY, SECRET, None, None)
 }
 
 /// Sends to `endpoint`, retrying server errors with no delay worth waiting for.
-fn config(endpoint: &str) -> leansdk_runtime::config::ConfigBuilder {
-    Config::builder()
-        .region("us-east-1")
-        .credentials(credentials())
-        .retry_config(
-            RetryConfig::standard()
-                .with_max_attempts(2)
-                .with_max_backoff(Duration::from_millis(1)),
-        )
-        .endpoint_url(endpoint)
+fn config(endpoint: &str) -> ConfigBuilder {
+    leansdk_tests::config::local(endpoint).retry_config(
+        RetryConfig::standard()
+            .with_max_attempts(2)
+            .with_max_backoff(Duration::from_millis(1)),
+    )
 }
 
 fn client(server: &TestServer) -> Client {
@@ -520,9 +518,7 @@ async fn buckets_are_virtual_hosts_unless_path_style_is_forced() {
         "objects.example.com https://objects.example.com/my-bucket/k"
     );
     // Without an endpoint URL: the regional endpoint of the rules.
-    let regional = Config::builder()
-        .region("eu-west-1")
-        .credentials(credentials());
+    let regional = leansdk_tests::config::base().region("eu-west-1");
     assert_eq!(
         url_of_head_object(regional).await,
         "my-bucket.s3.eu-west-1.amazonaws.com https://my-bucket.s3.eu-west-1.amazonaws.com/k"

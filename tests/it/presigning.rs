@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use leansdk_customerprofiles::error::{AuthError, BuildError, SdkError};
-use leansdk_customerprofiles::{Client, Config, Credentials, DateTime, PresigningConfig};
+use leansdk_customerprofiles::{Client, Credentials, DateTime, PresigningConfig};
 use leansdk_runtime::http::{HttpClient, HttpRequest, HyperClient};
 use leansdk_tests::server::{Reply, TestServer};
 
 fn client(endpoint: &str, token: Option<&str>) -> Client {
     Client::new(
-        &Config::builder()
+        &leansdk_tests::config::local(endpoint)
             .region("eu-west-1")
             .credentials(Credentials::new(
                 "AKIDPRESIGN",
@@ -21,7 +21,6 @@ fn client(endpoint: &str, token: Option<&str>) -> Client {
                 token.map(str::to_owned),
                 None,
             ))
-            .endpoint_url(endpoint)
             .build(),
     )
 }

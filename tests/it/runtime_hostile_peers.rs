@@ -30,10 +30,8 @@ fn credentials() -> Credentials {
 /// Three attempts, backoff recorded instead of waited: a test sees whether a failure
 /// was retried by the number of delays.
 fn config(endpoint_url: &str, sleep: &RecordingSleep) -> Config {
-    Config::builder()
-        .region("us-east-1")
+    leansdk_tests::config::local(endpoint_url)
         .credentials(credentials())
-        .endpoint_url(endpoint_url)
         .retry_config(RetryConfig::standard().with_max_attempts(3))
         .sleep_impl(sleep.clone())
         .build()
@@ -96,10 +94,8 @@ fn construction_reason(error: SdkError<GetWorkflowError>) -> String {
 async fn a_request_lost_on_a_reused_connection_is_not_resent_with_one_attempt() {
     let server = TestServer::start(vec![Reply::json(200, "{}"), Reply::hang_up()]).await;
     let sleep = RecordingSleep::default();
-    let config = Config::builder()
-        .region("us-east-1")
+    let config = leansdk_tests::config::local(server.url())
         .credentials(credentials())
-        .endpoint_url(server.url())
         .retry_config(RetryConfig::standard().with_max_attempts(1))
         .sleep_impl(sleep.clone())
         .build();
@@ -182,10 +178,9 @@ async fn endpoint_urls_that_cannot_be_sent_to_fail_at_once_without_retries() {
 async fn a_region_that_is_not_a_host_label_fails_before_sending() {
     let server = TestServer::start(vec![Reply::json(200, "{}")]).await;
     let sleep = RecordingSleep::default();
-    let config = Config::builder()
+    let config = leansdk_tests::config::local(server.url())
         .region("evil.com#")
         .credentials(credentials())
-        .endpoint_url(server.url())
         .sleep_impl(sleep)
         .build();
 
@@ -208,10 +203,8 @@ async fn a_body_over_the_limit_is_a_response_error_not_memory() {
     ])
     .await;
     let sleep = RecordingSleep::default();
-    let config = Config::builder()
-        .region("us-east-1")
+    let config = leansdk_tests::config::local(server.url())
         .credentials(credentials())
-        .endpoint_url(server.url())
         .response_body_limit(limit)
         .sleep_impl(sleep.clone())
         .build();
@@ -243,10 +236,8 @@ async fn a_body_over_the_limit_is_a_response_error_not_memory() {
 async fn an_announced_length_over_the_limit_fails_without_waiting_for_the_body() {
     // The peer announces 2 GiB and sends one byte: reading would wait forever.
     let (url, _) = raw_peer(b"HTTP/1.1 200 OK\r\nContent-Length: 2147483648\r\n\r\n{").await;
-    let config = Config::builder()
-        .region("us-east-1")
+    let config = leansdk_tests::config::local(url)
         .credentials(credentials())
-        .endpoint_url(url)
         .build();
 
     match call(&config).await.unwrap_err() {
@@ -404,10 +395,8 @@ async fn a_response_that_is_not_http_is_not_retried() {
 #[tokio::test]
 async fn a_body_cut_short_keeps_its_cause_as_the_source() {
     let (url, _) = raw_peer(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"Workfl").await;
-    let config = Config::builder()
-        .region("us-east-1")
+    let config = leansdk_tests::config::local(url)
         .credentials(credentials())
-        .endpoint_url(url)
         .retry_config(RetryConfig::standard().with_max_attempts(1))
         .build();
 

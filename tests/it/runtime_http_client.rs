@@ -4,8 +4,6 @@
 use std::time::Duration;
 
 use leansdk_customerprofiles::Client;
-use leansdk_runtime::auth::credentials::Credentials;
-use leansdk_runtime::config::Config;
 use leansdk_runtime::http::{
     ByteStream, ConnectorError, ConnectorErrorKind, HttpClient, HttpRequest, HttpResponse,
     HyperClient,
@@ -232,11 +230,7 @@ async fn the_sdk_client_uses_one_connection_for_sequential_operations() {
     ])
     .await;
     // No `http_client`: the config's default client.
-    let config = Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKID", "SECRET", None, None))
-        .endpoint_url(server.url())
-        .build();
+    let config = leansdk_tests::config::local(server.url()).build();
     let client = Client::new(&config);
 
     for expected in ["a", "b"] {

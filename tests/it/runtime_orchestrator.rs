@@ -20,15 +20,13 @@ const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const TOKEN: &str = "session-token-never-shown";
 
 fn config(endpoint_url: &str) -> Config {
-    Config::builder()
-        .region("us-east-1")
+    leansdk_tests::config::local(endpoint_url)
         .credentials(Credentials::new(
             "AKIDEXAMPLE",
             SECRET,
             Some(TOKEN.to_owned()),
             None,
         ))
-        .endpoint_url(endpoint_url)
         .retry_config(RetryConfig::disabled())
         .timeout_config(TimeoutConfig::default().with_operation(Duration::from_secs(20)))
         .app_name("orchestrator-test")

@@ -10,6 +10,7 @@ use leansdk_runtime::config::retry::RetryConfig;
 use leansdk_runtime::config::{Config, TimeoutConfig};
 use leansdk_runtime::error::{ProvideErrorMetadata, SdkError, TimeoutKind};
 use leansdk_runtime::http::ConnectorErrorKind;
+use leansdk_tests::config::ACCESS_KEY;
 use leansdk_tests::doubles::RecordingSleep;
 use leansdk_tests::get_workflow::input;
 use leansdk_tests::server::{Reply, TestServer, refused_url};
@@ -20,10 +21,7 @@ fn retrying_client(
     timeout: TimeoutConfig,
 ) -> (Client, RecordingSleep) {
     let sleep = RecordingSleep::default();
-    let config = Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKID", "SECRET", None, None))
-        .endpoint_url(endpoint_url)
+    let config = leansdk_tests::config::local(endpoint_url)
         .retry_config(retry)
         .timeout_config(timeout)
         .sleep_impl(sleep.clone())
@@ -274,7 +272,7 @@ async fn a_config_override_changes_one_call_and_nothing_else() {
     for request in &requests[1..] {
         assert_eq!(
             signed_as(request),
-            ("AKID".to_owned(), "us-east-1".to_owned())
+            (ACCESS_KEY.to_owned(), "us-east-1".to_owned())
         );
     }
 }

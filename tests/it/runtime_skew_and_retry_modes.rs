@@ -6,7 +6,6 @@ use std::time::{Duration, SystemTime};
 
 use leansdk_customerprofiles::Client;
 use leansdk_runtime::DateTime;
-use leansdk_runtime::auth::credentials::Credentials;
 use leansdk_runtime::config::Config;
 use leansdk_runtime::config::env::Env;
 use leansdk_runtime::config::retry::{RetryConfig, RetryMode};
@@ -19,10 +18,7 @@ const HOUR: Duration = Duration::from_secs(3600);
 
 fn client(endpoint_url: &str, retry: RetryConfig) -> (Client, RecordingSleep) {
     let sleep = RecordingSleep::default();
-    let config = Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKID", "SECRET", None, None))
-        .endpoint_url(endpoint_url)
+    let config = leansdk_tests::config::local(endpoint_url)
         .retry_config(retry)
         .sleep_impl(sleep.clone())
         .build();

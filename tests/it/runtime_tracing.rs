@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use leansdk_customerprofiles::Client;
 use leansdk_runtime::auth::credentials::Credentials;
-use leansdk_runtime::config::Config;
 use leansdk_runtime::config::retry::RetryConfig;
 use leansdk_tests::get_workflow::input;
 use leansdk_tests::server::{Reply, TestServer};
@@ -73,15 +72,13 @@ async fn traces_name_operation_attempt_status_and_request_id_but_no_secrets() {
             .header("x-amzn-requestid", "req-traced"),
     ])
     .await;
-    let config = Config::builder()
-        .region("us-east-1")
+    let config = leansdk_tests::config::local(server.url())
         .credentials(Credentials::new(
             "AKIDEXAMPLE",
             SECRET,
             Some(TOKEN.to_owned()),
             None,
         ))
-        .endpoint_url(server.url())
         .retry_config(RetryConfig::standard().with_initial_backoff(Duration::ZERO))
         .build();
     let capture = capture::Capture::default();

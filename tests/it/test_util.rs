@@ -7,7 +7,7 @@ use std::error::Error;
 use std::time::Duration;
 
 use leansdk_customerprofiles::types::{ResourceNotFoundException, Status, ThrottlingException};
-use leansdk_customerprofiles::{Client, Config, Credentials};
+use leansdk_customerprofiles::{Client, Config};
 use leansdk_runtime::error::{ErrorMetadata, ProvideErrorMetadata, SdkError};
 use leansdk_runtime::http::{ConnectorErrorKind, Headers, HttpRequest, HttpResponse};
 use leansdk_runtime::test_util::mock::{MockRules, Rule, RuleMode, Unmatched};
@@ -46,9 +46,7 @@ fn get(url: &str, headers: &[(&str, &str)]) -> HttpRequest {
 
 /// A real configuration (endpoint rules, signing) sending with `replay`.
 fn replaying(replay: &ReplayClient) -> Config {
-    Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKIDEXAMPLE", "secret", None, None))
+    leansdk_tests::config::base()
         .http_client(replay.clone())
         .sleep_impl(RecordingSleep::default())
         .build()

@@ -9,7 +9,7 @@ use leansdk_tests::server::{Reply, TestServer};
 use leansdk_waiterstest::error::SdkError;
 use leansdk_waiterstest::operation::get_oven::{GetOvenError, GetOvenOutput};
 use leansdk_waiterstest::types::OvenState;
-use leansdk_waiterstest::{Client, Config, Credentials, FinalPoll, RetryConfig, WaiterError};
+use leansdk_waiterstest::{Client, FinalPoll, RetryConfig, WaiterError};
 
 const PLENTY: Duration = Duration::from_secs(3600);
 
@@ -17,10 +17,7 @@ const PLENTY: Duration = Duration::from_secs(3600);
 async fn setup(replies: Vec<Reply>) -> (TestServer, Client, RecordingSleep) {
     let server = TestServer::start(replies).await;
     let sleep = RecordingSleep::default();
-    let config = Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKIDEXAMPLE", "secret", None, None))
-        .endpoint_url(server.url())
+    let config = leansdk_tests::config::local(server.url())
         // The waiter, not the call, decides what to do with errors here.
         .retry_config(RetryConfig::disabled())
         .sleep_impl(sleep.clone())
