@@ -6,7 +6,7 @@
 ///
 /// ```ignore
 /// let server = TestServer::start(vec![Reply::json(429, r#"{"__type":"ThrottlingException"}"#), Reply::json(200, "{}")]).await;
-/// let config = Config::builder().endpoint_url(server.url()) /* ... */ .build();
+/// let config = leansdk_tests::config::local(server.url()) /* ... */ .build();
 /// // ... call the client ...
 /// assert_eq!(server.requests().len(), 2);
 /// ```
@@ -293,6 +293,33 @@ pub mod server {
         let addr = listener.local_addr().expect("local address");
         drop(listener);
         format!("http://{addr}")
+    }
+}
+
+/// The configuration the tests start from, so that each sets only what it is about.
+pub mod config {
+    use leansdk_runtime::auth::credentials::Credentials;
+    use leansdk_runtime::config::{Config, ConfigBuilder};
+
+    /// The access key ID of [`base`]'s credentials.
+    pub const ACCESS_KEY: &str = "AKIDEXAMPLE";
+    /// The secret access key of [`base`]'s credentials.
+    pub const SECRET: &str = "secret";
+
+    /// What a call needs before it can be sent: region `us-east-1` and static credentials
+    /// ([`ACCESS_KEY`], [`SECRET`], no session token). The builder's setters replace what
+    /// was set, so a test adds or overrides what it varies: other credentials (a secret or
+    /// token it then looks for in logs), retries, timeouts, a recording sleep.
+    pub fn base() -> ConfigBuilder {
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new(ACCESS_KEY, SECRET, None, None))
+    }
+
+    /// [`base`], its calls sent to `endpoint_url`: a local test server's (or a refusing or
+    /// misbehaving peer's).
+    pub fn local(endpoint_url: impl Into<String>) -> ConfigBuilder {
+        base().endpoint_url(endpoint_url)
     }
 }
 

@@ -4,7 +4,7 @@
 //! Calls `DeleteEventStream` and prints its output as JSON:
 //!
 //! ```sh
-//! cargo run -p leansdk-customerprofiles --example delete_event_stream -- --domain-name VALUE --event-stream-name VALUE [--timeout-secs N]
+//! cargo run -p leansdk-eventstreamstest --example delete_event_stream -- --domain-name VALUE --event-stream-name VALUE [--timeout-secs N]
 //! ```
 //!
 //! Configuration comes from the environment (`AWS_REGION`, credentials, `AWS_ENDPOINT_URL`...); errors go to stderr with exit status 1.
@@ -14,7 +14,7 @@ async fn main() -> std::process::ExitCode {
     leansdk_runtime::cli::run(
             &["domain-name", "event-stream-name"],
             |config, args| async move {
-                leansdk_customerprofiles::Client::new(&config)
+                leansdk_eventstreamstest::Client::new(&config)
                     .delete_event_stream()
                     .set_domain_name(args.get("domain-name"))
                     .set_event_stream_name(args.get("event-stream-name"))

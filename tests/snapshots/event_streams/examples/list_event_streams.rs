@@ -4,7 +4,7 @@
 //! Calls `ListEventStreams` and prints its output as JSON:
 //!
 //! ```sh
-//! cargo run -p leansdk-customerprofiles --example list_event_streams -- --domain-name VALUE --next-token VALUE --max-results VALUE [--timeout-secs N]
+//! cargo run -p leansdk-eventstreamstest --example list_event_streams -- --domain-name VALUE --next-token VALUE --max-results VALUE [--timeout-secs N]
 //! ```
 //!
 //! Configuration comes from the environment (`AWS_REGION`, credentials, `AWS_ENDPOINT_URL`...); errors go to stderr with exit status 1.
@@ -14,7 +14,7 @@ async fn main() -> std::process::ExitCode {
     leansdk_runtime::cli::run(
             &["domain-name", "next-token", "max-results"],
             |config, args| async move {
-                leansdk_customerprofiles::Client::new(&config)
+                leansdk_eventstreamstest::Client::new(&config)
                     .list_event_streams()
                     .set_domain_name(args.get("domain-name"))
                     .set_next_token(args.get("next-token"))

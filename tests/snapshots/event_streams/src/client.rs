@@ -7,7 +7,7 @@ use leansdk_runtime::orchestrator::{ClientHandle, ServiceMeta};
 use leansdk_runtime::config::Config;
 
 static SERVICE: ServiceMeta = ServiceMeta {
-    service_id: "Customer Profiles",
+    service_id: "Event Streams Test",
     signing_name: "profile",
     sdk_version: env!("CARGO_PKG_VERSION"),
     resolve_endpoint: leansdk_runtime::orchestrator::endpoint_url_only,
@@ -20,7 +20,7 @@ static SERVICE: ServiceMeta = ServiceMeta {
     error_in_success: None,
 };
 
-/// Client for Customer Profiles: one method per operation, each returning a fluent builder. Cheap to clone; clones share connections and the retry quota.
+/// Client for Event Streams Test: one method per operation, each returning a fluent builder. Cheap to clone; clones share connections and the retry quota.
 #[derive(Clone, Debug)]
 pub struct Client {
     handle: ClientHandle,

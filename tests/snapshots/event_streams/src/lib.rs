@@ -13,8 +13,8 @@
 //!
 //! ```no_run
 //! # async fn call() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = leansdk_customerprofiles::Config::from_env().load().await?;
-//! let client = leansdk_customerprofiles::Client::new(&config);
+//! let config = leansdk_eventstreamstest::Config::from_env().load().await?;
+//! let client = leansdk_eventstreamstest::Client::new(&config);
 //! let output = client.create_event_stream().domain_name("...").uri("...").event_stream_name("...").send().await?;
 //! # Ok(())
 //! # }
