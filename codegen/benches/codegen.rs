@@ -9,7 +9,6 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use leansdk_codegen::ir::Crate;
 use leansdk_codegen::model::Model;
-use leansdk_codegen::render;
 
 const MODELS: [(&str, &str); 2] = [
     (
@@ -49,7 +48,9 @@ fn generating(c: &mut Criterion) {
         group.bench_function("parse", |b| b.iter(|| Model::from_json(black_box(&json))));
         group.bench_function("ir", |b| b.iter(|| Crate::build(black_box(&model), None)));
         group.bench_function("generate", |b| {
-            b.iter(|| render::generate(black_box(&model), &render::IN_REPOSITORY, &[]))
+            b.iter(|| {
+                leansdk_codegen::generate(black_box(&model), &leansdk_codegen::IN_REPOSITORY, &[])
+            })
         });
         group.finish();
     }

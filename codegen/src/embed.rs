@@ -100,7 +100,12 @@ impl Reroot<'_> {
 
 impl VisitMut for Reroot<'_> {
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        if mac.path.segments.first().is_some_and(|s| s.ident == "leansdk_runtime") {
+        if mac
+            .path
+            .segments
+            .first()
+            .is_some_and(|s| s.ident == "leansdk_runtime")
+        {
             mac.tokens = self.reroot_tokens(std::mem::take(&mut mac.tokens));
         }
         visit_mut::visit_macro_mut(self, mac);

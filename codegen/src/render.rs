@@ -103,8 +103,23 @@ fn space_items(source: &str) -> String {
     }
     fn starts_item(line: &str, top_level: bool) -> bool {
         const STARTS: &[&str] = &[
-            "///", "#[", "pub ", "pub(", "fn ", "async fn ", "const ", "static ", "impl ",
-            "impl<", "struct ", "enum ", "type ", "mod ", "trait ", "use ", "macro_rules!",
+            "///",
+            "#[",
+            "pub ",
+            "pub(",
+            "fn ",
+            "async fn ",
+            "const ",
+            "static ",
+            "impl ",
+            "impl<",
+            "struct ",
+            "enum ",
+            "type ",
+            "mod ",
+            "trait ",
+            "use ",
+            "macro_rules!",
         ];
         let line = line.trim_start();
         // At the top level, a macro call (`leansdk_runtime::operation_error_impls! {..}`)

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
+use leansdk_codegen::Manifest;
 use leansdk_codegen::model::Model;
-use leansdk_codegen::render::{self, Manifest};
 
 /// Snapshots sit three levels below the workspace root.
 const SNAPSHOT_MANIFEST: Manifest<'static> = Manifest {
@@ -31,9 +31,9 @@ fn snapshots_match_generator_output() {
             .to_string_lossy()
             .into_owned();
         let model = Model::from_path(&model_path).unwrap();
-        let files = render::generate(&model, &SNAPSHOT_MANIFEST, &[]).unwrap();
+        let files = leansdk_codegen::generate(&model, &SNAPSHOT_MANIFEST, &[]).unwrap();
         let dir = root.join("snapshots").join(&name);
-        for difference in render::check(&dir, &files).unwrap() {
+        for difference in leansdk_codegen::check(&dir, &files).unwrap() {
             failures.push(format!("{name}: {difference}"));
         }
     }

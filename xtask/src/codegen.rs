@@ -6,8 +6,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use leansdk_codegen::Manifest;
 use leansdk_codegen::model::Model;
-use leansdk_codegen::render::{self, Manifest};
 
 use crate::{protocol_tests, workspace};
 
@@ -125,7 +125,11 @@ struct Output {
 }
 
 impl Output {
-    fn apply(&mut self, dir: &Path, files: &[render::GeneratedFile]) -> Result<(), CodegenError> {
+    fn apply(
+        &mut self,
+        dir: &Path,
+        files: &[leansdk_codegen::GeneratedFile],
+    ) -> Result<(), CodegenError> {
         if self.check {
             let shown = dir
                 .strip_prefix(workspace::root())
@@ -133,12 +137,12 @@ impl Output {
                 .display()
                 .to_string();
             self.differences.extend(
-                render::check(dir, files)?
+                leansdk_codegen::check(dir, files)?
                     .into_iter()
                     .map(|difference| format!("{shown}: {difference}")),
             );
         } else {
-            render::write(dir, files)?;
+            leansdk_codegen::write(dir, files)?;
         }
         Ok(())
     }
@@ -178,7 +182,7 @@ fn snapshots(output: &mut Output) -> Result<(), CodegenError> {
         else {
             continue;
         };
-        let files = render::generate(&Model::from_path(&model)?, &SNAPSHOT_MANIFEST, &[])?;
+        let files = leansdk_codegen::generate(&Model::from_path(&model)?, &SNAPSHOT_MANIFEST, &[])?;
         output.apply(&root.join(SNAPSHOTS).join(name), &files)?;
     }
     Ok(())
@@ -198,10 +202,10 @@ fn protocol_crates(output: &mut Output) -> Result<(), CodegenError> {
 fn crate_files(
     model: &Path,
     manifest: &Manifest<'_>,
-) -> Result<Vec<render::GeneratedFile>, CodegenError> {
+) -> Result<Vec<leansdk_codegen::GeneratedFile>, CodegenError> {
     let model = Model::from_path(model)?;
     let divergences = crate::endpoint_tests::known_divergences(model.service(None)?.id.as_str());
-    Ok(render::generate(&model, manifest, divergences)?)
+    Ok(leansdk_codegen::generate(&model, manifest, divergences)?)
 }
 
 /// Every [`REPOSITORY`] target, or with `model` one crate: into `out` (standalone) or
@@ -223,14 +227,14 @@ pub fn run(model: Option<&Path>, out: Option<&Path>, check: bool) -> Result<(), 
         }
         (Some(model), None) => output.apply(
             &workspace::generated(),
-            &crate_files(model, &render::IN_REPOSITORY)?,
+            &crate_files(model, &leansdk_codegen::IN_REPOSITORY)?,
         )?,
         (None, _) => {
             for target in REPOSITORY {
                 match target {
                     Target::Crate { model, dir } => output.apply(
                         &root.join(dir),
-                        &crate_files(&root.join(model), &render::IN_REPOSITORY)?,
+                        &crate_files(&root.join(model), &leansdk_codegen::IN_REPOSITORY)?,
                     )?,
                     Target::RuntimeModule {
                         model,
@@ -238,7 +242,7 @@ pub fn run(model: Option<&Path>, out: Option<&Path>, check: bool) -> Result<(), 
                         module_path,
                     } => {
                         let model = Model::from_path(&root.join(model))?;
-                        let files = render::generate_module(&model, module_path)?;
+                        let files = leansdk_codegen::generate_module(&model, module_path)?;
                         output.apply(&root.join(dir), &files)?;
                     }
                 }

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use leansdk_codegen::Error;
+use leansdk_codegen::Manifest;
 use leansdk_codegen::ir::Crate;
 use leansdk_codegen::model::Model;
-use leansdk_codegen::render::{self, Manifest};
 
 use crate::workspace;
 
@@ -52,12 +52,12 @@ impl GeneratedWorkspace {
         let member = self.dir.join(member_name(model));
         let model = Model::from_path(model)?;
         let krate = Crate::build(&model, None)?;
-        let files = render::generate(
+        let files = leansdk_codegen::generate(
             &model,
             &manifest,
             crate::endpoint_tests::known_divergences(model.service(None)?.id.as_str()),
         )?;
-        render::write(&member, &files)?;
+        leansdk_codegen::write(&member, &files)?;
         Ok(krate)
     }
 

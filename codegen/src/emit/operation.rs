@@ -7,9 +7,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::structure::{self, default_expr};
-use crate::ir::{
-    DefaultValue, Operation, Presence, Protocol, Struct, TypeDef, TypeKind,
-};
+use crate::ir::{DefaultValue, Operation, Presence, Protocol, Struct, TypeDef, TypeKind};
 use crate::protocol;
 use crate::tokens::{doc_attrs, ident, rust_type};
 

@@ -124,7 +124,10 @@ fn field_codec(field: &Field, role: StructRole) -> Option<Codec> {
 
 /// Whether the structure's file needs [`Codec::import`].
 pub fn uses_codecs(shape: &Struct) -> bool {
-    shape.fields.iter().any(|f| field_codec(f, shape.role).is_some())
+    shape
+        .fields
+        .iter()
+        .any(|f| field_codec(f, shape.role).is_some())
 }
 
 /// The field's initial value when `Default::default()` would be wrong, else `None`.

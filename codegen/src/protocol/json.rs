@@ -101,7 +101,9 @@ impl Codec {
     /// The import that the paths of [`with_tokens`](Self::with_tokens) and
     /// [`with_path`](Self::with_path) need, once per file that uses a codec.
     pub fn import() -> TokenStream {
-        quote!(use leansdk_runtime::protocol::json::codec;)
+        quote!(
+            use leansdk_runtime::protocol::json::codec;
+        )
     }
 
     /// The same path as the string `#[serde(with = "...")]` takes.

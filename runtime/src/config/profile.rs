@@ -1,7 +1,7 @@
 //! Parser for the shared AWS `config` and `credentials` files.
 //!
 //! Follows the rules every AWS SDK shares, as the cross-SDK test suites write them down
-//! (`tests/data/aws-config/`, run by `runtime/tests/shared_config_suites.rs`):
+//! (`tests/data/aws-config/`, run by `runtime/tests/it/shared_config_suites.rs`):
 //!
 //! - Sections: `[profile NAME]` or `[default]` in the config file, `[NAME]` in the
 //!   credentials file; `[services NAME]` and `[sso-session NAME]` in the config file only.

@@ -56,7 +56,7 @@
 //! }
 //! ```
 //!
-//! `tests/e2e_get_workflow.rs` and `tests/runtime_*.rs` run the generated operation against
+//! `tests/it/e2e_get_workflow.rs` and `tests/it/runtime_*.rs` run the generated operation against
 //! a local server.
 //!
 //! [`ClientHandle::invoke`] then: resolves the endpoint once per operation (signing name and

@@ -1,8 +1,8 @@
 //! One `#[test]` per compliance case, in one module per suite (`tests/compliance.rs`).
 
+use leansdk_codegen::ident;
 use leansdk_codegen::ir::{Crate, Operation, Struct};
 use leansdk_codegen::model::{Model, ShapeId, ShapeKind};
-use leansdk_codegen::tokens::ident;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;

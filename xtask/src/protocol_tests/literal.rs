@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use leansdk_codegen::ident;
 use leansdk_codegen::ir::{Crate, Field, Presence, RustType, Struct, TypeDef, TypeKind};
 use leansdk_codegen::model::{Model, ShapeId};
-use leansdk_codegen::tokens::ident;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
