@@ -51,16 +51,8 @@ pub enum Ast {
     ExpressionRef,
 }
 
-/// A comparison operator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Comparison {
-    Equal,
-    NotEqual,
-    Less,
-    LessOrEqual,
-    Greater,
-    GreaterOrEqual,
-}
+/// The comparison operators, as the runtime evaluates them.
+pub use leansdk_runtime::waiter::value::Comparison;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Token {

@@ -70,13 +70,8 @@ pub enum Matcher {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Comparator {
-    StringEquals,
-    BooleanEquals,
-    AllStringEquals,
-    AnyStringEquals,
-}
+/// The acceptors' comparators, as the runtime matches them.
+pub use leansdk_runtime::waiter::value::Comparator;
 
 /// A typed JMESPath expression.
 #[derive(Clone, Debug, PartialEq)]
