@@ -496,8 +496,8 @@ if selected services; then
 fi
 if selected floor; then
     echo
-    echo "The floor: bare hyper, ${VALUE[cpu_us_floor]} us of client CPU per call (median)${VALUE[ir_floor]:+,}" \
-        "${VALUE[ir_floor]:+${VALUE[ir_floor]} instructions (callgrind)}:"
+    instructions=${VALUE[ir_floor]:+, ${VALUE[ir_floor]} instructions (callgrind)}
+    echo "The floor: bare hyper, ${VALUE[cpu_us_floor]} us of client CPU per call (median)$instructions:"
     echo
     table_header
     row "client CPU per call (us, median)" "${VALUE[cpu_us_official]}" "${VALUE[cpu_us_lean]}" -
