@@ -1,7 +1,7 @@
 //! GetWorkflow through leansdk's generated crate, timed by `bench-harness`.
 //! `official/src/main.rs` is the same program on the official SDK.
 
-use bench_harness::Args;
+use bench_harness::{Args, Caller};
 use leansdk_customerprofiles::{Client, Config, Credentials};
 
 /// `WorkflowId` in the fixture the bench server answers with.
@@ -21,25 +21,25 @@ async fn main() {
         .endpoint_url(&args.endpoint)
         .build();
     let client = Client::new(&config);
-    match bench_harness::measure(&args, || get_workflow(&client)).await {
-        Ok(report) => println!("{report}"),
-        Err(error) => {
-            eprintln!("GetWorkflow failed: {error}");
-            std::process::exit(1);
-        }
-    }
+    bench_harness::run(&args, || GetWorkflow(client.clone())).await;
 }
 
-async fn get_workflow(client: &Client) -> Result<(), String> {
-    let output = client
-        .get_workflow()
-        .domain_name("bench-domain")
-        .workflow_id(WORKFLOW_ID)
-        .send()
-        .await
-        .map_err(|error| error.to_string())?;
-    match output.workflow_id.as_deref() {
-        Some(WORKFLOW_ID) => Ok(()),
-        other => Err(format!("unexpected WorkflowId {other:?}")),
+/// A handle on the one client; calls in flight share its connections.
+struct GetWorkflow(Client);
+
+impl Caller for GetWorkflow {
+    async fn call(&mut self) -> Result<(), String> {
+        let output = self
+            .0
+            .get_workflow()
+            .domain_name("bench-domain")
+            .workflow_id(WORKFLOW_ID)
+            .send()
+            .await
+            .map_err(|error| error.to_string())?;
+        match output.workflow_id.as_deref() {
+            Some(WORKFLOW_ID) => Ok(()),
+            other => Err(format!("unexpected WorkflowId {other:?}")),
+        }
     }
 }

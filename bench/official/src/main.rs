@@ -5,7 +5,7 @@ use aws_config::BehaviorVersion;
 use aws_sdk_customerprofiles::Client;
 use aws_sdk_customerprofiles::config::{Credentials, Region};
 use aws_sdk_customerprofiles::error::DisplayErrorContext;
-use bench_harness::Args;
+use bench_harness::{Args, Caller};
 
 /// `WorkflowId` in the fixture the bench server answers with.
 const WORKFLOW_ID: &str = "3f9c2b7e8d1a4c6f9e0b5a7d2c4e6f81";
@@ -26,25 +26,25 @@ async fn main() {
         .load()
         .await;
     let client = Client::new(&config);
-    match bench_harness::measure(&args, || get_workflow(&client)).await {
-        Ok(report) => println!("{report}"),
-        Err(error) => {
-            eprintln!("GetWorkflow failed: {error}");
-            std::process::exit(1);
-        }
-    }
+    bench_harness::run(&args, || GetWorkflow(client.clone())).await;
 }
 
-async fn get_workflow(client: &Client) -> Result<(), String> {
-    let output = client
-        .get_workflow()
-        .domain_name("bench-domain")
-        .workflow_id(WORKFLOW_ID)
-        .send()
-        .await
-        .map_err(|error| DisplayErrorContext(error).to_string())?;
-    match output.workflow_id() {
-        Some(WORKFLOW_ID) => Ok(()),
-        other => Err(format!("unexpected WorkflowId {other:?}")),
+/// A handle on the one client; calls in flight share its connections.
+struct GetWorkflow(Client);
+
+impl Caller for GetWorkflow {
+    async fn call(&mut self) -> Result<(), String> {
+        let output = self
+            .0
+            .get_workflow()
+            .domain_name("bench-domain")
+            .workflow_id(WORKFLOW_ID)
+            .send()
+            .await
+            .map_err(|error| DisplayErrorContext(error).to_string())?;
+        match output.workflow_id() {
+            Some(WORKFLOW_ID) => Ok(()),
+            other => Err(format!("unexpected WorkflowId {other:?}")),
+        }
     }
 }
