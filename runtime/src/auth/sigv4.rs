@@ -19,8 +19,13 @@ use crate::http::HttpRequest;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
+/// The SHA-256 of no bytes, in hex.
+const EMPTY_PAYLOAD_SHA256: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 /// The payload hash of a body that is not hashed (a stream).
 const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
 /// Headers that proxies or the HTTP stack may rewrite after signing.
 const UNSIGNED_HEADERS: &[&str] = &[
     "authorization",
@@ -159,6 +164,8 @@ pub fn sign_parts(
     // A streamed body cannot be hashed before it is sent; services that take one (S3)
     // accept the literal in place of the hash, in the header and the canonical request.
     let payload_hash = match request.body.bytes() {
+        // Most calls (every GET) have no body: its hash is known.
+        Some([]) => EMPTY_PAYLOAD_SHA256.to_owned(),
         Some(bytes) => hex_sha256(bytes),
         None => UNSIGNED_PAYLOAD.to_owned(),
     };
@@ -540,6 +547,11 @@ fn derive_signing_key(secret: &str, date: &str, region: &str, service: &str) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_empty_payload_hash_is_sha256_of_nothing() {
+        assert_eq!(EMPTY_PAYLOAD_SHA256, hex_sha256(b""));
+    }
     use std::time::{Duration, UNIX_EPOCH};
 
     fn params(credentials: &Credentials) -> SigningParams<'_> {
