@@ -470,3 +470,51 @@ fn the_readme_shows_the_example() {
         "README.md should show tests/it/test_util.rs's example as it is:\n{example}"
     );
 }
+
+/// Operations whose output streams (S3 GetObject) are mocked too: a typed output keeps its
+/// body as given, a raw response's body becomes the stream, read by the operation's parser.
+#[tokio::test]
+async fn a_streaming_operation_is_answered_by_outputs_and_raw_responses() {
+    use leansdk_s3::operation::get_object::{GetObjectInput, GetObjectOutput};
+
+    let object = Rule::<GetObjectInput>::builder()
+        .match_requests(|input| input.key.as_deref() == Some("typed"))
+        .then_output(|| GetObjectOutput {
+            body: "typed body".into(),
+            e_tag: Some("\"t\"".to_owned()),
+            ..GetObjectOutput::default()
+        });
+    let raw = Rule::<GetObjectInput>::builder().then_http_response(|| {
+        response(
+            200,
+            &[("ETag", "\"r\""), ("Content-Length", "8")],
+            "raw body",
+        )
+    });
+    let network = NoNetwork::default();
+    let rules = MockRules::new(RuleMode::MatchAny).rule(&object).rule(&raw);
+    let client = leansdk_s3::Client::new(&mocked(rules, &network, &RecordingSleep::default()));
+
+    let typed = client
+        .get_object()
+        .bucket("b")
+        .key("typed")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(typed.e_tag.as_deref(), Some("\"t\""));
+    assert_eq!(typed.body.collect().await.unwrap(), b"typed body");
+
+    let parsed = client
+        .get_object()
+        .bucket("b")
+        .key("other")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(parsed.e_tag.as_deref(), Some("\"r\""));
+    assert_eq!(parsed.content_length, Some(8));
+    assert_eq!(parsed.body.collect().await.unwrap(), b"raw body");
+    assert_eq!((object.num_calls(), raw.num_calls()), (1, 1));
+    assert!(network.urls().is_empty(), "nothing is sent");
+}
