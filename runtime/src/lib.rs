@@ -27,6 +27,8 @@ pub mod endpoint;
 #[doc(hidden)]
 pub mod enums;
 pub mod error;
+#[cfg(feature = "event-stream")]
+pub mod event_stream;
 pub mod http;
 pub mod orchestrator;
 #[doc(hidden)]

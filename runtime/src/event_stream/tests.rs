@@ -1,0 +1,465 @@
+//! The framing against hand-written vectors, every header type, every error, and bytes fed
+//! one at a time.
+
+use bytes::Bytes;
+
+use super::*;
+use crate::DateTime;
+
+/// Written by hand and read back by botocore's parser: tests/data/event_stream/vectors.py,
+/// whose output (tests/data/event_stream/vectors.txt) these are.
+const EMPTY: &str = "000000100000000005c248eb7d98c8ff";
+const EVENT: &str = "000000680000004b2d6e7bfd0d3a6d6573736167652d747970650700056576656e740b3a6576656e742d747970650700056368756e6b0d3a636f6e74656e742d747970650700106170706c69636174696f6e2f6a736f6e7b2274657874223a226869227dfbef0301";
+const EXCEPTION: &str = "0000008800000061de0175f40d3a6d6573736167652d74797065070009657863657074696f6e0f3a657863657074696f6e2d747970650700135468726f74746c696e67457863657074696f6e0d3a636f6e74656e742d747970650700106170706c69636174696f6e2f6a736f6e7b226d657373616765223a22736c6f7720646f776e227d1f18242b";
+const EVERY_TYPE: &str = "0000008f0000007c0f27c53d0474727565000566616c736501046279746502ff05696e74313603fffe05696e74333204fffffffd05696e74363405fffffffffffffffc05627974657306000300ff1006737472696e6707000668c3a96c6c6f0974696d657374616d70080000018bcfe5687b0475756964090123456789abcdef0123456789abcdef0001021af29ffc";
+
+pub(super) fn unhex(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn decode_one(bytes: &[u8]) -> Result<Option<Message>, FrameError> {
+    let mut decoder = MessageDecoder::new();
+    decoder.push(bytes);
+    decoder.next_message()
+}
+
+fn every_type() -> Message {
+    Message::new(&b"\x00\x01\x02"[..])
+        .with_header("true", HeaderValue::Bool(true))
+        .with_header("false", HeaderValue::Bool(false))
+        .with_header("byte", HeaderValue::Byte(-1))
+        .with_header("int16", HeaderValue::Int16(-2))
+        .with_header("int32", HeaderValue::Int32(-3))
+        .with_header("int64", HeaderValue::Int64(-4))
+        .with_header(
+            "bytes",
+            HeaderValue::ByteArray(Bytes::from_static(b"\x00\xff\x10")),
+        )
+        .with_header("string", HeaderValue::String("héllo".into()))
+        .with_header(
+            "timestamp",
+            HeaderValue::Timestamp(DateTime::from_secs_and_nanos(1_700_000_000, 123_000_000)),
+        )
+        .with_header(
+            "uuid",
+            HeaderValue::Uuid(0x0123456789abcdef0123456789abcdef),
+        )
+}
+
+fn event() -> Message {
+    Message::new(&br#"{"text":"hi"}"#[..])
+        .with_header(":message-type", HeaderValue::String("event".into()))
+        .with_header(":event-type", HeaderValue::String("chunk".into()))
+        .with_header(
+            ":content-type",
+            HeaderValue::String("application/json".into()),
+        )
+}
+
+#[test]
+fn the_vectors_decode_as_botocore_read_them_and_encode_back() {
+    let cases = [
+        (EMPTY, Message::new(Bytes::new())),
+        (EVENT, event()),
+        (
+            EXCEPTION,
+            Message::new(&br#"{"message":"slow down"}"#[..])
+                .with_header(":message-type", HeaderValue::String("exception".into()))
+                .with_header(
+                    ":exception-type",
+                    HeaderValue::String("ThrottlingException".into()),
+                )
+                .with_header(
+                    ":content-type",
+                    HeaderValue::String("application/json".into()),
+                ),
+        ),
+        (EVERY_TYPE, every_type()),
+    ];
+    for (hex, expected) in cases {
+        let bytes = unhex(hex);
+        let decoded = decode_one(&bytes).unwrap().unwrap();
+        assert_eq!(decoded, expected, "{hex}");
+        assert_eq!(expected.encode().unwrap(), bytes, "{hex}");
+    }
+}
+
+#[test]
+fn every_header_type_round_trips_with_its_accessor() {
+    let message = decode_one(&every_type().encode().unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(message, every_type());
+    assert_eq!(
+        message.header("true").and_then(HeaderValue::as_bool),
+        Some(true)
+    );
+    assert_eq!(
+        message.header("false").and_then(HeaderValue::as_bool),
+        Some(false)
+    );
+    assert_eq!(
+        message.header("byte").and_then(HeaderValue::as_byte),
+        Some(-1)
+    );
+    assert_eq!(
+        message.header("int16").and_then(HeaderValue::as_i16),
+        Some(-2)
+    );
+    assert_eq!(
+        message.header("int32").and_then(HeaderValue::as_i32),
+        Some(-3)
+    );
+    assert_eq!(
+        message.header("int64").and_then(HeaderValue::as_i64),
+        Some(-4)
+    );
+    assert_eq!(
+        message.header("bytes").and_then(HeaderValue::as_bytes),
+        Some(&Bytes::from_static(b"\x00\xff\x10"))
+    );
+    assert_eq!(message.string_header("string"), Some("héllo"));
+    assert_eq!(
+        message
+            .header("timestamp")
+            .and_then(HeaderValue::as_timestamp),
+        Some(DateTime::from_secs_and_nanos(1_700_000_000, 123_000_000))
+    );
+    assert_eq!(
+        message.header("uuid").and_then(HeaderValue::as_uuid),
+        Some(0x0123456789abcdef0123456789abcdef)
+    );
+    // A header of another type is not that type; a missing one is absent.
+    assert_eq!(message.string_header("int32"), None);
+    assert_eq!(message.header("int32").and_then(HeaderValue::as_i64), None);
+    assert_eq!(message.header("missing"), None);
+    assert_eq!(message.payload().as_ref(), b"\x00\x01\x02");
+    assert_eq!(message.headers().len(), 10);
+    assert_eq!(message.into_payload(), Bytes::from_static(b"\x00\x01\x02"));
+}
+
+#[test]
+fn timestamps_before_the_epoch_and_extremes_round_trip() {
+    for time in [
+        DateTime::from_secs_and_nanos(-1, 999_000_000),
+        DateTime::from_secs(0),
+        DateTime::from_secs(i64::MAX / 1000 - 1),
+    ] {
+        let message = Message::new(Bytes::new()).with_header("t", HeaderValue::Timestamp(time));
+        let decoded = decode_one(&message.encode().unwrap()).unwrap().unwrap();
+        assert_eq!(decoded.header("t"), Some(&HeaderValue::Timestamp(time)));
+    }
+    let error = Message::new(Bytes::new())
+        .with_header("t", HeaderValue::Timestamp(DateTime::from_secs(i64::MAX)))
+        .encode()
+        .unwrap_err();
+    assert!(matches!(error, FrameError::InvalidHeader { .. }), "{error}");
+    assert!(error.to_string().contains("milliseconds"), "{error}");
+}
+
+#[test]
+fn the_first_of_repeated_headers_is_the_header() {
+    let message = Message::new(Bytes::new())
+        .with_header("a", HeaderValue::Int32(1))
+        .with_header("a", HeaderValue::Int32(2));
+    let decoded = decode_one(&message.encode().unwrap()).unwrap().unwrap();
+    assert_eq!(decoded.header("a"), Some(&HeaderValue::Int32(1)));
+    assert_eq!(decoded.headers().len(), 2);
+}
+
+#[test]
+fn bytes_fed_one_at_a_time_give_each_message_once_it_is_whole() {
+    let messages = [event(), Message::new(Bytes::new()), every_type()];
+    let stream: Vec<u8> = messages
+        .iter()
+        .flat_map(|message| message.encode().unwrap())
+        .collect();
+    let mut decoder = MessageDecoder::new();
+    let mut decoded = Vec::new();
+    for (i, byte) in stream.iter().enumerate() {
+        decoder.push(std::slice::from_ref(byte));
+        while let Some(message) = decoder.next_message().unwrap() {
+            decoded.push((i, message));
+        }
+    }
+    assert!(!decoder.has_partial_message());
+    let ends: Vec<usize> = decoded.iter().map(|(i, _)| *i).collect();
+    let lengths: Vec<usize> = messages.iter().map(|m| m.encode().unwrap().len()).collect();
+    assert_eq!(
+        ends,
+        [
+            lengths[0] - 1,
+            lengths[0] + lengths[1] - 1,
+            stream.len() - 1
+        ]
+    );
+    let decoded: Vec<Message> = decoded.into_iter().map(|(_, m)| m).collect();
+    assert_eq!(decoded, messages);
+}
+
+#[test]
+fn a_partial_message_is_reported_as_truncated_with_its_length() {
+    let bytes = unhex(EVENT);
+    let mut decoder = MessageDecoder::new();
+    decoder.push(&bytes[..5]);
+    assert_eq!(decoder.next_message().unwrap(), None);
+    assert!(decoder.has_partial_message());
+    let error = decoder.truncated();
+    assert!(
+        matches!(
+            error,
+            FrameError::Truncated {
+                received: 5,
+                expected: None
+            }
+        ),
+        "{error:?}"
+    );
+    decoder.push(&bytes[5..20]);
+    assert_eq!(decoder.next_message().unwrap(), None);
+    let error = decoder.truncated();
+    assert!(
+        matches!(
+            error,
+            FrameError::Truncated {
+                received: 20,
+                expected: Some(104)
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "the event stream ended 20 bytes into a message of 104 bytes"
+    );
+}
+
+#[test]
+fn a_corrupt_prelude_is_a_prelude_checksum_error() {
+    let mut bytes = unhex(EVENT);
+    bytes[3] ^= 1;
+    let error = decode_one(&bytes).unwrap_err();
+    assert!(
+        matches!(error, FrameError::PreludeChecksum { .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("0x2d6e7bfd"), "{error}");
+    // Even before the rest of the message arrived.
+    let error = decode_one(&bytes[..12]).unwrap_err();
+    assert!(
+        matches!(error, FrameError::PreludeChecksum { .. }),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_corrupt_payload_or_checksum_is_a_message_checksum_error() {
+    let clean = unhex(EVENT);
+    for at in [20, clean.len() - 20, clean.len() - 1] {
+        let mut bytes = clean.clone();
+        bytes[at] ^= 0x40;
+        let error = decode_one(&bytes).unwrap_err();
+        assert!(
+            matches!(error, FrameError::MessageChecksum { .. }),
+            "{at}: {error}"
+        );
+    }
+    let mut bytes = clean.clone();
+    bytes[clean.len() - 1] ^= 0x40;
+    let error = decode_one(&bytes).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "event stream message checksum mismatch: the message says 0xfbef0341, its bytes give 0xfbef0301"
+    );
+}
+
+/// A prelude with a valid CRC announcing these lengths.
+fn prelude(total: u32, headers: u32) -> Vec<u8> {
+    let mut bytes = total.to_be_bytes().to_vec();
+    bytes.extend_from_slice(&headers.to_be_bytes());
+    let crc = crc32fast::hash(&bytes);
+    bytes.extend_from_slice(&crc.to_be_bytes());
+    bytes
+}
+
+#[test]
+fn a_hostile_prelude_is_refused_before_its_length_is_awaited() {
+    let error = decode_one(&prelude(u32::MAX, 0)).unwrap_err();
+    assert!(
+        matches!(error, FrameError::TooLong { what: "message", length, .. } if length == u32::MAX as usize),
+        "{error}"
+    );
+    let error = decode_one(&prelude(1 << 20, 200 * 1024)).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            FrameError::TooLong {
+                what: "headers",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let error = decode_one(&prelude(20, 10)).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            FrameError::InvalidLength {
+                total_length: 20,
+                headers_length: 10
+            }
+        ),
+        "{error}"
+    );
+    let error = decode_one(&prelude(8, 0)).unwrap_err();
+    assert!(matches!(error, FrameError::InvalidLength { .. }), "{error}");
+    // The largest message allowed is awaited, holding only what arrived.
+    let mut decoder = MessageDecoder::new();
+    decoder.push(&prelude(16 * 1024 * 1024, 0));
+    assert_eq!(decoder.next_message().unwrap(), None);
+    assert!(
+        decoder.buffer.capacity() < 1024,
+        "{}",
+        decoder.buffer.capacity()
+    );
+}
+
+/// A message of `headers` (raw) and no payload, with valid CRCs.
+fn with_raw_headers(headers: &[u8]) -> Vec<u8> {
+    let mut bytes = prelude(16 + headers.len() as u32, headers.len() as u32);
+    bytes.extend_from_slice(headers);
+    let crc = crc32fast::hash(&bytes);
+    bytes.extend_from_slice(&crc.to_be_bytes());
+    bytes
+}
+
+#[test]
+fn unreadable_headers_are_invalid_header_errors_naming_them() {
+    let cases: [(&[u8], &str, &str); 6] = [
+        (b"\x01a\x0a", "a", "unknown value type 10"),
+        (b"\x05ab", "", "name is cut short"),
+        (b"\x01a", "a", "value type is missing"),
+        (
+            b"\x01a\x04\x00\x01",
+            "a",
+            "needs 4 bytes, the headers have 2 left",
+        ),
+        (b"\x01a\x07\x00\x05abc", "a", "needs 5 bytes"),
+        (b"\x01s\x07\x00\x01\xff", "s", "not UTF-8"),
+    ];
+    for (headers, name, reason) in cases {
+        let error = decode_one(&with_raw_headers(headers)).unwrap_err();
+        let FrameError::InvalidHeader {
+            name: got,
+            reason: why,
+        } = &error
+        else {
+            panic!("{headers:?}: {error:?}");
+        };
+        assert_eq!(got, name, "{headers:?}");
+        assert!(why.contains(reason), "{headers:?}: {why}");
+    }
+    let error = decode_one(&with_raw_headers(b"\x01\xff\x00")).unwrap_err();
+    assert!(error.to_string().contains("name is not UTF-8"), "{error}");
+    // A string value longer than the SDKs allow, though the format could carry it.
+    let mut long = b"\x01s\x07\x80\x00".to_vec();
+    long.resize(long.len() + 0x8000, b'x');
+    let error = decode_one(&with_raw_headers(&long)).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            FrameError::TooLong {
+                what: "header value",
+                length: 32768,
+                ..
+            }
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn encoding_refuses_what_the_format_or_the_limits_cannot_carry() {
+    let long_name = "n".repeat(256);
+    let error = Message::new(Bytes::new())
+        .with_header(long_name, HeaderValue::Bool(true))
+        .encode()
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            FrameError::TooLong {
+                what: "header name",
+                length: 256,
+                limit: 255
+            }
+        ),
+        "{error}"
+    );
+    let error = Message::new(Bytes::new())
+        .with_header("v", HeaderValue::String("x".repeat(32768)))
+        .encode()
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            FrameError::TooLong {
+                what: "header value",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let error = Message::new(Bytes::new())
+        .with_header("v", HeaderValue::ByteArray(Bytes::from(vec![0; 32768])))
+        .encode()
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            FrameError::TooLong {
+                what: "header value",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    // 32767 bytes is the longest value; five such headers exceed 128 KiB of headers.
+    let mut message = Message::new(Bytes::new());
+    for i in 0..5 {
+        message = message.with_header(format!("h{i}"), HeaderValue::String("x".repeat(32767)));
+    }
+    let error = message.encode().unwrap_err();
+    assert!(
+        matches!(
+            error,
+            FrameError::TooLong {
+                what: "headers",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let error = Message::new(vec![0; 16 * 1024 * 1024])
+        .encode()
+        .unwrap_err();
+    assert!(
+        matches!(error, FrameError::TooLong { what: "message", length, limit } if length == limit + 16),
+        "{error}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "event stream message of 16777232 bytes is longer than the 16777216 bytes allowed"
+    );
+}
+
+#[test]
+fn debug_shows_headers_and_the_payload_length_only() {
+    let debug = format!("{:?}", event());
+    assert!(debug.contains(":event-type"), "{debug}");
+    assert!(debug.contains("payload_length: 13"), "{debug}");
+    assert!(!debug.contains("hi"), "{debug}");
+}
