@@ -14,6 +14,7 @@ mod presigning;
 mod runtime_config;
 mod runtime_container_credentials;
 mod runtime_credential_providers;
+mod runtime_event_stream;
 mod runtime_hostile_peers;
 mod runtime_http_client;
 mod runtime_imds;

@@ -3,12 +3,54 @@
 //! `SelectObjectContent`) or input (Transcribe's `StartStreamTranscription`), framed one after
 //! another in the HTTP body. Feature `event-stream`.
 //!
-//! [`Message`] and [`MessageDecoder`] are the framing; generated code implements
-//! [`Unmarshal`] for each output union.
+//! [`Message`] and [`MessageDecoder`] are the framing. An output stream is a [`Receiver`]
+//! of the operation's event union, which generated code makes [`Unmarshal`].
+
+use std::fmt;
 
 mod frame;
+mod receiver;
 
 pub use frame::{FrameError, Header, HeaderValue, Message, MessageDecoder};
+pub use receiver::{Receiver, RecvError};
+
+/// Implemented by generated code for each *output* event-stream union.
+pub trait Unmarshal: Sized {
+    /// The union's error enum: its modelled exceptions plus `Unhandled`.
+    type Error;
+
+    /// A message whose `:message-type` is `event`, by its `:event-type`. An event type this
+    /// version does not know is not an error: the union's `Unknown` variant.
+    fn event(message: &Message) -> Result<Self, UnmarshalError>;
+
+    /// A message whose `:message-type` is `exception`, by its `:exception-type` (an unknown
+    /// one becomes the error enum's `Unhandled`).
+    fn exception(message: &Message) -> Result<Self::Error, UnmarshalError>;
+}
+
+/// A message that does not make an event: a payload that did not parse, a required event
+/// header that is missing, an unknown `:message-type`.
+#[derive(Debug)]
+pub struct UnmarshalError {
+    reason: String,
+}
+
+impl UnmarshalError {
+    /// What is wrong with the message, e.g. `missing header :event-type`.
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for UnmarshalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot read an event stream message: {}", self.reason)
+    }
+}
+
+impl std::error::Error for UnmarshalError {}
 
 #[cfg(test)]
 mod tests;

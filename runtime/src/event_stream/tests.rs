@@ -463,3 +463,346 @@ fn debug_shows_headers_and_the_payload_length_only() {
     assert!(debug.contains("payload_length: 13"), "{debug}");
     assert!(!debug.contains("hi"), "{debug}");
 }
+
+mod receiving {
+    use std::collections::VecDeque;
+    use std::io;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use tokio::io::{AsyncRead, ReadBuf};
+
+    use super::*;
+    use crate::ByteStream;
+
+    #[derive(Debug, PartialEq)]
+    enum Event {
+        Chunk(String),
+        Unknown(String),
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Error {
+        Throttling(String),
+        Unhandled(String),
+    }
+
+    impl fmt::Display for Error {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "{self:?}")
+        }
+    }
+
+    impl std::error::Error for Error {}
+
+    use std::fmt;
+
+    fn text(message: &Message) -> Result<String, UnmarshalError> {
+        String::from_utf8(message.payload().to_vec())
+            .map_err(|_| UnmarshalError::new("payload is not UTF-8"))
+    }
+
+    /// What generated code does for a union of one event and one exception.
+    impl Unmarshal for Event {
+        type Error = Error;
+
+        fn event(message: &Message) -> Result<Self, UnmarshalError> {
+            match message.string_header(":event-type") {
+                Some("chunk") => Ok(Self::Chunk(text(message)?)),
+                Some(other) => Ok(Self::Unknown(other.to_owned())),
+                None => Err(UnmarshalError::new("missing header :event-type")),
+            }
+        }
+
+        fn exception(message: &Message) -> Result<Error, UnmarshalError> {
+            match message.string_header(":exception-type") {
+                Some("ThrottlingException") => Ok(Error::Throttling(text(message)?)),
+                other => Ok(Error::Unhandled(other.unwrap_or_default().to_owned())),
+            }
+        }
+    }
+
+    /// A body that arrives in the given pieces, then fails with `error` if one is given.
+    struct Pieces {
+        pieces: VecDeque<Vec<u8>>,
+        error: Option<io::Error>,
+    }
+
+    impl AsyncRead for Pieces {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            let this = self.get_mut();
+            match this.pieces.pop_front() {
+                Some(piece) => buf.put_slice(&piece),
+                None => {
+                    if let Some(error) = this.error.take() {
+                        return Poll::Ready(Err(error));
+                    }
+                }
+            }
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    fn body(bytes: &[u8], cuts: &[usize], error: Option<io::Error>) -> ByteStream {
+        let mut pieces = VecDeque::new();
+        let mut start = 0;
+        for &cut in cuts.iter().chain([bytes.len()].iter()) {
+            pieces.push_back(bytes[start..cut].to_vec());
+            start = cut;
+        }
+        ByteStream::once(Box::pin(Pieces { pieces, error }), None)
+    }
+
+    fn receiver(messages: &[Message], cuts: &[usize]) -> Receiver<Event, Error> {
+        Receiver::new(body(&wire(messages), cuts, None))
+    }
+
+    fn wire(messages: &[Message]) -> Vec<u8> {
+        messages
+            .iter()
+            .flat_map(|message| message.encode().unwrap())
+            .collect()
+    }
+
+    fn string(value: &str) -> HeaderValue {
+        HeaderValue::String(value.into())
+    }
+
+    fn chunk(text: &'static str) -> Message {
+        Message::new(text.as_bytes())
+            .with_header(":message-type", string("event"))
+            .with_header(":event-type", string("chunk"))
+    }
+
+    fn initial_response() -> Message {
+        Message::new(&b"{\"ShardId\":\"1\"}"[..])
+            .with_header(":message-type", string("event"))
+            .with_header(":event-type", string("initial-response"))
+    }
+
+    #[tokio::test]
+    async fn events_split_at_awkward_points_arrive_whole_and_in_order() {
+        let messages = [
+            chunk("one"),
+            initial_response(),
+            chunk("two"),
+            chunk("three"),
+        ];
+        let first = chunk("one").encode().unwrap().len();
+        // Inside the first prelude, at its last byte, across the first message's end, and
+        // every few bytes of the rest.
+        let mut cuts = vec![1, 11, 12, first - 1, first + 3];
+        cuts.extend((first + 10..wire(&messages).len()).step_by(7));
+        let mut events = receiver(&messages, &cuts);
+        assert_eq!(
+            events.recv().await.unwrap(),
+            Some(Event::Chunk("one".into()))
+        );
+        // The initial response is not an event.
+        assert_eq!(
+            events.recv().await.unwrap(),
+            Some(Event::Chunk("two".into()))
+        );
+        assert_eq!(
+            events.recv().await.unwrap(),
+            Some(Event::Chunk("three".into()))
+        );
+        assert_eq!(events.recv().await.unwrap(), None);
+        assert_eq!(events.recv().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn an_unknown_event_type_is_the_unions_unknown_variant() {
+        let unknown = Message::new(Bytes::new())
+            .with_header(":message-type", string("event"))
+            .with_header(":event-type", string("newThing"));
+        let mut events = receiver(&[unknown, chunk("after")], &[]);
+        assert_eq!(
+            events.recv().await.unwrap(),
+            Some(Event::Unknown("newThing".into()))
+        );
+        assert_eq!(
+            events.recv().await.unwrap(),
+            Some(Event::Chunk("after".into()))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_body_ending_inside_a_message_is_truncated_and_ends_the_stream() {
+        let bytes = wire(&[chunk("one"), chunk("two")]);
+        let mut events: Receiver<Event, Error> =
+            Receiver::new(body(&bytes[..bytes.len() - 3], &[20], None));
+        assert_eq!(
+            events.recv().await.unwrap(),
+            Some(Event::Chunk("one".into()))
+        );
+        let error = events.recv().await.unwrap_err();
+        let second = chunk("two").encode().unwrap().len();
+        assert!(
+            matches!(&error, RecvError::Frame(FrameError::Truncated { received, expected: Some(expected) })
+                if *received == second - 3 && *expected == second),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("cannot read the event stream: the event stream ended"),
+            "{error}"
+        );
+        assert_eq!(events.recv().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_bad_checksum_ends_the_stream_though_good_messages_follow() {
+        let mut bytes = wire(&[chunk("one"), chunk("two"), chunk("three")]);
+        let first = chunk("one").encode().unwrap().len();
+        bytes[first + 30] ^= 1;
+        let mut events: Receiver<Event, Error> = Receiver::new(body(&bytes, &[], None));
+        assert_eq!(
+            events.recv().await.unwrap(),
+            Some(Event::Chunk("one".into()))
+        );
+        let error = events.recv().await.unwrap_err();
+        assert!(
+            matches!(error, RecvError::Frame(FrameError::MessageChecksum { .. })),
+            "{error:?}"
+        );
+        assert_eq!(events.recv().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_body_that_fails_to_read_is_an_io_error_and_ends_the_stream() {
+        let bytes = wire(&[chunk("one")]);
+        let failure = io::Error::new(io::ErrorKind::ConnectionReset, "reset by peer");
+        let mut events: Receiver<Event, Error> = Receiver::new(body(&bytes, &[], Some(failure)));
+        assert_eq!(
+            events.recv().await.unwrap(),
+            Some(Event::Chunk("one".into()))
+        );
+        let error = events.recv().await.unwrap_err();
+        assert!(
+            matches!(&error, RecvError::Io(e) if e.kind() == io::ErrorKind::ConnectionReset),
+            "{error:?}"
+        );
+        assert_eq!(events.recv().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn exceptions_errors_and_unknown_message_types_are_errors_naming_them() {
+        let exception = Message::new(&b"slow down"[..])
+            .with_header(":message-type", string("exception"))
+            .with_header(":exception-type", string("ThrottlingException"));
+        let error = Message::new(Bytes::new())
+            .with_header(":message-type", string("error"))
+            .with_header(":error-code", string("InternalFailure"))
+            .with_header(":error-message", string("try again"));
+        let unknown = Message::new(Bytes::new()).with_header(":message-type", string("gossip"));
+        let untyped =
+            Message::new(Bytes::new()).with_header(":message-type", HeaderValue::Int32(1));
+        let mut events = receiver(&[exception, error, unknown, untyped, chunk("last")], &[]);
+
+        let exception = events.recv().await.unwrap_err();
+        assert!(
+            matches!(&exception, RecvError::Exception(Error::Throttling(m)) if m == "slow down"),
+            "{exception:?}"
+        );
+        assert_eq!(
+            exception.to_string(),
+            "the event stream sent an exception: Throttling(\"slow down\")"
+        );
+        assert!(std::error::Error::source(&exception).is_some());
+
+        let error = events.recv().await.unwrap_err();
+        assert!(
+            matches!(&error, RecvError::Error { code, message } if code == "InternalFailure" && message == "try again"),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "the event stream sent an error: InternalFailure: try again"
+        );
+
+        let unknown = events.recv().await.unwrap_err();
+        assert!(matches!(unknown, RecvError::Unmarshal(_)), "{unknown:?}");
+        assert_eq!(
+            unknown.to_string(),
+            "cannot read an event stream message: unknown :message-type \"gossip\""
+        );
+        let untyped = events.recv().await.unwrap_err();
+        assert!(
+            untyped.to_string().contains("no string :message-type"),
+            "{untyped}"
+        );
+        // None of these ends the stream: the service does.
+        assert_eq!(
+            events.recv().await.unwrap(),
+            Some(Event::Chunk("last".into()))
+        );
+        assert_eq!(events.recv().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn the_initial_response_is_returned_once_and_otherwise_the_first_event_is_kept() {
+        let mut events = receiver(&[initial_response(), chunk("one")], &[3]);
+        let initial = events.initial_response().await.unwrap().unwrap();
+        assert_eq!(initial.payload().as_ref(), b"{\"ShardId\":\"1\"}");
+        assert_eq!(
+            events.recv().await.unwrap(),
+            Some(Event::Chunk("one".into()))
+        );
+
+        let mut events = receiver(&[chunk("one"), chunk("two")], &[]);
+        assert_eq!(events.initial_response().await.unwrap(), None);
+        assert_eq!(events.initial_response().await.unwrap(), None);
+        assert_eq!(
+            events.recv().await.unwrap(),
+            Some(Event::Chunk("one".into()))
+        );
+        assert_eq!(
+            events.recv().await.unwrap(),
+            Some(Event::Chunk("two".into()))
+        );
+
+        let mut empty = receiver(&[], &[]);
+        assert_eq!(empty.initial_response().await.unwrap(), None);
+        assert_eq!(empty.recv().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn debug_shows_no_payload() {
+        let events = receiver(&[chunk("secret")], &[]);
+        let debug = format!("{events:?}");
+        assert!(!debug.contains("secret"), "{debug}");
+        assert!(
+            debug.starts_with("Receiver { body: ByteStream(stream"),
+            "{debug}"
+        );
+    }
+
+    #[cfg(feature = "stream")]
+    #[tokio::test]
+    async fn the_receiver_is_a_stream_of_results() {
+        use futures_core::Stream;
+        let mut bytes = wire(&[chunk("one"), chunk("two")]);
+        bytes.truncate(bytes.len() - 1);
+        let mut events: Receiver<Event, Error> = Receiver::new(body(&bytes, &[5], None));
+        async fn next(
+            events: &mut Receiver<Event, Error>,
+        ) -> Option<Result<Event, RecvError<Error>>> {
+            std::future::poll_fn(|cx| Pin::new(&mut *events).poll_next(cx)).await
+        }
+        assert_eq!(
+            next(&mut events).await.unwrap().unwrap(),
+            Event::Chunk("one".into())
+        );
+        assert!(matches!(
+            next(&mut events).await,
+            Some(Err(RecvError::Frame(FrameError::Truncated { .. })))
+        ));
+        assert!(next(&mut events).await.is_none());
+    }
+}

@@ -8,6 +8,8 @@ pub use crate::BoxFuture;
 pub use body::ByteStream;
 
 mod body;
+#[cfg(feature = "event-stream")]
+pub(crate) use body::CHUNK_SIZE;
 
 /// Header list that keeps insertion order and compares names case-insensitively.
 /// Its `Debug` redacts headers that carry secrets (see [`is_secret_header`]).
