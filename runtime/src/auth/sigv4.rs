@@ -26,6 +26,14 @@ const EMPTY_PAYLOAD_SHA256: &str =
 /// The payload hash of a body that is not hashed (a stream).
 const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
+/// The payload hash of an event stream's body, whose messages are signed one by one as they
+/// are sent (sent as `x-amz-content-sha256` by every service, as the SDKs do).
+const STREAMING_EVENTS_PAYLOAD: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
+
+/// The algorithm line of an event stream message's string to sign.
+#[cfg(feature = "event-stream")]
+const EVENT_ALGORITHM: &str = "AWS4-HMAC-SHA256-PAYLOAD";
+
 /// Headers that proxies or the HTTP stack may rewrite after signing.
 const UNSIGNED_HEADERS: &[&str] = &[
     "authorization",
@@ -164,12 +172,13 @@ pub fn sign_parts(
     // A streamed body cannot be hashed before it is sent; services that take one (S3)
     // accept the literal in place of the hash, in the header and the canonical request.
     let payload_hash = match request.body.bytes() {
+        _ if request.body.is_event_stream() => STREAMING_EVENTS_PAYLOAD.to_owned(),
         // Most calls (every GET) have no body: its hash is known.
         Some([]) => EMPTY_PAYLOAD_SHA256.to_owned(),
         Some(bytes) => hex_sha256(bytes),
         None => UNSIGNED_PAYLOAD.to_owned(),
     };
-    if params.settings.payload_header {
+    if params.settings.payload_header || request.body.is_event_stream() {
         request
             .headers
             .insert("x-amz-content-sha256", &payload_hash);
@@ -205,6 +214,71 @@ pub fn sign_parts(
         signed_headers,
         authorization,
     })
+}
+
+/// The chained signatures of an event stream's messages: each signs the time (its `:date`
+/// header), the message and the signature before it, starting from the request's own
+/// signature (the seed). Each message is signed with the key of its own date, as the SDKs do:
+/// a stream may outlive the day it began. `Debug` shows no key or signature.
+#[cfg(feature = "event-stream")]
+pub(crate) struct EventSignatureChain {
+    credentials: Credentials,
+    region: String,
+    service: String,
+    /// The last signature, lower-case hex.
+    previous: String,
+}
+
+#[cfg(feature = "event-stream")]
+impl EventSignatureChain {
+    /// The chain that follows a request signed with `params` whose signature is
+    /// `seed_signature` ([`SignatureParts::signature`]).
+    pub(crate) fn new(seed_signature: String, params: &SigningParams<'_>) -> Self {
+        Self {
+            credentials: params.credentials.clone(),
+            region: params.region.to_owned(),
+            service: params.service.to_owned(),
+            previous: seed_signature,
+        }
+    }
+
+    /// The signature of the next message: `payload` (the encoded inner message; empty for
+    /// the end of the stream) sent at `time`, whose encoded `:date` header is `date_header`.
+    pub(crate) fn sign(
+        &mut self,
+        time: SystemTime,
+        date_header: &[u8],
+        payload: &[u8],
+    ) -> Result<[u8; 32], SigningError> {
+        let (amz_date, date) = format_time(time)?;
+        let string_to_sign = format!(
+            "{EVENT_ALGORITHM}\n{amz_date}\n{date}/{}/{}/aws4_request\n{}\n{}\n{}",
+            self.region,
+            self.service,
+            self.previous,
+            hex_sha256(date_header),
+            hex_sha256(payload),
+        );
+        let key = signing_key(
+            self.credentials.secret_access_key(),
+            &date,
+            &self.region,
+            &self.service,
+        );
+        let signature = hmac(&key, string_to_sign.as_bytes());
+        self.previous = hex(&signature);
+        Ok(signature)
+    }
+}
+
+#[cfg(feature = "event-stream")]
+impl fmt::Debug for EventSignatureChain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventSignatureChain")
+            .field("region", &self.region)
+            .field("service", &self.service)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The longest a presigned request may last: seven days.

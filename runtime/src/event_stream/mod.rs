@@ -4,15 +4,28 @@
 //! another in the HTTP body. Feature `event-stream`.
 //!
 //! [`Message`] and [`MessageDecoder`] are the framing. An output stream is a [`Receiver`]
-//! of the operation's event union, which generated code makes [`Unmarshal`].
+//! of the operation's event union, which generated code makes [`Unmarshal`]. An input
+//! stream is an [`EventStreamSender`] of a union that generated code makes [`Marshal`]:
+//! fed through an [`EventSink`], from a list, or (feature `stream`) from a stream.
 
 use std::fmt;
 
 mod frame;
 mod receiver;
+mod sender;
 
 pub use frame::{FrameError, Header, HeaderValue, Message, MessageDecoder};
 pub use receiver::{Receiver, RecvError};
+pub(crate) use sender::message_signer;
+pub use sender::{EventSink, EventStreamSender};
+
+/// Implemented by generated code for each *input* event-stream union: the unsigned message
+/// of one event (`:message-type` `event`, its `:event-type` and `:content-type`, the
+/// payload).
+pub trait Marshal {
+    /// The event as a message; an error when a member cannot be sent as it is.
+    fn marshal(&self) -> Result<Message, crate::error::BuildError>;
+}
 
 /// Implemented by generated code for each *output* event-stream union.
 pub trait Unmarshal: Sized {

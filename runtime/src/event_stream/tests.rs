@@ -806,3 +806,199 @@ mod receiving {
         assert!(next(&mut events).await.is_none());
     }
 }
+
+mod sending {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::*;
+    use crate::ByteStream;
+    use crate::auth::credentials::Credentials;
+    use crate::auth::sigv4::{EventSignatureChain, SigningParams, SigningSettings};
+    use crate::error::BuildError;
+
+    /// Computed by tests/data/event_stream/signatures.py (Python's hmac and hashlib, not
+    /// this signer), whose output, tests/data/event_stream/signatures.txt, these are.
+    const SEED: &str = "ba86a1f5759cf6972e29eb32b183869f10feb930cd82fa40b7b8a37b9f8ba9ec";
+    const START: u64 = 1_795_305_598;
+    const SIGNATURES: [&str; 3] = [
+        "b8e9373909a32c077f76708c6d9595f70f7b58d537da5222a30beb0e96705e80",
+        "6148d11330cb797bdf63647935852c989e79376c53127bcb2b2760d0776f0a2f",
+        "0e32d13064b1aaf5dea38dec1d0cab1e2a847871a5bb26c1c07961abed5f8e78",
+    ];
+    const SIGNED_BODY: &str = "000000bf0000004318605086053a6461746508000001a2008d6c30103a6368756e6b2d7369676e6174757265060020b8e9373909a32c077f76708c6d9595f70f7b58d537da5222a30beb0e96705e800000006c000000585c509ce30d3a6d6573736167652d747970650700056576656e740b3a6576656e742d7479706507000a417564696f4576656e740d3a636f6e74656e742d747970650700186170706c69636174696f6e2f6f637465742d73747265616d010203044c67b50e276a345e000000c1000000435e820e28053a6461746508000001a2008d7018103a6368756e6b2d7369676e61747572650600206148d11330cb797bdf63647935852c989e79376c53127bcb2b2760d0776f0a2f0000006e000000582690cf830d3a6d6573736167652d747970650700056576656e740b3a6576656e742d7479706507000a417564696f4576656e740d3a636f6e74656e742d747970650700186170706c69636174696f6e2f6f637465742d73747265616d7365636f6e64a22c510be674c1c80000005300000043f5447a58053a6461746508000001a2008d7400103a6368756e6b2d7369676e61747572650600200e32d13064b1aaf5dea38dec1d0cab1e2a847871a5bb26c1c07961abed5f8e78241a063c";
+
+    /// An input union's event, as generated code marshals it.
+    #[derive(Debug)]
+    enum Input {
+        Audio(&'static [u8]),
+        /// Cannot be sent: marshalling fails.
+        Invalid,
+    }
+
+    impl Marshal for Input {
+        fn marshal(&self) -> Result<Message, BuildError> {
+            match self {
+                Self::Audio(chunk) => Ok(Message::new(*chunk)
+                    .with_header(":message-type", HeaderValue::String("event".into()))
+                    .with_header(":event-type", HeaderValue::String("AudioEvent".into()))
+                    .with_header(
+                        ":content-type",
+                        HeaderValue::String("application/octet-stream".into()),
+                    )),
+                Self::Invalid => Err(BuildError::invalid("AudioChunk", "too loud")),
+            }
+        }
+    }
+
+    /// Signs `body` as the orchestrator does, with a clock that ticks one second per message
+    /// from `START`.
+    fn sign(body: &ByteStream) {
+        let credentials = Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            None,
+            None,
+        );
+        let params = SigningParams {
+            credentials: &credentials,
+            region: "us-east-1",
+            service: "transcribe",
+            time: UNIX_EPOCH,
+            settings: SigningSettings::STANDARD,
+        };
+        let chain = EventSignatureChain::new(SEED.to_owned(), &params);
+        let tick = AtomicU64::new(START);
+        body.sign_events_with(message_signer(chain, move || {
+            UNIX_EPOCH + Duration::from_secs(tick.fetch_add(1, Ordering::Relaxed))
+                // Subseconds are dropped: the string to sign has whole seconds.
+                + Duration::from_millis(999)
+        }));
+    }
+
+    fn messages(bytes: &[u8]) -> Vec<Message> {
+        let mut decoder = MessageDecoder::new();
+        decoder.push(bytes);
+        let mut messages = Vec::new();
+        while let Some(message) = decoder.next_message().unwrap() {
+            messages.push(message);
+        }
+        assert!(!decoder.has_partial_message());
+        messages
+    }
+
+    #[tokio::test]
+    async fn signed_events_match_an_independent_signer_byte_for_byte() {
+        let body = EventStreamSender::from_events(vec![
+            Input::Audio(b"\x01\x02\x03\x04"),
+            Input::Audio(b"second"),
+        ])
+        .into_body();
+        assert!(body.is_event_stream());
+        assert_eq!(body.content_length(), None);
+        assert!(!body.can_resend());
+        assert_eq!(
+            format!("{body:?}"),
+            "ByteStream(event stream, length unknown)"
+        );
+        // The orchestrator signs a clone of the request; the body's clones share the signer.
+        sign(&body.clone());
+        let sent = body.collect().await.unwrap();
+        assert_eq!(sent, unhex(SIGNED_BODY));
+
+        let outer = messages(&sent);
+        assert_eq!(outer.len(), 3);
+        for (message, expected) in outer.iter().zip(SIGNATURES) {
+            let names: Vec<&str> = message.headers().iter().map(|h| h.name.as_str()).collect();
+            assert_eq!(names, [":date", ":chunk-signature"]);
+            let signature = message
+                .header(":chunk-signature")
+                .and_then(HeaderValue::as_bytes);
+            assert_eq!(signature.map(|s| unhex(expected) == s.as_ref()), Some(true));
+        }
+        assert_eq!(
+            outer[0].header(":date").and_then(HeaderValue::as_timestamp),
+            Some(DateTime::from_secs(START as i64))
+        );
+        let inner = messages(outer[1].payload());
+        assert_eq!(inner[0].payload().as_ref(), b"second");
+        assert!(outer[2].payload().is_empty(), "the end frame is empty");
+    }
+
+    #[tokio::test]
+    async fn an_unsigned_stream_sends_the_messages_as_they_are_with_no_end_frame() {
+        let body = EventStreamSender::from_events(vec![Input::Audio(b"a"), Input::Audio(b"b")])
+            .into_body();
+        let sent = messages(&body.collect().await.unwrap());
+        assert_eq!(sent.len(), 2);
+        assert_eq!(sent[0], Input::Audio(b"a").marshal().unwrap());
+        assert_eq!(sent[1].payload().as_ref(), b"b");
+    }
+
+    #[tokio::test]
+    async fn a_channel_sends_until_every_sink_is_dropped() {
+        let (sink, sender) = EventStreamSender::channel(0);
+        let body = sender.into_body();
+        let second = sink.clone();
+        assert!(format!("{sink:?}").contains("closed: false"), "{sink:?}");
+        let feeding = tokio::spawn(async move {
+            sink.send(Input::Audio(b"one")).await.unwrap();
+            second.send(Input::Audio(b"two")).await.unwrap();
+        });
+        let sent = messages(&body.collect().await.unwrap());
+        feeding.await.unwrap();
+        let payloads: Vec<&[u8]> = sent.iter().map(|m| m.payload().as_ref()).collect();
+        assert_eq!(payloads, [&b"one"[..], b"two"]);
+    }
+
+    #[tokio::test]
+    async fn a_sink_whose_stream_is_gone_gives_the_event_back() {
+        let (sink, sender) = EventStreamSender::<Input>::channel(4);
+        drop(sender.into_body());
+        let Err(Input::Audio(back)) = sink.send(Input::Audio(b"late")).await else {
+            panic!("the send should fail");
+        };
+        assert_eq!(back, b"late");
+    }
+
+    #[tokio::test]
+    async fn an_event_that_does_not_marshal_fails_the_body_naming_it() {
+        let body =
+            EventStreamSender::from_events(vec![Input::Audio(b"ok"), Input::Invalid]).into_body();
+        let error = body.collect().await.unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(error.to_string().contains("AudioChunk"), "{error}");
+    }
+
+    #[cfg(feature = "stream")]
+    #[tokio::test]
+    async fn a_stream_of_events_ends_the_body_with_its_error() {
+        use std::collections::VecDeque;
+        use std::pin::Pin;
+        use std::task::{Context, Poll};
+
+        struct Events(VecDeque<Result<Input, std::io::Error>>);
+        impl futures_core::Stream for Events {
+            type Item = Result<Input, std::io::Error>;
+            fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+                Poll::Ready(self.get_mut().0.pop_front())
+            }
+        }
+        let ok = EventStreamSender::from_stream(Events(VecDeque::from([Ok(Input::Audio(b"x"))])));
+        assert_eq!(messages(&ok.into_body().collect().await.unwrap()).len(), 1);
+
+        let failing = Events(VecDeque::from([
+            Ok(Input::Audio(b"x")),
+            Err(std::io::Error::other("microphone unplugged")),
+        ]));
+        let error = EventStreamSender::from_stream(failing)
+            .into_body()
+            .collect()
+            .await
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("microphone unplugged"),
+            "{error}"
+        );
+    }
+}

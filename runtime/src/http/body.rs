@@ -35,7 +35,18 @@ type Opening = Pin<Box<dyn Future<Output = io::Result<tokio::fs::File>> + Send>>
 /// `Debug` shows the kind and length, never the content.
 pub struct ByteStream {
     source: Source,
+    /// Set on an event stream's body (and its clones): where the orchestrator puts the
+    /// signer of its messages once the request is signed.
+    events: Option<SignerSlot>,
 }
+
+/// Wraps each encoded message of an event stream's body in a signed message, as the body is
+/// sent; called with no bytes at the end of the stream, for the signed end frame.
+pub(crate) type MessageSigner = Box<dyn FnMut(Vec<u8>) -> io::Result<Vec<u8>> + Send>;
+
+/// Shared by an event stream's body, its clones and the reader that writes its messages:
+/// empty while the request is unsigned.
+pub(crate) type SignerSlot = Arc<Mutex<Option<MessageSigner>>>;
 
 enum Source {
     /// In memory, from `position` on.
@@ -97,6 +108,7 @@ impl ByteStream {
                 length: metadata.len(),
                 state: FileState::Closed,
             }),
+            events: None,
         })
     }
 
@@ -114,6 +126,33 @@ impl ByteStream {
                 slot: Arc::new(Mutex::new(Some(reader))),
                 length,
             },
+            events: None,
+        }
+    }
+
+    /// An event stream's body: `reader` writes its messages, signed by what `signer` holds
+    /// by the time it is read (nothing: sent unsigned). It is of unknown length and never
+    /// resent.
+    #[cfg(feature = "event-stream")]
+    pub(crate) fn events(reader: Reader, signer: SignerSlot) -> Self {
+        Self {
+            events: Some(signer),
+            ..Self::once(reader, None)
+        }
+    }
+
+    /// Whether this is an event stream's body, whose messages are signed one by one as it is
+    /// sent: its payload hash is `STREAMING-AWS4-HMAC-SHA256-EVENTS`.
+    pub(crate) fn is_event_stream(&self) -> bool {
+        self.events.is_some()
+    }
+
+    /// Hands an event stream's body the signer of its messages (see
+    /// [`is_event_stream`](Self::is_event_stream)); other bodies ignore it.
+    #[cfg(feature = "event-stream")]
+    pub(crate) fn sign_events_with(&self, signer: MessageSigner) {
+        if let Some(slot) = &self.events {
+            *lock(slot) = Some(signer);
         }
     }
 
@@ -139,8 +178,12 @@ impl ByteStream {
     }
 
     /// Whether sending this body again would send all of it: memory and files can be
-    /// read again from their start, a reader only while nobody has started reading it.
+    /// read again from their start, a reader only while nobody has started reading it. An
+    /// event stream never: its events may come from a channel the caller keeps feeding.
     pub(crate) fn can_resend(&self) -> bool {
+        if self.is_event_stream() {
+            return false;
+        }
         match &self.source {
             Source::Memory { .. } | Source::File(_) => true,
             Source::Once { slot, .. } => lock(slot).is_some(),
@@ -212,8 +255,8 @@ impl Default for ByteStream {
     }
 }
 
-fn lock(slot: &Mutex<Option<Reader>>) -> std::sync::MutexGuard<'_, Option<Reader>> {
-    // The slot only ever holds or yields the reader; a panic elsewhere leaves it consistent.
+fn lock<T>(slot: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // The slots only ever hold or yield their value; a panic elsewhere leaves them consistent.
     slot.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -328,7 +371,10 @@ impl Clone for ByteStream {
                 length: *length,
             },
         };
-        Self { source }
+        Self {
+            source,
+            events: self.events.clone(),
+        }
     }
 }
 
@@ -353,6 +399,7 @@ impl Eq for ByteStream {}
 impl fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match &self.source {
+            _ if self.is_event_stream() => "event stream",
             Source::Memory { .. } => "memory",
             Source::File(_) => "file",
             Source::Once { .. } | Source::Taken { .. } => "stream",
@@ -368,6 +415,7 @@ impl From<Bytes> for ByteStream {
     fn from(data: Bytes) -> Self {
         Self {
             source: Source::Memory { data, position: 0 },
+            events: None,
         }
     }
 }

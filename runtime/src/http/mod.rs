@@ -9,7 +9,7 @@ pub use body::ByteStream;
 
 mod body;
 #[cfg(feature = "event-stream")]
-pub(crate) use body::CHUNK_SIZE;
+pub(crate) use body::{CHUNK_SIZE, MessageSigner, SignerSlot};
 
 /// Header list that keeps insertion order and compares names case-insensitively.
 /// Its `Debug` redacts headers that carry secrets (see [`is_secret_header`]).

@@ -521,7 +521,12 @@ impl ClientHandle {
         client: &dyn HttpClient,
         streaming: bool,
     ) -> Result<Outcome, SdkError<E>> {
-        if request.body.bytes().is_none() && !scope.settings.payload_header {
+        if request.body.is_event_stream() {
+            // The SDKs send it whatever the protocol: the body is a stream of messages.
+            request
+                .headers
+                .insert("content-type", "application/vnd.amazon.eventstream");
+        } else if request.body.bytes().is_none() && !scope.settings.payload_header {
             // Only services that take the payload hash as a header (S3) accept an unsigned
             // payload; for the others a streamed body is read first, to be hashed.
             let body = std::mem::take(&mut request.body)
@@ -549,17 +554,28 @@ impl ClientHandle {
             let attempt = retries.start_attempt().await;
             let mut signed = request.clone();
             if let Some(credentials) = &credentials {
-                sigv4::sign(
-                    &mut signed,
-                    &SigningParams {
-                        credentials,
-                        region: &scope.region,
-                        service: &scope.name,
-                        time: self.clock_skew.now(),
-                        settings: scope.settings,
-                    },
-                )
-                .map_err(|e| SdkError::Auth(AuthError::Signing(e)))?;
+                let params = SigningParams {
+                    credentials,
+                    region: &scope.region,
+                    service: &scope.name,
+                    time: self.clock_skew.now(),
+                    settings: scope.settings,
+                };
+                let parts = sigv4::sign_parts(&mut signed, &params)
+                    .map_err(|e| SdkError::Auth(AuthError::Signing(e)))?;
+                signed.headers.insert("authorization", &parts.authorization);
+                #[cfg(feature = "event-stream")]
+                if signed.body.is_event_stream() {
+                    // Each message is signed in a chain from the request's signature, at
+                    // the time it is sent by this client's (skew-corrected) clock.
+                    let chain = sigv4::EventSignatureChain::new(parts.signature, &params);
+                    let clock = Arc::clone(&self.clock_skew);
+                    signed
+                        .body
+                        .sign_events_with(crate::event_stream::message_signer(chain, move || {
+                            clock.now()
+                        }));
+                }
             }
             // Added after signing, as aws-sdk-rust does: it is the one header that differs
             // between attempts, and it says nothing the signature needs to protect.

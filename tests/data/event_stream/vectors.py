@@ -40,9 +40,10 @@ VECTORS = {
         b"\x00\x01\x02"),
 }
 
-buffer = EventStreamBuffer()
-for name, data in VECTORS.items():
-    buffer.add_data(data)
-    parsed = next(buffer)
-    print(f"{name} {data.hex()}")
-    print(f"# botocore: headers={parsed.headers!r} payload={parsed.payload!r}")
+if __name__ == "__main__":
+    buffer = EventStreamBuffer()
+    for name, data in VECTORS.items():
+        buffer.add_data(data)
+        parsed = next(buffer)
+        print(f"{name} {data.hex()}")
+        print(f"# botocore: headers={parsed.headers!r} payload={parsed.payload!r}")
