@@ -15,6 +15,7 @@ mod runtime_config;
 mod runtime_container_credentials;
 mod runtime_credential_providers;
 mod runtime_hostile_peers;
+mod runtime_http2;
 mod runtime_http_client;
 mod runtime_imds;
 mod runtime_orchestrator;
