@@ -1,8 +1,9 @@
 //! The default client's HTTP/2 (runtime feature `http2`, turned on by this package's
 //! dev-dependency) for requests with `needs_http2`, against hyper's HTTP/2 server on
 //! 127.0.0.1: h2c with prior knowledge for `http://`, h2 by ALPN over TLS with a certificate
-//! authority the test makes, bodies both ways at once, one connection for concurrent
-//! requests, and the typed error when a TLS server will not speak h2.
+//! authority the test makes, through a proxy, bodies both ways at once, one connection for
+//! concurrent requests, reconnecting, the connect timeout, and the typed error when a TLS
+//! server will not speak h2.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -316,6 +317,17 @@ async fn a_connection_the_server_closed_is_replaced() {
     relay.close_connection().await;
     assert!(text(&client, post(url, "two")).await.ends_with("body=two"));
     assert_eq!(relay.connections(), 2);
+}
+
+#[tokio::test]
+async fn the_connect_timeout_bounds_a_tls_handshake_that_never_ends() {
+    // Connections complete in the kernel's backlog, and nothing ever answers the handshake.
+    let silent = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let client = HyperClient::new(Duration::from_millis(200));
+    let url = format!("https://localhost:{port}/stream");
+    let error = client.send(post(url, "x")).await.unwrap_err();
+    assert_eq!(error.kind(), ConnectorErrorKind::Timeout, "{error}");
 }
 
 #[tokio::test]
