@@ -16,6 +16,7 @@ mod runtime_container_credentials;
 mod runtime_credential_providers;
 mod runtime_event_stream;
 mod runtime_hostile_peers;
+mod runtime_http2;
 mod runtime_http_client;
 mod runtime_imds;
 mod runtime_orchestrator;

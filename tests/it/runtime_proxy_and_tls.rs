@@ -19,13 +19,13 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// A certificate authority of the test's own: no system or Mozilla root knows it.
-struct TestCa {
-    pem: String,
+pub(crate) struct TestCa {
+    pub(crate) pem: String,
     issuer: Issuer<'static, KeyPair>,
 }
 
 impl TestCa {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         let key = KeyPair::generate().unwrap();
@@ -37,7 +37,7 @@ impl TestCa {
     }
 
     /// A TLS server config whose certificate this CA signed for `names`.
-    fn server_config(&self, names: &[&str]) -> rustls::ServerConfig {
+    pub(crate) fn server_config(&self, names: &[&str]) -> rustls::ServerConfig {
         let names: Vec<String> = names.iter().map(|name| (*name).to_owned()).collect();
         let key = KeyPair::generate().unwrap();
         let certificate = CertificateParams::new(names)
@@ -103,13 +103,13 @@ async fn tls_server(config: rustls::ServerConfig) -> (u16, Heads) {
 /// An HTTP proxy on 127.0.0.1: tunnels `CONNECT` to the named port of 127.0.0.1 whatever
 /// the host (which only the proxy would resolve), or answers `refusal` instead; answers
 /// absolute-form requests itself with `200 proxied`. Records every request head.
-struct TestProxy {
-    port: u16,
+pub(crate) struct TestProxy {
+    pub(crate) port: u16,
     heads: Heads,
 }
 
 impl TestProxy {
-    async fn start(refusal: Option<&'static str>) -> Self {
+    pub(crate) async fn start(refusal: Option<&'static str>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let heads = Heads::default();
@@ -147,7 +147,7 @@ impl TestProxy {
         format!("http://proxy%20user:p%40ss@127.0.0.1:{}", self.port)
     }
 
-    fn heads(&self) -> Vec<String> {
+    pub(crate) fn heads(&self) -> Vec<String> {
         self.heads.lock().unwrap().clone()
     }
 }

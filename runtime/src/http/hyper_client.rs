@@ -1,8 +1,11 @@
 //! The default [`HttpClient`]: hyper's HTTP/1.1 connections over rustls, kept alive in a
-//! small pool of our own.
+//! small pool of our own; with feature `http2`, one HTTP/2 connection per origin for the
+//! requests that need it ([`HttpRequest::needs_http2`]).
 
 mod body;
 mod connect;
+#[cfg(feature = "http2")]
+mod http2;
 mod pool;
 mod proxy;
 mod trust;
@@ -55,6 +58,8 @@ struct Inner {
     /// Built on first `https` use so that building a `Config` cannot fail; a set-up failure
     /// surfaces as a connect error of the operation.
     tls: OnceLock<Result<TlsConnector, String>>,
+    #[cfg(feature = "http2")]
+    http2: http2::Connections,
 }
 
 impl Reusable for Sender {
@@ -85,13 +90,7 @@ impl HyperClient {
         &self,
         request: HttpRequest,
     ) -> Result<HttpResponse<ByteStream>, ConnectorError> {
-        // Checked first: tokio's sockets, timers and spawning panic outside a runtime.
-        let runtime = Handle::try_current().map_err(|e| {
-            ConnectorError::new(
-                ConnectorErrorKind::Connect,
-                format!("the default HTTP client needs a tokio runtime: {e}"),
-            )
-        })?;
+        let runtime = current_runtime()?;
         let (origin, outgoing) = Outgoing::prepare(request)?;
         let outgoing = match self.proxy_for(&origin)? {
             Some(proxy) if !origin.tls => outgoing.through_proxy(&origin, proxy)?,
@@ -130,9 +129,19 @@ impl HyperClient {
     }
 
     async fn connect(&self, origin: &Origin, runtime: &Handle) -> Result<Sender, ConnectorError> {
-        let timeout = self.inner.connect_timeout;
         let proxy = self.proxy_for(origin)?;
         let connecting = connect::connect(origin, proxy, runtime, || self.tls());
+        self.within_connect_timeout(origin, connecting).await
+    }
+
+    /// `connecting` (TCP, proxy, TLS and HTTP handshakes), failed with
+    /// [`ConnectorErrorKind::Timeout`] once the connect timeout elapses.
+    async fn within_connect_timeout<C>(
+        &self,
+        origin: &Origin,
+        connecting: impl Future<Output = Result<C, ConnectorError>>,
+    ) -> Result<C, ConnectorError> {
+        let timeout = self.inner.connect_timeout;
         tokio::time::timeout(timeout, connecting)
             .await
             .map_err(|_| {
@@ -149,7 +158,7 @@ impl HyperClient {
     fn tls(&self) -> Result<TlsConnector, ConnectorError> {
         self.inner
             .tls
-            .get_or_init(|| connect::tls_connector(&self.inner.trust))
+            .get_or_init(|| connect::tls_connector(&self.inner.trust, b"http/1.1"))
             .clone()
             .map_err(|reason| ConnectorError::new(ConnectorErrorKind::Connect, reason))
     }
@@ -169,27 +178,26 @@ impl HyperClient {
         sender: Sender,
         response: hyper::Response<Incoming>,
     ) -> HttpResponse<ByteStream> {
-        let (parts, body) = response.into_parts();
-        let mut headers = Headers::new();
-        for (name, value) in &parts.headers {
-            // Non-UTF-8 header values are kept lossily: parsers only read ASCII ones.
-            headers.append(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
-        }
-        let length = parts
-            .headers
-            .get(CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok()?.parse().ok());
         let release = Release {
             client: Arc::clone(&self.inner),
             origin,
             sender,
         };
-        let reader = IncomingReader::new(body, release);
-        HttpResponse {
-            status: parts.status.as_u16(),
-            headers,
-            body: ByteStream::once(Box::pin(reader), length),
-        }
+        streamed_response(response, Some(release))
+    }
+
+    /// Without feature `http2`: the error, before any connection, that says how to get it.
+    #[cfg(not(feature = "http2"))]
+    fn send_http2(
+        &self,
+        _request: HttpRequest,
+    ) -> BoxFuture<'_, Result<HttpResponse<ByteStream>, ConnectorError>> {
+        Box::pin(std::future::ready(Err(ConnectorError::new(
+            ConnectorErrorKind::Unsupported,
+            "this request needs HTTP/2 (its operation has an input event stream), which the \
+             default HTTP client speaks only with the `http2` feature of leansdk-runtime: turn \
+             it on (the generated crates of such services do)",
+        ))))
     }
 }
 
@@ -198,7 +206,45 @@ impl HttpClient for HyperClient {
         &self,
         request: HttpRequest,
     ) -> BoxFuture<'_, Result<HttpResponse<ByteStream>, ConnectorError>> {
+        // Chosen before any future is made, so that HTTP/1.1's stays as small as it was.
+        if request.needs_http2 {
+            return self.send_http2(request);
+        }
         Box::pin(self.exchange(request))
+    }
+}
+
+/// Checked before anything else: tokio's sockets, timers and spawning panic outside a runtime.
+fn current_runtime() -> Result<Handle, ConnectorError> {
+    Handle::try_current().map_err(|e| {
+        ConnectorError::new(
+            ConnectorErrorKind::Connect,
+            format!("the default HTTP client needs a tokio runtime: {e}"),
+        )
+    })
+}
+
+/// A response in our types, its body read as it arrives; `release` (HTTP/1.1) puts the
+/// connection back in the pool once the body is read to the end.
+fn streamed_response(
+    response: hyper::Response<Incoming>,
+    release: Option<Release>,
+) -> HttpResponse<ByteStream> {
+    let (parts, body) = response.into_parts();
+    let mut headers = Headers::new();
+    for (name, value) in &parts.headers {
+        // Non-UTF-8 header values are kept lossily: parsers only read ASCII ones.
+        headers.append(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
+    }
+    let length = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse().ok());
+    let reader = IncomingReader::new(body, release);
+    HttpResponse {
+        status: parts.status.as_u16(),
+        headers,
+        body: ByteStream::once(Box::pin(reader), length),
     }
 }
 
@@ -265,6 +311,8 @@ impl HyperClientBuilder {
                 trust: self.trust,
                 pool: Pool::new(self.max_idle_per_origin, self.idle_timeout),
                 tls: OnceLock::new(),
+                #[cfg(feature = "http2")]
+                http2: http2::Connections::default(),
             }),
         }
     }
@@ -444,6 +492,33 @@ mod tests {
         {
             Poll::Ready(Err(error)) => assert_eq!(error.kind(), ConnectorErrorKind::Connect),
             other => panic!("expected a connect error, got {other:?}"),
+        }
+    }
+
+    /// The feature's own tests are in tests/it/runtime_http2.rs, whose build turns it on.
+    #[cfg(not(feature = "http2"))]
+    #[test]
+    fn without_the_http2_feature_http2_requests_fail_before_connecting() {
+        use std::task::{Context, Poll, Waker};
+
+        let client = HyperClient::new(Duration::from_secs(1));
+        let mut sending = client.send(HttpRequest {
+            method: "POST".to_owned(),
+            url: "http://127.0.0.1:9/stream".to_owned(),
+            needs_http2: true,
+            ..HttpRequest::default()
+        });
+        // Ready at the first poll: a connection attempt would be pending.
+        match sending
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+        {
+            Poll::Ready(Err(error)) => {
+                assert_eq!(error.kind(), ConnectorErrorKind::Unsupported);
+                let message = error.to_string();
+                assert!(message.contains("`http2` feature"), "{message}");
+            }
+            other => panic!("expected an unsupported error, got {other:?}"),
         }
     }
 

@@ -100,6 +100,12 @@ pub struct HttpRequest {
     pub endpoint_params: Vec<(&'static str, crate::endpoint::Value)>,
     /// Sent as is, neither signed nor with credentials (`smithy.api#auth` empty).
     pub unsigned: bool,
+    /// Must go over HTTP/2: set by generated code for operations with an input event stream,
+    /// whose events are sent in the request body while the response's are read. The default
+    /// client sends these on one multiplexed HTTP/2 connection per origin with the runtime's
+    /// `http2` feature, and fails them with [`ConnectorErrorKind::Unsupported`] without it;
+    /// every other request (`false`, the default) goes over its HTTP/1.1 pool.
+    pub needs_http2: bool,
 }
 
 /// A response: as an [`HttpClient`] returns it, its body a [`ByteStream`] still to read;
@@ -162,6 +168,7 @@ impl fmt::Debug for HttpRequest {
             .field("host_prefix", &self.host_prefix)
             .field("endpoint_params", &self.endpoint_params)
             .field("unsigned", &self.unsigned)
+            .field("needs_http2", &self.needs_http2)
             .finish()
     }
 }
@@ -226,9 +233,9 @@ pub trait HttpClient: Send + Sync + fmt::Debug {
 }
 
 /// What went wrong below HTTP. `Connect`, `Timeout` and `Io` are worth retrying: the
-/// request may never have reached the service, or its answer was lost. `InvalidRequest` and
-/// `InvalidResponse` are not: the request would be refused again, the peer would answer
-/// the same garbage again.
+/// request may never have reached the service, or its answer was lost. `InvalidRequest`,
+/// `InvalidResponse` and `Unsupported` are not: the request would be refused again, the peer
+/// would answer the same garbage again, the protocol would still be missing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConnectorErrorKind {
     /// No connection could be made (refused, DNS, TLS handshake).
@@ -242,6 +249,10 @@ pub enum ConnectorErrorKind {
     InvalidRequest,
     /// The peer answered with something that is not HTTP/1.1, or a head too large to read.
     InvalidResponse,
+    /// The request needs what this client or the server does not offer: HTTP/2
+    /// ([`HttpRequest::needs_http2`]) from a default client built without the runtime's
+    /// `http2` feature, or from a server that does not negotiate it. Nothing was sent.
+    Unsupported,
 }
 
 /// A request could not be sent or its response was lost, below HTTP: what an
@@ -276,6 +287,7 @@ impl fmt::Display for ConnectorError {
             ConnectorErrorKind::Io => "connection failed",
             ConnectorErrorKind::InvalidRequest => "cannot send the request",
             ConnectorErrorKind::InvalidResponse => "invalid response",
+            ConnectorErrorKind::Unsupported => "unsupported",
         };
         write!(f, "{what}: {}", self.source)
     }

@@ -617,7 +617,8 @@ impl ClientHandle {
                             RetryKind::Transient
                         }
                         ConnectorErrorKind::InvalidRequest
-                        | ConnectorErrorKind::InvalidResponse => RetryKind::NotRetryable,
+                        | ConnectorErrorKind::InvalidResponse
+                        | ConnectorErrorKind::Unsupported => RetryKind::NotRetryable,
                     };
                     (Failed::of_kind(kind), Failure::Connector(error))
                 }

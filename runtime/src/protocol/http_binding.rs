@@ -117,6 +117,7 @@ pub struct RequestBuilder {
     host_prefix: String,
     endpoint_params: Vec<(&'static str, crate::endpoint::Value)>,
     unsigned: bool,
+    needs_http2: bool,
     error: Option<BuildError>,
 }
 
@@ -135,6 +136,7 @@ impl RequestBuilder {
             host_prefix: String::new(),
             endpoint_params: Vec::new(),
             unsigned: false,
+            needs_http2: false,
             error: None,
         }
     }
@@ -210,6 +212,13 @@ impl RequestBuilder {
     /// `smithy.api#auth`, e.g. SSO's `GetRoleCredentials`, which run to get credentials).
     pub fn unsigned(mut self) -> Self {
         self.unsigned = true;
+        self
+    }
+
+    /// Sends the request over HTTP/2 ([`HttpRequest::needs_http2`]): operations with an input
+    /// event stream, whose request and response bodies flow at the same time.
+    pub fn needs_http2(mut self) -> Self {
+        self.needs_http2 = true;
         self
     }
 
@@ -419,6 +428,7 @@ impl RequestBuilder {
             host_prefix: self.host_prefix,
             endpoint_params: self.endpoint_params,
             unsigned: self.unsigned,
+            needs_http2: self.needs_http2,
         })
     }
 }
@@ -682,6 +692,17 @@ mod tests {
     use super::*;
 
     use crate::http::test_response as response;
+
+    #[test]
+    fn only_marked_requests_need_http2() {
+        let plain = RequestBuilder::new("POST", "/stream").build().unwrap();
+        assert!(!plain.needs_http2);
+        let duplex = RequestBuilder::new("POST", "/stream")
+            .needs_http2()
+            .build()
+            .unwrap();
+        assert!(duplex.needs_http2);
+    }
 
     #[test]
     fn host_prefix_labels_are_filled_and_validated() {

@@ -106,9 +106,9 @@ impl Body for OutgoingBody {
     }
 }
 
-/// A response body as a reader. Once it is read to the end its connection can carry the
-/// next request, so it goes back to the pool then; dropped before the end, the connection
-/// closes with it.
+/// A response body as a reader. Once it is read to the end its HTTP/1.1 connection can carry
+/// the next request, so it goes back to the pool then; dropped before the end, the
+/// connection closes with it (an HTTP/2 stream is reset, its connection stays).
 pub(super) struct IncomingReader {
     body: Incoming,
     /// What the last frame held beyond what the caller has read.
@@ -124,11 +124,12 @@ pub(super) struct Release {
 }
 
 impl IncomingReader {
-    pub(super) fn new(body: Incoming, release: Release) -> Self {
+    /// `release`: the HTTP/1.1 connection to pool at the end; HTTP/2's stay shared anyway.
+    pub(super) fn new(body: Incoming, release: Option<Release>) -> Self {
         Self {
             body,
             pending: Bytes::new(),
-            release: Some(release),
+            release,
         }
     }
 }

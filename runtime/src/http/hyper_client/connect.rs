@@ -1,4 +1,5 @@
-//! Opening a connection: the origin of a URL, TCP, TLS, and hyper's HTTP/1.1 handshake.
+//! Opening a connection: the origin of a URL, TCP (through a proxy's tunnel if need be), TLS,
+//! and hyper's HTTP/1.1 handshake.
 
 use std::io;
 use std::sync::Arc;
@@ -9,7 +10,8 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tokio::runtime::Handle;
 use tokio_rustls::TlsConnector;
-use tokio_rustls::rustls::{self, pki_types::ServerName};
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::rustls::{self, AlertDescription, pki_types::ServerName};
 
 use super::pool::Origin;
 use super::proxy::Proxy;
@@ -83,19 +85,44 @@ fn unusable(reason: String) -> ConnectorError {
     ConnectorError::new(ConnectorErrorKind::InvalidRequest, reason)
 }
 
-/// TCP (no Nagle delay: a request is written in one go and waits for its answer), then TLS
-/// for `https`, then the HTTP/1.1 handshake. The connection is driven by a task of its own
-/// until every [`Sender`] of it is dropped. The caller bounds this with the connect timeout.
+/// TLS for `https`, then the HTTP/1.1 handshake (see [`open`]). The connection is driven by
+/// a task of its own until every [`Sender`] of it is dropped. The caller bounds this with
+/// the connect timeout.
 ///
-/// Through a `proxy`, TCP goes to the proxy instead: `https` then runs TLS with the
-/// endpoint inside a `CONNECT` tunnel, `http` sends its requests to the proxy in absolute
-/// form (see [`Outgoing::through_proxy`](super::Outgoing::through_proxy)).
+/// Through a `proxy`, `https` runs TLS with the endpoint inside a `CONNECT` tunnel, `http`
+/// sends its requests to the proxy in absolute form (see
+/// [`Outgoing::through_proxy`](super::Outgoing::through_proxy)).
 pub(super) async fn connect(
     origin: &Origin,
     proxy: Option<&Proxy>,
     runtime: &Handle,
     tls: impl FnOnce() -> Result<TlsConnector, ConnectorError>,
 ) -> Result<Sender, ConnectorError> {
+    match open(origin, proxy, origin.tls, tls).await? {
+        Transport::Tcp(tcp) => handshake(tcp, runtime).await,
+        Transport::Tls(stream) => handshake(stream, runtime).await,
+    }
+}
+
+/// A connection to an origin before any HTTP: TCP for `http`, TLS over it for `https`.
+// Not boxed: it is moved once, straight into a handshake, and a box would be one more
+// allocation and indirection for every read and write of the connection.
+#[allow(clippy::large_enum_variant)]
+pub(super) enum Transport {
+    Tcp(TcpStream),
+    Tls(TlsStream<TcpStream>),
+}
+
+/// TCP (no Nagle delay: a request is written in one go and waits for its answer), then TLS
+/// for `https` with the ALPN protocols `tls` offers. Through a `proxy`, TCP goes to the
+/// proxy instead, and on through a `CONNECT` tunnel to the endpoint when `tunnel` (always
+/// for `https`; for `http` only when the proxy cannot forward what will be sent, HTTP/2).
+pub(super) async fn open(
+    origin: &Origin,
+    proxy: Option<&Proxy>,
+    tunnel: bool,
+    tls: impl FnOnce() -> Result<TlsConnector, ConnectorError>,
+) -> Result<Transport, ConnectorError> {
     let failed = |error: io::Error| {
         let context = format!("{}:{}: {error}", origin.host, origin.port);
         ConnectorError::new(
@@ -119,14 +146,14 @@ pub(super) async fn connect(
                     io::Error::new(error.kind(), context),
                 )
             })?;
-            if origin.tls {
-                tunnel(&tcp, origin, proxy).await?;
+            if tunnel || origin.tls {
+                open_tunnel(&tcp, origin, proxy).await?;
             }
             tcp
         }
     };
     let Some(tls) = tls else {
-        return handshake(tcp, runtime).await;
+        return Ok(Transport::Tcp(tcp));
     };
     let server_name = ServerName::try_from(origin.bare_host().to_owned()).map_err(|e| {
         unusable(format!(
@@ -134,8 +161,41 @@ pub(super) async fn connect(
             origin.host
         ))
     })?;
-    let stream = tls.connect(server_name, tcp).await.map_err(failed)?;
-    handshake(stream, runtime).await
+    match tls.connect(server_name, tcp).await {
+        Ok(stream) => Ok(Transport::Tls(stream)),
+        Err(error) if refuses_alpn(&error) => {
+            let offered: Vec<_> = tls
+                .config()
+                .alpn_protocols
+                .iter()
+                .map(|protocol| String::from_utf8_lossy(protocol))
+                .collect();
+            Err(ConnectorError::new(
+                ConnectorErrorKind::Unsupported,
+                format!(
+                    "{}:{} speaks none of the protocols offered by TLS ALPN ({})",
+                    origin.host,
+                    origin.port,
+                    offered.join(", ")
+                ),
+            ))
+        }
+        Err(error) => Err(failed(error)),
+    }
+}
+
+/// The server ended the TLS handshake because it speaks none of the protocols ALPN offered
+/// (a server of HTTP/1.1 only, asked for h2).
+fn refuses_alpn(error: &io::Error) -> bool {
+    let alert = error
+        .get_ref()
+        .and_then(|error| error.downcast_ref::<rustls::Error>());
+    matches!(
+        alert,
+        Some(rustls::Error::AlertReceived(
+            AlertDescription::NoApplicationProtocol
+        ))
+    )
 }
 
 async fn tcp(host: &str, port: u16) -> io::Result<TcpStream> {
@@ -149,7 +209,11 @@ const MAX_TUNNEL_RESPONSE: usize = 8 * 1024;
 
 /// Asks the proxy for a tunnel to `origin` and reads its answer head; anything but `2xx`
 /// is a connect error quoting the status line (never the credentials sent).
-async fn tunnel(tcp: &TcpStream, origin: &Origin, proxy: &Proxy) -> Result<(), ConnectorError> {
+async fn open_tunnel(
+    tcp: &TcpStream,
+    origin: &Origin,
+    proxy: &Proxy,
+) -> Result<(), ConnectorError> {
     let refused = |reason: String| {
         ConnectorError::new(
             ConnectorErrorKind::Connect,
@@ -236,8 +300,8 @@ where
 
 /// rustls with the ring provider selected here rather than through a process-wide default,
 /// so that an application installing another provider for its own use cannot change how this
-/// SDK connects; Mozilla's roots and those `trust` adds; HTTP/1.1 announced by ALPN.
-pub(super) fn tls_connector(trust: &TrustConfig) -> Result<TlsConnector, String> {
+/// SDK connects; Mozilla's roots and those `trust` adds; `alpn` (`http/1.1`, `h2`) announced.
+pub(super) fn tls_connector(trust: &TrustConfig, alpn: &[u8]) -> Result<TlsConnector, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let roots = trust.root_store()?;
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
@@ -245,7 +309,7 @@ pub(super) fn tls_connector(trust: &TrustConfig) -> Result<TlsConnector, String>
         .map_err(|e| e.to_string())?
         .with_root_certificates(roots)
         .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    config.alpn_protocols = vec![alpn.to_vec()];
     Ok(TlsConnector::from(Arc::new(config)))
 }
 
@@ -306,6 +370,7 @@ mod tests {
 
     #[test]
     fn the_tls_configuration_builds() {
-        tls_connector(&TrustConfig::default()).unwrap();
+        let connector = tls_connector(&TrustConfig::default(), b"http/1.1").unwrap();
+        assert_eq!(connector.config().alpn_protocols, [b"http/1.1"]);
     }
 }
