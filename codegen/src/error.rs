@@ -47,6 +47,9 @@ pub enum Error {
         waiter: String,
         message: String,
     },
+    /// An event stream (`smithy.api#streaming` union) is malformed, e.g. a member that
+    /// targets no structure (the member named).
+    EventStream { member: String, message: String },
     /// None of the service's protocol traits (listed; empty when it has none) is one this
     /// generator builds.
     UnsupportedProtocol {
@@ -94,6 +97,10 @@ impl fmt::Display for Error {
             Error::UnknownTarget { member, target } => {
                 write!(f, "member `{member}` targets unknown shape `{target}`")
             }
+            Error::EventStream { member, message } => write!(
+                f,
+                "event stream member `{member}` (smithy.api#streaming union): {message}"
+            ),
             Error::UnknownReference { from, target } => {
                 write!(f, "shape `{from}` references unknown shape `{target}`")
             }

@@ -38,6 +38,14 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
         RustType::String | RustType::BigNumber => quote!(String),
         RustType::Blob => quote!(Vec<u8>),
         RustType::ByteStream => quote!(leansdk_runtime::ByteStream),
+        RustType::EventReceiver { union, error } => {
+            let (union, error) = (format_ident!("{}", union), format_ident!("{}", error));
+            quote!(leansdk_runtime::event_stream::Receiver<crate::types::#union, crate::types::#error>)
+        }
+        RustType::EventSender { union } => {
+            let union = format_ident!("{}", union);
+            quote!(leansdk_runtime::event_stream::EventStreamSender<crate::types::#union>)
+        }
         RustType::Timestamp(_) => quote!(leansdk_runtime::DateTime),
         RustType::Document => quote!(leansdk_runtime::Document),
         RustType::Named { name, boxed, .. } => {

@@ -24,11 +24,16 @@ use leansdk_runtime::auth::sigv4::SigningSettings;
 use leansdk_runtime::config::ConfigBuilder;
 use leansdk_runtime::config::retry::RetryConfig;
 use leansdk_runtime::error::{BuildError, ProvideErrorMetadata, SdkError};
+use leansdk_runtime::event_stream::{FrameError, HeaderValue, Message, RecvError};
 use leansdk_runtime::http::{
     BoxFuture, ConnectorError, Headers, HttpClient, HttpRequest, HttpResponse,
 };
 use leansdk_s3::Client;
 use leansdk_s3::operation::head_object::HeadObjectError;
+use leansdk_s3::types::{
+    CsvInput, CsvOutput, ExpressionType, FileHeaderInfo, InputSerialization, OutputSerialization,
+    SelectObjectContentEventStream,
+};
 use leansdk_tests::config::{ACCESS_KEY, SECRET};
 use leansdk_tests::server::{RecordedRequest, Reply, TestServer};
 use leansdk_tests::signing;
@@ -559,4 +564,136 @@ async fn a_missing_bucket_fails_before_sending() {
         "{error:?}"
     );
     assert!(server.requests().is_empty());
+}
+
+/// One S3 Select event: an `event` message with its `:event-type` and `:content-type`.
+fn select_event(event_type: &str, content_type: Option<&str>, payload: &[u8]) -> Vec<u8> {
+    let mut message = Message::new(payload.to_vec())
+        .with_header(":message-type", HeaderValue::String("event".into()))
+        .with_header(":event-type", HeaderValue::String(event_type.into()));
+    if let Some(content_type) = content_type {
+        message = message.with_header(":content-type", HeaderValue::String(content_type.into()));
+    }
+    message.encode().unwrap()
+}
+
+#[tokio::test]
+async fn a_select_streams_records_stats_and_the_end_as_events() {
+    let stats = b"<Stats><BytesScanned>42</BytesScanned><BytesProcessed>42</BytesProcessed>\
+                  <BytesReturned>11</BytesReturned></Stats>";
+    let progress = b"<Progress><BytesScanned>21</BytesScanned></Progress>";
+    let body = [
+        select_event("Records", Some("application/octet-stream"), b"a,1\nb,2\n"),
+        select_event("Cont", None, b""),
+        select_event("Progress", Some("text/xml"), progress),
+        select_event("Records", Some("application/octet-stream"), b"c,3\n"),
+        select_event("Stats", Some("text/xml"), stats),
+        select_event("NewKindOfEvent", None, b"?"),
+        select_event("End", None, b""),
+    ]
+    .concat();
+    let server = TestServer::start(vec![Reply::status(200).body(body)]).await;
+    let output = client(&server)
+        .select_object_content()
+        .bucket(BUCKET)
+        .key("data.csv")
+        .expression("SELECT * FROM S3Object s")
+        .expression_type(ExpressionType::Sql)
+        .input_serialization(InputSerialization {
+            csv: Some(CsvInput {
+                file_header_info: Some(FileHeaderInfo::None),
+            }),
+            ..Default::default()
+        })
+        .output_serialization(OutputSerialization {
+            csv: Some(CsvOutput::default()),
+            ..Default::default()
+        })
+        .send()
+        .await
+        .unwrap();
+
+    let mut events = output.payload.expect("an event stream");
+    let mut records = Vec::new();
+    let mut seen = Vec::new();
+    while let Some(event) = events.recv().await.unwrap() {
+        match event {
+            SelectObjectContentEventStream::Records(records_event) => {
+                records.extend(records_event.payload.unwrap());
+                seen.push("Records".to_owned());
+            }
+            SelectObjectContentEventStream::Stats(stats) => {
+                let details = stats.details.unwrap();
+                assert_eq!(
+                    (details.bytes_scanned, details.bytes_returned),
+                    (Some(42), Some(11))
+                );
+                seen.push("Stats".to_owned());
+            }
+            SelectObjectContentEventStream::Progress(progress) => {
+                assert_eq!(progress.details.unwrap().bytes_scanned, Some(21));
+                seen.push("Progress".to_owned());
+            }
+            SelectObjectContentEventStream::Unknown(message) => {
+                seen.push(message.string_header(":event-type").unwrap().to_owned());
+            }
+            other => seen.push(format!("{other:?}")),
+        }
+    }
+    assert_eq!(records, b"a,1\nb,2\nc,3\n");
+    assert_eq!(
+        seen,
+        [
+            "Records",
+            "Cont(ContinuationEvent)",
+            "Progress",
+            "Records",
+            "Stats",
+            "NewKindOfEvent",
+            "End(EndEvent)"
+        ]
+    );
+
+    let request = &server.requests()[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.path, "/my-bucket/data.csv?select&select-type=2");
+    let sent = String::from_utf8(request.body.clone()).unwrap();
+    for part in [
+        "<SelectObjectContentRequest xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">",
+        "<Expression>SELECT * FROM S3Object s</Expression>",
+        "<ExpressionType>SQL</ExpressionType>",
+        "<InputSerialization><CSV><FileHeaderInfo>NONE</FileHeaderInfo></CSV></InputSerialization>",
+    ] {
+        assert!(sent.contains(part), "{part} in {sent}");
+    }
+}
+
+#[tokio::test]
+async fn a_select_whose_body_breaks_off_ends_with_a_frame_error() {
+    let mut body = select_event("Records", Some("application/octet-stream"), b"a,1\n");
+    let whole = body.clone();
+    body.extend_from_slice(&whole[..whole.len() - 3]);
+    let server = TestServer::start(vec![Reply::status(200).body(body)]).await;
+    let output = client(&server)
+        .select_object_content()
+        .bucket(BUCKET)
+        .key("data.csv")
+        .expression("SELECT * FROM S3Object")
+        .expression_type(ExpressionType::Sql)
+        .input_serialization(InputSerialization::default())
+        .output_serialization(OutputSerialization::default())
+        .send()
+        .await
+        .unwrap();
+    let mut events = output.payload.unwrap();
+    assert!(matches!(
+        events.recv().await,
+        Ok(Some(SelectObjectContentEventStream::Records(_)))
+    ));
+    let error = events.recv().await.unwrap_err();
+    assert!(
+        matches!(error, RecvError::Frame(FrameError::Truncated { .. })),
+        "{error:?}"
+    );
+    assert!(events.recv().await.unwrap().is_none(), "the stream is over");
 }

@@ -5,6 +5,7 @@
 //! subscriber scoped to its own thread rather than a process-wide one.
 
 mod documented_shapes;
+mod e2e_chat_stream;
 mod e2e_get_workflow;
 mod e2e_official_event_streams;
 mod e2e_s3_subset;

@@ -26,17 +26,17 @@ use tokio::net::{TcpListener, TcpStream};
 
 use crate::runtime_proxy_and_tls::{TestCa, TestProxy};
 
-type ResponseBody = BoxBody<Bytes, Infallible>;
+pub(crate) type ResponseBody = BoxBody<Bytes, Infallible>;
 
 /// An HTTP/2 server on 127.0.0.1 (over TLS offering only `h2` by ALPN when given a TLS
 /// config) answering every request with `handle`; counts the connections it accepts.
-struct H2Server {
-    port: u16,
+pub(crate) struct H2Server {
+    pub(crate) port: u16,
     accepted: Arc<AtomicUsize>,
 }
 
 impl H2Server {
-    async fn start<H, F>(tls: Option<rustls::ServerConfig>, handle: H) -> Self
+    pub(crate) async fn start<H, F>(tls: Option<rustls::ServerConfig>, handle: H) -> Self
     where
         H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
         F: Future<Output = Response<ResponseBody>> + Send + 'static,
@@ -74,7 +74,7 @@ impl H2Server {
         Self { port, accepted }
     }
 
-    fn connections(&self) -> usize {
+    pub(crate) fn connections(&self) -> usize {
         self.accepted.load(Ordering::SeqCst)
     }
 }
@@ -298,7 +298,7 @@ impl Relay {
         self.closed.lock().await.recv().await.unwrap();
     }
 
-    fn connections(&self) -> usize {
+    pub(crate) fn connections(&self) -> usize {
         self.accepted.load(Ordering::SeqCst)
     }
 }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Crate, Operation, RustType};
+use crate::ir::{Crate, Operation, RustType, TypeKind, Union};
 
 /// Where the generated crate finds `leansdk-runtime`, and whether it stands alone.
 pub struct Manifest<'a> {
@@ -29,7 +29,7 @@ version = "0.1.0"
 publish = false
 
 [dependencies]
-leansdk-runtime = {{ path = "{runtime}" }}
+leansdk-runtime = {{ path = "{runtime}"{features} }}
 
 [features]
 # Paginators' pages and items as `futures_core::Stream`s (`into_stream()`).
@@ -45,11 +45,30 @@ leansdk-runtime = {{ path = "{runtime}", features = ["cli"] }}
 tokio = {{ version = "1", features = ["macros", "rt"] }}
 {workspace}"#,
         name = krate.package_name,
+        features = runtime_features(krate),
         runtime = manifest
             .runtime_path
             .replace('\\', "\\\\")
             .replace('"', "\\\""),
     )
+}
+
+/// `, features = [...]` of the runtime dependency: what the service needs beyond the
+/// default build, so that other services' users never compile it. Event streams need the
+/// message framing; sending them, HTTP/2.
+fn runtime_features(krate: &Crate) -> String {
+    let mut features = Vec::new();
+    if krate.operations.iter().any(Operation::streams_events) {
+        features.push("\"event-stream\"");
+    }
+    if krate.operations.iter().any(Operation::sends_events) {
+        features.push("\"http2\"");
+    }
+    if features.is_empty() {
+        String::new()
+    } else {
+        format!(", features = [{}]", features.join(", "))
+    }
 }
 
 /// `mod.rs` of a crate generated as a module of another one ([`crate::embed`]): the service's
@@ -91,6 +110,15 @@ pub fn lib_rs(krate: &Crate, modules: &[&str]) -> TokenStream {
                 pub use leansdk_runtime::waiter::{FinalPoll, WaiterError};
             )
         });
+    let event_streams = krate
+        .operations
+        .iter()
+        .any(Operation::streams_events)
+        .then(|| {
+            quote!(
+                pub use leansdk_runtime::event_stream;
+            )
+        });
     quote! {
         #( #![doc = #docs] )*
         #![forbid(unsafe_code)]
@@ -105,6 +133,7 @@ pub fn lib_rs(krate: &Crate, modules: &[&str]) -> TokenStream {
         pub use leansdk_runtime::{ByteStream, DateTime, Document};
         pub use leansdk_runtime::orchestrator::presigning::{PresignedRequest, PresigningConfig};
         #waiters
+        #event_streams
         /// Unit tests of code that calls this crate, without a network (feature `test-util`).
         #[cfg(feature = "test-util")]
         pub use leansdk_runtime::test_util;
@@ -165,13 +194,26 @@ message and request ID."#,
 /// `src/types/mod.rs`: a private module per type, re-exported flat.
 pub fn types_mod_rs(krate: &Crate) -> TokenStream {
     let modules = krate.types.iter().map(|t| format_ident!("{}", t.module));
-    let names = krate.types.iter().map(|t| format_ident!("{}", t.name));
-    let uses = modules.clone();
+    // An event stream's file also holds the enum of its exceptions.
+    let uses = krate.types.iter().map(|t| {
+        let module = format_ident!("{}", t.module);
+        let name = format_ident!("{}", t.name);
+        match &t.kind {
+            TypeKind::Union(Union {
+                event_stream: Some(stream),
+                ..
+            }) => {
+                let error = format_ident!("{}", stream.error_name);
+                quote!(pub use #module::{#name, #error};)
+            }
+            _ => quote!(pub use #module::#name;),
+        }
+    });
     quote! {
         //! Data types of the service's shapes that operations' inputs and outputs are made of:
         //! structures, errors, enums and unions. Each operation's own input, output and error
         //! enum are in its module under `operation`.
         #( mod #modules; )*
-        #( pub use #uses::#names; )*
+        #( #uses )*
     }
 }

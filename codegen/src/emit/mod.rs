@@ -5,6 +5,7 @@ pub mod crate_files;
 pub mod endpoint;
 pub mod enums;
 pub mod error_shape;
+pub mod event_stream;
 pub mod example;
 pub mod int_enum;
 pub mod operation;
@@ -25,7 +26,10 @@ pub fn type_file(def: &TypeDef, protocol: Protocol) -> TokenStream {
         TypeKind::Struct(s) => (structure::uses_codecs(s), structure::emit(def, s, protocol)),
         TypeKind::Enum(variants) => (false, enums::emit(def, variants)),
         TypeKind::IntEnum(variants) => (false, int_enum::emit(def, variants)),
-        TypeKind::Union(u) => (union::uses_codecs(u), union::emit(def, u, protocol)),
+        TypeKind::Union(u) => match &u.event_stream {
+            Some(stream) => (false, event_stream::emit(def, u, stream, protocol)),
+            None => (union::uses_codecs(u), union::emit(def, u, protocol)),
+        },
     };
     let import = uses_codecs.then(Codec::import);
     quote!(#import #item)

@@ -7,7 +7,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::structure::{self, default_expr};
-use crate::ir::{DefaultValue, Operation, Presence, Protocol, Struct, TypeDef, TypeKind};
+use crate::ir::{DefaultValue, Operation, Presence, Protocol, RustType, Struct, TypeDef, TypeKind};
 use crate::protocol;
 use crate::tokens::{doc_attrs, ident, rust_type};
 
@@ -139,10 +139,16 @@ fn output_impl(op: &Operation, protocol: Protocol) -> TokenStream {
     let body = protocol::output_parser(protocol, op);
     let streaming = op.streamed_output().map(|field| {
         let name = ident(&field.name);
-        let member = if field.presence == Presence::Optional {
-            quote!(#name: Some(#name))
-        } else {
-            quote!(#name)
+        let value = match field.ty {
+            RustType::EventReceiver { .. } => {
+                quote!(leansdk_runtime::event_stream::Receiver::new(#name))
+            }
+            _ => quote!(#name),
+        };
+        let member = match (field.presence == Presence::Optional, &field.ty) {
+            (true, _) => quote!(#name: Some(#value)),
+            (false, RustType::EventReceiver { .. }) => quote!(#name: #value),
+            (false, _) => quote!(#name),
         };
         let docs = format!(
             " Reads a successful response's head and the members bound to it; `{}`, the \
@@ -237,6 +243,23 @@ fn fluent_builder(op: &Operation) -> TokenStream {
             quote!(mode: ::std::marker::PhantomData,),
         )
     };
+    // A stream of events is sent as it is produced, never from a URL.
+    let presigned = (!op.sends_events()).then(|| {
+        quote! {
+            /// Checks the input and signs the request in its URL instead of sending it, for
+            /// anyone to send until it expires (see
+            /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+            pub async fn presigned(
+                self,
+                config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
+            ) -> Result<
+                leansdk_runtime::orchestrator::presigning::PresignedRequest,
+                leansdk_runtime::error::SdkError<#error>,
+            > {
+                self.client.handle().presign(self.input.to_request(), config).await
+            }
+        }
+    });
     quote! {
         #[doc = #docs]
         #[derive(Clone, Debug)]
@@ -274,18 +297,7 @@ fn fluent_builder(op: &Operation) -> TokenStream {
                 self.input.send_with(&self.client).await
             }
 
-            /// Checks the input and signs the request in its URL instead of sending it, for
-            /// anyone to send until it expires (see
-            /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
-            pub async fn presigned(
-                self,
-                config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
-            ) -> Result<
-                leansdk_runtime::orchestrator::presigning::PresignedRequest,
-                leansdk_runtime::error::SdkError<#error>,
-            > {
-                self.client.handle().presign(self.input.to_request(), config).await
-            }
+            #presigned
         }
     }
 }

@@ -25,7 +25,16 @@ pub fn emit(def: &TypeDef, shape: &Struct, protocol: Protocol) -> TokenStream {
     });
     let hand_default = shape.fields.iter().any(|f| default_expr(f).is_some());
     let debug_sensitive = shape.sensitive || shape.fields.iter().any(|f| f.sensitive);
-    let mut derives = vec![quote!(Clone), quote!(PartialEq)];
+    // A stream of received events is read once: it cannot be cloned or compared.
+    let receives_events = shape
+        .fields
+        .iter()
+        .any(|f| matches!(f.ty, RustType::EventReceiver { .. }));
+    let mut derives = if receives_events {
+        Vec::new()
+    } else {
+        vec![quote!(Clone), quote!(PartialEq)]
+    };
     if !hand_default {
         derives.push(quote!(Default));
     }
@@ -108,10 +117,13 @@ fn field(field: &Field, role: StructRole) -> TokenStream {
     }
 }
 
-/// Whether serde neither reads nor writes `field`: a stream, or an HTTP-bound member of
-/// anything but an output.
+/// Whether serde neither reads nor writes `field`: a stream, or an HTTP-bound member (or
+/// an event's header or payload member) of anything but an output.
 fn skipped_both_ways(field: &Field, role: StructRole) -> bool {
-    field.ty == RustType::ByteStream || (field.is_http_bound() && role != StructRole::Output)
+    matches!(
+        field.ty,
+        RustType::ByteStream | RustType::EventReceiver { .. } | RustType::EventSender { .. }
+    ) || (field.is_http_bound() && role != StructRole::Output)
 }
 
 /// The codec serde reads and writes `field` with, when its derive cannot.

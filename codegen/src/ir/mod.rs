@@ -2,6 +2,7 @@
 
 mod closure;
 mod customize;
+mod event_stream;
 pub(crate) mod names;
 mod operation;
 mod paginator;
@@ -19,6 +20,7 @@ use serde_json::Value;
 
 use crate::model::{Member, Model, Shape, ShapeId, ShapeKind, TimestampFormat, prelude_shape};
 
+pub use event_stream::{Event, EventPayload, EventStream};
 pub use names::escape_ident;
 pub use operation::{
     Binding, HostPrefix, Http, Operation, OperationError, OperationNames, PayloadKind, ServiceInfo,
@@ -230,6 +232,17 @@ pub enum RustType {
     Blob,
     /// A streaming blob (`smithy.api#streaming`): `leansdk_runtime::ByteStream`.
     ByteStream,
+    /// An output member targeting an event stream (a `smithy.api#streaming` union): the
+    /// events the caller receives, `leansdk_runtime::event_stream::Receiver<union, error>`.
+    EventReceiver {
+        union: String,
+        error: String,
+    },
+    /// An input member targeting an event stream: the events the caller sends,
+    /// `leansdk_runtime::event_stream::EventStreamSender<union>`.
+    EventSender {
+        union: String,
+    },
     Timestamp(TimestampFormat),
     Document,
     Named {
@@ -291,8 +304,11 @@ pub struct Union {
     /// The element the union is written as when it is a payload: its `smithy.api#xmlName`
     /// (or shape name) and `smithy.api#xmlNamespace`.
     pub xml_name: XmlName,
+    /// For an event stream, its events only (its errors are in [`EventStream::errors`]).
     pub variants: Vec<UnionVariant>,
     pub sensitive: bool,
+    /// `Some` for a `smithy.api#streaming` union: an event stream.
+    pub event_stream: Option<EventStream>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -317,7 +333,7 @@ impl Crate {
         let (skipped_operations, operation_shapes): (Vec<_>, Vec<_>) =
             operation::operation_shapes(model, &closure)
                 .into_iter()
-                .map(|shape| operation::unsupported(model, shape).ok_or(shape))
+                .map(|shape| operation::unsupported(model, protocol, shape).ok_or(shape))
                 .partition(Result::is_ok);
         let skipped_operations: Vec<SkippedOperation> = skipped_operations
             .into_iter()
@@ -332,11 +348,12 @@ impl Crate {
             .into_iter()
             .filter(|id| !io_only.contains(id))
             .collect();
-        let names = assign_type_names(model, &shapes, service.id.namespace());
+        let (names, stream_errors) = assign_type_names(model, &shapes, service.id.namespace());
         let service_info = ServiceInfo::new(service)?;
         let builder = Builder {
             model,
             names: &names,
+            stream_errors: &stream_errors,
             graph: recursion::ValueGraph::new(model),
             protocol,
             root_namespace: service_info.xml_namespace.clone(),
@@ -353,7 +370,7 @@ impl Crate {
         // `Client` has `new` and `config` of its own.
         let mut method_scope = names::Scope::with_reserved(&["new", "config"]);
         let mut operation_types = names::Scope::default();
-        let operations = operation_shapes
+        let operations: Vec<Operation> = operation_shapes
             .into_iter()
             .map(|shape| {
                 let mut op = builder.operation(shape, &mut method_scope, &mut operation_types)?;
@@ -368,6 +385,7 @@ impl Crate {
                 Ok(op)
             })
             .collect::<Result<_, Error>>()?;
+        event_stream::mark_directions(&mut types, &operations);
         let mut krate = Crate {
             package_name: package_name(service),
             docs: crate_docs(service),
@@ -422,11 +440,13 @@ fn generates_type(shape: &Shape) -> bool {
     }
 }
 
+/// The Rust name of each generated type and, for each event stream (a
+/// `smithy.api#streaming` union), of its error enum (`<Union>Error`), all unique.
 fn assign_type_names(
     model: &Model,
     shapes: &[ShapeId],
     service_namespace: &str,
-) -> BTreeMap<ShapeId, String> {
+) -> (BTreeMap<ShapeId, String>, BTreeMap<ShapeId, String>) {
     let mut ordered: Vec<&ShapeId> = shapes
         .iter()
         .filter(|id| model.shape(id).is_some_and(generates_type))
@@ -434,18 +454,32 @@ fn assign_type_names(
     // The service's own namespace gets first pick of the plain names.
     ordered.sort_by_key(|id| (id.namespace() != service_namespace, *id));
     let mut scope = names::Scope::default();
-    ordered
-        .into_iter()
+    let names: BTreeMap<ShapeId, String> = ordered
+        .iter()
         .map(|id| {
             let name = names::type_name(&mut scope, id.namespace(), id.name());
-            (id.clone(), name)
+            ((*id).clone(), name)
         })
-        .collect()
+        .collect();
+    let stream_errors = ordered
+        .into_iter()
+        .filter(|id| model.shape(id).is_some_and(event_stream::is_event_stream))
+        .map(|id| {
+            let error = format!("{}Error", names[id]);
+            (
+                id.clone(),
+                names::type_name(&mut scope, id.namespace(), &error),
+            )
+        })
+        .collect();
+    (names, stream_errors)
 }
 
 struct Builder<'m> {
     model: &'m Model,
     names: &'m BTreeMap<ShapeId, String>,
+    /// The error enum names of event streams.
+    stream_errors: &'m BTreeMap<ShapeId, String>,
     graph: recursion::ValueGraph<'m>,
     protocol: Protocol,
     /// The service's `smithy.api#xmlNamespace`, declared on XML bodies' roots that declare
@@ -493,13 +527,21 @@ impl Builder<'_> {
         let mut fields = Vec::new();
         for member in shape.members() {
             let target = self.target(shape, member)?;
-            let ty = self.rust_type(shape, member, &target)?;
+            let ty = match self.rust_type(shape, member, &target)? {
+                // What a caller holds of a stream depends on its direction.
+                RustType::EventReceiver { union, .. } if role == StructRole::Input => {
+                    RustType::EventSender { union }
+                }
+                ty => ty,
+            };
             let mut presence = presence(member, &target, &ty);
             let checked_required = role == StructRole::Input && presence == Presence::Required;
             if checked_required {
                 presence = Presence::Optional;
             }
-            let binding = if bound && self.protocol.has_http_bindings() {
+            let binding = if let Some(binding) = event_stream::binding(member, &target) {
+                binding
+            } else if bound && self.protocol.has_http_bindings() {
                 operation::binding(member, &target, self.root_namespace.as_ref()).filter_for(role)
             } else {
                 Binding::Body
@@ -563,15 +605,47 @@ impl Builder<'_> {
     fn union(&self, shape: &Shape) -> Result<Union, Error> {
         let mut scope = names::Scope::with_reserved(&[UNKNOWN_VARIANT]);
         let mut variants = Vec::new();
+        let mut stream = self
+            .stream_errors
+            .get(&shape.id)
+            .map(|error_name| EventStream {
+                error_name: error_name.clone(),
+                errors: Vec::new(),
+                events: Vec::new(),
+                received: false,
+                sent: false,
+            });
         for member in shape.members() {
             let target = self.target(shape, member)?;
+            let mut event = None;
+            if let Some(stream) = &mut stream {
+                match self.stream_member(shape, member, &target)? {
+                    event_stream::StreamMember::Exception(error) => {
+                        stream.errors.push(error);
+                        continue;
+                    }
+                    event_stream::StreamMember::Event(headers, payload) => {
+                        event = Some((headers, payload))
+                    }
+                }
+            }
+            let name = names::variant_name(&mut scope, &member.name);
+            if let (Some(stream), Some((headers, payload))) = (&mut stream, event) {
+                stream.events.push(Event {
+                    variant: name.clone(),
+                    wire_name: member.name.clone(),
+                    structure: self.names[&member.target].clone(),
+                    headers,
+                    payload,
+                });
+            }
             variants.push(UnionVariant {
                 query_name: self.query_name(member),
                 xml_name: XmlName::new(
                     member.traits.xml_name().unwrap_or(&member.name),
                     &member.traits,
                 ),
-                name: names::variant_name(&mut scope, &member.name),
+                name,
                 wire_name: self.wire_name(member).to_owned(),
                 docs: docs(&member.traits),
                 ty: self.rust_type(shape, member, &target)?,
@@ -585,6 +659,7 @@ impl Builder<'_> {
             ),
             variants,
             sensitive: shape.traits.is_sensitive(),
+            event_stream: stream,
         })
     }
 
@@ -665,6 +740,12 @@ impl Builder<'_> {
             Target::Prelude(..) => None,
             Target::Model(shape) => Some(&shape.traits),
         };
+        if let Some(error) = self.stream_errors.get(id) {
+            return Ok(RustType::EventReceiver {
+                union: self.names[id].clone(),
+                error: error.clone(),
+            });
+        }
         if let Some(name) = self.names.get(id) {
             let boxed = depth == 0 && self.graph.needs_box(&container.id, id);
             let kind = match target.kind() {

@@ -51,10 +51,33 @@ impl Operation {
     /// The output member that streams (an `smithy.api#httpPayload` with
     /// `smithy.api#streaming`, e.g. S3 `GetObject`'s `Body`), handed to the caller unread.
     pub fn streamed_output(&self) -> Option<&super::Field> {
-        self.output
+        self.output.fields.iter().find(|f| {
+            matches!(
+                f.binding,
+                Binding::Payload(PayloadKind::Stream | PayloadKind::EventStream, _)
+            )
+        })
+    }
+}
+
+impl Operation {
+    /// Whether the input streams events: the request body is a stream of signed messages,
+    /// sent over HTTP/2.
+    pub fn sends_events(&self) -> bool {
+        self.input
             .fields
             .iter()
-            .find(|f| matches!(f.binding, Binding::Payload(PayloadKind::Stream, _)))
+            .any(|f| matches!(f.ty, super::RustType::EventSender { .. }))
+    }
+
+    /// Whether the input or output streams events.
+    pub fn streams_events(&self) -> bool {
+        self.sends_events()
+            || self
+                .output
+                .fields
+                .iter()
+                .any(|f| matches!(f.ty, super::RustType::EventReceiver { .. }))
     }
 }
 
@@ -102,37 +125,57 @@ pub struct SkippedOperation {
     pub reason: String,
 }
 
-/// Why an operation cannot be generated, if it cannot: an input or output member targets
-/// an event stream (a union with `smithy.api#streaming`), whose framing this SDK lacks, or
-/// a streaming blob that is not the HTTP payload (Smithy allows none: nothing could carry it).
-pub(super) fn unsupported(model: &Model, operation: &Shape) -> Option<SkippedOperation> {
+/// Why an operation cannot be generated, if it cannot: a streaming blob that is not the
+/// HTTP payload (Smithy allows none: nothing could carry it), or an event stream whose
+/// operation needs what this SDK does not build: an input stream over a protocol other than
+/// restJson1 (RPC protocols send the other members first, in an `initial-request` message;
+/// no XML service takes one), or the other members of an RPC output (an
+/// `initial-response` message).
+pub(super) fn unsupported(
+    model: &Model,
+    protocol: super::Protocol,
+    operation: &Shape,
+) -> Option<SkippedOperation> {
     let ShapeKind::Operation(op) = &operation.kind else {
         return None;
     };
-    let reason = op
-        .input
-        .iter()
-        .chain(&op.output)
-        .filter_map(|id| model.shape(id))
-        .flat_map(|io| io.members().iter())
-        .find_map(|member| {
-            let target = model.shape(&member.target)?;
-            if !target.traits.has("smithy.api#streaming") {
-                return None;
-            }
-            match target.kind {
-                ShapeKind::Union(_) => Some(format!(
-                    "member `{}` is an event stream (`smithy.api#streaming` union `{}`), not \
-                     supported",
-                    member.name, member.target
-                )),
-                ShapeKind::Blob if !member.traits.has("smithy.api#httpPayload") => Some(format!(
-                    "member `{}` is a streaming blob (`smithy.api#streaming` `{}`) but not the \
-                     `smithy.api#httpPayload`",
-                    member.name, member.target
-                )),
-                _ => None,
-            }
+    let io = |id: &Option<ShapeId>| id.as_ref().and_then(|id| model.shape(id));
+    let reason = [(io(&op.input), true), (io(&op.output), false)]
+        .into_iter()
+        .filter_map(|(shape, input)| Some((shape?, input)))
+        .find_map(|(io, input)| {
+            io.members().iter().find_map(|member| {
+                let target = model.shape(&member.target)?;
+                if !target.traits.has("smithy.api#streaming") {
+                    return None;
+                }
+                match target.kind {
+                    ShapeKind::Union(_) if input && protocol != super::Protocol::RestJson1 => {
+                        Some(format!(
+                            "member `{}` is an input event stream, which only restJson1 \
+                             operations are built to send",
+                            member.name
+                        ))
+                    }
+                    ShapeKind::Union(_)
+                        if !input && !protocol.has_http_bindings() && io.members().len() > 1 =>
+                    {
+                        Some(format!(
+                            "output event stream `{}` comes with other members, which RPC \
+                             protocols send in an `initial-response` message, not built",
+                            member.name
+                        ))
+                    }
+                    ShapeKind::Blob if !member.traits.has("smithy.api#httpPayload") => {
+                        Some(format!(
+                            "member `{}` is a streaming blob (`smithy.api#streaming` `{}`) but \
+                             not the `smithy.api#httpPayload`",
+                            member.name, member.target
+                        ))
+                    }
+                    _ => None,
+                }
+            })
         })?;
     Some(SkippedOperation {
         name: operation.id.name().to_owned(),
@@ -172,6 +215,9 @@ pub enum Binding {
     Payload(PayloadKind, super::XmlName),
     /// `smithy.api#httpResponseCode` (outputs only).
     ResponseCode,
+    /// `smithy.api#eventHeader`: a member of an event, in a header of its message named
+    /// after the member.
+    EventHeader,
     /// Nowhere in the message: the member only feeds the endpoint rules, which place it
     /// (S3's `Bucket`, in the host or the path; see `customize`).
     EndpointOnly,
@@ -205,6 +251,10 @@ pub enum PayloadKind {
     Stream,
     /// Strings and string enums: the raw text.
     Text,
+    /// An event stream (a `smithy.api#streaming` union): messages, sent or received one by
+    /// one. RPC protocols have no `smithy.api#httpPayload`, but the stream is their body
+    /// all the same.
+    EventStream,
 }
 
 /// A modelled error an operation can return; how to read it is the error type's own

@@ -187,15 +187,15 @@ mod tests {
     use crate::ir::Crate;
     use crate::model::Model;
 
-    /// A service with its own `smithy.api#paginated`, a `List` operation with another one
-    /// (the two are merged), and `Watch`, whose output is an event stream.
+    /// A service with its own `smithy.api#paginated` and a `List` operation with another one
+    /// (the two are merged).
     fn model(service_paginated: serde_json::Value, list_paginated: serde_json::Value) -> Model {
         let json = json!({
             "smithy": "2.0",
             "shapes": {
                 "ex#Service": {
                     "type": "service",
-                    "operations": [{"target": "ex#List"}, {"target": "ex#Watch"}],
+                    "operations": [{"target": "ex#List"}],
                     "traits": {
                         "smithy.api#paginated": service_paginated,
                         "aws.protocols#restJson1": {}
@@ -225,19 +225,7 @@ mod tests {
                 "ex#Key": {"type": "map",
                     "key": {"target": "smithy.api#String"},
                     "value": {"target": "smithy.api#Integer"}},
-                "ex#Things": {"type": "list", "member": {"target": "smithy.api#String"}},
-                "ex#Watch": {
-                    "type": "operation",
-                    "output": {"target": "ex#WatchOutput"}
-                },
-                "ex#WatchOutput": {"type": "structure", "members": {
-                    "events": {"target": "ex#Events"}
-                }},
-                "ex#Events": {
-                    "type": "union",
-                    "members": {"tick": {"target": "smithy.api#Unit"}},
-                    "traits": {"smithy.api#streaming": {}}
-                }
+                "ex#Things": {"type": "list", "member": {"target": "smithy.api#String"}}
             }
         });
         Model::from_json(&json.to_string()).unwrap()
@@ -291,24 +279,6 @@ mod tests {
             crate::ir::RustType::Map { .. }
         ));
         assert_eq!(paginator.output_token.field.ty, paginator.input_token.ty);
-    }
-
-    #[test]
-    fn event_stream_operations_are_skipped_with_the_reason() {
-        let model = model(
-            json!({}),
-            json!({"inputToken": "token", "outputToken": "next"}),
-        );
-        let krate = Crate::build(&model, None).unwrap();
-        let [watch] = krate.skipped_operations.as_slice() else {
-            panic!(
-                "one skipped operation expected: {:?}",
-                krate.skipped_operations
-            );
-        };
-        assert_eq!(watch.name, "Watch");
-        assert!(watch.reason.contains("event stream"), "{}", watch.reason);
-        assert!(watch.reason.contains("ex#Events"), "{}", watch.reason);
     }
 
     #[test]

@@ -660,6 +660,7 @@ fn describe_type(ty: &RustType) -> &'static str {
         RustType::String => "string",
         RustType::BigNumber => "big number",
         RustType::Blob | RustType::ByteStream => "blob",
+        RustType::EventReceiver { .. } | RustType::EventSender { .. } => "event stream",
         RustType::Timestamp(_) => "timestamp",
         RustType::Document => "document",
         RustType::Named { kind, .. } => match kind {

@@ -61,8 +61,11 @@ fn bind_member(field: &Field, format: BodyFormat) -> TokenStream {
     let wire = &field.wire_name;
     let is_list = matches!(field.ty, RustType::List { .. });
     match &field.binding {
-        // The endpoint parameters are added with the other protocols' (`endpoint_params`).
-        Binding::Body | Binding::ResponseCode | Binding::EndpointOnly => quote!(),
+        // The endpoint parameters are added with the other protocols' (`endpoint_params`);
+        // event headers are in messages, not in requests.
+        Binding::Body | Binding::ResponseCode | Binding::EndpointOnly | Binding::EventHeader => {
+            quote!()
+        }
         Binding::Label => {
             let value = param_value(field, TimestampFormat::DateTime);
             quote!(.label(#wire, #value))
@@ -107,6 +110,7 @@ fn bind_member(field: &Field, format: BodyFormat) -> TokenStream {
                 }
                 (PayloadKind::Blob, _) => quote!(.blob_payload(#value)),
                 (PayloadKind::Stream, _) => quote!(.stream_payload(#value)),
+                (PayloadKind::EventStream, _) => quote!(.event_stream_payload(#value)),
                 (PayloadKind::Text, _) => {
                     quote!(.text_payload(#value.map(|v| v.to_string()).as_deref()))
                 }
@@ -124,7 +128,8 @@ pub(crate) fn response_binding(field: &Field, format: BodyFormat) -> Option<Toke
         | Binding::Label
         | Binding::Query(_)
         | Binding::QueryParams
-        | Binding::EndpointOnly => return None,
+        | Binding::EndpointOnly
+        | Binding::EventHeader => return None,
         Binding::Header(header) => match field.timestamp_format {
             None | Some(TimestampFormat::HttpDate) => {
                 quote!(leansdk_runtime::protocol::http_binding::header(response, #header)?)
@@ -155,7 +160,7 @@ pub(crate) fn response_binding(field: &Field, format: BodyFormat) -> Option<Toke
         },
         // An empty body is an absent blob, not an empty one.
         // Handed over by `from_streaming_response`, unread.
-        Binding::Payload(PayloadKind::Stream, _) => return None,
+        Binding::Payload(PayloadKind::Stream | PayloadKind::EventStream, _) => return None,
         Binding::Payload(PayloadKind::Blob, _) => {
             quote!((!response.body.is_empty()).then(|| response.body.clone()))
         }
@@ -179,7 +184,7 @@ fn timestamp_header(header: &str, format: TokenStream) -> TokenStream {
 }
 
 /// Sets `output.<field>` from `read`, an `Option` of the value.
-fn assign(field: &Field, read: TokenStream) -> TokenStream {
+pub(super) fn assign(field: &Field, read: TokenStream) -> TokenStream {
     let name = ident(&field.name);
     if field.presence == Presence::Optional {
         quote!(output.#name = #read;)

@@ -10,6 +10,7 @@
 
 mod aws_json;
 mod aws_query;
+mod event_stream;
 pub(crate) mod http_binding;
 pub(crate) mod json;
 mod query;
@@ -21,7 +22,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::ir::{
-    Crate, Field, NamedKind, Operation, Presence, Protocol, RustType, StaticParam, Struct,
+    Crate, Event, Field, NamedKind, Operation, Presence, Protocol, RustType, StaticParam, Struct,
     StructRole, Union,
 };
 use crate::tokens::ident;
@@ -96,6 +97,24 @@ pub fn union_codec(protocol: Protocol, name: &Ident, union: &Union) -> TokenStre
         Protocol::RestJson1 | Protocol::AwsJson { .. } => TokenStream::new(),
     };
     quote!(#from_xml #to_body)
+}
+
+/// A block evaluating to `event`'s structure read from `message` (a
+/// `&leansdk_runtime::event_stream::Message`), in a function returning
+/// `Result<_, UnmarshalError>`: the payload in the protocol's format.
+pub fn event_reader(protocol: Protocol, event: &Event) -> TokenStream {
+    let format = if protocol.is_xml() {
+        BodyFormat::Xml
+    } else {
+        BodyFormat::Json
+    };
+    event_stream::read(event, format)
+}
+
+/// An expression of the message carrying `event` (a reference to its structure), in a
+/// function returning `Result<_, BuildError>`.
+pub fn event_writer(event: &Event) -> TokenStream {
+    event_stream::write(event)
 }
 
 /// What `client.rs` needs from the protocol.

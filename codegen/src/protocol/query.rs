@@ -41,7 +41,10 @@ fn write(ty: &RustType, value: TokenStream, key: TokenStream, dialect: Dialect) 
             quote!(writer.value(#key, &(#value).format(#format));)
         }
         // Documents have no query form; streams are only ever HTTP payloads.
-        RustType::Document | RustType::ByteStream => quote!(),
+        RustType::Document
+        | RustType::ByteStream
+        | RustType::EventReceiver { .. }
+        | RustType::EventSender { .. } => quote!(),
         RustType::Named { kind, .. } => match kind {
             NamedKind::Enum | NamedKind::IntEnum => quote!(writer.value(#key, #value);),
             NamedKind::Structure | NamedKind::Union => {

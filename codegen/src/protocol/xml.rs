@@ -99,7 +99,7 @@ fn read(ty: &RustType, element: TokenStream) -> TokenStream {
             quote!(Err(#xml::XmlError::new("documents have no XML form")))
         }
         // Only ever HTTP payloads, which the XML codecs skip.
-        RustType::ByteStream => {
+        RustType::ByteStream | RustType::EventReceiver { .. } | RustType::EventSender { .. } => {
             quote!(Err(#xml::XmlError::new("streams are not read from XML")))
         }
         RustType::Named { name, boxed, kind } => {
@@ -343,7 +343,10 @@ fn write(ty: &RustType, value: TokenStream, name: &XmlName) -> TokenStream {
             text(quote!((#value).format(#format)))
         }
         // Documents have no XML form; streams are only ever HTTP payloads.
-        RustType::Document | RustType::ByteStream => quote!(),
+        RustType::Document
+        | RustType::ByteStream
+        | RustType::EventReceiver { .. }
+        | RustType::EventSender { .. } => quote!(),
         RustType::Named { kind, .. } => match kind {
             NamedKind::Enum | NamedKind::IntEnum => text(quote!(
                 leansdk_runtime::protocol::http_binding::ParamValue::to_param(#value)

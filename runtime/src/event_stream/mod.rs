@@ -10,10 +10,13 @@
 
 use std::fmt;
 
+mod bindings;
 mod frame;
 mod receiver;
 mod sender;
 
+#[doc(hidden)]
+pub use bindings::{FromHeader, event_message, exception, header, payload_response};
 pub use frame::{FrameError, Header, HeaderValue, Message, MessageDecoder};
 pub use receiver::{Receiver, RecvError};
 pub(crate) use sender::message_signer;

@@ -6,7 +6,7 @@ use std::error::Error;
 use std::fmt;
 use std::io;
 use std::pin::Pin;
-use std::sync::{Arc, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, ready};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -32,8 +32,32 @@ type NextEvent<T> = Box<dyn FnMut(&mut Context<'_>) -> Poll<Option<Result<T, Box
 /// sends the messages as they are, with no closing message (as the SDKs do).
 ///
 /// The body is sent once: a request whose body is an event stream is never retried.
+/// Clones share the events (so that an input holding a sender can be cloned and compared,
+/// as every input can): the first request built from one of them takes them, and a request
+/// built later from another fails when its body is read. Clones are equal to each other only.
 pub struct EventStreamSender<T> {
-    next_event: NextEvent<T>,
+    events: Arc<Mutex<Option<NextEvent<T>>>>,
+}
+
+impl<T> Clone for EventStreamSender<T> {
+    fn clone(&self) -> Self {
+        Self {
+            events: Arc::clone(&self.events),
+        }
+    }
+}
+
+impl<T> PartialEq for EventStreamSender<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.events, &other.events)
+    }
+}
+
+/// No events: the stream closes at once.
+impl<T: Marshal + Send + 'static> Default for EventStreamSender<T> {
+    fn default() -> Self {
+        Self::from_events(Vec::new())
+    }
 }
 
 impl<T: Marshal + Send + 'static> EventStreamSender<T> {
@@ -43,7 +67,13 @@ impl<T: Marshal + Send + 'static> EventStreamSender<T> {
         let (sender, mut receiver) = mpsc::channel(capacity.max(1));
         let next_event: NextEvent<T> =
             Box::new(move |cx| receiver.poll_recv(cx).map(|event| event.map(Ok)));
-        (EventSink { sender }, Self { next_event })
+        (EventSink { sender }, Self::new(next_event))
+    }
+
+    fn new(next_event: NextEvent<T>) -> Self {
+        Self {
+            events: Arc::new(Mutex::new(Some(next_event))),
+        }
     }
 
     /// Events from any stream; an `Err` ends the request body with that error (the call
@@ -55,22 +85,18 @@ impl<T: Marshal + Send + 'static> EventStreamSender<T> {
         E: Into<BoxError>,
     {
         let mut stream = Box::pin(stream);
-        Self {
-            next_event: Box::new(move |cx| {
-                stream
-                    .as_mut()
-                    .poll_next(cx)
-                    .map(|event| event.map(|event| event.map_err(Into::into)))
-            }),
-        }
+        Self::new(Box::new(move |cx| {
+            stream
+                .as_mut()
+                .poll_next(cx)
+                .map(|event| event.map(|event| event.map_err(Into::into)))
+        }))
     }
 
     /// Events known up front.
     pub fn from_events(events: Vec<T>) -> Self {
         let mut events = events.into_iter();
-        Self {
-            next_event: Box::new(move |_| Poll::Ready(events.next().map(Ok))),
-        }
+        Self::new(Box::new(move |_| Poll::Ready(events.next().map(Ok))))
     }
 
     /// The request body; sent once, never retried once sending began. Generated
@@ -78,8 +104,20 @@ impl<T: Marshal + Send + 'static> EventStreamSender<T> {
     #[doc(hidden)]
     pub fn into_body(self) -> ByteStream {
         let signer: SignerSlot = Arc::default();
+        let taken = self
+            .events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let next_event = taken.unwrap_or_else(|| {
+            Box::new(|_| {
+                Poll::Ready(Some(Err(
+                    "the events of this stream were taken by an earlier request".into(),
+                )))
+            })
+        });
         let body = EventBody {
-            next_event: self.next_event,
+            next_event,
             signer: Arc::clone(&signer),
             pending: Bytes::new(),
             ended: false,

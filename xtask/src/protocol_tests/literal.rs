@@ -121,6 +121,10 @@ impl<'a> Literals<'a> {
                 let bytes = Literal::byte_string(json.as_str().ok_or_else(mismatch)?.as_bytes());
                 quote!(leansdk_runtime::ByteStream::from(#bytes.to_vec()))
             }
+            // No compliance case streams events.
+            RustType::EventReceiver { .. } | RustType::EventSender { .. } => {
+                return Err(format!("{json}: event streams have no literal"));
+            }
             RustType::Timestamp(_) => match json {
                 Value::Number(n) if n.is_i64() => {
                     let secs = n.as_i64().unwrap_or_default();

@@ -78,4 +78,13 @@ impl Client {
     pub fn put_object(&self) -> crate::operation::put_object::PutObjectFluentBuilder {
         crate::operation::put_object::PutObjectFluentBuilder::new(self.clone())
     }
+
+    /// Runs an SQL expression over one object's CSV or JSON content; the matching records stream back as events.
+    pub fn select_object_content(
+        &self,
+    ) -> crate::operation::select_object_content::SelectObjectContentFluentBuilder {
+        crate::operation::select_object_content::SelectObjectContentFluentBuilder::new(
+            self.clone(),
+        )
+    }
 }

@@ -42,6 +42,7 @@ pub use leansdk_runtime::error;
 pub use leansdk_runtime::config::retry::RetryConfig;
 pub use leansdk_runtime::{ByteStream, DateTime, Document};
 pub use leansdk_runtime::orchestrator::presigning::{PresignedRequest, PresigningConfig};
+pub use leansdk_runtime::event_stream;
 
 /// Unit tests of code that calls this crate, without a network (feature `test-util`).
 #[cfg(feature = "test-util")]

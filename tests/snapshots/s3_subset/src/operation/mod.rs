@@ -17,3 +17,6 @@ pub mod list_objects_v2;
 
 /// Stores an object under a key, replacing what was there.
 pub mod put_object;
+
+/// Runs an SQL expression over one object's CSV or JSON content; the matching records stream back as events.
+pub mod select_object_content;

@@ -5,7 +5,27 @@
 //! structures, errors, enums and unions. Each operation's own input, output and error
 //! enum are in its module under `operation`.
 
+mod continuation_event;
+
 mod copy_object_result;
+
+mod csv_input;
+
+mod csv_output;
+
+mod end_event;
+
+mod expression_type;
+
+mod file_header_info;
+
+mod input_serialization;
+
+mod json_input;
+
+mod json_output;
+
+mod json_type;
 
 mod no_such_key;
 
@@ -13,7 +33,41 @@ mod not_found;
 
 mod object;
 
+mod output_serialization;
+
+mod progress;
+
+mod progress_event;
+
+mod records_event;
+
+mod select_object_content_event_stream;
+
+mod stats;
+
+mod stats_event;
+
+pub use continuation_event::ContinuationEvent;
 pub use copy_object_result::CopyObjectResult;
+pub use csv_input::CsvInput;
+pub use csv_output::CsvOutput;
+pub use end_event::EndEvent;
+pub use expression_type::ExpressionType;
+pub use file_header_info::FileHeaderInfo;
+pub use input_serialization::InputSerialization;
+pub use json_input::JsonInput;
+pub use json_output::JsonOutput;
+pub use json_type::JsonType;
 pub use no_such_key::NoSuchKey;
 pub use not_found::NotFound;
 pub use object::Object;
+pub use output_serialization::OutputSerialization;
+pub use progress::Progress;
+pub use progress_event::ProgressEvent;
+pub use records_event::RecordsEvent;
+pub use select_object_content_event_stream::{
+    SelectObjectContentEventStream, SelectObjectContentEventStreamError,
+};
+
+pub use stats::Stats;
+pub use stats_event::StatsEvent;
