@@ -9,6 +9,7 @@ mod e2e_chat_stream;
 mod e2e_get_workflow;
 mod e2e_official_event_streams;
 mod e2e_s3_subset;
+mod e2e_shard_stream;
 mod fuzz;
 mod generated_fresh;
 mod presigning;

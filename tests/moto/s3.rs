@@ -1,7 +1,8 @@
 //! S3 (restXml) against moto: a bucket from creation to deletion, objects put from memory
 //! and from a file (8 MiB, streamed), with user metadata, read back by `HeadObject` and by a
 //! streamed `GetObject`, listed by prefix page by page, and deleted, after which they are the
-//! modelled errors: `HeadObject`'s bodiless 404 `NotFound`, `GetObject`'s `NoSuchKey`.
+//! modelled errors: `HeadObject`'s bodiless 404 `NotFound`, `GetObject`'s `NoSuchKey`; and
+//! `SelectObjectContent`, whose records, stats and end arrive as an event stream.
 
 mod common;
 
@@ -9,6 +10,10 @@ use std::collections::BTreeMap;
 
 use leansdk_s3::operation::get_object::GetObjectError;
 use leansdk_s3::operation::head_object::HeadObjectError;
+use leansdk_s3::types::{
+    CsvInput, ExpressionType, FileHeaderInfo, InputSerialization, JsonOutput,
+    OutputSerialization, SelectObjectContentEventStream,
+};
 use leansdk_s3::{ByteStream, Client};
 use tokio::io::AsyncReadExt;
 
@@ -228,4 +233,58 @@ async fn a_bucket_that_does_not_exist_is_no_such_bucket() {
         .expect_err("no such bucket");
     let error = error.into_service_error().expect("a service error");
     assert!(error.is_no_such_bucket(), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_select_streams_the_matching_records_as_events() {
+    let client = client();
+    let bucket = bucket_name("select");
+    create_bucket(&client, &bucket).await;
+    client
+        .put_object()
+        .bucket(&bucket)
+        .key("people.csv")
+        .body("name,city\nada,london\nalan,wilmslow\ngrace,arlington\n")
+        .send()
+        .await
+        .expect("PutObject");
+
+    let output = client
+        .select_object_content()
+        .bucket(&bucket)
+        .key("people.csv")
+        .expression("SELECT s.name FROM S3Object s WHERE s.city = 'london'")
+        .expression_type(ExpressionType::Sql)
+        .input_serialization(InputSerialization {
+            csv: Some(CsvInput {
+                file_header_info: Some(FileHeaderInfo::Use),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .output_serialization(OutputSerialization {
+            json: Some(JsonOutput::default()),
+            ..Default::default()
+        })
+        .send()
+        .await
+        .expect("SelectObjectContent");
+
+    let mut events = output.payload.expect("an event stream");
+    let (mut records, mut stats, mut ended) = (Vec::new(), None, false);
+    while let Some(event) = events.recv().await.expect("an event") {
+        match event {
+            SelectObjectContentEventStream::Records(event) => {
+                records.extend(event.payload.unwrap_or_default());
+            }
+            SelectObjectContentEventStream::Stats(event) => stats = event.details,
+            SelectObjectContentEventStream::End(_) => ended = true,
+            _ => {}
+        }
+    }
+    let records = String::from_utf8(records).unwrap();
+    assert!(records.contains("ada") && !records.contains("alan"), "{records}");
+    let stats = stats.expect("a Stats event");
+    assert_eq!(stats.bytes_returned, Some(records.len() as i64));
+    assert!(ended, "the End event closes the stream");
 }
