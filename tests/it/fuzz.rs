@@ -1,10 +1,11 @@
 //! Fuzzing, briefly, on every `cargo test`: the response parsers of every protocol, the XML
-//! reader, the profile parser, the endpoint rule-set parser and its interpreter, and the
-//! timestamp parsers, each fed mutations of the checked-in corpus (`tests/data/fuzz/`, see
-//! its README) and fully random input. Each must return (never panic, never hang) and keep
-//! its promises: a JSON error code is sanitised, a parsed timestamp prints back to itself, a
-//! parsed profile set names only valid profiles, a resolved endpoint is the caller's URL or
-//! an https one.
+//! reader, the profile parser, the endpoint rule-set parser and its interpreter, the
+//! timestamp parsers and the event stream decoder, each fed mutations of the checked-in
+//! corpus (`tests/data/fuzz/`, see its README; the event stream's seeds are built here) and
+//! fully random input. Each must return (never panic, never hang) and keep its promises: a
+//! JSON error code is sanitised, a parsed timestamp prints back to itself, a parsed profile
+//! set names only valid profiles, a resolved endpoint is the caller's URL or an https one,
+//! a decoded event stream message encodes back to the bytes it was read from.
 //!
 //! `PROPTEST_CASES=100000 cargo test -p leansdk-tests --test it --release fuzz::` runs longer.
 
@@ -14,6 +15,7 @@ use leansdk_customerprofiles::endpoint;
 use leansdk_runtime::DateTime;
 use leansdk_runtime::config::profile::ProfileSet;
 use leansdk_runtime::endpoint::{ParamValues, RuleSet, Value, resolve};
+use leansdk_runtime::event_stream::{HeaderValue, Message, MessageDecoder};
 use leansdk_runtime::http::{Headers, HttpResponse};
 use leansdk_runtime::protocol::{aws_json, aws_query, ec2_query, rest_json, rest_xml, xml};
 use proptest::prelude::*;
@@ -257,6 +259,94 @@ proptest! {
             prop_assert_eq!(DateTime::parse_rfc3339(&printed), Ok(parsed), "{} from {:?}", printed, text);
         }
     }
+}
+
+/// Messages with every header type, an event, an empty one, and two in a row.
+fn event_stream_seeds() -> Vec<Vec<u8>> {
+    let every_type = Message::new(&b"\x00\x01"[..])
+        .with_header("t", HeaderValue::Bool(true))
+        .with_header("f", HeaderValue::Bool(false))
+        .with_header("b", HeaderValue::Byte(-1))
+        .with_header("s16", HeaderValue::Int16(-2))
+        .with_header("s32", HeaderValue::Int32(-3))
+        .with_header("s64", HeaderValue::Int64(-4))
+        .with_header("bytes", HeaderValue::ByteArray(vec![0, 255].into()))
+        .with_header("str", HeaderValue::String("héllo".into()))
+        .with_header(
+            "time",
+            HeaderValue::Timestamp(DateTime::from_secs(1_700_000_000)),
+        )
+        .with_header("id", HeaderValue::Uuid(u128::MAX / 3));
+    let event = Message::new(&br#"{"text":"hi"}"#[..])
+        .with_header(":message-type", HeaderValue::String("event".into()))
+        .with_header(":event-type", HeaderValue::String("chunk".into()));
+    let [every_type, event, empty] =
+        [every_type, event, Message::new(Vec::new())].map(|m| m.encode().unwrap());
+    vec![
+        every_type,
+        event.clone(),
+        empty,
+        [event.clone(), event].concat(),
+    ]
+}
+
+/// The first message's CRC32s rewritten over whatever its bytes now are, so that mutations
+/// reach the length checks and the header parser rather than stop at a checksum.
+fn with_checksums_fixed(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.len() < 12 {
+        return bytes;
+    }
+    let prelude_crc = crc32fast::hash(&bytes[..8]);
+    bytes[8..12].copy_from_slice(&prelude_crc.to_be_bytes());
+    let total = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
+    if (16..=bytes.len()).contains(&total) {
+        let message_crc = crc32fast::hash(&bytes[..total - 4]);
+        bytes[total - 4..total].copy_from_slice(&message_crc.to_be_bytes());
+    }
+    bytes
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn the_event_stream_decoder_never_panics_and_what_it_reads_encodes_back(
+        input in inputs(event_stream_seeds()),
+        fix_checksums in any::<bool>(),
+        piece in 1usize..64,
+    ) {
+        let bytes = if fix_checksums { with_checksums_fixed(input) } else { input };
+        let mut decoder = MessageDecoder::new();
+        let mut read = 0;
+        'feeding: for chunk in bytes.chunks(piece) {
+            decoder.push(chunk);
+            loop {
+                match decoder.next_message() {
+                    Ok(Some(message)) => {
+                        let encoded = message.encode().expect("what was decoded encodes");
+                        prop_assert_eq!(&bytes[read..read + encoded.len()], &encoded[..]);
+                        read += encoded.len();
+                    }
+                    Ok(None) => break,
+                    Err(_) => break 'feeding,
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn event_stream_checksums_are_fixed_where_a_message_is_whole() {
+    let seed = event_stream_seeds().remove(1);
+    let mut corrupt = seed.clone();
+    corrupt[20] ^= 1;
+    corrupt[9] ^= 1;
+    let fixed = with_checksums_fixed(corrupt.clone());
+    assert_ne!(fixed, corrupt);
+    let mut decoder = MessageDecoder::new();
+    decoder.push(&fixed);
+    assert!(decoder.next_message().unwrap().is_some());
+    assert_eq!(with_checksums_fixed(seed.clone()), seed);
 }
 
 #[test]

@@ -65,7 +65,10 @@
 //! time (corrected by the [`clock_skew`] the service's `Date` headers show), sends under the
 //! attempt timeout, classifies the outcome and retries as [`retry`] says (once more after a
 //! clock skew error; in adaptive mode at the pace of the [`rate_limiter`]), all under the
-//! operation timeout. Every attempt carries the [`request_info`] headers.
+//! operation timeout. Every attempt carries the [`request_info`] headers. A body that is an
+//! event stream (feature `event-stream`) is sent as it is produced, never retried, and once
+//! the request is signed gets the signer of its messages, chained from the request's
+//! signature.
 //!
 //! With the `test-util` feature, a configuration may hold mock rules
 //! ([`crate::test_util::mock`]): calls are then answered by them, attempt by attempt under the
