@@ -170,6 +170,29 @@ async fn https_through_a_proxy_goes_through_its_connect_tunnel() {
     assert!(heads[0].starts_with(&connect), "{heads:?}");
 }
 
+/// A proxy forwards HTTP/1.1 requests only: HTTP/2 to an `http://` endpoint tunnels too.
+#[tokio::test]
+async fn http_through_a_proxy_goes_through_its_connect_tunnel_too() {
+    let server = H2Server::start(None, describe).await;
+    let proxy = TestProxy::start(None).await;
+    let proxy_url = format!("http://127.0.0.1:{}", proxy.port);
+    let client = HyperClient::builder()
+        .proxy(ProxyConfig::new().http(&proxy_url).unwrap())
+        .build();
+    let url = format!("http://emulator.test:{}/stream", server.port);
+    let answer = text(&client, post(url, "tunnelled")).await;
+    assert!(
+        answer.starts_with("HTTP/2.0 POST emulator.test:"),
+        "{answer}"
+    );
+    let connect = format!("CONNECT emulator.test:{} HTTP/1.1\r\n", server.port);
+    assert!(
+        proxy.heads()[0].starts_with(&connect),
+        "{:?}",
+        proxy.heads()
+    );
+}
+
 /// The first request chunk is answered with the first response chunk before the client has
 /// written the second: the request body is still open while the response body is read.
 #[tokio::test]
