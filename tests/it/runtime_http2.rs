@@ -24,7 +24,7 @@ use leansdk_runtime::http::{
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::runtime_proxy_and_tls::{TestCa, TestProxy};
+use crate::runtime_proxy_and_tls::{TestCa, TestProxy, config_from};
 
 type ResponseBody = BoxBody<Bytes, Infallible>;
 
@@ -146,6 +146,27 @@ async fn https_endpoints_negotiate_h2_by_alpn_trusting_the_configured_roots() {
     let expected = format!("HTTP/2.0 POST localhost:{} /stream", server.port);
     assert!(answer.starts_with(&expected), "{answer}");
     assert!(answer.ends_with("body=over tls"), "{answer}");
+}
+
+#[tokio::test]
+async fn the_configurations_ca_bundle_is_trusted_by_http2_connections_too() {
+    let ca = TestCa::new();
+    let server = H2Server::start(Some(ca.server_config(&["localhost"])), describe).await;
+    let dir = std::env::temp_dir().join(format!("leansdk-h2-ca-{}", server.port));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bundle = dir.join("ca.pem");
+    std::fs::write(&bundle, &ca.pem).unwrap();
+    let config = config_from(&[("AWS_CA_BUNDLE", bundle.to_str().unwrap())]).await;
+    let client = config.http_client().unwrap();
+    let url = format!("https://localhost:{}/stream", server.port);
+    let response = client.send(post(url, "bundle")).await.unwrap();
+    let body = response.collect().await.unwrap().body;
+    assert!(
+        body.ends_with(b"body=bundle"),
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
