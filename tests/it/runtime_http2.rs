@@ -248,11 +248,18 @@ async fn the_response_streams_while_the_request_body_is_still_being_sent() {
     events.write_all(FIRST).await.unwrap();
 
     let client = HyperClient::new(Duration::from_secs(5));
-    let response = client.send(request).await.expect("the response starts");
-    assert_eq!(response.status, 200);
-    let mut body = response.body;
     let mut first = [0; b"got first ;".len()];
-    body.read_exact(&mut first).await.unwrap();
+    // Bounded only so that a client that waits for the whole request body fails instead of
+    // hanging the suite.
+    let mut body = tokio::time::timeout(Duration::from_secs(60), async {
+        let response = client.send(request).await.expect("the response starts");
+        assert_eq!(response.status, 200);
+        let mut body = response.body;
+        body.read_exact(&mut first).await.unwrap();
+        body
+    })
+    .await
+    .expect("the first answer arrives while the request body is open");
     assert_eq!(&first, b"got first ;");
 
     // Only now is the second chunk written, and the request body ended.
