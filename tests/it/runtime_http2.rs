@@ -24,7 +24,7 @@ use leansdk_runtime::http::{
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::runtime_proxy_and_tls::{TestCa, TestProxy};
+use crate::runtime_proxy_and_tls::{TestCa, TestProxy, config_from};
 
 pub(crate) type ResponseBody = BoxBody<Bytes, Infallible>;
 
@@ -149,6 +149,27 @@ async fn https_endpoints_negotiate_h2_by_alpn_trusting_the_configured_roots() {
 }
 
 #[tokio::test]
+async fn the_configurations_ca_bundle_is_trusted_by_http2_connections_too() {
+    let ca = TestCa::new();
+    let server = H2Server::start(Some(ca.server_config(&["localhost"])), describe).await;
+    let dir = std::env::temp_dir().join(format!("leansdk-h2-ca-{}", server.port));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bundle = dir.join("ca.pem");
+    std::fs::write(&bundle, &ca.pem).unwrap();
+    let config = config_from(&[("AWS_CA_BUNDLE", bundle.to_str().unwrap())]).await;
+    let client = config.http_client().unwrap();
+    let url = format!("https://localhost:{}/stream", server.port);
+    let response = client.send(post(url, "bundle")).await.unwrap();
+    let body = response.collect().await.unwrap().body;
+    assert!(
+        body.ends_with(b"body=bundle"),
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
 async fn https_through_a_proxy_goes_through_its_connect_tunnel() {
     let ca = TestCa::new();
     let server = H2Server::start(Some(ca.server_config(&["endpoint.test"])), describe).await;
@@ -168,6 +189,29 @@ async fn https_through_a_proxy_goes_through_its_connect_tunnel() {
     assert_eq!(heads.len(), 1, "{heads:?}");
     let connect = format!("CONNECT endpoint.test:{} HTTP/1.1\r\n", server.port);
     assert!(heads[0].starts_with(&connect), "{heads:?}");
+}
+
+/// A proxy forwards HTTP/1.1 requests only: HTTP/2 to an `http://` endpoint tunnels too.
+#[tokio::test]
+async fn http_through_a_proxy_goes_through_its_connect_tunnel_too() {
+    let server = H2Server::start(None, describe).await;
+    let proxy = TestProxy::start(None).await;
+    let proxy_url = format!("http://127.0.0.1:{}", proxy.port);
+    let client = HyperClient::builder()
+        .proxy(ProxyConfig::new().http(&proxy_url).unwrap())
+        .build();
+    let url = format!("http://emulator.test:{}/stream", server.port);
+    let answer = text(&client, post(url, "tunnelled")).await;
+    assert!(
+        answer.starts_with("HTTP/2.0 POST emulator.test:"),
+        "{answer}"
+    );
+    let connect = format!("CONNECT emulator.test:{} HTTP/1.1\r\n", server.port);
+    assert!(
+        proxy.heads()[0].starts_with(&connect),
+        "{:?}",
+        proxy.heads()
+    );
 }
 
 /// The first request chunk is answered with the first response chunk before the client has
@@ -204,11 +248,18 @@ async fn the_response_streams_while_the_request_body_is_still_being_sent() {
     events.write_all(FIRST).await.unwrap();
 
     let client = HyperClient::new(Duration::from_secs(5));
-    let response = client.send(request).await.expect("the response starts");
-    assert_eq!(response.status, 200);
-    let mut body = response.body;
     let mut first = [0; b"got first ;".len()];
-    body.read_exact(&mut first).await.unwrap();
+    // Bounded only so that a client that waits for the whole request body fails instead of
+    // hanging the suite.
+    let mut body = tokio::time::timeout(Duration::from_secs(60), async {
+        let response = client.send(request).await.expect("the response starts");
+        assert_eq!(response.status, 200);
+        let mut body = response.body;
+        body.read_exact(&mut first).await.unwrap();
+        body
+    })
+    .await
+    .expect("the first answer arrives while the request body is open");
     assert_eq!(&first, b"got first ;");
 
     // Only now is the second chunk written, and the request body ended.

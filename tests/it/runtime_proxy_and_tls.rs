@@ -177,7 +177,7 @@ fn trusting(ca: &TestCa) -> HyperClient {
 }
 
 /// A configuration read from exactly `vars` (no profile files, no instance metadata).
-async fn config_from(vars: &[(&str, &str)]) -> Config {
+pub(crate) async fn config_from(vars: &[(&str, &str)]) -> Config {
     let mut vars = vars.to_vec();
     vars.push(("AWS_EC2_METADATA_DISABLED", "true"));
     Config::from_env()

@@ -98,7 +98,7 @@ pub(super) async fn connect(
     runtime: &Handle,
     tls: impl FnOnce() -> Result<TlsConnector, ConnectorError>,
 ) -> Result<Sender, ConnectorError> {
-    match open(origin, proxy, origin.tls, tls).await? {
+    match open(origin, proxy, false, tls).await? {
         Transport::Tcp(tcp) => handshake(tcp, runtime).await,
         Transport::Tls(stream) => handshake(stream, runtime).await,
     }
@@ -115,12 +115,12 @@ pub(super) enum Transport {
 
 /// TCP (no Nagle delay: a request is written in one go and waits for its answer), then TLS
 /// for `https` with the ALPN protocols `tls` offers. Through a `proxy`, TCP goes to the
-/// proxy instead, and on through a `CONNECT` tunnel to the endpoint when `tunnel` (always
-/// for `https`; for `http` only when the proxy cannot forward what will be sent, HTTP/2).
+/// proxy instead, and on through a `CONNECT` tunnel to the endpoint: always for `https`, for
+/// `http` when `tunnel_http` (HTTP/2, which a proxy cannot forward as it forwards HTTP/1.1).
 pub(super) async fn open(
     origin: &Origin,
     proxy: Option<&Proxy>,
-    tunnel: bool,
+    tunnel_http: bool,
     tls: impl FnOnce() -> Result<TlsConnector, ConnectorError>,
 ) -> Result<Transport, ConnectorError> {
     let failed = |error: io::Error| {
@@ -146,7 +146,7 @@ pub(super) async fn open(
                     io::Error::new(error.kind(), context),
                 )
             })?;
-            if tunnel || origin.tls {
+            if origin.tls || tunnel_http {
                 open_tunnel(&tcp, origin, proxy).await?;
             }
             tcp

@@ -110,7 +110,6 @@ impl HyperClient {
         }
         *slot = None;
         let proxy = self.proxy_for(origin)?;
-        // Through a proxy even `http://` tunnels: a proxy forwards HTTP/1.1 requests only.
         let opening = connect::open(origin, proxy, true, || self.http2_tls());
         let sender = self
             .within_connect_timeout(origin, async {
