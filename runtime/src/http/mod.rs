@@ -6,8 +6,11 @@ use std::fmt;
 
 pub use crate::BoxFuture;
 pub use body::ByteStream;
+#[doc(hidden)]
+pub use integrity::{BodyIntegrity, RequestChecksum, ResponseChecksum};
 
 mod body;
+mod integrity;
 
 /// Header list that keeps insertion order and compares names case-insensitively.
 /// Its `Debug` redacts headers that carry secrets (see [`is_secret_header`]).
@@ -98,6 +101,9 @@ pub struct HttpRequest {
     pub endpoint_params: Vec<(&'static str, crate::endpoint::Value)>,
     /// Sent as is, neither signed nor with credentials (`smithy.api#auth` empty).
     pub unsigned: bool,
+    /// The operation's checksum and compression traits, applied by the orchestrator.
+    #[doc(hidden)]
+    pub integrity: BodyIntegrity,
 }
 
 /// A response: as an [`HttpClient`] returns it, its body a [`ByteStream`] still to read;
@@ -160,6 +166,7 @@ impl fmt::Debug for HttpRequest {
             .field("host_prefix", &self.host_prefix)
             .field("endpoint_params", &self.endpoint_params)
             .field("unsigned", &self.unsigned)
+            .field("integrity", &self.integrity)
             .finish()
     }
 }

@@ -117,6 +117,7 @@ pub struct RequestBuilder {
     host_prefix: String,
     endpoint_params: Vec<(&'static str, crate::endpoint::Value)>,
     unsigned: bool,
+    integrity: crate::http::BodyIntegrity,
     error: Option<BuildError>,
 }
 
@@ -135,6 +136,7 @@ impl RequestBuilder {
             host_prefix: String::new(),
             endpoint_params: Vec::new(),
             unsigned: false,
+            integrity: crate::http::BodyIntegrity::default(),
             error: None,
         }
     }
@@ -210,6 +212,50 @@ impl RequestBuilder {
     /// `smithy.api#auth`, e.g. SSO's `GetRoleCredentials`, which run to get credentials).
     pub fn unsigned(mut self) -> Self {
         self.unsigned = true;
+        self
+    }
+
+    /// `aws.protocols#httpChecksum`'s request side: `algorithm` is what the caller set the
+    /// `requestAlgorithmMember` to, sent in `algorithm_header` (its binding, if any).
+    pub fn request_checksum(
+        mut self,
+        algorithm: Option<&str>,
+        algorithm_header: Option<&'static str>,
+        required: bool,
+    ) -> Self {
+        self.integrity.request_checksum = Some(crate::http::RequestChecksum {
+            algorithm: algorithm.map(str::to_owned),
+            algorithm_header,
+            required,
+        });
+        self
+    }
+
+    /// `aws.protocols#httpChecksum`'s response side: `mode` is what the caller set the
+    /// `requestValidationModeMember` to, sent in `mode_header`.
+    pub fn response_checksum(
+        mut self,
+        mode: Option<&str>,
+        mode_header: Option<&'static str>,
+        algorithms: &'static [&'static str],
+    ) -> Self {
+        self.integrity.response_checksum = Some(crate::http::ResponseChecksum {
+            enabled: mode == Some("ENABLED"),
+            mode_header,
+            algorithms,
+        });
+        self
+    }
+
+    /// `smithy.api#httpChecksumRequired`: a `Content-MD5` unless a flexible checksum is sent.
+    pub fn md5_required(mut self) -> Self {
+        self.integrity.md5_required = true;
+        self
+    }
+
+    /// `smithy.api#requestCompression` with `gzip`: the body may be gzipped.
+    pub fn gzip_allowed(mut self) -> Self {
+        self.integrity.gzip = true;
         self
     }
 
@@ -419,6 +465,7 @@ impl RequestBuilder {
             host_prefix: self.host_prefix,
             endpoint_params: self.endpoint_params,
             unsigned: self.unsigned,
+            integrity: self.integrity,
         })
     }
 }
