@@ -29,7 +29,7 @@ version = "0.1.0"
 publish = false
 
 [dependencies]
-leansdk-runtime = {{ path = "{runtime}" }}
+leansdk-runtime = {{ path = "{runtime}"{features} }}
 
 [features]
 # Paginators' pages and items as `futures_core::Stream`s (`into_stream()`).
@@ -45,11 +45,30 @@ leansdk-runtime = {{ path = "{runtime}", features = ["cli"] }}
 tokio = {{ version = "1", features = ["macros", "rt"] }}
 {workspace}"#,
         name = krate.package_name,
+        features = runtime_features(krate),
         runtime = manifest
             .runtime_path
             .replace('\\', "\\\\")
             .replace('"', "\\\""),
     )
+}
+
+/// The runtime features the crate's operations need: `checksums` for the checksum traits,
+/// `compression` for `smithy.api#requestCompression`; other crates compile neither.
+fn runtime_features(krate: &Crate) -> String {
+    let uses = |needs: fn(&Operation) -> bool| krate.operations.iter().any(needs);
+    let features: Vec<&str> = [
+        (uses(|op| op.integrity.uses_checksums()), "\"checksums\""),
+        (uses(|op| op.integrity.gzip), "\"compression\""),
+    ]
+    .into_iter()
+    .filter_map(|(used, feature)| used.then_some(feature))
+    .collect();
+    if features.is_empty() {
+        String::new()
+    } else {
+        format!(", features = [{}]", features.join(", "))
+    }
 }
 
 /// `mod.rs` of a crate generated as a module of another one ([`crate::embed`]): the service's
