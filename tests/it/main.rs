@@ -10,6 +10,7 @@ mod e2e_official_event_streams;
 mod e2e_s3_subset;
 mod fuzz;
 mod generated_fresh;
+mod integrity;
 mod presigning;
 mod runtime_config;
 mod runtime_container_credentials;

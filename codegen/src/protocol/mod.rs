@@ -21,8 +21,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::ir::{
-    Binding, Crate, Field, NamedKind, Operation, Presence, Protocol, RustType, StaticParam,
-    Struct, StructRole, Union,
+    Binding, Crate, Field, NamedKind, Operation, Presence, Protocol, RustType, StaticParam, Struct,
+    StructRole, Union,
 };
 use crate::tokens::ident;
 
@@ -163,9 +163,7 @@ fn integrity(op: &Operation) -> TokenStream {
     let integrity = &op.integrity;
     // A member's value as `Option<&str>` and the header it is bound to.
     let member = |field: Option<&Field>| {
-        let value = field
-            .and_then(optional_str)
-            .unwrap_or_else(|| quote!(None));
+        let value = field.and_then(optional_str).unwrap_or_else(|| quote!(None));
         let header = match field.map(|f| &f.binding) {
             Some(Binding::Header(name)) => quote!(Some(#name)),
             _ => quote!(None),

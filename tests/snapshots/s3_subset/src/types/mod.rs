@@ -5,6 +5,10 @@
 //! structures, errors, enums and unions. Each operation's own input, output and error
 //! enum are in its module under `operation`.
 
+mod checksum_algorithm;
+
+mod checksum_mode;
+
 mod copy_object_result;
 
 mod no_such_key;
@@ -13,6 +17,8 @@ mod not_found;
 
 mod object;
 
+pub use checksum_algorithm::ChecksumAlgorithm;
+pub use checksum_mode::ChecksumMode;
 pub use copy_object_result::CopyObjectResult;
 pub use no_such_key::NoSuchKey;
 pub use not_found::NotFound;
