@@ -102,7 +102,7 @@ fn integrity(operation: &Shape, input: &Struct) -> Integrity {
         .and_then(Value::as_bool)
         .unwrap_or(false);
     let algorithm_member = field(text("requestAlgorithmMember"));
-    let request_checksum = (required || algorithm_member.is_some()).then(|| RequestChecksum {
+    let request_checksum = (required || algorithm_member.is_some()).then_some(RequestChecksum {
         algorithm_member,
         required,
     });

@@ -251,3 +251,113 @@ pub(super) fn validate(
     let _ = algorithms;
     Ok(received)
 }
+
+#[cfg(all(test, feature = "checksums"))]
+mod tests {
+    use super::super::Received;
+    use super::*;
+    use crate::http::{Headers, HttpResponse};
+
+    const ALGORITHMS: &[&str] = &["CRC32", "SHA256"];
+
+    fn whole(headers: &[(&str, &str)], body: &[u8]) -> Received {
+        let mut map = Headers::new();
+        for (name, value) in headers {
+            map.insert(*name, *value);
+        }
+        Received::Whole(HttpResponse {
+            status: 200,
+            headers: map,
+            body: body.to_vec(),
+        })
+    }
+
+    #[test]
+    fn a_whole_response_is_validated_before_parsing() {
+        let good = whole(&[("x-amz-checksum-crc32", "i9aeUg==")], b"Hello world");
+        assert!(validate(good, Some(ALGORITHMS)).is_ok());
+        let bad = whole(&[("x-amz-checksum-crc32", "i9aeUg==")], b"Hello World");
+        let Err(error) = validate(bad, Some(ALGORITHMS)) else {
+            panic!("a corrupted body passed");
+        };
+        let reason = error.to_string();
+        assert!(
+            reason.contains("CRC32") && reason.contains("i9aeUg=="),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn only_listed_algorithms_are_validated_and_none_without_a_request_for_it() {
+        // CRC32C is not among the operation's response algorithms.
+        let unlisted = whole(&[("x-amz-checksum-crc32c", "AAAAAA==")], b"Hello world");
+        assert!(validate(unlisted, Some(ALGORITHMS)).is_ok());
+        let not_asked = whole(&[("x-amz-checksum-crc32", "AAAAAA==")], b"Hello world");
+        assert!(validate(not_asked, None).is_ok());
+    }
+
+    #[test]
+    fn compression_needs_the_body_in_memory_and_the_threshold() {
+        let config = Config::builder()
+            .request_min_compression_size_bytes(4)
+            .build();
+        let mut request = HttpRequest {
+            body: b"abc".to_vec().into(),
+            integrity: crate::http::BodyIntegrity {
+                gzip: true,
+                ..Default::default()
+            },
+            ..HttpRequest::default()
+        };
+        compress(&mut request, &config).unwrap();
+        assert_eq!(request.body.bytes(), Some(&b"abc"[..]));
+        request.body = b"abcd".to_vec().into();
+        request.headers.insert("Content-Encoding", "custom");
+        compress(&mut request, &config).unwrap();
+        #[cfg(feature = "compression")]
+        assert_eq!(
+            request.headers.get("content-encoding"),
+            Some("custom, gzip")
+        );
+    }
+
+    #[test]
+    fn an_unknown_algorithm_is_a_build_error_naming_the_member() {
+        let mut request = HttpRequest {
+            body: b"x".to_vec().into(),
+            integrity: crate::http::BodyIntegrity {
+                request_checksum: Some(crate::http::RequestChecksum {
+                    algorithm: Some("MD4".to_owned()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            ..HttpRequest::default()
+        };
+        let error = prepare(&mut request, &Config::builder().build()).unwrap_err();
+        assert!(
+            matches!(error, BuildError::InvalidMember { ref member, .. } if member == "ChecksumAlgorithm")
+        );
+    }
+
+    #[test]
+    fn a_required_md5_is_sent_when_no_flexible_checksum_is() {
+        let mut request = HttpRequest {
+            body: b"Hello world".to_vec().into(),
+            integrity: crate::http::BodyIntegrity {
+                md5_required: true,
+                ..Default::default()
+            },
+            ..HttpRequest::default()
+        };
+        assert!(
+            prepare(&mut request, &Config::builder().build())
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            request.headers.get("content-md5"),
+            Some("PiWWCnnbxptnTNTsZ6csYg==")
+        );
+    }
+}
