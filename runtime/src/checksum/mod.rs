@@ -1,7 +1,7 @@
 //! Body checksums (feature `checksums`): the algorithms of `aws.protocols#httpChecksum`
 //! (CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256) as `x-amz-checksum-*` values, the `Content-MD5`
 //! of `smithy.api#httpChecksumRequired`, the `aws-chunked` body that carries a checksum as a
-//! trailer ([`aws_chunked`]), and the reader that validates a streamed response as it is read
+//! trailer (`aws_chunked`), and the reader that validates a streamed response as it is read
 //! ([`ChecksumMismatch`] is its error).
 
 pub(crate) mod aws_chunked;
