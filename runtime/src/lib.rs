@@ -18,9 +18,14 @@ pub use serde;
 pub use serde_json;
 
 pub mod auth;
+#[cfg(feature = "checksums")]
+pub mod checksum;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
+#[cfg(feature = "compression")]
+#[doc(hidden)]
+pub mod compression;
 pub mod config;
 pub mod datetime;
 pub mod endpoint;
@@ -37,6 +42,8 @@ pub mod providers;
 #[cfg(feature = "credential-providers")]
 #[doc(hidden)]
 pub mod services;
+#[cfg(any(feature = "credential-providers", feature = "checksums"))]
+mod sha1;
 pub mod sleep;
 #[cfg(feature = "test-util")]
 pub mod test_util;

@@ -12,6 +12,7 @@ mod e2e_s3_subset;
 mod e2e_shard_stream;
 mod fuzz;
 mod generated_fresh;
+mod integrity;
 mod presigning;
 mod runtime_config;
 mod runtime_container_credentials;

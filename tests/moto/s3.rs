@@ -1,8 +1,10 @@
 //! S3 (restXml) against moto: a bucket from creation to deletion, objects put from memory
 //! and from a file (8 MiB, streamed), with user metadata, read back by `HeadObject` and by a
 //! streamed `GetObject`, listed by prefix page by page, and deleted, after which they are the
-//! modelled errors: `HeadObject`'s bodiless 404 `NotFound`, `GetObject`'s `NoSuchKey`; and
-//! `SelectObjectContent`, whose records, stats and end arrive as an event stream.
+//! modelled errors: `HeadObject`'s bodiless 404 `NotFound`, `GetObject`'s `NoSuchKey`.
+//! Checksums: one the caller picks, the default CRC32 as a trailer, validated reads, and
+//! `DeleteObjects` with the checksum S3 requires. `SelectObjectContent`: records, stats and
+//! the end arrive as an event stream.
 
 mod common;
 
@@ -287,4 +289,82 @@ async fn a_select_streams_the_matching_records_as_events() {
     let stats = stats.expect("a Stats event");
     assert_eq!(stats.bytes_returned, Some(records.len() as i64));
     assert!(ended, "the End event closes the stream");
+
+/// The checksums of `aws.protocols#httpChecksum` as moto checks and stores them: a CRC32C
+/// the caller picks (a header, from memory), the default CRC32 of a file upload (an
+/// `aws-chunked` trailer), both sent back and validated by `GetObject`, and `DeleteObjects`,
+/// which S3 refuses without a checksum.
+#[tokio::test]
+async fn checksums_are_sent_stored_validated_and_required() {
+    use leansdk_s3::types::{ChecksumAlgorithm, ChecksumMode, Delete, ObjectIdentifier};
+
+    let client = client();
+    let bucket = bucket_name("checksums");
+    create_bucket(&client, &bucket).await;
+
+    client
+        .put_object()
+        .bucket(&bucket)
+        .key("picked")
+        .body("Hello world")
+        .checksum_algorithm(ChecksumAlgorithm::Crc32c)
+        .send()
+        .await
+        .expect("PutObject with CRC32C");
+    let path = std::env::temp_dir().join(format!("{bucket}.bin"));
+    std::fs::write(&path, content(200 * 1024)).expect("writing the file to upload");
+    client
+        .put_object()
+        .bucket(&bucket)
+        .key("trailer")
+        .body(ByteStream::from_path(&path).await.expect("the file"))
+        .send()
+        .await
+        .expect("PutObject from a file with a CRC32 trailer");
+    std::fs::remove_file(&path).expect("removing the uploaded file");
+
+    let picked = client
+        .get_object()
+        .bucket(&bucket)
+        .key("picked")
+        .checksum_mode(ChecksumMode::Enabled)
+        .send()
+        .await
+        .expect("GetObject with its checksum");
+    // Python: the CRC32C of b"Hello world", base64.
+    assert_eq!(picked.checksum_crc32c.as_deref(), Some("crUfeA=="));
+    assert_eq!(picked.body.collect().await.expect("validated"), b"Hello world");
+    let trailer = client
+        .get_object()
+        .bucket(&bucket)
+        .key("trailer")
+        .send()
+        .await
+        .expect("GetObject of the file");
+    assert!(trailer.checksum_crc32.is_some(), "moto stored the trailer's CRC32");
+    let read = trailer.body.collect().await.expect("validated");
+    assert!(read == content(200 * 1024), "the file reads back equal");
+
+    let deleted = client
+        .delete_objects()
+        .bucket(&bucket)
+        .delete(Delete {
+            objects: ["picked", "trailer"]
+                .map(|key| ObjectIdentifier {
+                    key: key.to_owned(),
+                    ..ObjectIdentifier::default()
+                })
+                .to_vec(),
+            ..Delete::default()
+        })
+        .send()
+        .await
+        .expect("DeleteObjects with its required checksum");
+    assert_eq!(deleted.deleted.map(|d| d.len()), Some(2));
+    client
+        .delete_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("DeleteBucket");
 }

@@ -55,15 +55,19 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
 
 /// `, features = [...]` of the runtime dependency: what the service needs beyond the
 /// default build, so that other services' users never compile it. Event streams need the
-/// message framing; sending them, HTTP/2.
+/// message framing, and sending them HTTP/2; `checksums` the checksum traits,
+/// `compression` `smithy.api#requestCompression`.
 fn runtime_features(krate: &Crate) -> String {
-    let mut features = Vec::new();
-    if krate.operations.iter().any(Operation::streams_events) {
-        features.push("\"event-stream\"");
-    }
-    if krate.operations.iter().any(Operation::sends_events) {
-        features.push("\"http2\"");
-    }
+    let uses = |needs: fn(&Operation) -> bool| krate.operations.iter().any(needs);
+    let features: Vec<&str> = [
+        (uses(Operation::streams_events), "\"event-stream\""),
+        (uses(Operation::sends_events), "\"http2\""),
+        (uses(|op| op.integrity.uses_checksums()), "\"checksums\""),
+        (uses(|op| op.integrity.gzip), "\"compression\""),
+    ]
+    .into_iter()
+    .filter_map(|(used, feature)| used.then_some(feature))
+    .collect();
     if features.is_empty() {
         String::new()
     } else {

@@ -23,8 +23,8 @@ use crate::model::{Member, Model, Shape, ShapeId, ShapeKind, TimestampFormat, pr
 pub use event_stream::{Event, EventPayload, EventStream};
 pub use names::escape_ident;
 pub use operation::{
-    Binding, HostPrefix, Http, Operation, OperationError, OperationNames, PayloadKind, ServiceInfo,
-    Signing, SkippedOperation, StaticParam,
+    Binding, HostPrefix, Http, Integrity, Operation, OperationError, OperationNames, PayloadKind,
+    ServiceInfo, Signing, SkippedOperation, StaticParam,
 };
 pub use paginator::{Paginator, TokenPath};
 pub use protocol::{AwsJsonVersion, Protocol};

@@ -45,6 +45,95 @@ pub struct Operation {
     /// Sent without a signature: `smithy.api#auth` is empty or `smithy.api#optionalAuth`
     /// is set (STS's web-identity call, SSO's and SSO-OIDC's token calls).
     pub unsigned: bool,
+    /// What the operation asks of its bodies: checksums and compression.
+    pub integrity: Integrity,
+}
+
+/// An operation's body integrity traits: `aws.protocols#httpChecksum`,
+/// `smithy.api#httpChecksumRequired` and `smithy.api#requestCompression`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Integrity {
+    /// `aws.protocols#httpChecksum` with `requestAlgorithmMember` or
+    /// `requestChecksumRequired`.
+    pub request_checksum: Option<RequestChecksum>,
+    /// `smithy.api#httpChecksumRequired`: `Content-MD5` unless a flexible checksum is sent.
+    pub md5_required: bool,
+    /// `aws.protocols#httpChecksum` with `responseAlgorithms`.
+    pub response_checksum: Option<ResponseChecksum>,
+    /// `smithy.api#requestCompression` lists `gzip` (the one encoding AWS SDKs implement).
+    pub gzip: bool,
+}
+
+impl Integrity {
+    /// Whether the operation computes or validates checksums (the runtime's `checksums`).
+    pub fn uses_checksums(&self) -> bool {
+        self.request_checksum.is_some() || self.md5_required || self.response_checksum.is_some()
+    }
+}
+
+/// The request side of `aws.protocols#httpChecksum`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestChecksum {
+    /// The `requestAlgorithmMember`'s field: the algorithm the caller picks.
+    pub algorithm_member: Option<Field>,
+    /// `requestChecksumRequired`.
+    pub required: bool,
+}
+
+/// The response side of `aws.protocols#httpChecksum`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResponseChecksum {
+    /// The `requestValidationModeMember`'s field: `ENABLED` turns validation on.
+    pub mode_member: Option<Field>,
+    /// `responseAlgorithms`, e.g. `CRC32`, `SHA256`.
+    pub algorithms: Vec<String>,
+}
+
+/// The integrity traits of `operation`, whose input became `input`.
+fn integrity(operation: &Shape, input: &Struct) -> Integrity {
+    let checksum = operation.traits.get("aws.protocols#httpChecksum");
+    let text = |key: &str| checksum.and_then(|c| c.get(key)).and_then(Value::as_str);
+    let field = |member: Option<&str>| {
+        let member = member?;
+        input.fields.iter().find(|f| f.member == member).cloned()
+    };
+    let required = checksum
+        .and_then(|c| c.get("requestChecksumRequired"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let algorithm_member = field(text("requestAlgorithmMember"));
+    let request_checksum = (required || algorithm_member.is_some()).then_some(RequestChecksum {
+        algorithm_member,
+        required,
+    });
+    let algorithms: Vec<String> = checksum
+        .and_then(|c| c.get("responseAlgorithms"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect();
+    let response_checksum = (!algorithms.is_empty()).then(|| ResponseChecksum {
+        mode_member: field(text("requestValidationModeMember")),
+        algorithms,
+    });
+    let gzip = operation
+        .traits
+        .get("smithy.api#requestCompression")
+        .and_then(|c| c.get("encodings"))
+        .and_then(Value::as_array)
+        .is_some_and(|encodings| {
+            encodings
+                .iter()
+                .any(|e| e.as_str().is_some_and(|e| e.eq_ignore_ascii_case("gzip")))
+        });
+    Integrity {
+        request_checksum,
+        md5_required: operation.traits.has("smithy.api#httpChecksumRequired"),
+        response_checksum,
+        gzip,
+    }
 }
 
 impl Operation {
@@ -470,7 +559,9 @@ impl Builder<'_> {
             .map(|(name, shape)| self.operation_error(name, shape))
             .collect();
         let name = names::operation_name(types, shape.id.namespace(), shape.id.name());
+        let integrity = integrity(shape, &input);
         Ok(Operation {
+            integrity,
             names: OperationNames::new(&name),
             name,
             wire_name: shape.id.name().to_owned(),

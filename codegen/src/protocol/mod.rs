@@ -22,7 +22,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::ir::{
-    Crate, Event, Field, NamedKind, Operation, Presence, Protocol, RustType, StaticParam, Struct,
+    Binding, Crate, Event, Field, NamedKind, Operation, Presence, Protocol, RustType, StaticParam, Struct,
     StructRole, Union,
 };
 use crate::tokens::ident;
@@ -165,14 +165,68 @@ fn require(field: &Field) -> Option<TokenStream> {
 }
 
 /// What every protocol's request carries besides the members: the `smithy.api#endpoint`
-/// host prefix, the endpoint rule parameters, and no signature for operations that take
+/// host prefix, the endpoint rule parameters, no signature for operations that take
 /// none (`smithy.api#auth` empty, or `smithy.api#optionalAuth`: SSO's and SSO-OIDC's, which
-/// run before there are credentials).
+/// run before there are credentials), and the body integrity traits.
 fn operation_settings(op: &Operation) -> TokenStream {
     let host_prefix = host_prefix(op);
     let endpoint_params = endpoint_params(op);
     let unsigned = op.unsigned.then(|| quote!(.unsigned()));
-    quote!(#host_prefix #endpoint_params #unsigned)
+    let integrity = integrity(op);
+    quote!(#host_prefix #endpoint_params #unsigned #integrity)
+}
+
+/// The marks of `aws.protocols#httpChecksum`, `smithy.api#httpChecksumRequired` and
+/// `smithy.api#requestCompression`, which the orchestrator acts on.
+fn integrity(op: &Operation) -> TokenStream {
+    let integrity = &op.integrity;
+    // A member's value as `Option<&str>` and the header it is bound to.
+    let member = |field: Option<&Field>| {
+        let value = field.and_then(optional_str).unwrap_or_else(|| quote!(None));
+        let header = match field.map(|f| &f.binding) {
+            Some(Binding::Header(name)) => quote!(Some(#name)),
+            _ => quote!(None),
+        };
+        (value, header)
+    };
+    let request = integrity.request_checksum.as_ref().map(|checksum| {
+        let (algorithm, header) = member(checksum.algorithm_member.as_ref());
+        let required = checksum.required;
+        quote!(.request_checksum(#algorithm, #header, #required))
+    });
+    let response = integrity.response_checksum.as_ref().map(|checksum| {
+        let (mode, header) = member(checksum.mode_member.as_ref());
+        let algorithms = &checksum.algorithms;
+        quote!(.response_checksum(#mode, #header, &[#(#algorithms),*]))
+    });
+    let md5 = integrity.md5_required.then(|| quote!(.md5_required()));
+    let gzip = integrity.gzip.then(|| quote!(.gzip_allowed()));
+    quote!(#request #response #md5 #gzip)
+}
+
+/// A string or string enum field's value as `Option<&str>`; `None` for other types.
+fn optional_str(field: &Field) -> Option<TokenStream> {
+    let name = ident(&field.name);
+    let optional = field.presence == Presence::Optional;
+    Some(match (&field.ty, optional) {
+        (RustType::String, true) => quote!(self.#name.as_deref()),
+        (RustType::String, false) => quote!(Some(self.#name.as_str())),
+        (
+            RustType::Named {
+                kind: NamedKind::Enum,
+                ..
+            },
+            true,
+        ) => quote!(self.#name.as_ref().map(|value| value.as_str())),
+        (
+            RustType::Named {
+                kind: NamedKind::Enum,
+                ..
+            },
+            false,
+        ) => quote!(Some(self.#name.as_str())),
+        _ => return None,
+    })
 }
 
 /// `.endpoint_param(...)` for each endpoint rule parameter of the operation: its input
@@ -183,22 +237,13 @@ fn endpoint_params(op: &Operation) -> TokenStream {
         let name = ident(&field.name);
         let optional = field.presence == Presence::Optional;
         let value = match (&field.ty, optional) {
-            (RustType::String, true) => quote!(self.#name.as_deref()),
-            (RustType::String, false) => quote!(Some(self.#name.as_str())),
             (RustType::Bool, true) => quote!(self.#name),
             (RustType::Bool, false) => quote!(Some(self.#name)),
             (RustType::List { item, .. }, true) if **item == RustType::String => {
                 quote!(self.#name.clone())
             }
-            (
-                RustType::Named {
-                    kind: NamedKind::Enum,
-                    ..
-                },
-                true,
-            ) => quote!(self.#name.as_ref().map(|value| value.as_str())),
             // The rules take strings, booleans and string lists only.
-            _ => return None,
+            _ => optional_str(field)?,
         };
         Some(quote!(.endpoint_param(#param, #value)))
     });

@@ -173,6 +173,12 @@ pub fn sign_parts(
     // accept the literal in place of the hash, in the header and the canonical request.
     let payload_hash = match request.body.bytes() {
         _ if request.body.is_event_stream() => STREAMING_EVENTS_PAYLOAD.to_owned(),
+        // An `aws-chunked` body says how its payload is signed (checksum trailers).
+        _ if params.settings.payload_header
+            && let Some(given) = request.headers.get("x-amz-content-sha256") =>
+        {
+            given.to_owned()
+        }
         // Most calls (every GET) have no body: its hash is known.
         Some([]) => EMPTY_PAYLOAD_SHA256.to_owned(),
         Some(bytes) => hex_sha256(bytes),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub mod env;
+pub mod integrity;
 pub mod profile;
 pub mod retry;
 pub mod settings;
@@ -14,8 +15,9 @@ pub mod settings;
 use crate::auth::credentials::{Credentials, ProvideCredentials};
 use crate::http::HttpClient;
 use crate::sleep::{Sleep, TokioSleep};
+use integrity::{RequestChecksumCalculation, ResponseChecksumValidation};
 use retry::RetryConfig;
-use settings::{S3Settings, SharedSettings};
+use settings::{IntegritySettings, S3Settings, SharedSettings};
 
 /// 100 MiB: far above what AWS APIs answer in one buffered body (DynamoDB's largest
 /// batch reads are 16 MB, Kinesis records 10 MiB, Lambda payloads 6 MB), far below what
@@ -108,6 +110,7 @@ struct Inner {
     app_name: Option<String>,
     response_body_limit: usize,
     s3: S3Settings,
+    integrity: IntegritySettings,
     /// Kept so that per-service settings (endpoint URLs) can be asked for later.
     settings: Option<SharedSettings>,
     #[cfg(feature = "test-util")]
@@ -208,6 +211,48 @@ impl Config {
         &self.inner.s3
     }
 
+    /// When request checksums are sent (`aws.protocols#httpChecksum`): set in code, else
+    /// (with [`Config::from_env`]) `AWS_REQUEST_CHECKSUM_CALCULATION` or the profile's
+    /// `request_checksum_calculation`; [`RequestChecksumCalculation::WhenSupported`] by default.
+    pub fn request_checksum_calculation(&self) -> RequestChecksumCalculation {
+        self.inner
+            .integrity
+            .request_checksum_calculation
+            .unwrap_or_default()
+    }
+
+    /// When response checksums are validated (`aws.protocols#httpChecksum`): set in code,
+    /// else (with [`Config::from_env`]) `AWS_RESPONSE_CHECKSUM_VALIDATION` or the profile's
+    /// `response_checksum_validation`; [`ResponseChecksumValidation::WhenSupported`] by default.
+    pub fn response_checksum_validation(&self) -> ResponseChecksumValidation {
+        self.inner
+            .integrity
+            .response_checksum_validation
+            .unwrap_or_default()
+    }
+
+    /// Whether request compression (`smithy.api#requestCompression`) is off: set in code,
+    /// else (with [`Config::from_env`]) `AWS_DISABLE_REQUEST_COMPRESSION` or the profile's
+    /// `disable_request_compression`; `false` by default.
+    pub fn disable_request_compression(&self) -> bool {
+        self.inner
+            .integrity
+            .disable_request_compression
+            .unwrap_or(false)
+    }
+
+    /// The smallest body that is compressed, in bytes: set in code, else (with
+    /// [`Config::from_env`]) `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES` or the profile's
+    /// `request_min_compression_size_bytes`; 10240 by default. Operations fail with
+    /// [`BuildError::Config`](crate::error::BuildError::Config) when it was set in code
+    /// above 10485760.
+    pub fn request_min_compression_size_bytes(&self) -> u32 {
+        self.inner
+            .integrity
+            .request_min_compression_size_bytes
+            .unwrap_or(integrity::DEFAULT_MIN_COMPRESSION_SIZE_BYTES)
+    }
+
     /// The rules that answer calls instead of the network (see
     /// [`ConfigBuilder::mock_rules`]).
     #[cfg(feature = "test-util")]
@@ -241,6 +286,7 @@ impl Config {
             app_name,
             response_body_limit,
             s3,
+            integrity,
             #[cfg(feature = "default-client")]
                 default_client: _,
             #[cfg(feature = "test-util")]
@@ -276,6 +322,21 @@ impl Config {
         own.use_global_endpoint = use_global_endpoint.or(own.use_global_endpoint);
         own.disable_multi_region_access_points =
             disable_multi_region_access_points.or(own.disable_multi_region_access_points);
+        let IntegritySettings {
+            request_checksum_calculation,
+            response_checksum_validation,
+            disable_request_compression,
+            request_min_compression_size_bytes,
+        } = integrity;
+        let own = &mut inner.integrity;
+        own.request_checksum_calculation =
+            request_checksum_calculation.or(own.request_checksum_calculation);
+        own.response_checksum_validation =
+            response_checksum_validation.or(own.response_checksum_validation);
+        own.disable_request_compression =
+            disable_request_compression.or(own.disable_request_compression);
+        own.request_min_compression_size_bytes =
+            request_min_compression_size_bytes.or(own.request_min_compression_size_bytes);
         Config {
             inner: Arc::new(inner),
         }
@@ -356,7 +417,8 @@ impl fmt::Debug for Config {
             .field("http_client", &inner.http_client)
             .field("app_name", &inner.app_name)
             .field("response_body_limit", &inner.response_body_limit)
-            .field("s3", &inner.s3);
+            .field("s3", &inner.s3)
+            .field("integrity", &inner.integrity);
         #[cfg(feature = "test-util")]
         config.field("mock_rules", &inner.mock_rules);
         config
@@ -383,6 +445,7 @@ pub struct ConfigBuilder {
     pub(crate) app_name: Option<String>,
     pub(crate) response_body_limit: Option<usize>,
     pub(crate) s3: S3Settings,
+    pub(crate) integrity: IntegritySettings,
     #[cfg(feature = "default-client")]
     pub(crate) default_client: DefaultClientSettings,
     #[cfg(feature = "test-util")]
@@ -504,6 +567,36 @@ impl ConfigBuilder {
         self
     }
 
+    /// When request checksums are sent; wins over `AWS_REQUEST_CHECKSUM_CALCULATION` and the
+    /// profile's `request_checksum_calculation`.
+    pub fn request_checksum_calculation(mut self, when: RequestChecksumCalculation) -> Self {
+        self.integrity.request_checksum_calculation = Some(when);
+        self
+    }
+
+    /// When response checksums are validated; wins over `AWS_RESPONSE_CHECKSUM_VALIDATION`
+    /// and the profile's `response_checksum_validation`.
+    pub fn response_checksum_validation(mut self, when: ResponseChecksumValidation) -> Self {
+        self.integrity.response_checksum_validation = Some(when);
+        self
+    }
+
+    /// Turns request compression off (or on); wins over `AWS_DISABLE_REQUEST_COMPRESSION`
+    /// and the profile's `disable_request_compression`.
+    pub fn disable_request_compression(mut self, disable: bool) -> Self {
+        self.integrity.disable_request_compression = Some(disable);
+        self
+    }
+
+    /// The smallest body compressed, 0 to 10485760 bytes (operations fail with
+    /// [`BuildError::Config`](crate::error::BuildError::Config) above); wins over
+    /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES` and the profile's
+    /// `request_min_compression_size_bytes`.
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.integrity.request_min_compression_size_bytes = Some(bytes);
+        self
+    }
+
     /// Answers calls with `rules` instead of the network (feature `test-util`, for unit
     /// tests of code that calls the SDK): no endpoint is resolved, no credentials loaded,
     /// nothing signed or sent, so neither region nor credentials need to be set. Retries,
@@ -544,6 +637,7 @@ impl ConfigBuilder {
                     .response_body_limit
                     .unwrap_or(DEFAULT_RESPONSE_BODY_LIMIT),
                 s3: self.s3,
+                integrity: self.integrity,
                 settings,
                 #[cfg(feature = "test-util")]
                 mock_rules: self.mock_rules,

@@ -1,8 +1,13 @@
 //! The settings AWS SDKs read from the environment and the selected profile, environment
 //! first: region, FIPS and dual-stack endpoints, retry mode and max attempts, the user
-//! agent's app ID, configured endpoint URLs, S3 addressing.
+//! agent's app ID, configured endpoint URLs, S3 addressing, data integrity (checksums and
+//! request compression).
 
 use crate::config::env::Env;
+use crate::config::integrity::{
+    MAX_MIN_COMPRESSION_SIZE_BYTES, RequestChecksumCalculation, ResponseChecksumValidation,
+    parse_when,
+};
 use crate::config::profile::{ProfileError, ProfileSet, Section};
 use crate::config::retry::RetryMode;
 
@@ -20,6 +25,7 @@ pub struct SharedSettings {
     app_id: Option<String>,
     ignore_configured_endpoint_urls: bool,
     s3: S3Settings,
+    integrity: IntegritySettings,
     /// Where the setting came from (for errors), and the PEM file's path.
     ca_bundle: Option<(String, String)>,
 }
@@ -43,6 +49,21 @@ pub struct S3Settings {
     /// `AWS::S3::DisableMultiRegionAccessPoints`; `AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS`
     /// or the profile's `s3_disable_multiregion_access_points`.
     pub disable_multi_region_access_points: Option<bool>,
+}
+
+/// The data-integrity settings of the environment and the profile; `None` leaves a setting
+/// at its default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IntegritySettings {
+    /// `AWS_REQUEST_CHECKSUM_CALCULATION` / `request_checksum_calculation`.
+    pub request_checksum_calculation: Option<RequestChecksumCalculation>,
+    /// `AWS_RESPONSE_CHECKSUM_VALIDATION` / `response_checksum_validation`.
+    pub response_checksum_validation: Option<ResponseChecksumValidation>,
+    /// `AWS_DISABLE_REQUEST_COMPRESSION` / `disable_request_compression`.
+    pub disable_request_compression: Option<bool>,
+    /// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES` / `request_min_compression_size_bytes`,
+    /// 0 to 10485760.
+    pub request_min_compression_size_bytes: Option<u32>,
 }
 
 impl SharedSettings {
@@ -79,6 +100,7 @@ impl SharedSettings {
             use_global_endpoint: lookup.us_east_1_endpoint()?,
             ..S3Settings::default()
         };
+        let integrity = lookup.integrity()?;
         let ignore_configured_endpoint_urls = lookup
             .bool(
                 "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
@@ -100,8 +122,14 @@ impl SharedSettings {
             app_id,
             ignore_configured_endpoint_urls,
             s3,
+            integrity,
             ca_bundle,
         })
+    }
+
+    /// The checksum and request compression settings of the environment and the profile.
+    pub fn integrity(&self) -> IntegritySettings {
+        self.integrity
     }
 
     /// The S3 addressing settings of the environment and the profile.
@@ -267,6 +295,54 @@ impl<'a> Lookup<'a> {
                 expected: "standard, adaptive or legacy",
             }),
         }
+    }
+
+    fn integrity(&self) -> Result<IntegritySettings, ProfileError> {
+        let when = |variable: &str, key: &str| -> Result<Option<bool>, ProfileError> {
+            let Some((source, value)) = self.string(&[variable], key) else {
+                return Ok(None);
+            };
+            parse_when(value)
+                .map(Some)
+                .ok_or_else(|| ProfileError::InvalidValue {
+                    source,
+                    value: value.to_owned(),
+                    expected: "when_supported or when_required",
+                })
+        };
+        let min_size = match self.string(
+            &["AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES"],
+            "request_min_compression_size_bytes",
+        ) {
+            None => None,
+            Some((source, value)) => match value.parse::<u32>() {
+                Ok(n) if n <= MAX_MIN_COMPRESSION_SIZE_BYTES => Some(n),
+                _ => {
+                    return Err(ProfileError::InvalidValue {
+                        source,
+                        value: value.to_owned(),
+                        expected: "a whole number from 0 to 10485760",
+                    });
+                }
+            },
+        };
+        Ok(IntegritySettings {
+            request_checksum_calculation: when(
+                "AWS_REQUEST_CHECKSUM_CALCULATION",
+                "request_checksum_calculation",
+            )?
+            .map(RequestChecksumCalculation::from_when_supported),
+            response_checksum_validation: when(
+                "AWS_RESPONSE_CHECKSUM_VALIDATION",
+                "response_checksum_validation",
+            )?
+            .map(ResponseChecksumValidation::from_when_supported),
+            disable_request_compression: self.bool(
+                "AWS_DISABLE_REQUEST_COMPRESSION",
+                "disable_request_compression",
+            )?,
+            request_min_compression_size_bytes: min_size,
+        })
     }
 
     fn max_attempts(&self) -> Result<Option<u32>, ProfileError> {

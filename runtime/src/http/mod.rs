@@ -6,10 +6,13 @@ use std::fmt;
 
 pub use crate::BoxFuture;
 pub use body::ByteStream;
+#[doc(hidden)]
+pub use integrity::{BodyIntegrity, RequestChecksum, ResponseChecksum};
 
 mod body;
 #[cfg(feature = "event-stream")]
 pub(crate) use body::{CHUNK_SIZE, MessageSigner, SignerSlot};
+mod integrity;
 
 /// Header list that keeps insertion order and compares names case-insensitively.
 /// Its `Debug` redacts headers that carry secrets (see [`is_secret_header`]).
@@ -106,6 +109,9 @@ pub struct HttpRequest {
     /// `http2` feature, and fails them with [`ConnectorErrorKind::Unsupported`] without it;
     /// every other request (`false`, the default) goes over its HTTP/1.1 pool.
     pub needs_http2: bool,
+    /// The operation's checksum and compression traits, applied by the orchestrator.
+    #[doc(hidden)]
+    pub integrity: BodyIntegrity,
 }
 
 /// A response: as an [`HttpClient`] returns it, its body a [`ByteStream`] still to read;
@@ -169,6 +175,7 @@ impl fmt::Debug for HttpRequest {
             .field("endpoint_params", &self.endpoint_params)
             .field("unsigned", &self.unsigned)
             .field("needs_http2", &self.needs_http2)
+            .field("integrity", &self.integrity)
             .finish()
     }
 }

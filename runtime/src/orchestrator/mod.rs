@@ -76,6 +76,7 @@
 
 #[doc(hidden)]
 pub mod clock_skew;
+mod integrity;
 #[cfg(feature = "test-util")]
 mod mocked;
 pub mod paginator;
@@ -356,6 +357,10 @@ impl ClientHandle {
         parse_error: fn(ErrorMetadata, &HttpResponse) -> Result<E, ResponseError>,
     ) -> Result<Received, SdkError<E>> {
         let span = self.operation_span(operation);
+        let validation = request
+            .as_ref()
+            .ok()
+            .and_then(|request| integrity::response_algorithms(request, &self.config));
         let run = async {
             let (request, scope, client) = self.prepare(request?)?;
             self.within_operation_timeout(self.attempts(request, &scope, client, streaming))
@@ -370,7 +375,7 @@ impl ClientHandle {
             span.record("request_id", id);
         }
         match outcome {
-            Outcome::Success(received) => Ok(received),
+            Outcome::Success(received) => Ok(integrity::validate(received, validation)?),
             Outcome::Error(response, meta) => {
                 let error = parse_error(meta, &response)?;
                 Err(SdkError::Service(ServiceError::new(error, response)))
@@ -543,6 +548,7 @@ impl ClientHandle {
                 })?;
             request.body = body.into();
         }
+        let trailer = integrity::prepare(&mut request, &self.config)?;
         // Unsigned operations run without credentials: they are how some are obtained.
         let credentials = match request.unsigned {
             true => None,
@@ -556,6 +562,7 @@ impl ClientHandle {
         loop {
             let attempt = retries.start_attempt().await;
             let mut signed = request.clone();
+            integrity::encode_trailer(&mut signed, trailer);
             if let Some(credentials) = &credentials {
                 let params = SigningParams {
                     credentials,

@@ -118,6 +118,7 @@ pub struct RequestBuilder {
     endpoint_params: Vec<(&'static str, crate::endpoint::Value)>,
     unsigned: bool,
     needs_http2: bool,
+    integrity: crate::http::BodyIntegrity,
     error: Option<BuildError>,
 }
 
@@ -137,6 +138,7 @@ impl RequestBuilder {
             endpoint_params: Vec::new(),
             unsigned: false,
             needs_http2: false,
+            integrity: crate::http::BodyIntegrity::default(),
             error: None,
         }
     }
@@ -219,6 +221,50 @@ impl RequestBuilder {
     /// event stream, whose request and response bodies flow at the same time.
     pub fn needs_http2(mut self) -> Self {
         self.needs_http2 = true;
+        self
+    }
+
+    /// `aws.protocols#httpChecksum`'s request side: `algorithm` is what the caller set the
+    /// `requestAlgorithmMember` to, sent in `algorithm_header` (its binding, if any).
+    pub fn request_checksum(
+        mut self,
+        algorithm: Option<&str>,
+        algorithm_header: Option<&'static str>,
+        required: bool,
+    ) -> Self {
+        self.integrity.request_checksum = Some(crate::http::RequestChecksum {
+            algorithm: algorithm.map(str::to_owned),
+            algorithm_header,
+            required,
+        });
+        self
+    }
+
+    /// `aws.protocols#httpChecksum`'s response side: `mode` is what the caller set the
+    /// `requestValidationModeMember` to, sent in `mode_header`.
+    pub fn response_checksum(
+        mut self,
+        mode: Option<&str>,
+        mode_header: Option<&'static str>,
+        algorithms: &'static [&'static str],
+    ) -> Self {
+        self.integrity.response_checksum = Some(crate::http::ResponseChecksum {
+            enabled: mode == Some("ENABLED"),
+            mode_header,
+            algorithms,
+        });
+        self
+    }
+
+    /// `smithy.api#httpChecksumRequired`: a `Content-MD5` unless a flexible checksum is sent.
+    pub fn md5_required(mut self) -> Self {
+        self.integrity.md5_required = true;
+        self
+    }
+
+    /// `smithy.api#requestCompression` with `gzip`: the body may be gzipped.
+    pub fn gzip_allowed(mut self) -> Self {
+        self.integrity.gzip = true;
         self
     }
 
@@ -429,6 +475,7 @@ impl RequestBuilder {
             endpoint_params: self.endpoint_params,
             unsigned: self.unsigned,
             needs_http2: self.needs_http2,
+            integrity: self.integrity,
         })
     }
 }

@@ -77,6 +77,10 @@ impl ConfigLoader {
         use_global_endpoint(use_global_endpoint: bool),
         disable_multi_region_access_points(disable: bool),
         response_body_limit(bytes: usize),
+        request_checksum_calculation(when: crate::config::integrity::RequestChecksumCalculation),
+        response_checksum_validation(when: crate::config::integrity::ResponseChecksumValidation),
+        disable_request_compression(disable: bool),
+        request_min_compression_size_bytes(bytes: u32),
         #[cfg(feature = "default-client")]
         proxy(proxy: crate::http::ProxyConfig),
         #[cfg(feature = "default-client")]
@@ -116,6 +120,20 @@ impl ConfigLoader {
         s3.disable_multi_region_access_points = s3
             .disable_multi_region_access_points
             .or(from_env.disable_multi_region_access_points);
+        let from_env = settings.integrity();
+        let integrity = &mut builder.integrity;
+        integrity.request_checksum_calculation = integrity
+            .request_checksum_calculation
+            .or(from_env.request_checksum_calculation);
+        integrity.response_checksum_validation = integrity
+            .response_checksum_validation
+            .or(from_env.response_checksum_validation);
+        integrity.disable_request_compression = integrity
+            .disable_request_compression
+            .or(from_env.disable_request_compression);
+        integrity.request_min_compression_size_bytes = integrity
+            .request_min_compression_size_bytes
+            .or(from_env.request_min_compression_size_bytes);
         builder.retry = builder.retry.or_else(|| retry_from_settings(&settings));
         builder.app_name = builder.app_name.or_else(|| settings.app_id());
         let mut config = builder.build_with(Some(settings));

@@ -9,46 +9,12 @@ use super::botocore::{Case, Direction, Ignored, Suite};
 /// generated code is the same for every protocol).
 const FIXED_TOKEN: &str = "expects botocore's fixed UUID as the generated idempotency token";
 
-/// `smithy.api#requestCompression` (gzip request bodies) is not built yet.
-const COMPRESSION: &str = "request compression (`smithy.api#requestCompression`) is not built yet";
-
-/// `smithy.api#httpChecksumRequired` (a `Content-MD5` header) is not built yet.
-const CHECKSUM: &str = "`smithy.api#httpChecksumRequired` (Content-MD5) is not built yet";
-
 /// Case id and why it does not run.
 const NOT_RUN: &[(&str, &str)] = &[
     ("RestJsonQueryIdempotencyTokenAutoFill", FIXED_TOKEN),
     ("QueryIdempotencyTokenAutoFill", FIXED_TOKEN),
     ("QueryProtocolIdempotencyTokenAutoFill", FIXED_TOKEN),
     ("Ec2ProtocolIdempotencyTokenAutoFill", FIXED_TOKEN),
-    ("RestJsonHttpChecksumRequired", CHECKSUM),
-    ("SDKAppliedContentEncoding_restJson1", COMPRESSION),
-    (
-        "SDKAppendedGzipAfterProvidedEncoding_restJson1",
-        COMPRESSION,
-    ),
-    ("SDKAppliedContentEncoding_awsJson1_1", COMPRESSION),
-    (
-        "SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_1",
-        COMPRESSION,
-    ),
-    ("SDKAppliedContentEncoding_awsJson1_0", COMPRESSION),
-    (
-        "SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_0",
-        COMPRESSION,
-    ),
-    ("SDKAppliedContentEncoding_awsQuery", COMPRESSION),
-    (
-        "SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsQuery",
-        COMPRESSION,
-    ),
-    ("SDKAppliedContentEncoding_ec2Query", COMPRESSION),
-    (
-        "SDKAppendsGzipAndIgnoresHttpProvidedEncoding_ec2Query",
-        COMPRESSION,
-    ),
-    ("SDKAppliedContentEncoding_restXml", COMPRESSION),
-    ("SDKAppendedGzipAfterProvidedEncoding_restXml", COMPRESSION),
 ];
 
 /// Why a case does not run, if it does not, saying when botocore skips it too.

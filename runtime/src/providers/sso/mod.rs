@@ -2,8 +2,6 @@
 //! `~/.aws/sso/cache/`, refreshed through SSO-OIDC `CreateToken` when the profile names an
 //! `sso_session`, exchanged for a role's credentials with SSO `GetRoleCredentials`.
 
-mod sha1;
-
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
@@ -105,7 +103,7 @@ impl SsoCredentialsProvider {
             .unwrap_or(&self.settings.start_url);
         Ok(home
             .join(".aws/sso/cache")
-            .join(format!("{}.json", sha1::hex_digest(key.as_bytes()))))
+            .join(format!("{}.json", crate::sha1::hex_digest(key.as_bytes()))))
     }
 
     /// A usable access token: the cached one, refreshed (and written back) first when it is

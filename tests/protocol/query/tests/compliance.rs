@@ -253,7 +253,6 @@ mod input_put_with_content_encoding {
 
     /// Compression algorithm encoding is appended to the Content-Encoding header.
     #[test]
-    #[ignore = "request compression (`smithy.api#requestCompression`) is not built yet (botocore's ignore list skips it too)"]
     fn sdk_applied_content_encoding_aws_query() {
         let capture = harness::Capture::ok();
         let client = leansdk_queryprotocol::client::Client::new(
@@ -286,7 +285,6 @@ mod input_put_with_content_encoding {
 
     /// Compression algorithm encoding is appended to the Content-Encoding header, and the user-provided content-encoding is NOT in the Content-Encoding header since HTTP binding traits are ignored in the awsQuery protocol.
     #[test]
-    #[ignore = "request compression (`smithy.api#requestCompression`) is not built yet (botocore's ignore list skips it too)"]
     fn sdk_appends_gzip_and_ignores_http_provided_encoding_aws_query() {
         let capture = harness::Capture::ok();
         let client = leansdk_queryprotocol::client::Client::new(

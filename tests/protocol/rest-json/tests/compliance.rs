@@ -910,7 +910,6 @@ mod input_http_checksum_required {
 
     /// Adds Content-MD5 header
     #[test]
-    #[ignore = "`smithy.api#httpChecksumRequired` (Content-MD5) is not built yet (botocore's ignore list skips it too)"]
     fn rest_json_http_checksum_required() {
         let capture = harness::Capture::ok();
         let client = leansdk_restjsonprotocol::client::Client::new(
@@ -3183,7 +3182,6 @@ mod input_put_with_content_encoding {
 
     /// Compression algorithm encoding is appended to the Content-Encoding header.
     #[test]
-    #[ignore = "request compression (`smithy.api#requestCompression`) is not built yet (botocore's ignore list skips it too)"]
     fn sdk_applied_content_encoding_rest_json1() {
         let capture = harness::Capture::ok();
         let client = leansdk_restjsonprotocol::client::Client::new(
@@ -3216,7 +3214,6 @@ mod input_put_with_content_encoding {
 
     /// Compression algorithm encoding is appended to the Content-Encoding header, and the user-provided content-encoding is in the Content-Encoding header before the request compression encoding from the HTTP binding.
     #[test]
-    #[ignore = "request compression (`smithy.api#requestCompression`) is not built yet (botocore's ignore list skips it too)"]
     fn sdk_appended_gzip_after_provided_encoding_rest_json1() {
         let capture = harness::Capture::ok();
         let client = leansdk_restjsonprotocol::client::Client::new(

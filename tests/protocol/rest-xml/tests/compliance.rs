@@ -1974,7 +1974,6 @@ mod input_put_with_content_encoding {
 
     /// Compression algorithm encoding is appended to the Content-Encoding header.
     #[test]
-    #[ignore = "request compression (`smithy.api#requestCompression`) is not built yet (botocore's ignore list skips it too)"]
     fn sdk_applied_content_encoding_rest_xml() {
         let capture = harness::Capture::ok();
         let client = leansdk_restxmlprotocol::client::Client::new(
@@ -2007,7 +2006,6 @@ mod input_put_with_content_encoding {
 
     /// Compression algorithm encoding is appended to the Content-Encoding header, and the user-provided content-encoding is in the Content-Encoding header before the request compression encoding from the HTTP binding.
     #[test]
-    #[ignore = "request compression (`smithy.api#requestCompression`) is not built yet (botocore's ignore list skips it too)"]
     fn sdk_appended_gzip_after_provided_encoding_rest_xml() {
         let capture = harness::Capture::ok();
         let client = leansdk_restxmlprotocol::client::Client::new(

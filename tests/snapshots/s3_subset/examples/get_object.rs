@@ -4,7 +4,7 @@
 //! Calls `GetObject` and prints its output as JSON:
 //!
 //! ```sh
-//! cargo run -p leansdk-s3 --example get_object -- --bucket VALUE --key VALUE --range VALUE [--timeout-secs N]
+//! cargo run -p leansdk-s3 --example get_object -- --bucket VALUE --key VALUE --range VALUE --checksum-mode VALUE [--timeout-secs N]
 //! ```
 //!
 //! Configuration comes from the environment (`AWS_REGION`, credentials, `AWS_ENDPOINT_URL`...); errors go to stderr with exit status 1.
@@ -12,13 +12,14 @@
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> std::process::ExitCode {
     leansdk_runtime::cli::run(
-            &["bucket", "key", "range"],
+            &["bucket", "key", "range", "checksum-mode"],
             |config, args| async move {
                 leansdk_s3::Client::new(&config)
                     .get_object()
                     .set_bucket(args.get("bucket"))
                     .set_key(args.get("key"))
                     .set_range(args.get("range"))
+                    .set_checksum_mode(args.get("checksum-mode"))
                     .send()
                     .await
             },

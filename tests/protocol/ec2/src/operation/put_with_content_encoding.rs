@@ -72,7 +72,10 @@ impl PutWithContentEncodingInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        crate::client::PROTOCOL.request("PutWithContentEncoding", self).build()
+        crate::client::PROTOCOL
+            .request("PutWithContentEncoding", self)
+            .gzip_allowed()
+            .build()
     }
 }
 

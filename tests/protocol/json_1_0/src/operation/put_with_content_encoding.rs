@@ -53,7 +53,11 @@ impl PutWithContentEncodingInput {
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
-        crate::client::PROTOCOL.request("PutWithContentEncoding").json_body(self).build()
+        crate::client::PROTOCOL
+            .request("PutWithContentEncoding")
+            .gzip_allowed()
+            .json_body(self)
+            .build()
     }
 }
 

@@ -56,6 +56,7 @@ impl HttpChecksumRequiredInput {
                 "/HttpChecksumRequired",
             )
             .json_body(self)
+            .md5_required()
             .build()
     }
 }

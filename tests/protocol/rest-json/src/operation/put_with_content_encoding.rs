@@ -59,6 +59,7 @@ impl PutWithContentEncodingInput {
             )
             .header("Content-Encoding", self.encoding.as_ref())
             .json_body(self)
+            .gzip_allowed()
             .build()
     }
 }

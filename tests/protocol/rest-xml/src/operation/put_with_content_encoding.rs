@@ -79,6 +79,7 @@ impl PutWithContentEncodingInput {
             )
             .header("Content-Encoding", self.encoding.as_ref())
             .xml_body(self, "PutWithContentEncodingInput", None)
+            .gzip_allowed()
             .build()
     }
 }

@@ -24,6 +24,9 @@ pub struct GetObjectInput {
     /// A byte range to read, e.g. `bytes=0-99`.
     #[serde(skip)]
     pub range: Option<String>,
+    /// `ENABLED` asks for the object's checksums, which the SDK validates.
+    #[serde(skip)]
+    pub checksum_mode: Option<crate::types::ChecksumMode>,
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for GetObjectInput {
@@ -80,7 +83,13 @@ impl GetObjectInput {
             .require("Bucket", self.bucket.as_ref())
             .label("Key", self.key.as_ref())
             .header("Range", self.range.as_ref())
+            .header("x-amz-checksum-mode", self.checksum_mode.as_ref())
             .endpoint_param("Bucket", self.bucket.as_deref())
+            .response_checksum(
+                self.checksum_mode.as_ref().map(|value| value.as_str()),
+                Some("x-amz-checksum-mode"),
+                &["CRC64NVME", "CRC32", "CRC32C", "SHA256", "SHA1"],
+            )
             .build()
     }
 }
@@ -138,6 +147,24 @@ impl GetObjectFluentBuilder {
     /// Sets [`range`](Self::range) from an `Option`: `None` unsets it.
     pub fn set_range(mut self, value: Option<String>) -> Self {
         self.input.range = value;
+        self
+    }
+
+    /// `ENABLED` asks for the object's checksums, which the SDK validates.
+    pub fn checksum_mode(
+        mut self,
+        value: impl Into<crate::types::ChecksumMode>,
+    ) -> Self {
+        self.input.checksum_mode = Some(value.into());
+        self
+    }
+
+    /// Sets [`checksum_mode`](Self::checksum_mode) from an `Option`: `None` unsets it.
+    pub fn set_checksum_mode(
+        mut self,
+        value: Option<crate::types::ChecksumMode>,
+    ) -> Self {
+        self.input.checksum_mode = value;
         self
     }
 
@@ -207,6 +234,9 @@ pub struct GetObjectOutput {
         with = "codec::With::<codec::Opt<codec::DenseMap<codec::Serde<String>>>>"
     )]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
+    /// The object's CRC32, when asked for.
+    #[serde(rename = "ChecksumCRC32", skip_deserializing)]
+    pub checksum_crc32: Option<String>,
     /// The request ID the service returned, for support cases. Not a model member.
     #[serde(skip)]
     pub request_id: Option<String>,
@@ -247,6 +277,10 @@ impl GetObjectOutput {
             response,
             "x-amz-meta-",
         );
+        output.checksum_crc32 = leansdk_runtime::protocol::http_binding::header(
+            response,
+            "x-amz-checksum-crc32",
+        )?;
         Ok(output)
     }
 

@@ -31,6 +31,12 @@ pub struct PutObjectInput {
     /// User metadata, sent as `x-amz-meta-\*` headers.
     #[serde(skip)]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
+    /// The algorithm of the checksum the SDK computes (CRC32 unless set).
+    #[serde(skip)]
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
+    /// A CRC32 the caller computed; the SDK then computes none.
+    #[serde(skip)]
+    pub checksum_crc32: Option<String>,
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for PutObjectInput {
@@ -90,7 +96,14 @@ impl PutObjectInput {
             .header("Content-Type", self.content_type.as_ref())
             .header("Content-Length", self.content_length.as_ref())
             .prefix_headers("x-amz-meta-", self.metadata.as_ref())
+            .header("x-amz-sdk-checksum-algorithm", self.checksum_algorithm.as_ref())
+            .header("x-amz-checksum-crc32", self.checksum_crc32.as_ref())
             .endpoint_param("Bucket", self.bucket.as_deref())
+            .request_checksum(
+                self.checksum_algorithm.as_ref().map(|value| value.as_str()),
+                Some("x-amz-sdk-checksum-algorithm"),
+                false,
+            )
             .build()
     }
 }
@@ -190,6 +203,36 @@ impl PutObjectFluentBuilder {
         value: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.input.metadata = value;
+        self
+    }
+
+    /// The algorithm of the checksum the SDK computes (CRC32 unless set).
+    pub fn checksum_algorithm(
+        mut self,
+        value: impl Into<crate::types::ChecksumAlgorithm>,
+    ) -> Self {
+        self.input.checksum_algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets [`checksum_algorithm`](Self::checksum_algorithm) from an `Option`: `None` unsets it.
+    pub fn set_checksum_algorithm(
+        mut self,
+        value: Option<crate::types::ChecksumAlgorithm>,
+    ) -> Self {
+        self.input.checksum_algorithm = value;
+        self
+    }
+
+    /// A CRC32 the caller computed; the SDK then computes none.
+    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
+        self.input.checksum_crc32 = Some(value.into());
+        self
+    }
+
+    /// Sets [`checksum_crc32`](Self::checksum_crc32) from an `Option`: `None` unsets it.
+    pub fn set_checksum_crc32(mut self, value: Option<String>) -> Self {
+        self.input.checksum_crc32 = value;
         self
     }
 

@@ -5,6 +5,10 @@
 //! structures, errors, enums and unions. Each operation's own input, output and error
 //! enum are in its module under `operation`.
 
+mod checksum_algorithm;
+
+mod checksum_mode;
+
 mod continuation_event;
 
 mod copy_object_result;
@@ -47,6 +51,8 @@ mod stats;
 
 mod stats_event;
 
+pub use checksum_algorithm::ChecksumAlgorithm;
+pub use checksum_mode::ChecksumMode;
 pub use continuation_event::ContinuationEvent;
 pub use copy_object_result::CopyObjectResult;
 pub use csv_input::CsvInput;
