@@ -8,7 +8,8 @@
 //! ```
 //!
 //! The payload is sent unsigned (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`) over `http://` and
-//! `https://` alike, as aws-sdk-rust does (its request checksum interceptor); S3 and moto take it.
+//! `https://` alike, as aws-sdk-rust does (its request checksum interceptor);
+//! moto takes it (`cargo xtask e2e`).
 
 use std::io;
 use std::pin::Pin;
