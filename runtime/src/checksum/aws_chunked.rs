@@ -7,7 +7,9 @@
 //! 10000\r\n<65536 bytes>\r\n ... <hex length>\r\n<rest>\r\n0\r\nx-amz-checksum-crc32:<base64>\r\n\r\n
 //! ```
 //!
-//! The payload is sent unsigned (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`), as aws-sdk-rust does.
+//! The payload is sent unsigned (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`) over `http://` and
+//! `https://` alike, as aws-sdk-rust does (its request checksum interceptor);
+//! moto takes it (`cargo xtask e2e`).
 
 use std::io;
 use std::pin::Pin;
