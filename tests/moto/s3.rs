@@ -72,7 +72,7 @@ async fn objects_from_put_to_delete() {
         .expect("PutObject from memory");
     let small_etag = put.e_tag.expect("an ETag");
 
-    // From a file of 8 MiB, streamed (unsigned payload) rather than read into memory.
+    // From a file of 8 MiB, streamed (aws-chunked, its CRC32 in the trailer) rather than read into memory.
     let big = content(8 * 1024 * 1024);
     let path = std::env::temp_dir().join(format!("{bucket}.bin"));
     std::fs::write(&path, &big).expect("writing the file to upload");

@@ -22,8 +22,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::ir::{
-    Binding, Crate, Event, Field, NamedKind, Operation, Presence, Protocol, RustType, StaticParam, Struct,
-    StructRole, Union,
+    Binding, Crate, Event, Field, NamedKind, Operation, Presence, Protocol, RustType, StaticParam,
+    Struct, StructRole, Union,
 };
 use crate::tokens::ident;
 

@@ -71,7 +71,7 @@
 //! signature.
 //!
 //! With the `test-util` feature, a configuration may hold mock rules
-//! ([`crate::test_util::mock`]): calls are then answered by them, attempt by attempt under the
+//! (`test_util::mock`, feature `test-util`): calls are then answered by them, attempt by attempt under the
 //! same retry policy, without endpoint, credentials, signing or network.
 
 #[doc(hidden)]
