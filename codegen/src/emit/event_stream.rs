@@ -30,7 +30,13 @@ pub fn emit(def: &TypeDef, union: &Union, stream: &EventStream, protocol: Protoc
             #unknown(leansdk_runtime::event_stream::Message),
         }
     });
-    let debug_impl = sensitive.then(|| debug_impl(&name, union, stream));
+    let debug_impl = sensitive.then(|| {
+        let label = UNKNOWN_VARIANT;
+        let unknown = stream.received.then(
+            || quote!(Self::#unknown(message) => f.debug_tuple(#label).field(message).finish(),),
+        );
+        super::union::debug_impl(def, union, unknown.unwrap_or_default())
+    });
     let error = error_enum(def, stream);
     let unmarshal = stream.received.then(|| unmarshal(&name, stream, protocol));
     let marshal = stream.sent.then(|| marshal(&name, stream));
@@ -53,37 +59,13 @@ pub fn emit(def: &TypeDef, union: &Union, stream: &EventStream, protocol: Protoc
 /// list; the runtime macro writes the rest, as for operation errors (the exception's
 /// `:exception-type` is its code).
 fn error_enum(def: &TypeDef, stream: &EventStream) -> TokenStream {
-    let error = format_ident!("{}", stream.error_name);
     let docs = format!(" Exceptions that can end a [`{}`] stream.", def.name);
-    let variants: Vec<_> = stream
-        .errors
-        .iter()
-        .map(|e| format_ident!("{}", e.type_name))
-        .collect();
-    let variant_docs = stream
-        .errors
-        .iter()
-        .map(|e| format!(" See [`{0}`](crate::types::{0}).", e.type_name));
-    let dispatch = stream.errors.iter().zip(&variants).map(|(e, variant)| {
-        let codes = &e.codes;
-        let is = format_ident!("is_{}", e.snake);
-        quote!(#variant(crate::types::#variant) = #(#codes)|* => #is)
-    });
-    quote! {
-        #[doc = #docs]
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum #error {
-            #( #[doc = #variant_docs] #variants(crate::types::#variants), )*
-            /// An exception the model does not list for this stream.
-            Unhandled(leansdk_runtime::error::UnhandledError),
-        }
-
-        leansdk_runtime::operation_error_impls! {
-            #error;
-            #(#dispatch;)*
-        }
-    }
+    super::operation::error_enum_tokens(
+        &stream.error_name,
+        &docs,
+        &stream.errors,
+        " An exception the model does not list for this stream.",
+    )
 }
 
 fn unmarshal(name: &proc_macro2::Ident, stream: &EventStream, protocol: Protocol) -> TokenStream {
@@ -145,34 +127,6 @@ fn marshal(name: &proc_macro2::Ident, stream: &EventStream) -> TokenStream {
                     #(#arms)*
                     #unknown
                 })
-            }
-        }
-    }
-}
-
-fn debug_impl(name: &proc_macro2::Ident, union: &Union, stream: &EventStream) -> TokenStream {
-    let arms = union.variants.iter().map(|v| {
-        let ident = format_ident!("{}", v.name);
-        let label = &v.name;
-        if union.sensitive || v.sensitive {
-            quote!(Self::#ident(_) => f.debug_tuple(#label).field(&leansdk_runtime::REDACTED).finish(),)
-        } else {
-            quote!(Self::#ident(value) => f.debug_tuple(#label).field(value).finish(),)
-        }
-    });
-    let unknown = stream.received.then(|| {
-        let unknown = format_ident!("{}", UNKNOWN_VARIANT);
-        let label = UNKNOWN_VARIANT;
-        quote!(Self::#unknown(message) => f.debug_tuple(#label).field(message).finish(),)
-    });
-    quote! {
-        // `@sensitive` data never reaches logs.
-        impl ::std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #(#arms)*
-                    #unknown
-                }
             }
         }
     }

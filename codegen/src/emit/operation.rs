@@ -7,7 +7,10 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::structure::{self, default_expr};
-use crate::ir::{DefaultValue, Operation, Presence, Protocol, RustType, Struct, TypeDef, TypeKind};
+use crate::ir::{
+    DefaultValue, Operation, OperationError, Presence, Protocol, RustType, Struct, TypeDef,
+    TypeKind,
+};
 use crate::protocol;
 use crate::tokens::{doc_attrs, ident, rust_type};
 
@@ -303,20 +306,34 @@ fn fluent_builder(op: &Operation) -> TokenStream {
 }
 
 fn error_enum(op: &Operation) -> TokenStream {
-    let op_name = &op.name;
-    let [.., error, _] = type_idents(op);
-    let docs = format!(" Errors `{op_name}` can return.");
-    let variants: Vec<_> = op
-        .errors
+    let docs = format!(" Errors `{}` can return.", op.name);
+    error_enum_tokens(
+        &op.names.error,
+        &docs,
+        &op.errors,
+        " An error the model does not list for this operation.",
+    )
+}
+
+/// An error enum named `name`: one variant per modelled error, plus `Unhandled`; the
+/// runtime's macro writes the dispatch by code, the `is_*` helpers and the trait impls. The
+/// operations' error enums and the event streams' (whose exceptions are their errors).
+pub(super) fn error_enum_tokens(
+    name: &str,
+    docs: &str,
+    errors: &[OperationError],
+    unhandled_docs: &str,
+) -> TokenStream {
+    let error = format_ident!("{}", name);
+    let variants: Vec<_> = errors
         .iter()
         .map(|e| format_ident!("{}", e.type_name))
         .collect();
-    let variant_docs = op
-        .errors
+    let variant_docs = errors
         .iter()
         .map(|e| format!(" See [`{0}`](crate::types::{0}).", e.type_name));
     // One list for the runtime's macro: variant and type, wire codes, `is_*` helper.
-    let dispatch = op.errors.iter().zip(&variants).map(|(e, variant)| {
+    let dispatch = errors.iter().zip(&variants).map(|(e, variant)| {
         let codes = &e.codes;
         let is = format_ident!("is_{}", e.snake);
         quote!(#variant(crate::types::#variant) = #(#codes)|* => #is)
@@ -328,7 +345,7 @@ fn error_enum(op: &Operation) -> TokenStream {
         #[non_exhaustive]
         pub enum #error {
             #( #[doc = #variant_docs] #variants(crate::types::#variants), )*
-            /// An error the model does not list for this operation.
+            #[doc = #unhandled_docs]
             Unhandled(leansdk_runtime::error::UnhandledError),
         }
 

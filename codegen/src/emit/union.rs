@@ -52,7 +52,10 @@ pub fn emit(def: &TypeDef, union: &Union, protocol: Protocol) -> TokenStream {
         };
         quote!(#wire => Self::#ident(#read),)
     });
-    let debug_impl = sensitive.then(|| debug_impl(def, union));
+    let debug_impl = sensitive.then(|| {
+        let label = UNKNOWN_VARIANT;
+        debug_impl(def, union, quote!(Self::#unknown => f.write_str(#label),))
+    });
     let codec = crate::protocol::union_codec(protocol, &name, union);
     quote! {
         #docs
@@ -88,10 +91,10 @@ pub fn emit(def: &TypeDef, union: &Union, protocol: Protocol) -> TokenStream {
     }
 }
 
-fn debug_impl(def: &TypeDef, union: &Union) -> TokenStream {
+/// A `Debug` that redacts `@sensitive` variants; `unknown_arm` is the match arm of the
+/// `Unknown` variant, whose form differs (a unit, or an event stream's kept message).
+pub(super) fn debug_impl(def: &TypeDef, union: &Union, unknown_arm: TokenStream) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let unknown = format_ident!("{}", UNKNOWN_VARIANT);
-    let unknown_label = UNKNOWN_VARIANT;
     let arms = union.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.name);
         let label = &v.name;
@@ -107,7 +110,7 @@ fn debug_impl(def: &TypeDef, union: &Union) -> TokenStream {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 match self {
                     #(#arms)*
-                    Self::#unknown => f.write_str(#unknown_label),
+                    #unknown_arm
                 }
             }
         }
