@@ -1,5 +1,6 @@
 //! `examples/<operation>.rs`: a command-line call of one operation, for operations whose
-//! input members are all scalars (each becomes a `--member-name VALUE` argument). Argument
+//! input members are all scalars (each becomes a `--member-name VALUE` argument) and that
+//! stream no events (printing an output as JSON would leave its events unread). Argument
 //! parsing, configuration and printing live in `leansdk_runtime::cli`.
 
 use heck::ToKebabCase;
@@ -9,9 +10,9 @@ use quote::{format_ident, quote};
 use crate::ir::{Crate, Operation, RustType, TypeKind};
 use crate::tokens::ident;
 
-/// The example for `op`, or `None` when an input member is not a scalar.
+/// The example for `op`, or `None` when an input member is not a scalar or events stream.
 pub fn emit(krate: &Crate, op: &Operation) -> Option<TokenStream> {
-    if !op.input.fields.iter().all(|f| is_scalar(krate, &f.ty)) {
+    if op.streams_events() || !op.input.fields.iter().all(|f| is_scalar(krate, &f.ty)) {
         return None;
     }
     let arguments: Vec<String> = op
