@@ -459,6 +459,25 @@ impl<E> SdkError<E> {
     }
 }
 
+/// A failure that is not the service's answer: what the orchestrator's shared, non-generic
+/// code fails with, so that it is compiled once rather than once per operation's error type.
+pub(crate) type CallError = SdkError<std::convert::Infallible>;
+
+impl CallError {
+    /// This failure as operation `E`'s: it has no service error, so it is every operation's.
+    pub(crate) fn widen<E>(self) -> SdkError<E> {
+        match self {
+            Self::Construction(e) => SdkError::Construction(e),
+            Self::Auth(e) => SdkError::Auth(e),
+            Self::Timeout(e) => SdkError::Timeout(e),
+            Self::Dispatch(e) => SdkError::Dispatch(e),
+            Self::Response(e) => SdkError::Response(e),
+            // Uninhabited (its source is `Infallible`): the arm is there for the compiler.
+            Self::Service(never) => match never.source {},
+        }
+    }
+}
+
 impl<E> From<BuildError> for SdkError<E> {
     fn from(e: BuildError) -> Self {
         Self::Construction(e)
@@ -508,7 +527,10 @@ macro_rules! operation_error_impls {
     ($name:ident; $($variant:ident($ty:ty) = $code:literal $(| $alias:literal)* => $is:ident;)*) => {
         impl $name {
             /// Picks the variant by error code; the body is parsed for modelled errors only.
+            // Inline, as the generated code's parsers are: compiled where the operation is
+            // called, not for every operation of the service crate.
             #[allow(unused_variables)]
+            #[inline]
             pub fn from_response(
                 meta: $crate::error::ErrorMetadata,
                 response: &$crate::http::HttpResponse,

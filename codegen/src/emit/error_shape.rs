@@ -7,9 +7,10 @@ use quote::{format_ident, quote};
 
 use crate::ir::{ERROR_META_FIELD, ErrorInfo, Presence, Protocol, RustType, Struct, TypeDef};
 use crate::protocol;
-use crate::tokens::ident;
+use crate::tokens::{compiled_where_used, ident};
 
 pub fn emit(def: &TypeDef, shape: &Struct, error: &ErrorInfo, protocol: Protocol) -> TokenStream {
+    let where_used = compiled_where_used();
     let name = format_ident!("{}", def.name);
     let label = &def.name;
     let message_field = error
@@ -52,6 +53,7 @@ pub fn emit(def: &TypeDef, shape: &Struct, error: &ErrorInfo, protocol: Protocol
         impl #name {
             /// Reads this error from a response whose error code named it: the body, then
             /// any header-bound members.
+            #where_used
             pub fn from_response(
                 #meta: leansdk_runtime::error::ErrorMetadata,
                 #response: &leansdk_runtime::http::HttpResponse,

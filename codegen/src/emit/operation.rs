@@ -12,7 +12,7 @@ use crate::ir::{
     TypeKind,
 };
 use crate::protocol;
-use crate::tokens::{doc_attrs, ident, rust_type};
+use crate::tokens::{compiled_where_used, doc_attrs, ident, rust_type};
 
 /// `<Op>Input`, `<Op>Output`, `<Op>Error` and `<Op>FluentBuilder` as identifiers.
 fn type_idents(op: &Operation) -> [Ident; 4] {
@@ -69,6 +69,7 @@ fn struct_tokens(name: &str, docs: &str, shape: &Struct, protocol: Protocol) -> 
 }
 
 fn input_impl(op: &Operation, protocol: Protocol) -> TokenStream {
+    let where_used = compiled_where_used();
     let op_name = &op.name;
     let [input, output, error, _] = type_idents(op);
     let tokens: Vec<TokenStream> = op
@@ -109,6 +110,7 @@ fn input_impl(op: &Operation, protocol: Protocol) -> TokenStream {
 
         impl #input {
             /// Sends this input with `client`.
+            #where_used
             pub async fn send_with(
                 #receiver,
                 client: &crate::client::Client,
@@ -128,6 +130,7 @@ fn input_impl(op: &Operation, protocol: Protocol) -> TokenStream {
             /// The HTTP request for this input, addressed by path and query only (the client
             /// adds the endpoint). Fails, naming the member, when a required member is unset
             /// or a URI label is empty.
+            #where_used
             pub fn to_request(
                 &self,
             ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -138,6 +141,7 @@ fn input_impl(op: &Operation, protocol: Protocol) -> TokenStream {
 }
 
 fn output_impl(op: &Operation, protocol: Protocol) -> TokenStream {
+    let where_used = compiled_where_used();
     let [_, output, ..] = type_idents(op);
     let body = protocol::output_parser(protocol, op);
     let streaming = op.streamed_output().map(|field| {
@@ -160,6 +164,7 @@ fn output_impl(op: &Operation, protocol: Protocol) -> TokenStream {
         );
         quote! {
             #[doc = #docs]
+            #where_used
             pub fn from_streaming_response(
                 response: &leansdk_runtime::http::HttpResponse,
                 #name: leansdk_runtime::ByteStream,
@@ -171,6 +176,7 @@ fn output_impl(op: &Operation, protocol: Protocol) -> TokenStream {
     quote! {
         impl #output {
             /// Reads a successful response: the body and the HTTP-bound members.
+            #where_used
             pub fn from_response(
                 response: &leansdk_runtime::http::HttpResponse,
             ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -183,6 +189,7 @@ fn output_impl(op: &Operation, protocol: Protocol) -> TokenStream {
 }
 
 fn fluent_builder(op: &Operation) -> TokenStream {
+    let where_used = compiled_where_used();
     let op_name = &op.name;
     let [input, output, error, builder] = type_idents(op);
     let docs = format!(
@@ -252,6 +259,7 @@ fn fluent_builder(op: &Operation) -> TokenStream {
             /// Checks the input and signs the request in its URL instead of sending it, for
             /// anyone to send until it expires (see
             /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+            #where_used
             pub async fn presigned(
                 self,
                 config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -296,6 +304,7 @@ fn fluent_builder(op: &Operation) -> TokenStream {
 
         impl #builder {
             /// Checks the input, sends the request and reads the response.
+            #where_used
             pub async fn send(self) -> Result<#output, leansdk_runtime::error::SdkError<#error>> {
                 self.input.send_with(&self.client).await
             }

@@ -9,7 +9,7 @@ use quote::quote;
 
 use super::xml::format;
 use crate::ir::{Field, NamedKind, Presence, RustType, Struct, Union};
-use crate::tokens::ident;
+use crate::tokens::{compiled_where_used, ident};
 
 /// The two query protocols differ in how lists are written (names are in the IR).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -158,6 +158,7 @@ fn member(field: &Field, dialect: Dialect) -> TokenStream {
 
 /// `ToQuery` for a structure: every member under `prefix`.
 pub(super) fn struct_to_query(name: &Ident, structure: &Struct, dialect: Dialect) -> TokenStream {
+    let where_used = compiled_where_used();
     let members: Vec<TokenStream> = structure
         .fields
         .iter()
@@ -170,6 +171,7 @@ pub(super) fn struct_to_query(name: &Ident, structure: &Struct, dialect: Dialect
     };
     quote! {
         impl leansdk_runtime::protocol::query::ToQuery for #name {
+            #where_used
             fn to_query(
                 &self,
                 #writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -183,6 +185,7 @@ pub(super) fn struct_to_query(name: &Ident, structure: &Struct, dialect: Dialect
 
 /// `ToQuery` for a union: the variant that is set, under its key.
 pub(super) fn union_to_query(name: &Ident, union: &Union, dialect: Dialect) -> TokenStream {
+    let where_used = compiled_where_used();
     let arms = union.variants.iter().map(|variant| {
         let variant_ident = quote::format_ident!("{}", variant.name);
         let key_name = &variant.query_name;
@@ -192,6 +195,7 @@ pub(super) fn union_to_query(name: &Ident, union: &Union, dialect: Dialect) -> T
     });
     quote! {
         impl leansdk_runtime::protocol::query::ToQuery for #name {
+            #where_used
             fn to_query(
                 &self,
                 writer: &mut leansdk_runtime::protocol::query::QueryWriter,

@@ -9,7 +9,7 @@ use quote::quote;
 
 use crate::ir::{Field, NamedKind, Presence, RustType, Struct, Union, XmlName, XmlNamespace};
 use crate::model::TimestampFormat;
-use crate::tokens::ident;
+use crate::tokens::{compiled_where_used, ident};
 
 /// The name of an element as a string literal (its prefix dropped for reading).
 fn read_name(name: &XmlName) -> &str {
@@ -167,6 +167,7 @@ fn element_read(ty: &RustType, sparse: bool) -> TokenStream {
 /// `FromXml` for a structure: each body member from the child (or attribute) of its name;
 /// unknown children are skipped. HTTP-bound members are read elsewhere.
 pub(super) fn struct_from_xml(name: &Ident, structure: &Struct) -> TokenStream {
+    let where_used = compiled_where_used();
     let xml = quote!(leansdk_runtime::protocol::xml);
     let body: Vec<&Field> = structure
         .fields
@@ -257,6 +258,7 @@ pub(super) fn struct_from_xml(name: &Ident, structure: &Struct) -> TokenStream {
     };
     quote! {
         impl #xml::FromXml for #name {
+            #where_used
             fn from_xml(#element: &#xml::Element) -> Result<Self, #xml::XmlError> {
                 #out
                 #(#attributes)*
@@ -290,6 +292,7 @@ fn extend(field: &Field, call: TokenStream) -> TokenStream {
 /// `FromXml` for a union: the one child that is set picks the variant; an unknown child
 /// is `Unknown`.
 pub(super) fn union_from_xml(name: &Ident, union: &Union) -> TokenStream {
+    let where_used = compiled_where_used();
     let xml = quote!(leansdk_runtime::protocol::xml);
     let arms = union.variants.iter().map(|variant| {
         let element_name = read_name(&variant.xml_name);
@@ -299,6 +302,7 @@ pub(super) fn union_from_xml(name: &Ident, union: &Union) -> TokenStream {
     });
     quote! {
         impl #xml::FromXml for #name {
+            #where_used
             fn from_xml(element: &#xml::Element) -> Result<Self, #xml::XmlError> {
                 let mut chosen = None;
                 for child in element.children() {
@@ -411,6 +415,7 @@ fn write_sparse(sparse: bool, write: TokenStream, binding: &str) -> TokenStream 
 
 /// `ToXml` for a structure: attributes on its element, then each body member.
 pub(super) fn struct_to_xml(name: &Ident, structure: &Struct) -> TokenStream {
+    let where_used = compiled_where_used();
     let xml = quote!(leansdk_runtime::protocol::xml);
     let own = namespace(structure.xml_name.namespace.as_ref());
     let body: Vec<&Field> = structure
@@ -462,6 +467,7 @@ pub(super) fn struct_to_xml(name: &Ident, structure: &Struct) -> TokenStream {
     });
     quote! {
         impl #xml::ToXml for #name {
+            #where_used
             fn to_xml(
                 &self,
                 writer: &mut #xml::XmlWriter,
@@ -489,6 +495,7 @@ fn each(field: &Field, statements: TokenStream) -> TokenStream {
 
 /// `ToXml` for a union: the element of the variant that is set.
 pub(super) fn union_to_xml(name: &Ident, union: &Union) -> TokenStream {
+    let where_used = compiled_where_used();
     let xml = quote!(leansdk_runtime::protocol::xml);
     let arms = union.variants.iter().map(|variant| {
         let variant_ident = quote::format_ident!("{}", variant.name);
@@ -497,6 +504,7 @@ pub(super) fn union_to_xml(name: &Ident, union: &Union) -> TokenStream {
     });
     quote! {
         impl #xml::ToXml for #name {
+            #where_used
             fn to_xml(
                 &self,
                 writer: &mut #xml::XmlWriter,

@@ -33,6 +33,7 @@ impl leansdk_runtime::orchestrator::Operation for GetWorkflowInput {
 
 impl GetWorkflowInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -51,6 +52,7 @@ impl GetWorkflowInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -123,6 +125,7 @@ impl GetWorkflowFluentBuilder {
 
 impl GetWorkflowFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetWorkflowOutput, leansdk_runtime::error::SdkError<GetWorkflowError>> {
@@ -132,6 +135,7 @@ impl GetWorkflowFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -202,6 +206,7 @@ pub struct GetWorkflowOutput {
 
 impl GetWorkflowOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -102,7 +102,7 @@ use crate::config::retry::RetryMode;
 use crate::config::{Config, ConfigBuilder};
 use crate::endpoint::{Endpoint, EndpointError};
 use crate::error::{
-    AuthError, BuildError, ErrorMetadata, ProvideErrorMetadata, ResponseError, SdkError,
+    AuthError, BuildError, CallError, ErrorMetadata, ProvideErrorMetadata, ResponseError, SdkError,
     ServiceError, TimeoutError, TimeoutKind,
 };
 use crate::http::{
@@ -199,6 +199,21 @@ enum Outcome {
     Error(HttpResponse, ErrorMetadata),
 }
 
+/// The successful response of `outcome`, or the operation's error that `parse_error` reads
+/// from its error response: the only part of a call that depends on the operation's types.
+fn received<E>(
+    outcome: Outcome,
+    parse_error: fn(ErrorMetadata, &HttpResponse) -> Result<E, ResponseError>,
+) -> Result<Received, SdkError<E>> {
+    match outcome {
+        Outcome::Success(received) => Ok(received),
+        Outcome::Error(response, meta) => {
+            let error = parse_error(meta, &response)?;
+            Err(SdkError::Service(ServiceError::new(error, response)))
+        }
+    }
+}
+
 /// The last failed attempt, kept in case it becomes the operation's result.
 enum Failure {
     Response(HttpResponse, ErrorMetadata),
@@ -269,7 +284,8 @@ impl ClientHandle {
                 mocked::Mocked::Response(response) => Ok(parse_output(&response)?),
             };
         }
-        let response = match self.run(I::NAME, request, false, parse_error).await? {
+        let outcome = self.run(I::NAME, request, false).await;
+        let response = match received(outcome.map_err(CallError::widen)?, parse_error)? {
             Received::Whole(response) => response,
             Received::Streamed(head, body) => HttpResponse {
                 body: body.collect().await.map_err(|e| {
@@ -290,6 +306,16 @@ impl ClientHandle {
         request: Result<HttpRequest, BuildError>,
         config: presigning::PresigningConfig,
     ) -> Result<presigning::PresignedRequest, SdkError<E>> {
+        self.presign_request(request, config)
+            .await
+            .map_err(CallError::widen)
+    }
+
+    async fn presign_request(
+        &self,
+        request: Result<HttpRequest, BuildError>,
+        config: presigning::PresigningConfig,
+    ) -> Result<presigning::PresignedRequest, CallError> {
         let (mut request, scope, _) = self.prepare(request?)?;
         for added_per_call in ["user-agent", "x-amz-user-agent", "x-amzn-trace-id"] {
             request.headers.remove(added_per_call);
@@ -339,7 +365,8 @@ impl ClientHandle {
                 }
             };
         }
-        match self.run(I::NAME, request, true, parse_error).await? {
+        let outcome = self.run(I::NAME, request, true).await;
+        match received(outcome.map_err(CallError::widen)?, parse_error)? {
             Received::Streamed(head, body) => Ok(parse_output(&head, body)?),
             Received::Whole(response) => {
                 let (head, body) = split_body(response);
@@ -349,13 +376,12 @@ impl ClientHandle {
     }
 
     /// Everything but reading the successful response: the error responses become `E`.
-    async fn run<E>(
+    async fn run(
         &self,
         operation: &'static str,
         request: Result<HttpRequest, BuildError>,
         streaming: bool,
-        parse_error: fn(ErrorMetadata, &HttpResponse) -> Result<E, ResponseError>,
-    ) -> Result<Received, SdkError<E>> {
+    ) -> Result<Outcome, CallError> {
         let span = self.operation_span(operation);
         let validation = request
             .as_ref()
@@ -375,11 +401,10 @@ impl ClientHandle {
             span.record("request_id", id);
         }
         match outcome {
-            Outcome::Success(received) => Ok(integrity::validate(received, validation)?),
-            Outcome::Error(response, meta) => {
-                let error = parse_error(meta, &response)?;
-                Err(SdkError::Service(ServiceError::new(error, response)))
+            Outcome::Success(received) => {
+                Ok(Outcome::Success(integrity::validate(received, validation)?))
             }
+            error => Ok(error),
         }
     }
 
@@ -522,13 +547,13 @@ impl ClientHandle {
     /// Sends until success, a non-retryable failure, the last attempt or an empty quota (or
     /// a streamed request body already read, which cannot be sent again). Returns the final
     /// HTTP response, with its error metadata when it is an error.
-    async fn attempts<E>(
+    async fn attempts(
         &self,
         mut request: HttpRequest,
         scope: &SigningScope,
         client: &dyn HttpClient,
         streaming: bool,
-    ) -> Result<Outcome, SdkError<E>> {
+    ) -> Result<Outcome, CallError> {
         if request.body.is_event_stream() {
             // The SDKs send it whatever the protocol: the body is a stream of messages.
             request
@@ -673,7 +698,7 @@ impl ClientHandle {
         self.record_rate(false);
     }
 
-    async fn credentials<E>(&self) -> Result<Credentials, SdkError<E>> {
+    async fn credentials(&self) -> Result<Credentials, CallError> {
         let provider = self.config.credentials_provider().ok_or_else(|| {
             SdkError::Construction(BuildError::Config {
                 reason: "no credentials provider: set `credentials` or use `Config::from_env`"
@@ -686,7 +711,7 @@ impl ClientHandle {
             .map_err(|e| SdkError::Auth(AuthError::Credentials(e)))
     }
 
-    fn finish<E>(&self, failure: Failure) -> Result<Outcome, SdkError<E>> {
+    fn finish(&self, failure: Failure) -> Result<Outcome, CallError> {
         match failure {
             Failure::Response(response, meta) => Ok(Outcome::Error(response, meta)),
             Failure::Connector(error) if error.kind() == ConnectorErrorKind::Timeout => {

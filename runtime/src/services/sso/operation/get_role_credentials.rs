@@ -45,6 +45,7 @@ impl leansdk_runtime::orchestrator::Operation for GetRoleCredentialsInput {
 
 impl GetRoleCredentialsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::services::sso::client::Client,
@@ -66,6 +67,7 @@ impl GetRoleCredentialsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -155,6 +157,7 @@ impl GetRoleCredentialsFluentBuilder {
 
 impl GetRoleCredentialsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -167,6 +170,7 @@ impl GetRoleCredentialsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -204,6 +208,7 @@ pub struct GetRoleCredentialsOutput {
 
 impl GetRoleCredentialsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

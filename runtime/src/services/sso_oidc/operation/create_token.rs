@@ -67,6 +67,7 @@ impl leansdk_runtime::orchestrator::Operation for CreateTokenInput {
 
 impl CreateTokenInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::services::sso_oidc::client::Client,
@@ -85,6 +86,7 @@ impl CreateTokenInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -241,6 +243,7 @@ impl CreateTokenFluentBuilder {
 
 impl CreateTokenFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateTokenOutput, leansdk_runtime::error::SdkError<CreateTokenError>> {
@@ -250,6 +253,7 @@ impl CreateTokenFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -307,6 +311,7 @@ impl ::std::fmt::Debug for CreateTokenOutput {
 
 impl CreateTokenOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

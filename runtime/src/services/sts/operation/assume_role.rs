@@ -33,6 +33,7 @@ pub struct AssumeRoleInput {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for AssumeRoleInput {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -83,6 +84,7 @@ impl leansdk_runtime::orchestrator::Operation for AssumeRoleInput {
 
 impl AssumeRoleInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::services::sts::client::Client,
@@ -101,6 +103,7 @@ impl AssumeRoleInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -207,6 +210,7 @@ impl AssumeRoleFluentBuilder {
 
 impl AssumeRoleFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<AssumeRoleOutput, leansdk_runtime::error::SdkError<AssumeRoleError>> {
@@ -216,6 +220,7 @@ impl AssumeRoleFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -265,6 +270,7 @@ pub struct AssumeRoleOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for AssumeRoleOutput {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -308,6 +314,7 @@ impl leansdk_runtime::protocol::xml::FromXml for AssumeRoleOutput {
 
 impl AssumeRoleOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

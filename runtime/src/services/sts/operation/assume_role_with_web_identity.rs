@@ -44,6 +44,7 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityInput {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for AssumeRoleWithWebIdentityInput {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -94,6 +95,7 @@ impl leansdk_runtime::orchestrator::Operation for AssumeRoleWithWebIdentityInput
 
 impl AssumeRoleWithWebIdentityInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::services::sts::client::Client,
@@ -115,6 +117,7 @@ impl AssumeRoleWithWebIdentityInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -223,6 +226,7 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
 
 impl AssumeRoleWithWebIdentityFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -235,6 +239,7 @@ impl AssumeRoleWithWebIdentityFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -296,6 +301,7 @@ pub struct AssumeRoleWithWebIdentityOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for AssumeRoleWithWebIdentityOutput {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -360,6 +366,7 @@ impl leansdk_runtime::protocol::xml::FromXml for AssumeRoleWithWebIdentityOutput
 
 impl AssumeRoleWithWebIdentityOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

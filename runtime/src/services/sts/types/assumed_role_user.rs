@@ -22,6 +22,7 @@ pub struct AssumedRoleUser {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for AssumedRoleUser {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -46,6 +47,7 @@ impl leansdk_runtime::protocol::xml::FromXml for AssumedRoleUser {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for AssumedRoleUser {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,

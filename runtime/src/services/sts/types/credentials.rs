@@ -50,6 +50,7 @@ impl ::std::fmt::Debug for Credentials {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for Credentials {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -85,6 +86,7 @@ impl leansdk_runtime::protocol::xml::FromXml for Credentials {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for Credentials {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,

@@ -18,6 +18,7 @@ pub struct EndpointWithHostLabelOperationInput {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for EndpointWithHostLabelOperationInput {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -39,6 +40,7 @@ impl leansdk_runtime::orchestrator::Operation for EndpointWithHostLabelOperation
 
 impl EndpointWithHostLabelOperationInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -60,6 +62,7 @@ impl EndpointWithHostLabelOperationInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -117,6 +120,7 @@ impl EndpointWithHostLabelOperationFluentBuilder {
 
 impl EndpointWithHostLabelOperationFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -129,6 +133,7 @@ impl EndpointWithHostLabelOperationFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -158,6 +163,7 @@ pub struct EndpointWithHostLabelOperationOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for EndpointWithHostLabelOperationOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -168,6 +174,7 @@ impl leansdk_runtime::protocol::xml::FromXml for EndpointWithHostLabelOperationO
 
 impl EndpointWithHostLabelOperationOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -15,6 +15,7 @@
 pub struct GreetingWithErrorsInput {}
 
 impl leansdk_runtime::protocol::query::ToQuery for GreetingWithErrorsInput {
+    #[inline]
     fn to_query(
         &self,
         _writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -32,6 +33,7 @@ impl leansdk_runtime::orchestrator::Operation for GreetingWithErrorsInput {
 
 impl GreetingWithErrorsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -53,6 +55,7 @@ impl GreetingWithErrorsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -95,6 +98,7 @@ impl GreetingWithErrorsFluentBuilder {
 
 impl GreetingWithErrorsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -107,6 +111,7 @@ impl GreetingWithErrorsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -138,6 +143,7 @@ pub struct GreetingWithErrorsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for GreetingWithErrorsOutput {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -155,6 +161,7 @@ impl leansdk_runtime::protocol::xml::FromXml for GreetingWithErrorsOutput {
 
 impl GreetingWithErrorsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -16,6 +16,7 @@ pub struct GreetingWithErrorsResponse2GreetingWithErrorsInput {}
 
 impl leansdk_runtime::protocol::query::ToQuery
 for GreetingWithErrorsResponse2GreetingWithErrorsInput {
+    #[inline]
     fn to_query(
         &self,
         _writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -34,6 +35,7 @@ for GreetingWithErrorsResponse2GreetingWithErrorsInput {
 
 impl GreetingWithErrorsResponse2GreetingWithErrorsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -57,6 +59,7 @@ impl GreetingWithErrorsResponse2GreetingWithErrorsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -99,6 +102,7 @@ impl GreetingWithErrorsResponse2GreetingWithErrorsFluentBuilder {
 
 impl GreetingWithErrorsResponse2GreetingWithErrorsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -113,6 +117,7 @@ impl GreetingWithErrorsResponse2GreetingWithErrorsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -145,6 +150,7 @@ pub struct GreetingWithErrorsResponse2GreetingWithErrorsOutput {
 
 impl leansdk_runtime::protocol::xml::FromXml
 for GreetingWithErrorsResponse2GreetingWithErrorsOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -155,6 +161,7 @@ for GreetingWithErrorsResponse2GreetingWithErrorsOutput {
 
 impl GreetingWithErrorsResponse2GreetingWithErrorsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -20,6 +20,7 @@ pub struct PutWithContentEncodingInput {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for PutWithContentEncodingInput {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -48,6 +49,7 @@ impl leansdk_runtime::orchestrator::Operation for PutWithContentEncodingInput {
 
 impl PutWithContentEncodingInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -69,6 +71,7 @@ impl PutWithContentEncodingInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -136,6 +139,7 @@ impl PutWithContentEncodingFluentBuilder {
 
 impl PutWithContentEncodingFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -148,6 +152,7 @@ impl PutWithContentEncodingFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -177,6 +182,7 @@ pub struct PutWithContentEncodingOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for PutWithContentEncodingOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -187,6 +193,7 @@ impl leansdk_runtime::protocol::xml::FromXml for PutWithContentEncodingOutput {
 
 impl PutWithContentEncodingOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -39,6 +39,7 @@ pub struct QueryListsInput {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for QueryListsInput {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -119,6 +120,7 @@ impl leansdk_runtime::orchestrator::Operation for QueryListsInput {
 
 impl QueryListsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -137,6 +139,7 @@ impl QueryListsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -252,6 +255,7 @@ impl QueryListsFluentBuilder {
 
 impl QueryListsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<QueryListsOutput, leansdk_runtime::error::SdkError<QueryListsError>> {
@@ -261,6 +265,7 @@ impl QueryListsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -290,6 +295,7 @@ pub struct QueryListsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for QueryListsOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -300,6 +306,7 @@ impl leansdk_runtime::protocol::xml::FromXml for QueryListsOutput {
 
 impl QueryListsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

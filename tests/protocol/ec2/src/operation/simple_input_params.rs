@@ -52,6 +52,7 @@ pub struct SimpleInputParamsInput {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for SimpleInputParamsInput {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -124,6 +125,7 @@ impl leansdk_runtime::orchestrator::Operation for SimpleInputParamsInput {
 
 impl SimpleInputParamsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -145,6 +147,7 @@ impl SimpleInputParamsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -308,6 +311,7 @@ impl SimpleInputParamsFluentBuilder {
 
 impl SimpleInputParamsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -320,6 +324,7 @@ impl SimpleInputParamsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -349,6 +354,7 @@ pub struct SimpleInputParamsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for SimpleInputParamsOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -359,6 +365,7 @@ impl leansdk_runtime::protocol::xml::FromXml for SimpleInputParamsOutput {
 
 impl SimpleInputParamsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

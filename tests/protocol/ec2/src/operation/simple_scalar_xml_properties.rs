@@ -17,6 +17,7 @@ use leansdk_runtime::protocol::json::codec;
 pub struct SimpleScalarXmlPropertiesInput {}
 
 impl leansdk_runtime::protocol::query::ToQuery for SimpleScalarXmlPropertiesInput {
+    #[inline]
     fn to_query(
         &self,
         _writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -34,6 +35,7 @@ impl leansdk_runtime::orchestrator::Operation for SimpleScalarXmlPropertiesInput
 
 impl SimpleScalarXmlPropertiesInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -55,6 +57,7 @@ impl SimpleScalarXmlPropertiesInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -97,6 +100,7 @@ impl SimpleScalarXmlPropertiesFluentBuilder {
 
 impl SimpleScalarXmlPropertiesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -109,6 +113,7 @@ impl SimpleScalarXmlPropertiesFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -166,6 +171,7 @@ pub struct SimpleScalarXmlPropertiesOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for SimpleScalarXmlPropertiesOutput {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -251,6 +257,7 @@ impl leansdk_runtime::protocol::xml::FromXml for SimpleScalarXmlPropertiesOutput
 
 impl SimpleScalarXmlPropertiesOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -17,6 +17,7 @@ use leansdk_runtime::protocol::json::codec;
 pub struct XmlListsInput {}
 
 impl leansdk_runtime::protocol::query::ToQuery for XmlListsInput {
+    #[inline]
     fn to_query(
         &self,
         _writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -34,6 +35,7 @@ impl leansdk_runtime::orchestrator::Operation for XmlListsInput {
 
 impl XmlListsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -52,6 +54,7 @@ impl XmlListsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -94,6 +97,7 @@ impl XmlListsFluentBuilder {
 
 impl XmlListsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<XmlListsOutput, leansdk_runtime::error::SdkError<XmlListsError>> {
@@ -103,6 +107,7 @@ impl XmlListsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -174,6 +179,7 @@ pub struct XmlListsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlListsOutput {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -334,6 +340,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlListsOutput {
 
 impl XmlListsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

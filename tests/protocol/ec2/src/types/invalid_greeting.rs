@@ -22,6 +22,7 @@ pub struct InvalidGreeting {
 impl InvalidGreeting {
     /// Reads this error from a response whose error code named it: the body, then
     /// any header-bound members.
+    #[inline]
     pub fn from_response(
         meta: leansdk_runtime::error::ErrorMetadata,
         response: &leansdk_runtime::http::HttpResponse,
@@ -61,6 +62,7 @@ impl ::std::fmt::Display for InvalidGreeting {
 impl ::std::error::Error for InvalidGreeting {}
 
 impl leansdk_runtime::protocol::xml::FromXml for InvalidGreeting {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -77,6 +79,7 @@ impl leansdk_runtime::protocol::xml::FromXml for InvalidGreeting {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for InvalidGreeting {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,

@@ -17,6 +17,7 @@ pub struct NestedStructWithList {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for NestedStructWithList {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -37,6 +38,7 @@ impl leansdk_runtime::protocol::xml::FromXml for NestedStructWithList {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for NestedStructWithList {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,

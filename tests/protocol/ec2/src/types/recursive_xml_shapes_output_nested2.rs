@@ -25,6 +25,7 @@ pub struct RecursiveXmlShapesOutputNested2 {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for RecursiveXmlShapesOutputNested2 {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -54,6 +55,7 @@ impl leansdk_runtime::protocol::xml::FromXml for RecursiveXmlShapesOutputNested2
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for RecursiveXmlShapesOutputNested2 {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,

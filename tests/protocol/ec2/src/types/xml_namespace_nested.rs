@@ -19,6 +19,7 @@ pub struct XmlNamespaceNested {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlNamespaceNested {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -49,6 +50,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlNamespaceNested {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for XmlNamespaceNested {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,

@@ -39,6 +39,7 @@ impl leansdk_runtime::orchestrator::Operation for SimpleScalarPropertiesInput {
 
 impl SimpleScalarPropertiesInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -60,6 +61,7 @@ impl SimpleScalarPropertiesInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -124,6 +126,7 @@ impl SimpleScalarPropertiesFluentBuilder {
 
 impl SimpleScalarPropertiesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -136,6 +139,7 @@ impl SimpleScalarPropertiesFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -166,6 +170,7 @@ pub struct SimpleScalarPropertiesOutput {
 
 impl SimpleScalarPropertiesOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -30,6 +30,7 @@ pub struct ComplexError {
 impl ComplexError {
     /// Reads this error from a response whose error code named it: the body, then
     /// any header-bound members.
+    #[inline]
     pub fn from_response(
         meta: leansdk_runtime::error::ErrorMetadata,
         response: &leansdk_runtime::http::HttpResponse,

@@ -20,6 +20,7 @@ pub struct FooError {
 impl FooError {
     /// Reads this error from a response whose error code named it: the body, then
     /// any header-bound members.
+    #[inline]
     pub fn from_response(
         meta: leansdk_runtime::error::ErrorMetadata,
         _response: &leansdk_runtime::http::HttpResponse,

@@ -25,6 +25,7 @@ for QueryCompatibleOperationResponseQueryCompatibleOperationInput {
 
 impl QueryCompatibleOperationResponseQueryCompatibleOperationInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -48,6 +49,7 @@ impl QueryCompatibleOperationResponseQueryCompatibleOperationInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -95,6 +97,7 @@ impl QueryCompatibleOperationResponseQueryCompatibleOperationFluentBuilder {
 
 impl QueryCompatibleOperationResponseQueryCompatibleOperationFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -109,6 +112,7 @@ impl QueryCompatibleOperationResponseQueryCompatibleOperationFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -141,6 +145,7 @@ pub struct QueryCompatibleOperationResponseQueryCompatibleOperationOutput {
 
 impl QueryCompatibleOperationResponseQueryCompatibleOperationOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

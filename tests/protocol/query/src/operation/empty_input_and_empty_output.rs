@@ -15,6 +15,7 @@
 pub struct EmptyInputAndEmptyOutputInput {}
 
 impl leansdk_runtime::protocol::query::ToQuery for EmptyInputAndEmptyOutputInput {
+    #[inline]
     fn to_query(
         &self,
         _writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -32,6 +33,7 @@ impl leansdk_runtime::orchestrator::Operation for EmptyInputAndEmptyOutputInput 
 
 impl EmptyInputAndEmptyOutputInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -53,6 +55,7 @@ impl EmptyInputAndEmptyOutputInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -95,6 +98,7 @@ impl EmptyInputAndEmptyOutputFluentBuilder {
 
 impl EmptyInputAndEmptyOutputFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -107,6 +111,7 @@ impl EmptyInputAndEmptyOutputFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -136,6 +141,7 @@ pub struct EmptyInputAndEmptyOutputOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for EmptyInputAndEmptyOutputOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -146,6 +152,7 @@ impl leansdk_runtime::protocol::xml::FromXml for EmptyInputAndEmptyOutputOutput 
 
 impl EmptyInputAndEmptyOutputOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

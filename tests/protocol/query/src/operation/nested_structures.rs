@@ -24,6 +24,7 @@ pub struct NestedStructuresInput {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for NestedStructuresInput {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -49,6 +50,7 @@ impl leansdk_runtime::orchestrator::Operation for NestedStructuresInput {
 
 impl NestedStructuresInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -70,6 +72,7 @@ impl NestedStructuresInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -123,6 +126,7 @@ impl NestedStructuresFluentBuilder {
 
 impl NestedStructuresFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -135,6 +139,7 @@ impl NestedStructuresFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -164,6 +169,7 @@ pub struct NestedStructuresOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for NestedStructuresOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -174,6 +180,7 @@ impl leansdk_runtime::protocol::xml::FromXml for NestedStructuresOutput {
 
 impl NestedStructuresOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -16,6 +16,7 @@ pub struct NoInputAndOutputResponseNoInputAndOutputInput {}
 
 impl leansdk_runtime::protocol::query::ToQuery
 for NoInputAndOutputResponseNoInputAndOutputInput {
+    #[inline]
     fn to_query(
         &self,
         _writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -34,6 +35,7 @@ for NoInputAndOutputResponseNoInputAndOutputInput {
 
 impl NoInputAndOutputResponseNoInputAndOutputInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -55,6 +57,7 @@ impl NoInputAndOutputResponseNoInputAndOutputInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -97,6 +100,7 @@ impl NoInputAndOutputResponseNoInputAndOutputFluentBuilder {
 
 impl NoInputAndOutputResponseNoInputAndOutputFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -109,6 +113,7 @@ impl NoInputAndOutputResponseNoInputAndOutputFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -139,6 +144,7 @@ pub struct NoInputAndOutputResponseNoInputAndOutputOutput {
 
 impl leansdk_runtime::protocol::xml::FromXml
 for NoInputAndOutputResponseNoInputAndOutputOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -149,6 +155,7 @@ for NoInputAndOutputResponseNoInputAndOutputOutput {
 
 impl NoInputAndOutputResponseNoInputAndOutputOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -18,6 +18,7 @@ pub struct QueryIdempotencyTokenAutoFillInput {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for QueryIdempotencyTokenAutoFillInput {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -39,6 +40,7 @@ impl leansdk_runtime::orchestrator::Operation for QueryIdempotencyTokenAutoFillI
 
 impl QueryIdempotencyTokenAutoFillInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         mut self,
         client: &crate::client::Client,
@@ -61,6 +63,7 @@ impl QueryIdempotencyTokenAutoFillInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -114,6 +117,7 @@ impl QueryIdempotencyTokenAutoFillFluentBuilder {
 
 impl QueryIdempotencyTokenAutoFillFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -126,6 +130,7 @@ impl QueryIdempotencyTokenAutoFillFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -155,6 +160,7 @@ pub struct QueryIdempotencyTokenAutoFillOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for QueryIdempotencyTokenAutoFillOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -165,6 +171,7 @@ impl leansdk_runtime::protocol::xml::FromXml for QueryIdempotencyTokenAutoFillOu
 
 impl QueryIdempotencyTokenAutoFillOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -70,6 +70,7 @@ pub struct QueryMapsInput {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for QueryMapsInput {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -192,6 +193,7 @@ impl leansdk_runtime::orchestrator::Operation for QueryMapsInput {
 
 impl QueryMapsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -210,6 +212,7 @@ impl QueryMapsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -390,6 +393,7 @@ impl QueryMapsFluentBuilder {
 
 impl QueryMapsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<QueryMapsOutput, leansdk_runtime::error::SdkError<QueryMapsError>> {
@@ -399,6 +403,7 @@ impl QueryMapsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -428,6 +433,7 @@ pub struct QueryMapsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for QueryMapsOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -438,6 +444,7 @@ impl leansdk_runtime::protocol::xml::FromXml for QueryMapsOutput {
 
 impl QueryMapsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

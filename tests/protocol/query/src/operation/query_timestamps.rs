@@ -36,6 +36,7 @@ pub struct QueryTimestampsInput {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for QueryTimestampsInput {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,
@@ -75,6 +76,7 @@ impl leansdk_runtime::orchestrator::Operation for QueryTimestampsInput {
 
 impl QueryTimestampsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -96,6 +98,7 @@ impl QueryTimestampsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -174,6 +177,7 @@ impl QueryTimestampsFluentBuilder {
 
 impl QueryTimestampsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -186,6 +190,7 @@ impl QueryTimestampsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -215,6 +220,7 @@ pub struct QueryTimestampsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for QueryTimestampsOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -225,6 +231,7 @@ impl leansdk_runtime::protocol::xml::FromXml for QueryTimestampsOutput {
 
 impl QueryTimestampsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -23,6 +23,7 @@ pub struct NestedStructWithMap {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for NestedStructWithMap {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -44,6 +45,7 @@ impl leansdk_runtime::protocol::xml::FromXml for NestedStructWithMap {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for NestedStructWithMap {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,

@@ -27,6 +27,7 @@ pub struct StructArg {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for StructArg {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -63,6 +64,7 @@ impl leansdk_runtime::protocol::xml::FromXml for StructArg {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for StructArg {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,

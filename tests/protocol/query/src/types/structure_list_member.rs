@@ -19,6 +19,7 @@ pub struct StructureListMember {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for StructureListMember {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -47,6 +48,7 @@ impl leansdk_runtime::protocol::xml::FromXml for StructureListMember {
 }
 
 impl leansdk_runtime::protocol::query::ToQuery for StructureListMember {
+    #[inline]
     fn to_query(
         &self,
         writer: &mut leansdk_runtime::protocol::query::QueryWriter,

@@ -40,6 +40,7 @@ for HttpRequestWithLabelsAndTimestampFormatInput {
 
 impl HttpRequestWithLabelsAndTimestampFormatInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -61,6 +62,7 @@ impl HttpRequestWithLabelsAndTimestampFormatInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -253,6 +255,7 @@ impl HttpRequestWithLabelsAndTimestampFormatFluentBuilder {
 
 impl HttpRequestWithLabelsAndTimestampFormatFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -265,6 +268,7 @@ impl HttpRequestWithLabelsAndTimestampFormatFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -295,6 +299,7 @@ pub struct HttpRequestWithLabelsAndTimestampFormatOutput {
 
 impl HttpRequestWithLabelsAndTimestampFormatOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

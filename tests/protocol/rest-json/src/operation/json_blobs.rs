@@ -33,6 +33,7 @@ impl leansdk_runtime::orchestrator::Operation for JsonBlobsInput {
 
 impl JsonBlobsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -51,6 +52,7 @@ impl JsonBlobsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -109,6 +111,7 @@ impl JsonBlobsFluentBuilder {
 
 impl JsonBlobsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<JsonBlobsOutput, leansdk_runtime::error::SdkError<JsonBlobsError>> {
@@ -118,6 +121,7 @@ impl JsonBlobsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -148,6 +152,7 @@ pub struct JsonBlobsOutput {
 
 impl JsonBlobsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -45,6 +45,7 @@ impl leansdk_runtime::orchestrator::Operation for JsonEnumsInput {
 
 impl JsonEnumsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -63,6 +64,7 @@ impl JsonEnumsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -188,6 +190,7 @@ impl JsonEnumsFluentBuilder {
 
 impl JsonEnumsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<JsonEnumsOutput, leansdk_runtime::error::SdkError<JsonEnumsError>> {
@@ -197,6 +200,7 @@ impl JsonEnumsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -227,6 +231,7 @@ pub struct JsonEnumsOutput {
 
 impl JsonEnumsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

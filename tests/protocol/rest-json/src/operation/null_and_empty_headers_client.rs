@@ -31,6 +31,7 @@ impl leansdk_runtime::orchestrator::Operation for NullAndEmptyHeadersClientInput
 
 impl NullAndEmptyHeadersClientInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -52,6 +53,7 @@ impl NullAndEmptyHeadersClientInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -134,6 +136,7 @@ impl NullAndEmptyHeadersClientFluentBuilder {
 
 impl NullAndEmptyHeadersClientFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -146,6 +149,7 @@ impl NullAndEmptyHeadersClientFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -176,6 +180,7 @@ pub struct NullAndEmptyHeadersClientOutput {
 
 impl NullAndEmptyHeadersClientOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

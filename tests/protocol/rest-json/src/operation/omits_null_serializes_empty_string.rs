@@ -29,6 +29,7 @@ impl leansdk_runtime::orchestrator::Operation for OmitsNullSerializesEmptyString
 
 impl OmitsNullSerializesEmptyStringInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -50,6 +51,7 @@ impl OmitsNullSerializesEmptyStringInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -120,6 +122,7 @@ impl OmitsNullSerializesEmptyStringFluentBuilder {
 
 impl OmitsNullSerializesEmptyStringFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -132,6 +135,7 @@ impl OmitsNullSerializesEmptyStringFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -162,6 +166,7 @@ pub struct OmitsNullSerializesEmptyStringOutput {
 
 impl OmitsNullSerializesEmptyStringOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

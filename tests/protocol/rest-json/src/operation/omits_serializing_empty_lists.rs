@@ -39,6 +39,7 @@ impl leansdk_runtime::orchestrator::Operation for OmitsSerializingEmptyListsInpu
 
 impl OmitsSerializingEmptyListsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -60,6 +61,7 @@ impl OmitsSerializingEmptyListsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -202,6 +204,7 @@ impl OmitsSerializingEmptyListsFluentBuilder {
 
 impl OmitsSerializingEmptyListsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -214,6 +217,7 @@ impl OmitsSerializingEmptyListsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -244,6 +248,7 @@ pub struct OmitsSerializingEmptyListsOutput {
 
 impl OmitsSerializingEmptyListsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -60,6 +60,7 @@ pub struct AllQueryStringTypesInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for AllQueryStringTypesInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -81,6 +82,7 @@ impl leansdk_runtime::orchestrator::Operation for AllQueryStringTypesInput {
 
 impl AllQueryStringTypesInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -102,6 +104,7 @@ impl AllQueryStringTypesInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -424,6 +427,7 @@ impl AllQueryStringTypesFluentBuilder {
 
 impl AllQueryStringTypesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -436,6 +440,7 @@ impl AllQueryStringTypesFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -465,6 +470,7 @@ pub struct AllQueryStringTypesOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for AllQueryStringTypesOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -475,6 +481,7 @@ impl leansdk_runtime::protocol::xml::FromXml for AllQueryStringTypesOutput {
 
 impl AllQueryStringTypesOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -19,6 +19,7 @@ pub struct EndpointWithHostLabelHeaderOperationInput {
 
 impl leansdk_runtime::protocol::xml::ToXml
 for EndpointWithHostLabelHeaderOperationInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -41,6 +42,7 @@ for EndpointWithHostLabelHeaderOperationInput {
 
 impl EndpointWithHostLabelHeaderOperationInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -62,6 +64,7 @@ impl EndpointWithHostLabelHeaderOperationInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -122,6 +125,7 @@ impl EndpointWithHostLabelHeaderOperationFluentBuilder {
 
 impl EndpointWithHostLabelHeaderOperationFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -134,6 +138,7 @@ impl EndpointWithHostLabelHeaderOperationFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -164,6 +169,7 @@ pub struct EndpointWithHostLabelHeaderOperationOutput {
 
 impl leansdk_runtime::protocol::xml::FromXml
 for EndpointWithHostLabelHeaderOperationOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -174,6 +180,7 @@ for EndpointWithHostLabelHeaderOperationOutput {
 
 impl EndpointWithHostLabelHeaderOperationOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

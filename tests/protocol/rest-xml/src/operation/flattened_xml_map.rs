@@ -24,6 +24,7 @@ pub struct FlattenedXmlMapInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for FlattenedXmlMapInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -67,6 +68,7 @@ impl leansdk_runtime::orchestrator::Operation for FlattenedXmlMapInput {
 
 impl FlattenedXmlMapInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -88,6 +90,7 @@ impl FlattenedXmlMapInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -152,6 +155,7 @@ impl FlattenedXmlMapFluentBuilder {
 
 impl FlattenedXmlMapFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -164,6 +168,7 @@ impl FlattenedXmlMapFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -193,6 +198,7 @@ pub struct FlattenedXmlMapOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for FlattenedXmlMapOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -203,6 +209,7 @@ impl leansdk_runtime::protocol::xml::FromXml for FlattenedXmlMapOutput {
 
 impl FlattenedXmlMapOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

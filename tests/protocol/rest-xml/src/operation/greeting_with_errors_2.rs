@@ -16,6 +16,7 @@ pub struct GreetingWithErrorsResponse2GreetingWithErrorsInput {}
 
 impl leansdk_runtime::protocol::xml::ToXml
 for GreetingWithErrorsResponse2GreetingWithErrorsInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -38,6 +39,7 @@ for GreetingWithErrorsResponse2GreetingWithErrorsInput {
 
 impl GreetingWithErrorsResponse2GreetingWithErrorsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -61,6 +63,7 @@ impl GreetingWithErrorsResponse2GreetingWithErrorsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -107,6 +110,7 @@ impl GreetingWithErrorsResponse2GreetingWithErrorsFluentBuilder {
 
 impl GreetingWithErrorsResponse2GreetingWithErrorsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -121,6 +125,7 @@ impl GreetingWithErrorsResponse2GreetingWithErrorsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -153,6 +158,7 @@ pub struct GreetingWithErrorsResponse2GreetingWithErrorsOutput {
 
 impl leansdk_runtime::protocol::xml::FromXml
 for GreetingWithErrorsResponse2GreetingWithErrorsOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -163,6 +169,7 @@ for GreetingWithErrorsResponse2GreetingWithErrorsOutput {
 
 impl GreetingWithErrorsResponse2GreetingWithErrorsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

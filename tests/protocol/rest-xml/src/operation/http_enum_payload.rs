@@ -18,6 +18,7 @@ pub struct HttpEnumPayloadInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for HttpEnumPayloadInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -39,6 +40,7 @@ impl leansdk_runtime::orchestrator::Operation for HttpEnumPayloadInput {
 
 impl HttpEnumPayloadInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -60,6 +62,7 @@ impl HttpEnumPayloadInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -118,6 +121,7 @@ impl HttpEnumPayloadFluentBuilder {
 
 impl HttpEnumPayloadFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -130,6 +134,7 @@ impl HttpEnumPayloadFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -159,6 +164,7 @@ pub struct HttpEnumPayloadOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for HttpEnumPayloadOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -169,6 +175,7 @@ impl leansdk_runtime::protocol::xml::FromXml for HttpEnumPayloadOutput {
 
 impl HttpEnumPayloadOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

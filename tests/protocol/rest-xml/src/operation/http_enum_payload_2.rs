@@ -16,6 +16,7 @@ pub struct HttpEnumPayloadResponseHttpEnumPayloadInput {}
 
 impl leansdk_runtime::protocol::xml::ToXml
 for HttpEnumPayloadResponseHttpEnumPayloadInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -38,6 +39,7 @@ for HttpEnumPayloadResponseHttpEnumPayloadInput {
 
 impl HttpEnumPayloadResponseHttpEnumPayloadInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -59,6 +61,7 @@ impl HttpEnumPayloadResponseHttpEnumPayloadInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -105,6 +108,7 @@ impl HttpEnumPayloadResponseHttpEnumPayloadFluentBuilder {
 
 impl HttpEnumPayloadResponseHttpEnumPayloadFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -117,6 +121,7 @@ impl HttpEnumPayloadResponseHttpEnumPayloadFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -149,6 +154,7 @@ pub struct HttpEnumPayloadResponseHttpEnumPayloadOutput {
 
 impl leansdk_runtime::protocol::xml::FromXml
 for HttpEnumPayloadResponseHttpEnumPayloadOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -159,6 +165,7 @@ for HttpEnumPayloadResponseHttpEnumPayloadOutput {
 
 impl HttpEnumPayloadResponseHttpEnumPayloadOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

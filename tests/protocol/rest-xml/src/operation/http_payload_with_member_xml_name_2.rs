@@ -18,6 +18,7 @@ pub struct HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameInput
 
 impl leansdk_runtime::protocol::xml::ToXml
 for HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -40,6 +41,7 @@ for HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameInput {
 
 impl HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -63,6 +65,7 @@ impl HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -111,6 +114,7 @@ impl HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameFluentBuild
 
 impl HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -125,6 +129,7 @@ impl HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameFluentBuild
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -163,6 +168,7 @@ pub struct HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameOutpu
 
 impl leansdk_runtime::protocol::xml::FromXml
 for HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -173,6 +179,7 @@ for HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameOutput {
 
 impl HttpPayloadWithMemberXmlNameResponseHttpPayloadWithMemberXmlNameOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

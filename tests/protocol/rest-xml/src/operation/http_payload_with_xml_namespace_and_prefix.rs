@@ -19,6 +19,7 @@ pub struct HttpPayloadWithXmlNamespaceAndPrefixInput {
 
 impl leansdk_runtime::protocol::xml::ToXml
 for HttpPayloadWithXmlNamespaceAndPrefixInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -41,6 +42,7 @@ for HttpPayloadWithXmlNamespaceAndPrefixInput {
 
 impl HttpPayloadWithXmlNamespaceAndPrefixInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -62,6 +64,7 @@ impl HttpPayloadWithXmlNamespaceAndPrefixInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -130,6 +133,7 @@ impl HttpPayloadWithXmlNamespaceAndPrefixFluentBuilder {
 
 impl HttpPayloadWithXmlNamespaceAndPrefixFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -142,6 +146,7 @@ impl HttpPayloadWithXmlNamespaceAndPrefixFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -172,6 +177,7 @@ pub struct HttpPayloadWithXmlNamespaceAndPrefixOutput {
 
 impl leansdk_runtime::protocol::xml::FromXml
 for HttpPayloadWithXmlNamespaceAndPrefixOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -182,6 +188,7 @@ for HttpPayloadWithXmlNamespaceAndPrefixOutput {
 
 impl HttpPayloadWithXmlNamespaceAndPrefixOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

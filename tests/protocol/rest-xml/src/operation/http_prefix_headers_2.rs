@@ -18,6 +18,7 @@ pub struct HttpPrefixHeadersResponseHttpPrefixHeadersInput {}
 
 impl leansdk_runtime::protocol::xml::ToXml
 for HttpPrefixHeadersResponseHttpPrefixHeadersInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -40,6 +41,7 @@ for HttpPrefixHeadersResponseHttpPrefixHeadersInput {
 
 impl HttpPrefixHeadersResponseHttpPrefixHeadersInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -61,6 +63,7 @@ impl HttpPrefixHeadersResponseHttpPrefixHeadersInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -107,6 +110,7 @@ impl HttpPrefixHeadersResponseHttpPrefixHeadersFluentBuilder {
 
 impl HttpPrefixHeadersResponseHttpPrefixHeadersFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -119,6 +123,7 @@ impl HttpPrefixHeadersResponseHttpPrefixHeadersFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -157,6 +162,7 @@ pub struct HttpPrefixHeadersResponseHttpPrefixHeadersOutput {
 
 impl leansdk_runtime::protocol::xml::FromXml
 for HttpPrefixHeadersResponseHttpPrefixHeadersOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -167,6 +173,7 @@ for HttpPrefixHeadersResponseHttpPrefixHeadersOutput {
 
 impl HttpPrefixHeadersResponseHttpPrefixHeadersOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

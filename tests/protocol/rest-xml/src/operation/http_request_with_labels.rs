@@ -32,6 +32,7 @@ pub struct HttpRequestWithLabelsInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for HttpRequestWithLabelsInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -53,6 +54,7 @@ impl leansdk_runtime::orchestrator::Operation for HttpRequestWithLabelsInput {
 
 impl HttpRequestWithLabelsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -74,6 +76,7 @@ impl HttpRequestWithLabelsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -216,6 +219,7 @@ impl HttpRequestWithLabelsFluentBuilder {
 
 impl HttpRequestWithLabelsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -228,6 +232,7 @@ impl HttpRequestWithLabelsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -257,6 +262,7 @@ pub struct HttpRequestWithLabelsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for HttpRequestWithLabelsOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -267,6 +273,7 @@ impl leansdk_runtime::protocol::xml::FromXml for HttpRequestWithLabelsOutput {
 
 impl HttpRequestWithLabelsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -48,6 +48,7 @@ pub struct InputAndOutputWithHeadersInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for InputAndOutputWithHeadersInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -69,6 +70,7 @@ impl leansdk_runtime::orchestrator::Operation for InputAndOutputWithHeadersInput
 
 impl InputAndOutputWithHeadersInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -90,6 +92,7 @@ impl InputAndOutputWithHeadersInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -340,6 +343,7 @@ impl InputAndOutputWithHeadersFluentBuilder {
 
 impl InputAndOutputWithHeadersFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -352,6 +356,7 @@ impl InputAndOutputWithHeadersFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -381,6 +386,7 @@ pub struct InputAndOutputWithHeadersOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for InputAndOutputWithHeadersOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -391,6 +397,7 @@ impl leansdk_runtime::protocol::xml::FromXml for InputAndOutputWithHeadersOutput
 
 impl InputAndOutputWithHeadersOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

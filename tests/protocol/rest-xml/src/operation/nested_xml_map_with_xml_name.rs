@@ -29,6 +29,7 @@ pub struct NestedXmlMapWithXmlNameInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for NestedXmlMapWithXmlNameInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -88,6 +89,7 @@ impl leansdk_runtime::orchestrator::Operation for NestedXmlMapWithXmlNameInput {
 
 impl NestedXmlMapWithXmlNameInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -109,6 +111,7 @@ impl NestedXmlMapWithXmlNameInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -183,6 +186,7 @@ impl NestedXmlMapWithXmlNameFluentBuilder {
 
 impl NestedXmlMapWithXmlNameFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -195,6 +199,7 @@ impl NestedXmlMapWithXmlNameFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -224,6 +229,7 @@ pub struct NestedXmlMapWithXmlNameOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for NestedXmlMapWithXmlNameOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -234,6 +240,7 @@ impl leansdk_runtime::protocol::xml::FromXml for NestedXmlMapWithXmlNameOutput {
 
 impl NestedXmlMapWithXmlNameOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

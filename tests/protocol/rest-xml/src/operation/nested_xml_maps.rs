@@ -40,6 +40,7 @@ pub struct NestedXmlMapsInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for NestedXmlMapsInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -135,6 +136,7 @@ impl leansdk_runtime::orchestrator::Operation for NestedXmlMapsInput {
 
 impl NestedXmlMapsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -156,6 +158,7 @@ impl NestedXmlMapsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -257,6 +260,7 @@ impl NestedXmlMapsFluentBuilder {
 
 impl NestedXmlMapsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -269,6 +273,7 @@ impl NestedXmlMapsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -298,6 +303,7 @@ pub struct NestedXmlMapsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for NestedXmlMapsOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -308,6 +314,7 @@ impl leansdk_runtime::protocol::xml::FromXml for NestedXmlMapsOutput {
 
 impl NestedXmlMapsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

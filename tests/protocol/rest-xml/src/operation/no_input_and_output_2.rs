@@ -16,6 +16,7 @@ pub struct NoInputAndOutputResponseNoInputAndOutputInput {}
 
 impl leansdk_runtime::protocol::xml::ToXml
 for NoInputAndOutputResponseNoInputAndOutputInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -38,6 +39,7 @@ for NoInputAndOutputResponseNoInputAndOutputInput {
 
 impl NoInputAndOutputResponseNoInputAndOutputInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -59,6 +61,7 @@ impl NoInputAndOutputResponseNoInputAndOutputInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -105,6 +108,7 @@ impl NoInputAndOutputResponseNoInputAndOutputFluentBuilder {
 
 impl NoInputAndOutputResponseNoInputAndOutputFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -117,6 +121,7 @@ impl NoInputAndOutputResponseNoInputAndOutputFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -147,6 +152,7 @@ pub struct NoInputAndOutputResponseNoInputAndOutputOutput {
 
 impl leansdk_runtime::protocol::xml::FromXml
 for NoInputAndOutputResponseNoInputAndOutputOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -157,6 +163,7 @@ for NoInputAndOutputResponseNoInputAndOutputOutput {
 
 impl NoInputAndOutputResponseNoInputAndOutputOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -20,6 +20,7 @@ pub struct QueryPrecedenceInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for QueryPrecedenceInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -41,6 +42,7 @@ impl leansdk_runtime::orchestrator::Operation for QueryPrecedenceInput {
 
 impl QueryPrecedenceInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -62,6 +64,7 @@ impl QueryPrecedenceInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -138,6 +141,7 @@ impl QueryPrecedenceFluentBuilder {
 
 impl QueryPrecedenceFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -150,6 +154,7 @@ impl QueryPrecedenceFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -179,6 +184,7 @@ pub struct QueryPrecedenceOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for QueryPrecedenceOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -189,6 +195,7 @@ impl leansdk_runtime::protocol::xml::FromXml for QueryPrecedenceOutput {
 
 impl QueryPrecedenceOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -24,6 +24,7 @@ pub struct RecursiveShapesInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for RecursiveShapesInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -48,6 +49,7 @@ impl leansdk_runtime::orchestrator::Operation for RecursiveShapesInput {
 
 impl RecursiveShapesInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -69,6 +71,7 @@ impl RecursiveShapesInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -133,6 +136,7 @@ impl RecursiveShapesFluentBuilder {
 
 impl RecursiveShapesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -145,6 +149,7 @@ impl RecursiveShapesFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -174,6 +179,7 @@ pub struct RecursiveShapesOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for RecursiveShapesOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -184,6 +190,7 @@ impl leansdk_runtime::protocol::xml::FromXml for RecursiveShapesOutput {
 
 impl RecursiveShapesOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

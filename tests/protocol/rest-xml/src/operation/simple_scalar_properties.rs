@@ -46,6 +46,7 @@ pub struct SimpleScalarPropertiesInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for SimpleScalarPropertiesInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -139,6 +140,7 @@ impl leansdk_runtime::orchestrator::Operation for SimpleScalarPropertiesInput {
 
 impl SimpleScalarPropertiesInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -160,6 +162,7 @@ impl SimpleScalarPropertiesInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -318,6 +321,7 @@ impl SimpleScalarPropertiesFluentBuilder {
 
 impl SimpleScalarPropertiesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -330,6 +334,7 @@ impl SimpleScalarPropertiesFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -359,6 +364,7 @@ pub struct SimpleScalarPropertiesOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for SimpleScalarPropertiesOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -369,6 +375,7 @@ impl leansdk_runtime::protocol::xml::FromXml for SimpleScalarPropertiesOutput {
 
 impl SimpleScalarPropertiesOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -30,6 +30,7 @@ pub struct TimestampFormatHeadersInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for TimestampFormatHeadersInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -51,6 +52,7 @@ impl leansdk_runtime::orchestrator::Operation for TimestampFormatHeadersInput {
 
 impl TimestampFormatHeadersInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -72,6 +74,7 @@ impl TimestampFormatHeadersInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -264,6 +267,7 @@ impl TimestampFormatHeadersFluentBuilder {
 
 impl TimestampFormatHeadersFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -276,6 +280,7 @@ impl TimestampFormatHeadersFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -305,6 +310,7 @@ pub struct TimestampFormatHeadersOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for TimestampFormatHeadersOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -315,6 +321,7 @@ impl leansdk_runtime::protocol::xml::FromXml for TimestampFormatHeadersOutput {
 
 impl TimestampFormatHeadersOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

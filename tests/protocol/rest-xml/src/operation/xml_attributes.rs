@@ -20,6 +20,7 @@ pub struct XmlAttributesInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlAttributesInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -56,6 +57,7 @@ impl leansdk_runtime::orchestrator::Operation for XmlAttributesInput {
 
 impl XmlAttributesInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -77,6 +79,7 @@ impl XmlAttributesInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -146,6 +149,7 @@ impl XmlAttributesFluentBuilder {
 
 impl XmlAttributesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -158,6 +162,7 @@ impl XmlAttributesFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -187,6 +192,7 @@ pub struct XmlAttributesOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlAttributesOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -197,6 +203,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlAttributesOutput {
 
 impl XmlAttributesOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -15,6 +15,7 @@
 pub struct XmlAttributesResponseXmlAttributesInput {}
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlAttributesResponseXmlAttributesInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -37,6 +38,7 @@ for XmlAttributesResponseXmlAttributesInput {
 
 impl XmlAttributesResponseXmlAttributesInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -58,6 +60,7 @@ impl XmlAttributesResponseXmlAttributesInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -104,6 +107,7 @@ impl XmlAttributesResponseXmlAttributesFluentBuilder {
 
 impl XmlAttributesResponseXmlAttributesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -116,6 +120,7 @@ impl XmlAttributesResponseXmlAttributesFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -150,6 +155,7 @@ pub struct XmlAttributesResponseXmlAttributesOutput {
 
 impl leansdk_runtime::protocol::xml::FromXml
 for XmlAttributesResponseXmlAttributesOutput {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -174,6 +180,7 @@ for XmlAttributesResponseXmlAttributesOutput {
 
 impl XmlAttributesResponseXmlAttributesOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

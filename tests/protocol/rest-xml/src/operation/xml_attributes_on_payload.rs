@@ -18,6 +18,7 @@ pub struct XmlAttributesOnPayloadInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlAttributesOnPayloadInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -39,6 +40,7 @@ impl leansdk_runtime::orchestrator::Operation for XmlAttributesOnPayloadInput {
 
 impl XmlAttributesOnPayloadInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -60,6 +62,7 @@ impl XmlAttributesOnPayloadInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -124,6 +127,7 @@ impl XmlAttributesOnPayloadFluentBuilder {
 
 impl XmlAttributesOnPayloadFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -136,6 +140,7 @@ impl XmlAttributesOnPayloadFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -165,6 +170,7 @@ pub struct XmlAttributesOnPayloadOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlAttributesOnPayloadOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -175,6 +181,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlAttributesOnPayloadOutput {
 
 impl XmlAttributesOnPayloadOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

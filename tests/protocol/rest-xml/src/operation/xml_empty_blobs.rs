@@ -17,6 +17,7 @@ use leansdk_runtime::protocol::json::codec;
 pub struct XmlEmptyBlobsInput {}
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlEmptyBlobsInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -38,6 +39,7 @@ impl leansdk_runtime::orchestrator::Operation for XmlEmptyBlobsInput {
 
 impl XmlEmptyBlobsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -59,6 +61,7 @@ impl XmlEmptyBlobsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -105,6 +108,7 @@ impl XmlEmptyBlobsFluentBuilder {
 
 impl XmlEmptyBlobsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -117,6 +121,7 @@ impl XmlEmptyBlobsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -152,6 +157,7 @@ pub struct XmlEmptyBlobsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlEmptyBlobsOutput {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -167,6 +173,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlEmptyBlobsOutput {
 
 impl XmlEmptyBlobsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

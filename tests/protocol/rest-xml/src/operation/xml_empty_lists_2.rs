@@ -17,6 +17,7 @@ use leansdk_runtime::protocol::json::codec;
 pub struct XmlEmptyListsResponseXmlEmptyListsInput {}
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlEmptyListsResponseXmlEmptyListsInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -39,6 +40,7 @@ for XmlEmptyListsResponseXmlEmptyListsInput {
 
 impl XmlEmptyListsResponseXmlEmptyListsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -60,6 +62,7 @@ impl XmlEmptyListsResponseXmlEmptyListsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -106,6 +109,7 @@ impl XmlEmptyListsResponseXmlEmptyListsFluentBuilder {
 
 impl XmlEmptyListsResponseXmlEmptyListsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -118,6 +122,7 @@ impl XmlEmptyListsResponseXmlEmptyListsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -196,6 +201,7 @@ pub struct XmlEmptyListsResponseXmlEmptyListsOutput {
 
 impl leansdk_runtime::protocol::xml::FromXml
 for XmlEmptyListsResponseXmlEmptyListsOutput {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -368,6 +374,7 @@ for XmlEmptyListsResponseXmlEmptyListsOutput {
 
 impl XmlEmptyListsResponseXmlEmptyListsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

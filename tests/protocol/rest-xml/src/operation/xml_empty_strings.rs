@@ -18,6 +18,7 @@ pub struct XmlEmptyStringsInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlEmptyStringsInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -47,6 +48,7 @@ impl leansdk_runtime::orchestrator::Operation for XmlEmptyStringsInput {
 
 impl XmlEmptyStringsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -68,6 +70,7 @@ impl XmlEmptyStringsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -126,6 +129,7 @@ impl XmlEmptyStringsFluentBuilder {
 
 impl XmlEmptyStringsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -138,6 +142,7 @@ impl XmlEmptyStringsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -167,6 +172,7 @@ pub struct XmlEmptyStringsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlEmptyStringsOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -177,6 +183,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlEmptyStringsOutput {
 
 impl XmlEmptyStringsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

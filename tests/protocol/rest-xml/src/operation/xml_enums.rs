@@ -36,6 +36,7 @@ pub struct XmlEnumsInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlEnumsInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -133,6 +134,7 @@ impl leansdk_runtime::orchestrator::Operation for XmlEnumsInput {
 
 impl XmlEnumsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -151,6 +153,7 @@ impl XmlEnumsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -276,6 +279,7 @@ impl XmlEnumsFluentBuilder {
 
 impl XmlEnumsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<XmlEnumsOutput, leansdk_runtime::error::SdkError<XmlEnumsError>> {
@@ -285,6 +289,7 @@ impl XmlEnumsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -314,6 +319,7 @@ pub struct XmlEnumsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlEnumsOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -324,6 +330,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlEnumsOutput {
 
 impl XmlEnumsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -17,6 +17,7 @@ use leansdk_runtime::protocol::json::codec;
 pub struct XmlEnumsResponseXmlEnumsInput {}
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlEnumsResponseXmlEnumsInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -38,6 +39,7 @@ impl leansdk_runtime::orchestrator::Operation for XmlEnumsResponseXmlEnumsInput 
 
 impl XmlEnumsResponseXmlEnumsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -59,6 +61,7 @@ impl XmlEnumsResponseXmlEnumsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -102,6 +105,7 @@ impl XmlEnumsResponseXmlEnumsFluentBuilder {
 
 impl XmlEnumsResponseXmlEnumsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -114,6 +118,7 @@ impl XmlEnumsResponseXmlEnumsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -161,6 +166,7 @@ pub struct XmlEnumsResponseXmlEnumsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlEnumsResponseXmlEnumsOutput {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -219,6 +225,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlEnumsResponseXmlEnumsOutput 
 
 impl XmlEnumsResponseXmlEnumsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -34,6 +34,7 @@ pub struct XmlIntEnumsInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlIntEnumsInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -131,6 +132,7 @@ impl leansdk_runtime::orchestrator::Operation for XmlIntEnumsInput {
 
 impl XmlIntEnumsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -149,6 +151,7 @@ impl XmlIntEnumsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -268,6 +271,7 @@ impl XmlIntEnumsFluentBuilder {
 
 impl XmlIntEnumsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<XmlIntEnumsOutput, leansdk_runtime::error::SdkError<XmlIntEnumsError>> {
@@ -277,6 +281,7 @@ impl XmlIntEnumsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -306,6 +311,7 @@ pub struct XmlIntEnumsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlIntEnumsOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -316,6 +322,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlIntEnumsOutput {
 
 impl XmlIntEnumsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -66,6 +66,7 @@ pub struct XmlListsInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlListsInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -285,6 +286,7 @@ impl leansdk_runtime::orchestrator::Operation for XmlListsInput {
 
 impl XmlListsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -303,6 +305,7 @@ impl XmlListsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -542,6 +545,7 @@ impl XmlListsFluentBuilder {
 
 impl XmlListsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<XmlListsOutput, leansdk_runtime::error::SdkError<XmlListsError>> {
@@ -551,6 +555,7 @@ impl XmlListsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -580,6 +585,7 @@ pub struct XmlListsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlListsOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -590,6 +596,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlListsOutput {
 
 impl XmlListsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -26,6 +26,7 @@ pub struct XmlMapsXmlNameInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlMapsXmlNameInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -69,6 +70,7 @@ impl leansdk_runtime::orchestrator::Operation for XmlMapsXmlNameInput {
 
 impl XmlMapsXmlNameInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -90,6 +92,7 @@ impl XmlMapsXmlNameInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -156,6 +159,7 @@ impl XmlMapsXmlNameFluentBuilder {
 
 impl XmlMapsXmlNameFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -168,6 +172,7 @@ impl XmlMapsXmlNameFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -197,6 +202,7 @@ pub struct XmlMapsXmlNameOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlMapsXmlNameOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -207,6 +213,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlMapsXmlNameOutput {
 
 impl XmlMapsXmlNameOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -17,6 +17,7 @@ use leansdk_runtime::protocol::json::codec;
 pub struct XmlNamespacesResponseXmlNamespacesInput {}
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlNamespacesResponseXmlNamespacesInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -39,6 +40,7 @@ for XmlNamespacesResponseXmlNamespacesInput {
 
 impl XmlNamespacesResponseXmlNamespacesInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -60,6 +62,7 @@ impl XmlNamespacesResponseXmlNamespacesInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -106,6 +109,7 @@ impl XmlNamespacesResponseXmlNamespacesFluentBuilder {
 
 impl XmlNamespacesResponseXmlNamespacesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -118,6 +122,7 @@ impl XmlNamespacesResponseXmlNamespacesFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -154,6 +159,7 @@ pub struct XmlNamespacesResponseXmlNamespacesOutput {
 
 impl leansdk_runtime::protocol::xml::FromXml
 for XmlNamespacesResponseXmlNamespacesOutput {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -173,6 +179,7 @@ for XmlNamespacesResponseXmlNamespacesOutput {
 
 impl XmlNamespacesResponseXmlNamespacesOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -18,6 +18,7 @@ pub struct XmlUnionsInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlUnionsInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -47,6 +48,7 @@ impl leansdk_runtime::orchestrator::Operation for XmlUnionsInput {
 
 impl XmlUnionsInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -65,6 +67,7 @@ impl XmlUnionsInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -123,6 +126,7 @@ impl XmlUnionsFluentBuilder {
 
 impl XmlUnionsFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<XmlUnionsOutput, leansdk_runtime::error::SdkError<XmlUnionsError>> {
@@ -132,6 +136,7 @@ impl XmlUnionsFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -161,6 +166,7 @@ pub struct XmlUnionsOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlUnionsOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -171,6 +177,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlUnionsOutput {
 
 impl XmlUnionsOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

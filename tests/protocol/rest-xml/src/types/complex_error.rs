@@ -32,6 +32,7 @@ pub struct ComplexError {
 impl ComplexError {
     /// Reads this error from a response whose error code named it: the body, then
     /// any header-bound members.
+    #[inline]
     pub fn from_response(
         meta: leansdk_runtime::error::ErrorMetadata,
         response: &leansdk_runtime::http::HttpResponse,
@@ -76,6 +77,7 @@ impl ::std::fmt::Display for ComplexError {
 impl ::std::error::Error for ComplexError {}
 
 impl leansdk_runtime::protocol::xml::FromXml for ComplexError {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -104,6 +106,7 @@ impl leansdk_runtime::protocol::xml::FromXml for ComplexError {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for ComplexError {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

@@ -19,6 +19,7 @@ pub struct NestedPayload {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for NestedPayload {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -47,6 +48,7 @@ impl leansdk_runtime::protocol::xml::FromXml for NestedPayload {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for NestedPayload {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

@@ -17,6 +17,7 @@ pub struct PayloadWithXmlNamespace {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for PayloadWithXmlNamespace {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -33,6 +34,7 @@ impl leansdk_runtime::protocol::xml::FromXml for PayloadWithXmlNamespace {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for PayloadWithXmlNamespace {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

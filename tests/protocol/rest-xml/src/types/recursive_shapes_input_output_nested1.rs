@@ -25,6 +25,7 @@ pub struct RecursiveShapesInputOutputNested1 {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for RecursiveShapesInputOutputNested1 {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -54,6 +55,7 @@ impl leansdk_runtime::protocol::xml::FromXml for RecursiveShapesInputOutputNeste
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for RecursiveShapesInputOutputNested1 {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

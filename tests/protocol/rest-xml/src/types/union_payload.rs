@@ -43,6 +43,7 @@ impl<'de> leansdk_runtime::serde::Deserialize<'de> for UnionPayload {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for UnionPayload {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -76,6 +77,7 @@ impl leansdk_runtime::protocol::xml::FromXml for UnionPayload {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for UnionPayload {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

@@ -19,6 +19,7 @@ pub struct XmlAttributesPayloadRequest {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlAttributesPayloadRequest {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -42,6 +43,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlAttributesPayloadRequest {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlAttributesPayloadRequest {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

@@ -19,6 +19,7 @@ pub struct XmlNamespaceNested {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlNamespaceNested {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -49,6 +50,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlNamespaceNested {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlNamespaceNested {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

@@ -41,6 +41,7 @@ pub struct XmlNestedUnionStruct {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlNestedUnionStruct {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -111,6 +112,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlNestedUnionStruct {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlNestedUnionStruct {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

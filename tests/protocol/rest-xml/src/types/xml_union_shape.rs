@@ -127,6 +127,7 @@ impl<'de> leansdk_runtime::serde::Deserialize<'de> for XmlUnionShape {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for XmlUnionShape {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -224,6 +225,7 @@ impl leansdk_runtime::protocol::xml::FromXml for XmlUnionShape {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for XmlUnionShape {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

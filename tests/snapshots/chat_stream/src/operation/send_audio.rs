@@ -36,6 +36,7 @@ impl leansdk_runtime::orchestrator::Operation for SendAudioInput {
 
 impl SendAudioInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -54,6 +55,7 @@ impl SendAudioInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -150,6 +152,7 @@ impl SendAudioFluentBuilder {
 
 impl SendAudioFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<SendAudioOutput, leansdk_runtime::error::SdkError<SendAudioError>> {
@@ -182,6 +185,7 @@ pub struct SendAudioOutput {
 
 impl SendAudioOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -193,6 +197,7 @@ impl SendAudioOutput {
     }
 
     /// Reads a successful response's head and the members bound to it; `Transcript`, the body still to read, is the streamed member.
+    #[inline]
     pub fn from_streaming_response(
         response: &leansdk_runtime::http::HttpResponse,
         transcript: leansdk_runtime::ByteStream,

@@ -31,6 +31,7 @@ impl leansdk_runtime::orchestrator::Operation for StreamRepliesInput {
 
 impl StreamRepliesInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -52,6 +53,7 @@ impl StreamRepliesInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -124,6 +126,7 @@ impl StreamRepliesFluentBuilder {
 
 impl StreamRepliesFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -136,6 +139,7 @@ impl StreamRepliesFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -173,6 +177,7 @@ pub struct StreamRepliesOutput {
 
 impl StreamRepliesOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -189,6 +194,7 @@ impl StreamRepliesOutput {
     }
 
     /// Reads a successful response's head and the members bound to it; `Stream`, the body still to read, is the streamed member.
+    #[inline]
     pub fn from_streaming_response(
         response: &leansdk_runtime::http::HttpResponse,
         stream: leansdk_runtime::ByteStream,

@@ -27,6 +27,7 @@ pub struct CopyObjectInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for CopyObjectInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -52,6 +53,7 @@ impl leansdk_runtime::orchestrator::Operation for CopyObjectInput {
 
 impl CopyObjectInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -70,6 +72,7 @@ impl CopyObjectInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -157,6 +160,7 @@ impl CopyObjectFluentBuilder {
 
 impl CopyObjectFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CopyObjectOutput, leansdk_runtime::error::SdkError<CopyObjectError>> {
@@ -166,6 +170,7 @@ impl CopyObjectFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -202,6 +207,7 @@ pub struct CopyObjectOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for CopyObjectOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -212,6 +218,7 @@ impl leansdk_runtime::protocol::xml::FromXml for CopyObjectOutput {
 
 impl CopyObjectOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -30,6 +30,7 @@ pub struct GetObjectInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for GetObjectInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -55,6 +56,7 @@ impl leansdk_runtime::orchestrator::Operation for GetObjectInput {
 
 impl GetObjectInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -73,6 +75,7 @@ impl GetObjectInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -183,6 +186,7 @@ impl GetObjectFluentBuilder {
 
 impl GetObjectFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetObjectOutput, leansdk_runtime::error::SdkError<GetObjectError>> {
@@ -192,6 +196,7 @@ impl GetObjectFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -243,6 +248,7 @@ pub struct GetObjectOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for GetObjectOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -253,6 +259,7 @@ impl leansdk_runtime::protocol::xml::FromXml for GetObjectOutput {
 
 impl GetObjectOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -285,6 +292,7 @@ impl GetObjectOutput {
     }
 
     /// Reads a successful response's head and the members bound to it; `Body`, the body still to read, is the streamed member.
+    #[inline]
     pub fn from_streaming_response(
         response: &leansdk_runtime::http::HttpResponse,
         body: leansdk_runtime::ByteStream,

@@ -24,6 +24,7 @@ pub struct HeadObjectInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for HeadObjectInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -49,6 +50,7 @@ impl leansdk_runtime::orchestrator::Operation for HeadObjectInput {
 
 impl HeadObjectInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -67,6 +69,7 @@ impl HeadObjectInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -137,6 +140,7 @@ impl HeadObjectFluentBuilder {
 
 impl HeadObjectFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<HeadObjectOutput, leansdk_runtime::error::SdkError<HeadObjectError>> {
@@ -146,6 +150,7 @@ impl HeadObjectFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -188,6 +193,7 @@ pub struct HeadObjectOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for HeadObjectOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -198,6 +204,7 @@ impl leansdk_runtime::protocol::xml::FromXml for HeadObjectOutput {
 
 impl HeadObjectOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -30,6 +30,7 @@ pub struct ListObjectsV2Input {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for ListObjectsV2Input {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -55,6 +56,7 @@ impl leansdk_runtime::orchestrator::Operation for ListObjectsV2Input {
 
 impl ListObjectsV2Input {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -76,6 +78,7 @@ impl ListObjectsV2Input {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -175,6 +178,7 @@ impl ListObjectsV2FluentBuilder {
 
 impl ListObjectsV2FluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -187,6 +191,7 @@ impl ListObjectsV2FluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -290,6 +295,7 @@ pub struct ListObjectsV2Output {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for ListObjectsV2Output {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -345,6 +351,7 @@ impl leansdk_runtime::protocol::xml::FromXml for ListObjectsV2Output {
 
 impl ListObjectsV2Output {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -40,6 +40,7 @@ pub struct PutObjectInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for PutObjectInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -65,6 +66,7 @@ impl leansdk_runtime::orchestrator::Operation for PutObjectInput {
 
 impl PutObjectInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -83,6 +85,7 @@ impl PutObjectInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -251,6 +254,7 @@ impl PutObjectFluentBuilder {
 
 impl PutObjectFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<PutObjectOutput, leansdk_runtime::error::SdkError<PutObjectError>> {
@@ -260,6 +264,7 @@ impl PutObjectFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -292,6 +297,7 @@ pub struct PutObjectOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for PutObjectOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -302,6 +308,7 @@ impl leansdk_runtime::protocol::xml::FromXml for PutObjectOutput {
 
 impl PutObjectOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {

@@ -44,6 +44,7 @@ pub struct SelectObjectContentInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for SelectObjectContentInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,
@@ -101,6 +102,7 @@ impl leansdk_runtime::orchestrator::Operation for SelectObjectContentInput {
 
 impl SelectObjectContentInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -122,6 +124,7 @@ impl SelectObjectContentInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -270,6 +273,7 @@ impl SelectObjectContentFluentBuilder {
 
 impl SelectObjectContentFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -282,6 +286,7 @@ impl SelectObjectContentFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -317,6 +322,7 @@ pub struct SelectObjectContentOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for SelectObjectContentOutput {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -327,6 +333,7 @@ impl leansdk_runtime::protocol::xml::FromXml for SelectObjectContentOutput {
 
 impl SelectObjectContentOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -339,6 +346,7 @@ impl SelectObjectContentOutput {
     }
 
     /// Reads a successful response's head and the members bound to it; `Payload`, the body still to read, is the streamed member.
+    #[inline]
     pub fn from_streaming_response(
         response: &leansdk_runtime::http::HttpResponse,
         payload: leansdk_runtime::ByteStream,

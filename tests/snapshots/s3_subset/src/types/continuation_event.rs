@@ -15,6 +15,7 @@
 pub struct ContinuationEvent {}
 
 impl leansdk_runtime::protocol::xml::FromXml for ContinuationEvent {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -24,6 +25,7 @@ impl leansdk_runtime::protocol::xml::FromXml for ContinuationEvent {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for ContinuationEvent {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

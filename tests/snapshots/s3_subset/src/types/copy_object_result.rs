@@ -27,6 +27,7 @@ pub struct CopyObjectResult {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for CopyObjectResult {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -56,6 +57,7 @@ impl leansdk_runtime::protocol::xml::FromXml for CopyObjectResult {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for CopyObjectResult {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

@@ -15,6 +15,7 @@
 pub struct EndEvent {}
 
 impl leansdk_runtime::protocol::xml::FromXml for EndEvent {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -24,6 +25,7 @@ impl leansdk_runtime::protocol::xml::FromXml for EndEvent {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for EndEvent {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

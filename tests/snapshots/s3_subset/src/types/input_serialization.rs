@@ -32,6 +32,7 @@ pub struct InputSerialization {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for InputSerialization {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -60,6 +61,7 @@ impl leansdk_runtime::protocol::xml::FromXml for InputSerialization {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for InputSerialization {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

@@ -19,6 +19,7 @@ pub struct JsonInput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for JsonInput {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -33,6 +34,7 @@ impl leansdk_runtime::protocol::xml::FromXml for JsonInput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for JsonInput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

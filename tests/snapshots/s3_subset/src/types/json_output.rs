@@ -19,6 +19,7 @@ pub struct JsonOutput {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for JsonOutput {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -35,6 +36,7 @@ impl leansdk_runtime::protocol::xml::FromXml for JsonOutput {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for JsonOutput {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

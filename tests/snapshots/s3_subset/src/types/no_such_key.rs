@@ -21,6 +21,7 @@ pub struct NoSuchKey {
 impl NoSuchKey {
     /// Reads this error from a response whose error code named it: the body, then
     /// any header-bound members.
+    #[inline]
     pub fn from_response(
         meta: leansdk_runtime::error::ErrorMetadata,
         _response: &leansdk_runtime::http::HttpResponse,
@@ -54,6 +55,7 @@ impl ::std::fmt::Display for NoSuchKey {
 impl ::std::error::Error for NoSuchKey {}
 
 impl leansdk_runtime::protocol::xml::FromXml for NoSuchKey {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -63,6 +65,7 @@ impl leansdk_runtime::protocol::xml::FromXml for NoSuchKey {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for NoSuchKey {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

@@ -34,6 +34,7 @@ pub struct Object {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for Object {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -77,6 +78,7 @@ impl leansdk_runtime::protocol::xml::FromXml for Object {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for Object {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

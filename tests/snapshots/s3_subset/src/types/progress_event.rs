@@ -19,6 +19,7 @@ pub struct ProgressEvent {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for ProgressEvent {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -28,6 +29,7 @@ impl leansdk_runtime::protocol::xml::FromXml for ProgressEvent {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for ProgressEvent {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

@@ -25,6 +25,7 @@ pub struct Stats {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for Stats {
+    #[inline]
     fn from_xml(
         element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -60,6 +61,7 @@ impl leansdk_runtime::protocol::xml::FromXml for Stats {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for Stats {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

@@ -19,6 +19,7 @@ pub struct StatsEvent {
 }
 
 impl leansdk_runtime::protocol::xml::FromXml for StatsEvent {
+    #[inline]
     fn from_xml(
         _element: &leansdk_runtime::protocol::xml::Element,
     ) -> Result<Self, leansdk_runtime::protocol::xml::XmlError> {
@@ -28,6 +29,7 @@ impl leansdk_runtime::protocol::xml::FromXml for StatsEvent {
 }
 
 impl leansdk_runtime::protocol::xml::ToXml for StatsEvent {
+    #[inline]
     fn to_xml(
         &self,
         writer: &mut leansdk_runtime::protocol::xml::XmlWriter,

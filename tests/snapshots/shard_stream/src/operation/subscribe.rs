@@ -28,6 +28,7 @@ impl leansdk_runtime::orchestrator::Operation for SubscribeInput {
 
 impl SubscribeInput {
     /// Sends this input with `client`.
+    #[inline]
     pub async fn send_with(
         self,
         client: &crate::client::Client,
@@ -46,6 +47,7 @@ impl SubscribeInput {
     /// The HTTP request for this input, addressed by path and query only (the client
     /// adds the endpoint). Fails, naming the member, when a required member is unset
     /// or a URI label is empty.
+    #[inline]
     pub fn to_request(
         &self,
     ) -> Result<leansdk_runtime::http::HttpRequest, leansdk_runtime::error::BuildError> {
@@ -104,6 +106,7 @@ impl SubscribeFluentBuilder {
 
 impl SubscribeFluentBuilder {
     /// Checks the input, sends the request and reads the response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<SubscribeOutput, leansdk_runtime::error::SdkError<SubscribeError>> {
@@ -113,6 +116,7 @@ impl SubscribeFluentBuilder {
     /// Checks the input and signs the request in its URL instead of sending it, for
     /// anyone to send until it expires (see
     /// [`PresignedRequest`](leansdk_runtime::orchestrator::presigning::PresignedRequest)).
+    #[inline]
     pub async fn presigned(
         self,
         config: leansdk_runtime::orchestrator::presigning::PresigningConfig,
@@ -147,6 +151,7 @@ pub struct SubscribeOutput {
 
 impl SubscribeOutput {
     /// Reads a successful response: the body and the HTTP-bound members.
+    #[inline]
     pub fn from_response(
         response: &leansdk_runtime::http::HttpResponse,
     ) -> Result<Self, leansdk_runtime::error::ResponseError> {
@@ -158,6 +163,7 @@ impl SubscribeOutput {
     }
 
     /// Reads a successful response's head and the members bound to it; `Events`, the body still to read, is the streamed member.
+    #[inline]
     pub fn from_streaming_response(
         response: &leansdk_runtime::http::HttpResponse,
         events: leansdk_runtime::ByteStream,
