@@ -185,6 +185,31 @@ impl DateTime {
         out
     }
 
+    /// SigV4's `X-Amz-Date` form, `20150830T123600Z` (whole seconds); `None` for a year
+    /// outside 0000 to 9999, which the form cannot hold. Written digit by digit: it is
+    /// formatted for every signed request.
+    pub(crate) fn to_amz_date(&self) -> Option<String> {
+        let civil = Civil::from_epoch_secs(self.secs);
+        let year = u32::try_from(civil.year)
+            .ok()
+            .filter(|year| *year <= 9999)?;
+        fn digits(out: &mut String, value: u32, width: u32) {
+            for place in (0..width).rev() {
+                out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+            }
+        }
+        let mut out = String::with_capacity(16);
+        digits(&mut out, year, 4);
+        digits(&mut out, civil.month, 2);
+        digits(&mut out, civil.day, 2);
+        out.push('T');
+        digits(&mut out, civil.hour, 2);
+        digits(&mut out, civil.minute, 2);
+        digits(&mut out, civil.second, 2);
+        out.push('Z');
+        Some(out)
+    }
+
     /// Accepts `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±hh:mm)`, `t`/`z` in either case.
     pub fn parse_rfc3339(input: &str) -> Result<Self, DateTimeError> {
         let err = |reason| DateTimeError::Invalid {
@@ -581,6 +606,18 @@ mod tests {
 
     fn rfc(s: &str) -> DateTime {
         DateTime::parse_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn formats_the_sigv4_date_within_years_0000_to_9999() {
+        let amz = |secs| DateTime::from_secs(secs).to_amz_date();
+        let (first, last) = (-62_167_219_200, 253_402_300_799); // 0000-01-01, 9999-12-31T23:59:59
+        assert_eq!(amz(1_440_938_160).as_deref(), Some("20150830T123600Z"));
+        assert_eq!(amz(0).as_deref(), Some("19700101T000000Z"));
+        assert_eq!(amz(first).as_deref(), Some("00000101T000000Z"));
+        assert_eq!(amz(last).as_deref(), Some("99991231T235959Z"));
+        assert_eq!(amz(last + 1), None);
+        assert_eq!(amz(first - 1), None);
     }
 
     #[test]

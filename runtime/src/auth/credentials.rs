@@ -12,13 +12,20 @@ use crate::{BoxFuture, DateTime};
 
 const REDACTED: &str = "** redacted **";
 
-/// An access key pair, optionally with a session token and an expiry.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
+/// An access key pair, optionally with a session token and an expiry. Cheap to clone (one
+/// shared allocation): every call takes a copy from its provider.
+#[derive(Clone)]
+pub struct Credentials(Arc<Keys>);
+
+struct Keys {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
     expiry: Option<SystemTime>,
+    /// SHA-256 of the secret key: names the signing keys derived from it
+    /// ([`crate::auth::sigv4`] caches them) without another copy of the secret, computed
+    /// once rather than on every call.
+    secret_digest: [u8; 32],
 }
 
 impl Credentials {
@@ -32,60 +39,82 @@ impl Credentials {
         session_token: Option<String>,
         expiry: Option<SystemTime>,
     ) -> Self {
-        Self {
+        use sha2::Digest;
+        let secret_access_key = secret_access_key.into();
+        Self(Arc::new(Keys {
             access_key_id: access_key_id.into(),
-            secret_access_key: secret_access_key.into(),
+            secret_digest: sha2::Sha256::digest(secret_access_key.as_bytes()).into(),
+            secret_access_key,
             session_token,
             expiry,
-        }
+        }))
     }
 
     /// The access key ID, e.g. `AKIAIOSFODNN7EXAMPLE`. It identifies the key but does not
     /// authorise, which is why `Debug` and `Display` show it and redact the secrets.
     pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
+        &self.0.access_key_id
     }
 
     /// The secret access key, for signing. Never log or print it; `Debug` and `Display`
     /// redact it.
     pub fn secret_access_key(&self) -> &str {
-        &self.secret_access_key
+        &self.0.secret_access_key
     }
 
     /// The session token of temporary credentials, sent as `x-amz-security-token`; `None`
     /// for long-term keys. As secret as the secret key.
     pub fn session_token(&self) -> Option<&str> {
-        self.session_token.as_deref()
+        self.0.session_token.as_deref()
     }
 
     /// When the credentials stop working; `None` means they do not expire.
     pub fn expiry(&self) -> Option<SystemTime> {
-        self.expiry
+        self.0.expiry
+    }
+
+    /// SHA-256 of the secret key (see [`Keys::secret_digest`]).
+    pub(crate) fn secret_digest(&self) -> &[u8; 32] {
+        &self.0.secret_digest
     }
 }
+
+/// Equal when every part is (the digest follows from the secret).
+impl PartialEq for Credentials {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&*self.0, &*other.0);
+        Arc::ptr_eq(&self.0, &other.0)
+            || (a.access_key_id == b.access_key_id
+                && a.secret_access_key == b.secret_access_key
+                && a.session_token == b.session_token
+                && a.expiry == b.expiry)
+    }
+}
+
+impl Eq for Credentials {}
 
 /// The access key ID identifies but does not authorise, so it is shown; the rest is not.
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
+            .field("access_key_id", &self.0.access_key_id)
             .field("secret_access_key", &REDACTED)
             .field(
                 "session_token",
-                &self.session_token.as_ref().map(|_| REDACTED),
+                &self.0.session_token.as_ref().map(|_| REDACTED),
             )
-            .field("expiry", &self.expiry.map(DateTime::from))
+            .field("expiry", &self.0.expiry.map(DateTime::from))
             .finish()
     }
 }
 
 impl fmt::Display for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Credentials({}, secret {REDACTED}", self.access_key_id)?;
-        if self.session_token.is_some() {
+        write!(f, "Credentials({}, secret {REDACTED}", self.0.access_key_id)?;
+        if self.0.session_token.is_some() {
             write!(f, ", session token {REDACTED}")?;
         }
-        if let Some(expiry) = self.expiry {
+        if let Some(expiry) = self.0.expiry {
             write!(f, ", expires {}", DateTime::from(expiry))?;
         }
         f.write_str(")")
@@ -350,7 +379,7 @@ impl<P: ProvideCredentials> LazyCachingProvider<P> {
         let Some(credentials) = &state.credentials else {
             return Cached::Unusable;
         };
-        match credentials.expiry {
+        match credentials.expiry() {
             None => Cached::Fresh(credentials.clone()),
             Some(expiry) if now >= expiry => Cached::Unusable,
             Some(expiry) => {
@@ -375,7 +404,7 @@ impl<P: ProvideCredentials> LazyCachingProvider<P> {
             Cached::Fresh(credentials) | Cached::Expiring(credentials) => {
                 tracing::debug!(
                     %error,
-                    expiry = ?credentials.expiry.map(DateTime::from),
+                    expiry = ?credentials.expiry().map(DateTime::from),
                     "refreshing credentials failed; using the cached ones until they expire"
                 );
                 Ok(credentials)
@@ -443,7 +472,7 @@ impl<P: ProvideCredentials> ProvideCredentials for LazyCachingProvider<P> {
             let mut state = self.state();
             state.loads += 1;
             let error = match result {
-                Ok(credentials) => match credentials.expiry {
+                Ok(credentials) => match credentials.expiry() {
                     Some(expiry) if now >= expiry => CredentialsError::failed(
                         CACHE_SOURCE,
                         format!(

@@ -202,13 +202,8 @@ pub fn sign_parts(
         "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
         hex_sha256(canonical_request.as_bytes())
     );
-    let key = signing_key(
-        params.credentials.secret_access_key(),
-        &date,
-        params.region,
-        params.service,
-    );
-    let signature = hex(&hmac(&key, string_to_sign.as_bytes()));
+    let key = signing_key(params.credentials, &date, params.region, params.service);
+    let signature = hex(&key.sign(string_to_sign.as_bytes()));
     let authorization = format!(
         "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
         params.credentials.access_key_id()
@@ -265,13 +260,8 @@ impl EventSignatureChain {
             hex_sha256(date_header),
             hex_sha256(payload),
         );
-        let key = signing_key(
-            self.credentials.secret_access_key(),
-            &date,
-            &self.region,
-            &self.service,
-        );
-        let signature = hmac(&key, string_to_sign.as_bytes());
+        let key = signing_key(&self.credentials, &date, &self.region, &self.service);
+        let signature = key.sign(string_to_sign.as_bytes());
         self.previous = hex(&signature);
         Ok(signature)
     }
@@ -354,13 +344,8 @@ pub fn presign_parts(
         "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
         hex_sha256(canonical_request.as_bytes())
     );
-    let key = signing_key(
-        params.credentials.secret_access_key(),
-        &date,
-        params.region,
-        params.service,
-    );
-    let signature = hex(&hmac(&key, string_to_sign.as_bytes()));
+    let key = signing_key(params.credentials, &date, params.region, params.service);
+    let signature = hex(&key.sign(string_to_sign.as_bytes()));
     let base_end = request.url.find(['?', '#']).unwrap_or(request.url.len());
     request.url = format!(
         "{}?{query}&X-Amz-Signature={signature}",
@@ -377,18 +362,11 @@ pub fn presign_parts(
 
 /// `20150830T123600Z` and `20150830`.
 fn format_time(time: SystemTime) -> Result<(String, String), SigningError> {
-    let rfc3339 = DateTime::from(time).to_rfc3339();
-    // `YYYY-MM-DDTHH:MM:SS...`; a year outside 0000-9999 would shift every offset.
-    let digits: String = rfc3339
-        .get(..19)
-        .filter(|s| s.as_bytes().first().is_some_and(u8::is_ascii_digit))
-        .filter(|s| s.as_bytes().get(4) == Some(&b'-'))
-        .ok_or(SigningError::TimeOutOfRange)?
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect();
-    let (date, time_of_day) = digits.split_at(8);
-    Ok((format!("{date}T{time_of_day}Z"), date.to_owned()))
+    let amz_date = DateTime::from(time)
+        .to_amz_date()
+        .ok_or(SigningError::TimeOutOfRange)?;
+    let date = amz_date[..8].to_owned();
+    Ok((amz_date, date))
 }
 
 struct UrlParts<'a> {
@@ -584,36 +562,62 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Identifies a derived key without keeping another copy of the secret.
-#[derive(Clone, PartialEq, Eq)]
 struct KeyId {
     date: String,
     region: String,
     service: String,
-    secret_hash: [u8; 32],
+    secret_digest: [u8; 32],
+}
+
+impl KeyId {
+    fn is(&self, credentials: &Credentials, date: &str, region: &str, service: &str) -> bool {
+        self.secret_digest == *credentials.secret_digest()
+            && self.date == date
+            && self.region == region
+            && self.service == service
+    }
+}
+
+/// A derived signing key as HMAC-SHA256 state that has already absorbed it: signing with it
+/// hashes only the string to sign, not the key's two padded blocks again.
+#[derive(Clone)]
+struct SigningKey(HmacSha256);
+
+impl SigningKey {
+    fn sign(&self, data: &[u8]) -> [u8; 32] {
+        let mut mac = self.0.clone();
+        mac.update(data);
+        mac.finalize().into_bytes().into()
+    }
 }
 
 const KEY_CACHE_SIZE: usize = 16;
 
 /// Derived keys are valid for a day, so most requests reuse one instead of running four
 /// HMACs. Oldest entries are evicted first.
-static KEY_CACHE: Mutex<Vec<(KeyId, [u8; 32])>> = Mutex::new(Vec::new());
+static KEY_CACHE: Mutex<Vec<(KeyId, SigningKey)>> = Mutex::new(Vec::new());
 
-fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+fn signing_key(credentials: &Credentials, date: &str, region: &str, service: &str) -> SigningKey {
+    let mut cache = KEY_CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, key)) = cache
+        .iter()
+        .find(|(id, _)| id.is(credentials, date, region, service))
+    {
+        return key.clone();
+    }
+    let derived = derive_signing_key(credentials.secret_access_key(), date, region, service);
+    let key =
+        SigningKey(HmacSha256::new_from_slice(&derived).expect("HMAC accepts keys of any length"));
+    if cache.len() >= KEY_CACHE_SIZE {
+        cache.remove(0);
+    }
     let id = KeyId {
         date: date.to_owned(),
         region: region.to_owned(),
         service: service.to_owned(),
-        secret_hash: Sha256::digest(secret.as_bytes()).into(),
+        secret_digest: *credentials.secret_digest(),
     };
-    let mut cache = KEY_CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, key)) = cache.iter().find(|(cached, _)| *cached == id) {
-        return *key;
-    }
-    let key = derive_signing_key(secret, date, region, service);
-    if cache.len() >= KEY_CACHE_SIZE {
-        cache.remove(0);
-    }
-    cache.push((id, key));
+    cache.push((id, key.clone()));
     key
 }
 
@@ -786,15 +790,23 @@ mod tests {
 
     #[test]
     fn signing_keys_are_cached_per_scope() {
-        let a = signing_key("secret", "20150830", "us-east-1", "iam");
+        let secret = Credentials::new("AKID", "secret", None, None);
+        let other = Credentials::new("AKID", "other", None, None);
+        let signed =
+            |credentials, date| signing_key(credentials, date, "us-east-1", "iam").sign(b"x");
+        let a = signed(&secret, "20150830");
         assert_eq!(
             a,
-            derive_signing_key("secret", "20150830", "us-east-1", "iam")
+            hmac(
+                &derive_signing_key("secret", "20150830", "us-east-1", "iam"),
+                b"x"
+            )
         );
-        assert_eq!(a, signing_key("secret", "20150830", "us-east-1", "iam"));
-        assert_ne!(a, signing_key("other", "20150830", "us-east-1", "iam"));
+        assert_eq!(a, signed(&secret, "20150830"), "from the cache");
+        assert_ne!(a, signed(&other, "20150830"));
+        assert_ne!(a, signed(&secret, "20150831"));
         for day in 0..2 * KEY_CACHE_SIZE {
-            signing_key("secret", &format!("2015{day:04}"), "r", "s");
+            signing_key(&secret, &format!("2015{day:04}"), "r", "s");
         }
         assert!(KEY_CACHE.lock().unwrap().len() <= KEY_CACHE_SIZE);
     }

@@ -113,7 +113,9 @@ impl HyperClient {
                 },
             }
         }
-        let mut sender = self.connect(&origin, &runtime).await?;
+        // Boxed: the handshakes' state is large and needed once per connection; inline, it
+        // would be copied with this future into its box on every call.
+        let mut sender = Box::pin(self.connect(&origin, &runtime)).await?;
         let response = sender.send_request(request).await.map_err(broken)?;
         Ok(self.response(origin, sender, response))
     }

@@ -90,8 +90,9 @@ pub mod retry;
 #[doc(hidden)]
 pub mod user_agent;
 
+use std::borrow::Cow;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use tracing::Instrument;
@@ -176,6 +177,9 @@ pub struct ClientHandle {
     clock_skew: Arc<ClockSkew>,
     /// The adaptive retry mode's limiter; `None` in standard mode.
     rate_limiter: Option<Arc<ClientRateLimiter>>,
+    /// The endpoint of requests without operation parameters, resolved by the first: the
+    /// rules then read only the configuration, which a handle never changes.
+    endpoint: Arc<OnceLock<Endpoint>>,
 }
 
 /// Where and as whom a request is signed.
@@ -238,6 +242,7 @@ impl ClientHandle {
             clock_skew: Arc::default(),
             rate_limiter: (config.retry_config().mode() == RetryMode::Adaptive)
                 .then(|| Arc::new(ClientRateLimiter::new())),
+            endpoint: Arc::default(),
             config: config.clone(),
             service,
         }
@@ -461,17 +466,7 @@ impl ClientHandle {
             crate::endpoint::check_region(region)
                 .map_err(|reason| BuildError::Config { reason })?;
         }
-        let endpoint = (self.service.resolve_endpoint)(&EndpointConfig {
-            region: self.config.region(),
-            use_fips: self.config.use_fips(),
-            use_dual_stack: self.config.use_dual_stack(),
-            endpoint_url: self.endpoint_url.as_deref(),
-            s3: self.config.s3(),
-            params: &request.endpoint_params,
-        })
-        .map_err(|e| BuildError::Endpoint {
-            reason: e.message().to_owned(),
-        })?;
+        let endpoint = self.endpoint(&request.endpoint_params)?;
         crate::endpoint::check_endpoint_url(endpoint.url()).map_err(|e| BuildError::Endpoint {
             reason: e.message().to_owned(),
         })?;
@@ -497,6 +492,34 @@ impl ClientHandle {
             .insert("x-amz-user-agent", self.user_agent.amz_user_agent.as_str());
         request_info::add_lambda_trace_id(&mut request.headers, |name| std::env::var(name).ok());
         Ok((request, scope, client.as_ref()))
+    }
+
+    /// The endpoint for a request with operation parameters `params` (none for most
+    /// operations: then the one resolved by an earlier call).
+    fn endpoint(
+        &self,
+        params: &[(&'static str, crate::endpoint::Value)],
+    ) -> Result<Cow<'_, Endpoint>, BuildError> {
+        if params.is_empty()
+            && let Some(cached) = self.endpoint.get()
+        {
+            return Ok(Cow::Borrowed(cached));
+        }
+        let resolved = (self.service.resolve_endpoint)(&EndpointConfig {
+            region: self.config.region(),
+            use_fips: self.config.use_fips(),
+            use_dual_stack: self.config.use_dual_stack(),
+            endpoint_url: self.endpoint_url.as_deref(),
+            s3: self.config.s3(),
+            params,
+        })
+        .map_err(|e| BuildError::Endpoint {
+            reason: e.message().to_owned(),
+        })?;
+        Ok(match params.is_empty() {
+            true => Cow::Borrowed(self.endpoint.get_or_init(|| resolved)),
+            false => Cow::Owned(resolved),
+        })
     }
 
     /// The first `sigv4` entry of the endpoint's `authSchemes` may override the signing
