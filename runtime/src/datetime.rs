@@ -188,7 +188,7 @@ impl DateTime {
     /// SigV4's `X-Amz-Date` form, `20150830T123600Z` (whole seconds); `None` for a year
     /// outside 0000 to 9999, which the form cannot hold. Written digit by digit: it is
     /// formatted for every signed request.
-    pub(crate) fn to_amz_date(&self) -> Option<String> {
+    pub(crate) fn to_amz_date(self) -> Option<String> {
         let civil = Civil::from_epoch_secs(self.secs);
         let year = u32::try_from(civil.year)
             .ok()
