@@ -6,6 +6,7 @@
 //! for a URL anyone may use until it expires. [`sign_parts`] and [`presign_parts`] return
 //! every intermediate value so tests can compare them with AWS's published vectors.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
@@ -409,15 +410,21 @@ fn split_url(url: &str) -> Result<UrlParts<'_>, SigningError> {
 /// Lower-cased names sorted, values trimmed with inner runs of spaces collapsed, repeated
 /// headers joined by `,` in request order. Returns the header block and the name list.
 fn canonical_headers(request: &HttpRequest) -> (String, String) {
-    let mut headers: Vec<(String, String)> = Vec::new();
+    // Borrowed where the request's names are lower-case and its values need no collapsing,
+    // as the SDK's own headers are: the block is written once, without a string per header.
+    let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::with_capacity(request.headers.len());
     for (name, value) in request.headers.iter() {
-        let name = name.to_ascii_lowercase();
-        if UNSIGNED_HEADERS.contains(&name.as_str()) {
+        let name = match name.bytes().any(|b| b.is_ascii_uppercase()) {
+            true => Cow::Owned(name.to_ascii_lowercase()),
+            false => Cow::Borrowed(name),
+        };
+        if UNSIGNED_HEADERS.contains(&&*name) {
             continue;
         }
         let value = collapse_spaces(value);
         match headers.iter_mut().find(|(n, _)| *n == name) {
             Some((_, joined)) => {
+                let joined = joined.to_mut();
                 joined.push(',');
                 joined.push_str(&value);
             }
@@ -425,24 +432,35 @@ fn canonical_headers(request: &HttpRequest) -> (String, String) {
         }
     }
     headers.sort_by(|a, b| a.0.cmp(&b.0));
-    let block = headers
-        .iter()
-        .map(|(name, value)| format!("{name}:{value}\n"))
-        .collect();
-    let names = headers
-        .iter()
-        .map(|(name, _)| name.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
+    let names_length: usize = headers.iter().map(|(n, _)| n.len() + 1).sum();
+    let values_length: usize = headers.iter().map(|(_, v)| v.len() + 1).sum();
+    let mut block = String::with_capacity(names_length + values_length);
+    let mut names = String::with_capacity(names_length);
+    for (name, value) in &headers {
+        block.push_str(name);
+        block.push(':');
+        block.push_str(value);
+        block.push('\n');
+        if !names.is_empty() {
+            names.push(';');
+        }
+        names.push_str(name);
+    }
     (block, names)
 }
 
-fn collapse_spaces(value: &str) -> String {
-    value
-        .split(' ')
-        .filter(|word| !word.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+/// `value` trimmed, inner runs of spaces collapsed to one.
+fn collapse_spaces(value: &str) -> Cow<'_, str> {
+    if !value.starts_with(' ') && !value.ends_with(' ') && !value.contains("  ") {
+        return Cow::Borrowed(value);
+    }
+    Cow::Owned(
+        value
+            .split(' ')
+            .filter(|word| !word.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 fn canonical_path(path: &str, settings: &SigningSettings) -> String {

@@ -18,6 +18,7 @@ use hyper::body::Incoming;
 use hyper::header::{
     CONTENT_LENGTH, HOST, HeaderMap, HeaderName, HeaderValue, PROXY_AUTHORIZATION,
 };
+use hyper::http::uri::PathAndQuery;
 use hyper::{Method, Uri};
 use tokio::runtime::Handle;
 use tokio_rustls::TlsConnector;
@@ -350,13 +351,11 @@ impl Outgoing {
             .parse()
             .map_err(|e| unsendable(format!("invalid URL: {e}")))?;
         let origin = Origin::of(&url)?;
-        let target = match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_owned(),
+        // The URL's own path and query (shared, not copied); an empty path is `/`.
+        let target = match url.path_and_query() {
+            Some(target) if !target.as_str().is_empty() => target.clone(),
+            _ => PathAndQuery::from_static("/"),
         };
-        let target = target
-            .parse()
-            .map_err(|e| unsendable(format!("invalid URL path: {e}")))?;
         let method = Method::from_bytes(request.method.as_bytes())
             .map_err(|_| unsendable(format!("invalid HTTP method {:?}", request.method)))?;
         let mut headers = HeaderMap::with_capacity(request.headers.len() + 1);
@@ -375,7 +374,7 @@ impl Outgoing {
         }
         let outgoing = Self {
             method,
-            target,
+            target: target.into(),
             headers,
             body: request.body,
         };

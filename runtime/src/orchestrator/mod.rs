@@ -911,14 +911,18 @@ pub fn uuid_v4() -> String {
     // Version 4 in the top nibble of the 7th byte, RFC 4122 variant in the 9th byte.
     let high = (high & !0xf000) | 0x4000;
     let low = (low & !(0xc000 << 48)) | (0x8000 << 48);
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        high >> 32,
-        (high >> 16) & 0xffff,
-        high & 0xffff,
-        low >> 48,
-        low & 0xffff_ffff_ffff
-    )
+    // Hex digit by digit, dashes after the 8th, 12th, 16th and 20th: one per call.
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(36);
+    for (index, nibble) in (0..32).rev().enumerate() {
+        if matches!(index, 8 | 12 | 16 | 20) {
+            out.push('-');
+        }
+        let word = if nibble >= 16 { high } else { low };
+        let digit = (word >> ((nibble % 16) * 4)) & 0xf;
+        out.push(char::from(DIGITS[digit as usize]));
+    }
+    out
 }
 
 /// Why an attempt returned no response.
@@ -1031,6 +1035,11 @@ mod tests {
             let parts: Vec<&str> = uuid.split('-').collect();
             let lengths: Vec<usize> = parts.iter().map(|p| p.len()).collect();
             assert_eq!(lengths, [8, 4, 4, 4, 12], "{uuid}");
+            assert!(
+                uuid.chars()
+                    .all(|c| matches!(c, '-' | '0'..='9' | 'a'..='f')),
+                "{uuid}"
+            );
             assert!(parts[2].starts_with('4'), "{uuid}");
             assert!(
                 matches!(parts[3].chars().next(), Some('8' | '9' | 'a' | 'b')),
