@@ -289,7 +289,7 @@ impl ClientHandle {
                 mocked::Mocked::Response(response) => Ok(parse_output(&response)?),
             };
         }
-        let outcome = self.run(I::NAME, request, false).await;
+        let outcome = Box::pin(self.run(I::NAME, request, false)).await;
         let response = match received(outcome.map_err(CallError::widen)?, parse_error)? {
             Received::Whole(response) => response,
             Received::Streamed(head, body) => HttpResponse {
@@ -370,7 +370,7 @@ impl ClientHandle {
                 }
             };
         }
-        let outcome = self.run(I::NAME, request, true).await;
+        let outcome = Box::pin(self.run(I::NAME, request, true)).await;
         match received(outcome.map_err(CallError::widen)?, parse_error)? {
             Received::Streamed(head, body) => Ok(parse_output(&head, body)?),
             Received::Whole(response) => {
@@ -380,7 +380,10 @@ impl ClientHandle {
         }
     }
 
-    /// Everything but reading the successful response: the error responses become `E`.
+    /// Everything but reading the response: resolves, signs and sends with retries, and
+    /// returns the final response (with its metadata if it is an error). Independent of the
+    /// operation's types, so compiled once; its future is boxed by the callers, as the
+    /// operation's own future would otherwise hold (and copy) all of it.
     async fn run(
         &self,
         operation: &'static str,
@@ -394,8 +397,10 @@ impl ClientHandle {
             .and_then(|request| integrity::response_algorithms(request, &self.config));
         let run = async {
             let (request, scope, client) = self.prepare(request?)?;
-            self.within_operation_timeout(self.attempts(request, &scope, client, streaming))
-                .await
+            // The attempts' state (signing, retries, timers, the exchange) is kilobytes:
+            // boxed once, it is not copied into each wrapper future and up every caller's.
+            let attempts = Box::pin(self.attempts(request, &scope, client, streaming));
+            self.within_operation_timeout(attempts).await
         };
         let outcome = run.instrument(span.clone()).await?;
         let headers = match &outcome {
