@@ -192,23 +192,55 @@ pub fn sign_parts(
     }
 
     let (canonical_headers, signed_headers) = canonical_headers(request);
-    let canonical_request = format!(
-        "{}\n{}\n{}\n{canonical_headers}\n{signed_headers}\n{payload_hash}",
-        request.method,
-        canonical_path(url.path, &params.settings),
-        canonical_query(url.query),
-    );
-    let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{amz_date}\n{scope}\n{}",
-        hex_sha256(canonical_request.as_bytes())
-    );
+    // Joined by `concat` rather than `format!`: one allocation each, on every signed request.
+    let canonical_request = [
+        &*request.method,
+        "\n",
+        &canonical_path(url.path, &params.settings),
+        "\n",
+        &canonical_query(url.query),
+        "\n",
+        &canonical_headers,
+        "\n",
+        &signed_headers,
+        "\n",
+        &payload_hash,
+    ]
+    .concat();
+    let scope = [
+        &*date,
+        "/",
+        params.region,
+        "/",
+        params.service,
+        "/aws4_request",
+    ]
+    .concat();
+    let canonical_hash = hex_sha256(canonical_request.as_bytes());
+    let string_to_sign = [
+        ALGORITHM,
+        "\n",
+        &amz_date,
+        "\n",
+        &scope,
+        "\n",
+        &canonical_hash,
+    ]
+    .concat();
     let key = signing_key(params.credentials, &date, params.region, params.service);
     let signature = hex(&key.sign(string_to_sign.as_bytes()));
-    let authorization = format!(
-        "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-        params.credentials.access_key_id()
-    );
+    let authorization = [
+        ALGORITHM,
+        " Credential=",
+        params.credentials.access_key_id(),
+        "/",
+        &scope,
+        ", SignedHeaders=",
+        &signed_headers,
+        ", Signature=",
+        &signature,
+    ]
+    .concat();
     Ok(SignatureParts {
         canonical_request,
         string_to_sign,
@@ -463,24 +495,38 @@ fn collapse_spaces(value: &str) -> Cow<'_, str> {
     )
 }
 
-fn canonical_path(path: &str, settings: &SigningSettings) -> String {
+fn canonical_path<'a>(path: &'a str, settings: &SigningSettings) -> Cow<'a, str> {
     let path = if settings.normalize_path {
         normalize_path(path)
     } else if path.is_empty() {
-        "/".to_owned()
+        Cow::Borrowed("/")
     } else {
-        path.to_owned()
+        Cow::Borrowed(path)
     };
     if settings.double_uri_encode {
-        uri_encode(path.as_bytes(), false)
+        Cow::Owned(uri_encode(path.as_bytes(), false))
     } else {
         path
     }
 }
 
 /// Removes empty, `.` and `..` segments (RFC 3986 §5.2.4, plus the empty segments AWS
-/// drops), keeping a trailing slash.
-fn normalize_path(path: &str) -> String {
+/// drops), keeping a trailing slash. A path with none (most are) is returned as it is.
+fn normalize_path(path: &str) -> Cow<'_, str> {
+    if let Some(rest) = path.strip_prefix('/') {
+        let mut segments = rest.split('/').peekable();
+        let mut normal = true;
+        while let Some(segment) = segments.next() {
+            let last = segments.peek().is_none();
+            if matches!(segment, "." | "..") || (segment.is_empty() && !last) {
+                normal = false;
+                break;
+            }
+        }
+        if normal {
+            return Cow::Borrowed(path);
+        }
+    }
     let mut segments: Vec<&str> = Vec::new();
     for segment in path.split('/') {
         match segment {
@@ -495,7 +541,7 @@ fn normalize_path(path: &str) -> String {
     if path.ends_with('/') && !segments.is_empty() {
         normalized.push('/');
     }
-    normalized
+    Cow::Owned(normalized)
 }
 
 /// Pairs decoded and re-encoded strictly, sorted by key then value; `k` becomes `k=`.
@@ -524,7 +570,9 @@ fn canonical_query(query: &str) -> String {
 fn uri_encode(bytes: &[u8], encode_slash: bool) -> String {
     let mut out = String::with_capacity(bytes.len());
     for &b in bytes {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || (b == b'/' && !encode_slash) {
+        let unreserved =
+            matches!(b, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~');
+        if unreserved || (b == b'/' && !encode_slash) {
             out.push(char::from(b));
         } else {
             const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
@@ -807,6 +855,31 @@ mod tests {
             sign(&mut request("https://h/"), &p),
             Err(SigningError::TimeOutOfRange)
         );
+    }
+
+    #[test]
+    fn paths_normalize_and_normal_ones_are_kept_as_they_are() {
+        for (path, normalized) in [
+            ("/", "/"),
+            ("/a/b", "/a/b"),
+            ("/a/b/", "/a/b/"),
+            ("", "/"),
+            ("a/b", "/a/b"),
+            ("//a", "/a"),
+            ("/a//", "/a/"),
+            ("/a/./b", "/a/b"),
+            ("/a/../b", "/b"),
+            ("/a/.", "/a"),
+            ("/..", "/"),
+        ] {
+            assert_eq!(normalize_path(path), normalized, "{path:?}");
+        }
+        for normal in ["/", "/a/b", "/a/b/"] {
+            assert!(
+                matches!(normalize_path(normal), Cow::Borrowed(_)),
+                "{normal}"
+            );
+        }
     }
 
     #[test]

@@ -234,7 +234,7 @@ fn streamed_response(
     release: Option<Release>,
 ) -> HttpResponse<ByteStream> {
     let (parts, body) = response.into_parts();
-    let mut headers = Headers::new();
+    let mut headers = Headers(Vec::with_capacity(parts.headers.len()));
     for (name, value) in &parts.headers {
         // Non-UTF-8 header values are kept lossily: parsers only read ASCII ones.
         headers.append(name.as_str(), String::from_utf8_lossy(value.as_bytes()));
