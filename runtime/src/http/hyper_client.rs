@@ -526,11 +526,17 @@ mod tests {
     #[test]
     fn debug_shows_settings_only() {
         let client = HyperClient::new(Duration::from_secs(3));
+        // Feature `native-roots` adds its switch to the trust settings.
+        let trust = match cfg!(feature = "native-roots") {
+            true => "TrustConfig { pem: [], native_roots: false }",
+            false => "TrustConfig { pem: [] }",
+        };
         assert_eq!(
             format!("{client:?}"),
-            "HyperClient { connect_timeout: 3s, proxy: ProxyConfig { http: \"none\", \
-             https: \"none\", no_proxy: [] }, trust: TrustConfig { pem: [] }, \
-             idle_connections: 0 }"
+            format!(
+                "HyperClient {{ connect_timeout: 3s, proxy: ProxyConfig {{ http: \"none\", \
+                 https: \"none\", no_proxy: [] }}, trust: {trust}, idle_connections: 0 }}"
+            )
         );
     }
 }
