@@ -2,11 +2,14 @@
 //! and hyper's HTTP/1.1 handshake.
 
 use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use hyper::Uri;
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::runtime::Handle;
 use tokio_rustls::TlsConnector;
@@ -98,19 +101,78 @@ pub(super) async fn connect(
     runtime: &Handle,
     tls: impl FnOnce() -> Result<TlsConnector, ConnectorError>,
 ) -> Result<Sender, ConnectorError> {
-    match open(origin, proxy, false, tls).await? {
-        Transport::Tcp(tcp) => handshake(tcp, runtime).await,
-        Transport::Tls(stream) => handshake(stream, runtime).await,
-    }
+    handshake(open(origin, proxy, false, tls).await?, runtime).await
 }
 
 /// A connection to an origin before any HTTP: TCP for `http`, TLS over it for `https`.
+///
+/// hyper's connection is generic over its I/O, so both kinds go to it as this one type:
+/// hyper's HTTP/1.1 (and HTTP/2) connection code is compiled once, not once for TCP and once
+/// for TLS, for the cost of a `match` per read or write.
 // Not boxed: it is moved once, straight into a handshake, and a box would be one more
 // allocation and indirection for every read and write of the connection.
 #[allow(clippy::large_enum_variant)]
 pub(super) enum Transport {
     Tcp(TcpStream),
     Tls(TlsStream<TcpStream>),
+}
+
+impl AsyncRead for Transport {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Self::Tcp(tcp) => Pin::new(tcp).poll_read(cx, buf),
+            Self::Tls(tls) => Pin::new(tls).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Transport {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Self::Tcp(tcp) => Pin::new(tcp).poll_write(cx, buf),
+            Self::Tls(tls) => Pin::new(tls).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Self::Tcp(tcp) => Pin::new(tcp).poll_write_vectored(cx, bufs),
+            Self::Tls(tls) => Pin::new(tls).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            Self::Tcp(tcp) => tcp.is_write_vectored(),
+            Self::Tls(tls) => tls.is_write_vectored(),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Self::Tcp(tcp) => Pin::new(tcp).poll_flush(cx),
+            Self::Tls(tls) => Pin::new(tls).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Self::Tcp(tcp) => Pin::new(tcp).poll_shutdown(cx),
+            Self::Tls(tls) => Pin::new(tls).poll_shutdown(cx),
+        }
+    }
 }
 
 /// TCP (no Nagle delay: a request is written in one go and waits for its answer), then TLS
@@ -282,11 +344,8 @@ async fn read_byte(tcp: &TcpStream) -> io::Result<u8> {
     }
 }
 
-async fn handshake<S>(stream: S, runtime: &Handle) -> Result<Sender, ConnectorError>
-where
-    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
-{
-    let (sender, connection) = http1::handshake(TokioIo::new(stream))
+async fn handshake(transport: Transport, runtime: &Handle) -> Result<Sender, ConnectorError> {
+    let (sender, connection) = http1::handshake(TokioIo::new(transport))
         .await
         .map_err(|e| ConnectorError::new(ConnectorErrorKind::Connect, e))?;
     runtime.spawn(async move {

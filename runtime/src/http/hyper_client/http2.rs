@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use hyper::client::conn::http2;
 use hyper::header::HOST;
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_rustls::TlsConnector;
 
 use super::body::OutgoingBody;
@@ -113,16 +112,14 @@ impl HyperClient {
         let opening = connect::open(origin, proxy, true, || self.http2_tls());
         let sender = self
             .within_connect_timeout(origin, async {
-                match opening.await? {
-                    Transport::Tcp(tcp) => handshake(tcp).await,
-                    Transport::Tls(stream) => {
-                        let (_, session) = stream.get_ref();
-                        match session.alpn_protocol() {
-                            Some(H2) => handshake(stream).await,
-                            chosen => Err(not_negotiated(origin, chosen)),
-                        }
+                let transport = opening.await?;
+                if let Transport::Tls(stream) = &transport {
+                    let chosen = stream.get_ref().1.alpn_protocol();
+                    if chosen != Some(H2) {
+                        return Err(not_negotiated(origin, chosen));
                     }
                 }
+                handshake(transport).await
             })
             .await?;
         let connection = Connection {
@@ -162,12 +159,9 @@ fn not_negotiated(origin: &Origin, chosen: Option<&[u8]>) -> ConnectorError {
 
 /// hyper's HTTP/2 handshake; the connection is then driven by a task of its own until the
 /// server closes it or every [`Sender`] of it is dropped.
-async fn handshake<S>(stream: S) -> Result<Sender, ConnectorError>
-where
-    S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
-{
+async fn handshake(transport: Transport) -> Result<Sender, ConnectorError> {
     let (sender, connection) = http2::Builder::new(TokioExecutor::new())
-        .handshake(TokioIo::new(stream))
+        .handshake(TokioIo::new(transport))
         .await
         .map_err(|e| ConnectorError::new(ConnectorErrorKind::Connect, e))?;
     tokio::spawn(async move {
