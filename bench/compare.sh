@@ -7,7 +7,8 @@
 #   services     whole services, like for like: the crates generated from the official models
 #                of Customer Profiles, DynamoDB and S3 against aws-sdk-customerprofiles,
 #                aws-sdk-dynamodb and aws-sdk-s3, each in a program calling one operation:
-#                cold release build, crates, stripped binary
+#                cold release build, crates, stripped binary; and the cold build of leansdk's
+#                dependencies alone (services/dependencies), the floor under those builds
 #   floor        CPU per GetWorkflow call of bare hyper sending the same signed GET, beside
 #                both SDKs, and each SDK's overhead over it
 #   concurrency  calls kept in flight on one client for a fixed time: calls per second,
@@ -344,6 +345,7 @@ if selected services; then
     section "Whole services (crates generated from ../shared/models/aws against the official crates)"
     echo "Each program calls one operation; crates counted as in the single section (official:"
     echo "the service crate plus aws-config; leansdk: the generated crate)."
+
     for service in $SERVICES; do
         model=$MODELS/${SERVICE_MODEL[$service]:?unknown service $service}
         official_dir=$BENCH/${SERVICE_OFFICIAL[$service]}
@@ -397,6 +399,29 @@ if selected services; then
         echo "official: ${VALUE[crates_$official_key]} crates, stripped binary ${VALUE[binary_mb_$official_key]} MB;" \
             "leansdk: ${VALUE[crates_$lean_key]} crates, stripped binary ${VALUE[binary_mb_$lean_key]} MB"
     done
+
+    # The floor under every lean build: leansdk's dependencies alone, no leansdk code, built
+    # last like the lean programs after their official ones (a run's first build is slower). Its
+    # graph must be the lean program's without leansdk's crates (features included), or its
+    # time would floor nothing.
+    echo
+    echo "### dependencies alone"
+    graph() { # PACKAGE: its normal and build dependency graph, without the bench's and leansdk's crates
+        cargo tree --offline -q -e normal,build --prefix none -f '{p} {f}' -p "$1" |
+            grep -v -E '^(bench-|leansdk-)' | sort -u
+    }
+    if diff <(graph bench-dependencies) <(graph bench-lean) >"$SCRATCH/dependencies.diff"; then
+        if [[ $COLD == 1 || ! -x $(binary dependencies) ]]; then
+            cold_build dependencies "$(target_dir dependencies)" --locked -p bench-dependencies
+        else
+            not_measured dependencies
+        fi
+    else
+        echo "not measured: bench/services/dependencies no longer has bench-lean's dependencies" \
+            "(< floor, > bench-lean):"
+        cat "$SCRATCH/dependencies.diff"
+        not_measured dependencies
+    fi
 fi
 
 if selected generator; then
@@ -489,6 +514,7 @@ if selected services; then
         [[ -n ${VALUE[ops_model_$service]:-} ]] || continue
         echo "| **$service** (${VALUE[ops_model_$service]} / ${VALUE[ops_official_$service]} ops, official ${VALUE[version_$service]}) | | | | | |"
         row "  cold release build (s)" "${VALUE[build_s_official-$service]}" "${VALUE[build_s_lean-$service]}" 0.2
+        row "    of which dependencies alone (s)" "${VALUE[build_s_official-$service]}" "${VALUE[build_s_dependencies]}" -
         row "  crates compiled by that build" "${VALUE[units_official-$service]}" "${VALUE[units_lean-$service]}" -
         row "  crates in the dependency graph" "${VALUE[crates_official-$service]}" "${VALUE[crates_lean-$service]}" -
         row "  stripped binary (MB)" "${VALUE[binary_mb_official-$service]}" "${VALUE[binary_mb_lean-$service]}" 0.3
