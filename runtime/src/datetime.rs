@@ -93,8 +93,20 @@ impl DateTime {
         if value.abs() >= 9.2e18 {
             return Self::from_secs(if value < 0.0 { i64::MIN } else { i64::MAX });
         }
-        let text = value.abs().to_string();
-        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let magnitude = value.abs();
+        // Below a nanosecond every digit that counts is zero (and Display would write up to
+        // hundreds of them).
+        if magnitude < 1e-9 {
+            return Self::from_secs(0);
+        }
+        let mut digits = StackText::default();
+        if fmt::Write::write_fmt(&mut digits, format_args!("{magnitude}")).is_err() {
+            // Unreachable (at most 27 bytes: 17 significant digits after `0.00000000`, or
+            // 19 whole digits); the whole seconds are still right.
+            return Self::from_sign_and_parts(value < 0.0, magnitude as i64, 0);
+        }
+        let text = digits.as_str();
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
         // Display of a finite f64 below 9.2e18 is plain digits, so these cannot fail.
         let whole = whole.parse::<i64>().unwrap_or(0);
         Self::from_sign_and_parts(value < 0.0, whole, fraction_to_nanos(fraction.as_bytes()))
@@ -393,6 +405,31 @@ impl DateTime {
 
 /// Decimal fraction digits (already checked to be ASCII digits) as nanoseconds; digits past
 /// the ninth are truncated.
+/// A number's Display form written on the stack: timestamps in JSON arrive as `f64`, one per
+/// field, and a heap `String` for each cost more than reading its digits.
+#[derive(Default)]
+struct StackText {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl StackText {
+    fn as_str(&self) -> &str {
+        // Only whole `&str`s are copied in, so the bytes are UTF-8.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        let end = self.len + text.len();
+        let slot = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        slot.copy_from_slice(text.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
 fn fraction_to_nanos(digits: &[u8]) -> u32 {
     (0..9).fold(0, |nanos, i| {
         nanos * 10 + digits.get(i).map_or(0, |b| u32::from(b.wrapping_sub(b'0')))
@@ -703,6 +740,20 @@ mod tests {
     }
 
     #[test]
+    fn fractional_seconds_read_as_their_shortest_text() {
+        // The epoch-seconds parser reads the same digits from a heap String (within the years
+        // 0001 to 9999 it accepts).
+        let mut value = 1.234_567_890_123_456_7e-9_f64;
+        while value < 6e10 {
+            for v in [value, -value, value * 1.000_000_7] {
+                let expected = DateTime::parse_epoch_seconds(&v.to_string()).unwrap();
+                assert_eq!(DateTime::from_fractional_secs(v), expected, "{v}");
+            }
+            value *= 3.7;
+        }
+    }
+
+    #[test]
     fn fractional_seconds_round_and_saturate() {
         assert_eq!(
             DateTime::from_fractional_secs(1_398_796_238.123),
@@ -721,6 +772,28 @@ mod tests {
             i64::MAX
         );
         assert_eq!(DateTime::from_fractional_secs(-1e30).secs(), i64::MIN);
+        // The widest texts Display writes below the saturation bound, read from the stack.
+        assert_eq!(
+            DateTime::from_fractional_secs(9.1e18),
+            DateTime::from_secs(9_100_000_000_000_000_000)
+        );
+        assert_eq!(
+            DateTime::from_fractional_secs(1.2345678901234567e-9),
+            DateTime::from_secs_and_nanos(0, 1)
+        );
+        assert_eq!(
+            DateTime::from_fractional_secs(-0.12345678901234567),
+            DateTime::from_secs_and_nanos(-1, 876_543_211)
+        );
+        // Below a nanosecond, whichever the sign: the epoch.
+        assert_eq!(
+            DateTime::from_fractional_secs(1e-300),
+            DateTime::from_secs(0)
+        );
+        assert_eq!(
+            DateTime::from_fractional_secs(-1e-10),
+            DateTime::from_secs(0)
+        );
         assert_eq!(
             DateTime::from_secs_and_nanos(1, 1_500_000_000),
             DateTime::from_secs_and_nanos(2, 500_000_000)

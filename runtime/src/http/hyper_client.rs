@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 
 use hyper::body::Incoming;
 use hyper::header::{
-    CONTENT_LENGTH, HOST, HeaderMap, HeaderName, HeaderValue, PROXY_AUTHORIZATION,
+    CONTENT_LENGTH, HOST, HeaderMap, HeaderName, HeaderValue, InvalidHeaderName,
+    PROXY_AUTHORIZATION,
 };
 use hyper::http::uri::PathAndQuery;
 use hyper::{Method, Uri};
@@ -341,15 +342,29 @@ struct Outgoing {
     body: ByteStream,
 }
 
+/// `name` as hyper's: the SDK's own headers of every request from static names, which, unlike
+/// `HeaderName::from_bytes` of a name outside HTTP's standard set, neither copy nor allocate.
+fn header_name(name: &str) -> Result<HeaderName, InvalidHeaderName> {
+    Ok(match name {
+        "x-amz-date" => HeaderName::from_static("x-amz-date"),
+        "x-amz-security-token" => HeaderName::from_static("x-amz-security-token"),
+        "x-amz-content-sha256" => HeaderName::from_static("x-amz-content-sha256"),
+        "x-amz-user-agent" => HeaderName::from_static("x-amz-user-agent"),
+        "x-amz-target" => HeaderName::from_static("x-amz-target"),
+        "amz-sdk-invocation-id" => HeaderName::from_static("amz-sdk-invocation-id"),
+        "amz-sdk-request" => HeaderName::from_static("amz-sdk-request"),
+        _ => HeaderName::from_bytes(name.as_bytes())?,
+    })
+}
+
 impl Outgoing {
     /// Errors never show header values or the URL: either may carry secrets.
     fn prepare(request: HttpRequest) -> Result<(Origin, Self), ConnectorError> {
         let unsendable =
             |reason: String| ConnectorError::new(ConnectorErrorKind::InvalidRequest, reason);
-        let url: Uri = request
-            .url
-            .parse()
-            .map_err(|e| unsendable(format!("invalid URL: {e}")))?;
+        // From the String itself: its bytes become the URI's, not a copy of them.
+        let url =
+            Uri::try_from(request.url).map_err(|e| unsendable(format!("invalid URL: {e}")))?;
         let origin = Origin::of(&url)?;
         // The URL's own path and query (shared, not copied); an empty path is `/`.
         let target = match url.path_and_query() {
@@ -360,7 +375,7 @@ impl Outgoing {
             .map_err(|_| unsendable(format!("invalid HTTP method {:?}", request.method)))?;
         let mut headers = HeaderMap::with_capacity(request.headers.len() + 1);
         for (name, value) in request.headers.iter() {
-            let header = HeaderName::from_bytes(name.as_bytes())
+            let header = header_name(name)
                 .map_err(|_| unsendable(format!("invalid header name {name:?}")))?;
             let mut value = HeaderValue::from_str(value)
                 .map_err(|_| unsendable(format!("header {name} has an invalid value")))?;
@@ -433,6 +448,32 @@ mod tests {
         assert_eq!(request.headers()[HOST], "127.0.0.1:9");
         let (_, bare) = prepare("https://example.com", &[]).unwrap();
         assert_eq!(bare.into_hyper().uri(), "/");
+    }
+
+    #[test]
+    fn the_sdks_own_header_names_go_out_as_named() {
+        let own = [
+            "x-amz-date",
+            "x-amz-security-token",
+            "x-amz-content-sha256",
+            "x-amz-user-agent",
+            "x-amz-target",
+            "amz-sdk-invocation-id",
+            "amz-sdk-request",
+        ];
+        for name in own {
+            assert_eq!(header_name(name).unwrap().as_str(), name);
+        }
+        // Any other name, and these in another case, the way hyper reads them.
+        assert_eq!(header_name("X-Amz-Date").unwrap().as_str(), "x-amz-date");
+        assert_eq!(header_name("x-custom").unwrap().as_str(), "x-custom");
+        assert!(header_name("bad name").is_err());
+        let headers: Vec<_> = own.iter().map(|name| (*name, "v")).collect();
+        let (_, outgoing) = prepare("https://h/", &headers).unwrap();
+        let request = outgoing.into_hyper();
+        for name in own {
+            assert_eq!(request.headers()[name], "v");
+        }
     }
 
     #[test]

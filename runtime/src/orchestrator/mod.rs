@@ -626,7 +626,7 @@ impl ClientHandle {
                 };
                 let parts = sigv4::sign_parts(&mut signed, &params)
                     .map_err(|e| SdkError::Auth(AuthError::Signing(e)))?;
-                signed.headers.insert("authorization", &parts.authorization);
+                signed.headers.insert("authorization", parts.authorization);
                 #[cfg(feature = "event-stream")]
                 if signed.body.is_event_stream() {
                     // Each message is signed in a chain from the request's signature, at
